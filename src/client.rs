@@ -1,0 +1,486 @@
+//! The client and its configuration.
+
+use std::{fmt, sync::Arc, time::Duration};
+
+use secrecy::SecretString;
+use url::Url;
+
+use crate::{
+    auth::Credentials,
+    error::{Error, Result},
+    generated,
+    hosts,
+    ip_record::IpRecords,
+    retry::RetryPolicy,
+    sid::{AccountSid, IntoSid, kind},
+    sip_ip_address::SipIpAccessControlList,
+    source_ip_mapping::SourceIpMappings,
+    transport::Transport,
+    trunk_ip_access_control_list::Trunk,
+    validate,
+};
+
+/// Twilio's hosts for the three products these resources live on.
+pub const VOICE_BASE_URL: &str = "https://voice.twilio.com";
+/// Trunking v1.
+pub const TRUNKING_BASE_URL: &str = "https://trunking.twilio.com";
+/// Api 2010-04-01.
+pub const API_BASE_URL: &str = "https://api.twilio.com";
+
+/// A Twilio client for the four IP access resources. Cheap to clone: clones share one
+/// connection pool and configuration.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), twilio_ip_access::Error> {
+/// let client = twilio_ip_access::Client::from_env()?;
+/// let record = client.ip_records().create("203.0.113.10").friendly_name("office").send().await?;
+/// println!("{}", record.sid.unwrap());
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) account_sid: AccountSid,
+    pub(crate) transport: Transport,
+    pub(crate) ip_record: generated::ip_record::Client,
+    pub(crate) source_ip_mapping: generated::source_ip_mapping::Client,
+    pub(crate) trunk_ip_access_control_list: generated::trunk_ip_access_control_list::Client,
+    pub(crate) sip_ip_address: generated::sip_ip_address::Client,
+    base_urls: [String; 3],
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("account_sid", &self.inner.account_sid)
+            .field("voice_base_url", &self.inner.base_urls[0])
+            .field("trunking_base_url", &self.inner.base_urls[1])
+            .field("api_base_url", &self.inner.base_urls[2])
+            .field("transport", &self.inner.transport)
+            .finish()
+    }
+}
+
+impl Client {
+    /// A builder for every setting.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment variables Twilio's helper libraries use:
+    /// `TWILIO_ACCOUNT_SID` with `TWILIO_AUTH_TOKEN`, or `TWILIO_API_KEY` + `TWILIO_API_SECRET`
+    /// with `TWILIO_ACCOUNT_SID`; and `TWILIO_REGION`, `TWILIO_EDGE`.
+    pub fn from_env() -> Result<Client> {
+        ClientBuilder::from_env().build()
+    }
+
+    /// The account requests act on (it fills `{AccountSid}` in 2010 paths).
+    pub fn account_sid(&self) -> &AccountSid {
+        &self.inner.account_sid
+    }
+
+    /// The base URLs in use after region/edge routing: voice, trunking, api.
+    pub fn base_urls(&self) -> [&str; 3] {
+        let [v, t, a] = &self.inner.base_urls;
+        [v, t, a]
+    }
+
+    /// Voice IP Records (`/v1/IpRecords`).
+    pub fn ip_records(&self) -> IpRecords {
+        IpRecords::new(self.clone())
+    }
+
+    /// Voice Source IP Mappings (`/v1/SourceIpMappings`).
+    pub fn source_ip_mappings(&self) -> SourceIpMappings {
+        SourceIpMappings::new(self.clone())
+    }
+
+    /// A SIP trunk, for its IP Access Control List associations
+    /// (`/v1/Trunks/{TrunkSid}/IpAccessControlLists`). An invalid SID is reported when a
+    /// request is sent.
+    pub fn trunk(&self, trunk_sid: impl IntoSid<kind::Trunk>) -> Trunk {
+        Trunk::new(self.clone(), validate::sid(trunk_sid, "TrunkSid"))
+    }
+
+    /// A SIP IP Access Control List of the configured account, for its IP addresses
+    /// (`/2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{Sid}/IpAddresses.json`).
+    /// Use [`SipIpAccessControlList::account`] to act on a subaccount.
+    pub fn sip_ip_access_control_list(
+        &self,
+        acl_sid: impl IntoSid<kind::IpAccessControlList>,
+    ) -> SipIpAccessControlList {
+        SipIpAccessControlList::new(
+            self.clone(),
+            self.inner.account_sid.clone(),
+            validate::sid(acl_sid, "IpAccessControlListSid"),
+        )
+    }
+
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.inner
+    }
+}
+
+/// Configuration for a [`Client`].
+///
+/// ```
+/// use std::time::Duration;
+/// use twilio_ip_access::Client;
+///
+/// let client = Client::builder()
+///     .account_sid("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+///     .auth_token("token")
+///     .region("au1")
+///     .edge("sydney")
+///     .timeout(Duration::from_secs(10))
+///     .build()?;
+/// assert_eq!(client.base_urls()[0], "https://voice.sydney.au1.twilio.com");
+/// # Ok::<(), twilio_ip_access::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct ClientBuilder {
+    credentials: Option<Credentials>,
+    account_sid: Option<String>,
+    auth_token: Option<SecretString>,
+    api_key: Option<(String, SecretString)>,
+    region: Option<String>,
+    edge: Option<String>,
+    voice_base_url: Option<String>,
+    trunking_base_url: Option<String>,
+    api_base_url: Option<String>,
+    connect_timeout: Duration,
+    timeout: Option<Duration>,
+    deadline: Option<Duration>,
+    retry: RetryPolicy,
+    http_client: Option<reqwest::Client>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            credentials: None,
+            account_sid: None,
+            auth_token: None,
+            api_key: None,
+            region: None,
+            edge: None,
+            voice_base_url: None,
+            trunking_base_url: None,
+            api_base_url: None,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Some(Duration::from_secs(30)),
+            deadline: None,
+            retry: RetryPolicy::default(),
+            http_client: None,
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("credentials", &self.credentials)
+            .field("account_sid", &self.account_sid)
+            .field("auth_token", &self.auth_token.as_ref().map(|_| "** redacted **"))
+            .field("api_key", &self.api_key.as_ref().map(|(sid, _)| (sid, "** redacted **")))
+            .field("region", &self.region)
+            .field("edge", &self.edge)
+            .field("voice_base_url", &self.voice_base_url)
+            .field("trunking_base_url", &self.trunking_base_url)
+            .field("api_base_url", &self.api_base_url)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
+            .field("retry", &self.retry)
+            .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder filled from the environment (see [`Client::from_env`]); further settings can be
+    /// chained before [`build`](Self::build).
+    pub fn from_env() -> Self {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    pub(crate) fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
+        let mut builder = Self::default();
+        builder.account_sid = get("TWILIO_ACCOUNT_SID");
+        builder.auth_token = get("TWILIO_AUTH_TOKEN").map(SecretString::from);
+        if let (Some(key), Some(secret)) = (get("TWILIO_API_KEY"), get("TWILIO_API_SECRET")) {
+            builder.api_key = Some((key, SecretString::from(secret)));
+        }
+        builder.region = get("TWILIO_REGION");
+        builder.edge = get("TWILIO_EDGE");
+        builder
+    }
+
+    /// The account SID (`AC…`).
+    pub fn account_sid(mut self, account_sid: impl Into<String>) -> Self {
+        self.account_sid = Some(account_sid.into());
+        self
+    }
+
+    /// The account's auth token.
+    pub fn auth_token(mut self, auth_token: impl Into<String>) -> Self {
+        self.auth_token = Some(SecretString::from(auth_token.into()));
+        self
+    }
+
+    /// An API key (`SK…`) and its secret, used instead of the auth token. The account SID is
+    /// still required.
+    pub fn api_key(mut self, key_sid: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.api_key = Some((key_sid.into(), SecretString::from(secret.into())));
+        self
+    }
+
+    /// Ready-made credentials (overrides the other credential settings).
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The region (`au1`, `ie1`, `us1`, …): requests go to `{product}.{edge}.{region}.twilio.com`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// The edge location (`sydney`, `dublin`, …); with no region set, the region is `us1`.
+    pub fn edge(mut self, edge: impl Into<String>) -> Self {
+        self.edge = Some(edge.into());
+        self
+    }
+
+    /// Replaces `https://voice.twilio.com` (IP Records, Source IP Mappings).
+    pub fn voice_base_url(mut self, url: impl Into<String>) -> Self {
+        self.voice_base_url = Some(url.into());
+        self
+    }
+
+    /// Replaces `https://trunking.twilio.com` (trunk IP Access Control Lists).
+    pub fn trunking_base_url(mut self, url: impl Into<String>) -> Self {
+        self.trunking_base_url = Some(url.into());
+        self
+    }
+
+    /// Replaces `https://api.twilio.com` (SIP IP Addresses).
+    pub fn api_base_url(mut self, url: impl Into<String>) -> Self {
+        self.api_base_url = Some(url.into());
+        self
+    }
+
+    /// Sends all three products to one base URL, as an emulator serving them all expects.
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        let url = url.into();
+        self.voice_base_url(url.clone()).trunking_base_url(url.clone()).api_base_url(url)
+    }
+
+    /// How long to wait for a connection (default 10 s). Ignored with [`http_client`](Self::http_client).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one attempt may take, from sending to the end of the response (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// No per-attempt timeout.
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = None;
+        self
+    }
+
+    /// How long one call may take in all, retries and their delays included (default: none).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// When failed requests are retried (default: [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Uses this `reqwest::Client` (for proxies, custom TLS, DNS overrides). It must come from
+    /// reqwest 0.13, the version this crate re-exports as [`crate::reqwest`]. Redirects should be
+    /// off, as in the client this crate builds itself.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Checks the configuration and builds the client. Errors are [`Error::Config`].
+    pub fn build(self) -> Result<Client> {
+        let credentials = match self.credentials {
+            Some(credentials) => credentials,
+            None => {
+                let account = self.account_sid.as_deref().ok_or_else(|| {
+                    Error::config("no account SID: set TWILIO_ACCOUNT_SID or call `account_sid(..)`")
+                })?;
+                use secrecy::ExposeSecret;
+                match (&self.api_key, &self.auth_token) {
+                    (Some((key, secret)), _) => Credentials::api_key(account, key, secret.expose_secret())?,
+                    (None, Some(token)) => Credentials::auth_token(account, token.expose_secret())?,
+                    (None, None) => {
+                        return Err(Error::config(
+                            "no credentials: set TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET",
+                        ));
+                    }
+                }
+            }
+        };
+        let region = self.region.as_deref().map(|r| label("region", r)).transpose()?;
+        let edge = self.edge.as_deref().map(|e| label("edge", e)).transpose()?;
+        let custom_client = self.http_client.is_some();
+        let base = |given: Option<String>, default: &str, what: &str| -> Result<String> {
+            let text = given.unwrap_or_else(|| default.to_owned());
+            let url = Url::parse(&text).map_err(|e| Error::config(format!("{what} base URL `{text}`: {e}")))?;
+            if !matches!(url.scheme(), "http" | "https") || url.query().is_some() || url.host().is_none() {
+                return Err(Error::config(format!(
+                    "{what} base URL `{text}` must be an http(s) URL with a host and no query"
+                )));
+            }
+            if url.scheme() == "https" && !cfg!(feature = "rustls") && !custom_client {
+                return Err(Error::config(format!(
+                    "{what} base URL `{text}` needs TLS: enable the `rustls` feature or pass `http_client(..)`"
+                )));
+            }
+            let routed = hosts::route(url, region, edge);
+            // progenitor appends each path to the base verbatim.
+            Ok(routed.as_str().trim_end_matches('/').to_owned())
+        };
+        let voice = base(self.voice_base_url, VOICE_BASE_URL, "voice")?;
+        let trunking = base(self.trunking_base_url, TRUNKING_BASE_URL, "trunking")?;
+        let api = base(self.api_base_url, API_BASE_URL, "api")?;
+
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                // Like Twilio's own libraries: a redirect is reported, never followed with credentials.
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| Error::config(format!("HTTP client: {e}")))?,
+        };
+        let transport = Transport::new(credentials.header(), self.timeout, self.deadline, self.retry);
+        let inner = Inner {
+            account_sid: credentials.account_sid().clone(),
+            ip_record: generated::ip_record::Client::new_with_client(&voice, http.clone(), transport.clone()),
+            source_ip_mapping: generated::source_ip_mapping::Client::new_with_client(
+                &voice,
+                http.clone(),
+                transport.clone(),
+            ),
+            trunk_ip_access_control_list: generated::trunk_ip_access_control_list::Client::new_with_client(
+                &trunking,
+                http.clone(),
+                transport.clone(),
+            ),
+            sip_ip_address: generated::sip_ip_address::Client::new_with_client(&api, http, transport.clone()),
+            transport,
+            base_urls: [voice, trunking, api],
+        };
+        Ok(Client { inner: Arc::new(inner) })
+    }
+}
+
+/// A region or edge becomes a DNS label: keep it to what a label may hold.
+fn label<'a>(what: &str, value: &'a str) -> Result<&'a str> {
+    let ok = !value.is_empty()
+        && value.len() <= 63
+        && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !value.starts_with('-')
+        && !value.ends_with('-');
+    if ok {
+        Ok(value)
+    } else {
+        Err(Error::config(format!("{what} `{value}` is not a lowercase DNS label such as `au1` or `sydney`")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> ClientBuilder {
+        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        ClientBuilder::from_lookup(move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    }
+
+    const AC: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const SK: &str = "SKbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+    #[test]
+    fn env_auth_token_region_edge() {
+        let client = env(&[
+            ("TWILIO_ACCOUNT_SID", AC),
+            ("TWILIO_AUTH_TOKEN", "tok"),
+            ("TWILIO_REGION", "au1"),
+            ("TWILIO_EDGE", "sydney"),
+        ])
+        .build()
+        .unwrap();
+        assert_eq!(client.account_sid(), AC);
+        assert_eq!(
+            client.base_urls(),
+            [
+                "https://voice.sydney.au1.twilio.com",
+                "https://trunking.sydney.au1.twilio.com",
+                "https://api.sydney.au1.twilio.com"
+            ]
+        );
+    }
+
+    #[test]
+    fn env_api_key() {
+        let builder = env(&[("TWILIO_ACCOUNT_SID", AC), ("TWILIO_API_KEY", SK), ("TWILIO_API_SECRET", "s3cr3t")]);
+        let shown = format!("{builder:?}");
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+        let client = builder.build().unwrap();
+        assert_eq!(client.account_sid(), AC);
+        assert!(!format!("{client:?}").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn configuration_errors() {
+        let cases: &[(&[(&str, &str)], &str)] = &[
+            (&[], "no account SID"),
+            (&[("TWILIO_ACCOUNT_SID", AC)], "no credentials"),
+            (&[("TWILIO_ACCOUNT_SID", SK), ("TWILIO_AUTH_TOKEN", "t")], "API key SID (SK…)"),
+            (&[("TWILIO_ACCOUNT_SID", "ACzz"), ("TWILIO_AUTH_TOKEN", "t")], "account SID: an Account SID is 34"),
+            (&[("TWILIO_ACCOUNT_SID", AC), ("TWILIO_AUTH_TOKEN", "t"), ("TWILIO_REGION", "AU 1")], "region `AU 1`"),
+            (
+                &[("TWILIO_ACCOUNT_SID", AC), ("TWILIO_API_KEY", AC), ("TWILIO_API_SECRET", "s")],
+                "API key: an ApiKey SID starts with `SK`",
+            ),
+        ];
+        for (vars, expected) in cases {
+            let err = env(vars).build().unwrap_err();
+            assert!(matches!(err, Error::Config { .. }), "{err:?}");
+            assert!(err.to_string().contains(expected), "{vars:?}: {err}");
+        }
+        let err = Client::builder().account_sid(AC).auth_token("t").voice_base_url("ftp://x").build().unwrap_err();
+        assert!(err.to_string().contains("must be an http(s) URL"), "{err}");
+    }
+
+    #[test]
+    fn overrides_are_kept_and_not_routed() {
+        let client = Client::builder()
+            .account_sid(AC)
+            .auth_token("t")
+            .edge("sydney")
+            .base_url("http://127.0.0.1:4010/")
+            .build()
+            .unwrap();
+        assert_eq!(client.base_urls(), ["http://127.0.0.1:4010"; 3]);
+    }
+}

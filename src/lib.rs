@@ -1,0 +1,41 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![warn(missing_debug_implementations)]
+
+pub mod auth;
+mod client;
+pub mod error;
+pub mod generated;
+pub mod hosts;
+mod ip_record;
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+pub mod mock;
+pub mod pagination;
+pub mod request;
+mod sip_ip_address;
+mod source_ip_mapping;
+mod trunk_ip_access_control_list;
+pub mod retry;
+pub mod sid;
+pub mod time;
+mod transport;
+mod validate;
+
+pub use auth::Credentials;
+pub use client::{API_BASE_URL, Client, ClientBuilder, TRUNKING_BASE_URL, VOICE_BASE_URL};
+pub use error::{ApiError, ApiErrorBody, Error, Result};
+pub use ip_record::{CreateIpRecord, IpRecord, IpRecords, UpdateIpRecord};
+pub use pagination::{ListRequest, Page, PageCursor};
+pub use retry::RetryPolicy;
+pub use sip_ip_address::{CreateSipIpAddress, IpAddress, SipIpAccessControlList, SipIpAddresses, UpdateSipIpAddress};
+pub use source_ip_mapping::{CreateSourceIpMapping, SourceIpMapping, SourceIpMappings, UpdateSourceIpMapping};
+pub use trunk_ip_access_control_list::{
+    CreateTrunkIpAccessControlList, IpAccessControlList, Trunk, TrunkIpAccessControlLists,
+};
+pub use transport::user_agent;
+pub use validate::{FRIENDLY_NAME_MAX_CHARS, IntoIpv4};
+
+/// The reqwest this crate is built on, for [`ClientBuilder::http_client`].
+pub use reqwest;

@@ -1,0 +1,1 @@
+//! The embedded Twilio emulator (feature `mock`).

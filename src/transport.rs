@@ -1,0 +1,294 @@
+//! What every request goes through, whichever resource it is for.
+//!
+//! The generated clients call [`ClientHooks`] around each request; the impls here add the Basic
+//! `Authorization` header (marked sensitive) and the `User-Agent`, set the per-attempt timeout,
+//! and open a `tracing` span with the method, host, path, status and elapsed time. The retry loop
+//! and the mapping of progenitor's errors to [`Error`] live in [`Transport::execute`], which every
+//! facade operation calls with a closure that sends one attempt through the generated builder.
+
+use std::{
+    cell::Cell,
+    fmt,
+    future::Future,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
+use reqwest::{Method, header::HeaderValue};
+use tracing::Instrument;
+
+use crate::{
+    error::{ApiError, ApiErrorBody, Error, Result},
+    retry::{Decision, RetryPolicy},
+};
+
+/// The shared state behind every generated client: credentials as a ready header, user agent,
+/// timeouts and the retry policy. It is the generated clients' `inner` value.
+#[derive(Clone)]
+pub struct Transport(Arc<Shared>);
+
+struct Shared {
+    authorization: HeaderValue,
+    user_agent: HeaderValue,
+    attempt_timeout: Option<Duration>,
+    deadline: Option<Duration>,
+    retry: RetryPolicy,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("authorization", &"** redacted **")
+            .field("user_agent", &self.0.user_agent)
+            .field("attempt_timeout", &self.0.attempt_timeout)
+            .field("deadline", &self.0.deadline)
+            .field("retry", &self.0.retry)
+            .finish()
+    }
+}
+
+/// The user agent every request carries:
+/// `twilio-ip-access/<version> (<os> <arch>) rust/<rustc version>`.
+pub fn user_agent() -> String {
+    format!(
+        "twilio-ip-access/{} ({} {}) rust/{}",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS,
+        std::env::consts::ARCH,
+        env!("TWILIO_IP_ACCESS_RUSTC_VERSION"),
+    )
+}
+
+tokio::task_local! {
+    /// The status of the last response of the facade call running on this task. progenitor
+    /// drops the status when a declared error code comes with a body that is not JSON; the
+    /// facade reads it back from here so that such errors keep their status.
+    static LAST_STATUS: Cell<Option<u16>>;
+}
+
+impl Transport {
+    pub(crate) fn new(
+        mut authorization: HeaderValue,
+        attempt_timeout: Option<Duration>,
+        deadline: Option<Duration>,
+        retry: RetryPolicy,
+    ) -> Self {
+        authorization.set_sensitive(true);
+        let user_agent = HeaderValue::from_str(&user_agent())
+            .unwrap_or_else(|_| HeaderValue::from_static("twilio-ip-access"));
+        Self(Arc::new(Shared { authorization, user_agent, attempt_timeout, deadline, retry }))
+    }
+
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.0.retry
+    }
+
+    fn prepare(&self, request: &mut reqwest::Request) {
+        let headers = request.headers_mut();
+        headers.insert(reqwest::header::AUTHORIZATION, self.0.authorization.clone());
+        headers.insert(reqwest::header::USER_AGENT, self.0.user_agent.clone());
+        if let Some(timeout) = self.0.attempt_timeout {
+            *request.timeout_mut() = Some(timeout);
+        }
+    }
+
+    async fn exec(
+        &self,
+        client: &reqwest::Client,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        // The query is left out: page tokens are noise, and nothing else goes there.
+        let span = tracing::debug_span!(
+            "twilio_request",
+            operation = info.operation_id,
+            method = %request.method(),
+            host = request.url().host_str().unwrap_or_default(),
+            path = request.url().path(),
+            status = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = client.execute(request).instrument(span.clone()).await;
+        let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+        span.record("elapsed_ms", elapsed_ms);
+        match &result {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                span.record("status", status);
+                let _ = LAST_STATUS.try_with(|s| s.set(Some(status)));
+                tracing::debug!(parent: &span, status, elapsed_ms, "twilio response");
+            }
+            Err(error) => {
+                let _ = LAST_STATUS.try_with(|s| s.set(None));
+                tracing::debug!(parent: &span, elapsed_ms, error = %error, "twilio request failed");
+            }
+        }
+        result
+    }
+
+    /// Sends one operation: `attempt` sends it once through the generated client. Retries what
+    /// the policy allows, enforces the overall deadline, and maps every failure to [`Error`].
+    pub(crate) async fn execute<T, F, Fut>(&self, method: Method, mut attempt: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ApiErrorBody>>>,
+    {
+        let mut attempts = 0u32;
+        let mut backoff = self.0.retry.backoff();
+        let run = async {
+            loop {
+                attempts += 1;
+                let (result, status) =
+                    LAST_STATUS.scope(Cell::new(None), async { (attempt().await, LAST_STATUS.with(Cell::get)) }).await;
+                let error = match result {
+                    Ok(value) => return Ok(value.into_inner()),
+                    Err(e) => map_error(e, status).await,
+                };
+                match self.0.retry.decide(&method, &error, attempts, &mut backoff) {
+                    Decision::GiveUp => return Err(error.with_attempts(attempts)),
+                    Decision::RetryAfter(delay) => {
+                        tracing::warn!(
+                            attempt = attempts,
+                            status = error.status(),
+                            delay_ms = delay.as_millis() as u64,
+                            "retrying Twilio request"
+                        );
+                        tokio::time::sleep(delay).await;
+                    }
+                }
+            }
+        };
+        match self.0.deadline {
+            None => run.await,
+            Some(deadline) => match tokio::time::timeout(deadline, run).await {
+                Ok(result) => result,
+                Err(_) => Err(Error::DeadlineExceeded { deadline, attempts }),
+            },
+        }
+    }
+}
+
+/// Turns progenitor's error into the crate's. `status` is the status of the response that
+/// produced it, when one arrived.
+async fn map_error(error: progenitor_client::Error<ApiErrorBody>, status: Option<u16>) -> Error {
+    use progenitor_client::Error as P;
+    match error {
+        P::ErrorResponse(value) => {
+            let retry_after = retry_after(value.headers());
+            let status = value.status().as_u16();
+            Error::Api {
+                error: Box::new(ApiError { status, body: value.into_inner(), retry_after }),
+                attempts: 1,
+            }
+        }
+        P::UnexpectedResponse(response) => {
+            let status = response.status().as_u16();
+            let retry_after = retry_after(response.headers());
+            match response.bytes().await {
+                Ok(bytes) => error_from_body(status, retry_after, &bytes),
+                Err(source) => Error::Transport { source, attempts: 1 },
+            }
+        }
+        P::InvalidResponsePayload(bytes, e) => match status {
+            Some(status) if status >= 400 => error_from_body(status, None, &bytes),
+            _ => Error::Decode { status: status.unwrap_or_default(), reason: redact_quoted(&e.to_string()) },
+        },
+        P::CommunicationError(source) | P::ResponseBodyError(source) | P::InvalidUpgrade(source) => {
+            Error::Transport { source, attempts: 1 }
+        }
+        P::InvalidRequest(reason) => Error::InvalidArgument { parameter: "request", reason },
+        P::Custom(reason) => Error::Config { reason },
+    }
+}
+
+/// An error status with a body: Twilio's JSON error if it parses as one, else the raw text.
+pub(crate) fn error_from_body(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Error {
+    if status < 400 {
+        return Error::Decode {
+            status,
+            reason: format!("HTTP {status} is not a status this operation answers with"),
+        };
+    }
+    match serde_json::from_slice::<ApiErrorBody>(body) {
+        Ok(body) => Error::Api { error: Box::new(ApiError { status, body, retry_after }), attempts: 1 },
+        Err(_) => {
+            const KEEP: usize = 4096;
+            let text = String::from_utf8_lossy(&body[..body.len().min(KEEP)]).into_owned();
+            Error::Http { status, body: text, retry_after, attempts: 1 }
+        }
+    }
+}
+
+/// `Retry-After` in seconds, the form Twilio and most proxies use.
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// serde's messages quote the offending value, which may be an IP address (PII): keep the
+/// message, drop the quoted text.
+fn redact_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut inside = false;
+    for c in message.chars() {
+        if c == '"' {
+            if !inside {
+                out.push_str("\"…\"");
+            }
+            inside = !inside;
+        } else if !inside {
+            out.push(c);
+        }
+    }
+    out
+}
+
+macro_rules! hooks {
+    ($($module:ident),* $(,)?) => {$(
+        impl ClientHooks<Transport> for crate::generated::$module::Client {
+            async fn pre<E>(
+                &self,
+                request: &mut reqwest::Request,
+                _info: &OperationInfo,
+            ) -> std::result::Result<(), progenitor_client::Error<E>> {
+                self.inner().prepare(request);
+                Ok(())
+            }
+
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                info: &OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                self.inner().exec(self.client(), request, info).await
+            }
+        }
+    )*};
+}
+
+hooks!(ip_record, source_ip_mapping, trunk_ip_access_control_list, sip_ip_address);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_quoted_values() {
+        assert_eq!(
+            redact_quoted(r#"invalid type: string "10.0.0.1", expected u8 at line 1 column 9"#),
+            r#"invalid type: string "…", expected u8 at line 1 column 9"#
+        );
+    }
+
+    #[test]
+    fn reads_retry_after_seconds() {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::RETRY_AFTER, HeaderValue::from_static(" 7 "));
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
+        headers.insert(reqwest::header::RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&headers), None);
+    }
+}
