@@ -48,11 +48,18 @@ impl Credentials {
     /// Account SID and auth token.
     pub fn auth_token(account_sid: &str, auth_token: impl Into<String>) -> Result<Self> {
         let auth_token = secret("auth token", auth_token.into())?;
-        Ok(Credentials::AuthToken { account_sid: account(account_sid)?, auth_token })
+        Ok(Credentials::AuthToken {
+            account_sid: account(account_sid)?,
+            auth_token,
+        })
     }
 
     /// API key SID, its secret, and the account it acts on.
-    pub fn api_key(account_sid: &str, key_sid: &str, secret_value: impl Into<String>) -> Result<Self> {
+    pub fn api_key(
+        account_sid: &str,
+        key_sid: &str,
+        secret_value: impl Into<String>,
+    ) -> Result<Self> {
         let key_sid = Sid::<crate::sid::kind::ApiKey>::new(key_sid)
             .map_err(|e| Error::config(format!("API key: {e}")))?;
         Ok(Credentials::ApiKey {
@@ -65,19 +72,27 @@ impl Credentials {
     /// The account requests act on.
     pub fn account_sid(&self) -> &AccountSid {
         match self {
-            Credentials::AuthToken { account_sid, .. } | Credentials::ApiKey { account_sid, .. } => account_sid,
+            Credentials::AuthToken { account_sid, .. }
+            | Credentials::ApiKey { account_sid, .. } => account_sid,
         }
     }
 
     /// The `Authorization` header value, marked sensitive so that it is redacted from logs.
     pub(crate) fn header(&self) -> HeaderValue {
         let (user, password) = match self {
-            Credentials::AuthToken { account_sid, auth_token } => (account_sid.as_str(), auth_token.expose_secret()),
-            Credentials::ApiKey { key_sid, secret, .. } => (key_sid.as_str(), secret.expose_secret()),
+            Credentials::AuthToken {
+                account_sid,
+                auth_token,
+            } => (account_sid.as_str(), auth_token.expose_secret()),
+            Credentials::ApiKey {
+                key_sid, secret, ..
+            } => (key_sid.as_str(), secret.expose_secret()),
         };
-        let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        let encoded =
+            base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
         // Base64 is always a valid header value.
-        let mut value = HeaderValue::from_str(&format!("Basic {encoded}")).unwrap_or(HeaderValue::from_static("Basic"));
+        let mut value = HeaderValue::from_str(&format!("Basic {encoded}"))
+            .unwrap_or(HeaderValue::from_static("Basic"));
         value.set_sensitive(true);
         value
     }
@@ -91,7 +106,11 @@ impl fmt::Debug for Credentials {
                 .field("account_sid", account_sid)
                 .field("auth_token", &"** redacted **")
                 .finish(),
-            Credentials::ApiKey { account_sid, key_sid, .. } => f
+            Credentials::ApiKey {
+                account_sid,
+                key_sid,
+                ..
+            } => f
                 .debug_struct("ApiKey")
                 .field("account_sid", account_sid)
                 .field("key_sid", key_sid)
@@ -116,7 +135,9 @@ fn secret(what: &str, value: String) -> Result<SecretString> {
         return Err(Error::config(format!("the {what} is empty")));
     }
     if value.chars().any(|c| c.is_control()) {
-        return Err(Error::config(format!("the {what} contains control characters")));
+        return Err(Error::config(format!(
+            "the {what} contains control characters"
+        )));
     }
     Ok(SecretString::from(value))
 }
@@ -131,7 +152,10 @@ mod tests {
         let header = creds.header();
         assert!(header.is_sensitive());
         // base64("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:tok")
-        assert_eq!(header.to_str().unwrap(), "Basic QUNhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYTp0b2s=");
+        assert_eq!(
+            header.to_str().unwrap(),
+            "Basic QUNhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYTp0b2s="
+        );
         assert!(!format!("{header:?}").contains("QUNh"));
     }
 

@@ -8,8 +8,7 @@ use url::Url;
 use crate::{
     auth::Credentials,
     error::{Error, Result},
-    generated,
-    hosts,
+    generated, hosts,
     ip_record::IpRecords,
     retry::RetryPolicy,
     sid::{AccountSid, IntoSid, kind},
@@ -184,8 +183,17 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("credentials", &self.credentials)
             .field("account_sid", &self.account_sid)
-            .field("auth_token", &self.auth_token.as_ref().map(|_| "** redacted **"))
-            .field("api_key", &self.api_key.as_ref().map(|(sid, _)| (sid, "** redacted **")))
+            .field(
+                "auth_token",
+                &self.auth_token.as_ref().map(|_| "** redacted **"),
+            )
+            .field(
+                "api_key",
+                &self
+                    .api_key
+                    .as_ref()
+                    .map(|(sid, _)| (sid, "** redacted **")),
+            )
             .field("region", &self.region)
             .field("edge", &self.edge)
             .field("voice_base_url", &self.voice_base_url)
@@ -277,7 +285,9 @@ impl ClientBuilder {
     /// Sends all three products to one base URL, as an emulator serving them all expects.
     pub fn base_url(self, url: impl Into<String>) -> Self {
         let url = url.into();
-        self.voice_base_url(url.clone()).trunking_base_url(url.clone()).api_base_url(url)
+        self.voice_base_url(url.clone())
+            .trunking_base_url(url.clone())
+            .api_base_url(url)
     }
 
     /// How long to wait for a connection (default 10 s). Ignored with [`http_client`](Self::http_client).
@@ -324,11 +334,15 @@ impl ClientBuilder {
             Some(credentials) => credentials,
             None => {
                 let account = self.account_sid.as_deref().ok_or_else(|| {
-                    Error::config("no account SID: set TWILIO_ACCOUNT_SID or call `account_sid(..)`")
+                    Error::config(
+                        "no account SID: set TWILIO_ACCOUNT_SID or call `account_sid(..)`",
+                    )
                 })?;
                 use secrecy::ExposeSecret;
                 match (&self.api_key, &self.auth_token) {
-                    (Some((key, secret)), _) => Credentials::api_key(account, key, secret.expose_secret())?,
+                    (Some((key, secret)), _) => {
+                        Credentials::api_key(account, key, secret.expose_secret())?
+                    }
                     (None, Some(token)) => Credentials::auth_token(account, token.expose_secret())?,
                     (None, None) => {
                         return Err(Error::config(
@@ -338,13 +352,21 @@ impl ClientBuilder {
                 }
             }
         };
-        let region = self.region.as_deref().map(|r| label("region", r)).transpose()?;
+        let region = self
+            .region
+            .as_deref()
+            .map(|r| label("region", r))
+            .transpose()?;
         let edge = self.edge.as_deref().map(|e| label("edge", e)).transpose()?;
         let custom_client = self.http_client.is_some();
         let base = |given: Option<String>, default: &str, what: &str| -> Result<String> {
             let text = given.unwrap_or_else(|| default.to_owned());
-            let url = Url::parse(&text).map_err(|e| Error::config(format!("{what} base URL `{text}`: {e}")))?;
-            if !matches!(url.scheme(), "http" | "https") || url.query().is_some() || url.host().is_none() {
+            let url = Url::parse(&text)
+                .map_err(|e| Error::config(format!("{what} base URL `{text}`: {e}")))?;
+            if !matches!(url.scheme(), "http" | "https")
+                || url.query().is_some()
+                || url.host().is_none()
+            {
                 return Err(Error::config(format!(
                     "{what} base URL `{text}` must be an http(s) URL with a host and no query"
                 )));
@@ -371,25 +393,41 @@ impl ClientBuilder {
                 .build()
                 .map_err(|e| Error::config(format!("HTTP client: {e}")))?,
         };
-        let transport = Transport::new(credentials.header(), self.timeout, self.deadline, self.retry);
+        let transport = Transport::new(
+            credentials.header(),
+            self.timeout,
+            self.deadline,
+            self.retry,
+        );
         let inner = Inner {
             account_sid: credentials.account_sid().clone(),
-            ip_record: generated::ip_record::Client::new_with_client(&voice, http.clone(), transport.clone()),
+            ip_record: generated::ip_record::Client::new_with_client(
+                &voice,
+                http.clone(),
+                transport.clone(),
+            ),
             source_ip_mapping: generated::source_ip_mapping::Client::new_with_client(
                 &voice,
                 http.clone(),
                 transport.clone(),
             ),
-            trunk_ip_access_control_list: generated::trunk_ip_access_control_list::Client::new_with_client(
-                &trunking,
-                http.clone(),
+            trunk_ip_access_control_list:
+                generated::trunk_ip_access_control_list::Client::new_with_client(
+                    &trunking,
+                    http.clone(),
+                    transport.clone(),
+                ),
+            sip_ip_address: generated::sip_ip_address::Client::new_with_client(
+                &api,
+                http,
                 transport.clone(),
             ),
-            sip_ip_address: generated::sip_ip_address::Client::new_with_client(&api, http, transport.clone()),
             transport,
             base_urls: [voice, trunking, api],
         };
-        Ok(Client { inner: Arc::new(inner) })
+        Ok(Client {
+            inner: Arc::new(inner),
+        })
     }
 }
 
@@ -397,13 +435,17 @@ impl ClientBuilder {
 fn label<'a>(what: &str, value: &'a str) -> Result<&'a str> {
     let ok = !value.is_empty()
         && value.len() <= 63
-        && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !value.starts_with('-')
         && !value.ends_with('-');
     if ok {
         Ok(value)
     } else {
-        Err(Error::config(format!("{what} `{value}` is not a lowercase DNS label such as `au1` or `sydney`")))
+        Err(Error::config(format!(
+            "{what} `{value}` is not a lowercase DNS label such as `au1` or `sydney`"
+        )))
     }
 }
 
@@ -412,8 +454,13 @@ mod tests {
     use super::*;
 
     fn env(vars: &[(&str, &str)]) -> ClientBuilder {
-        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        ClientBuilder::from_lookup(move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        ClientBuilder::from_lookup(move |name| {
+            vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })
     }
 
     const AC: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
@@ -442,7 +489,11 @@ mod tests {
 
     #[test]
     fn env_api_key() {
-        let builder = env(&[("TWILIO_ACCOUNT_SID", AC), ("TWILIO_API_KEY", SK), ("TWILIO_API_SECRET", "s3cr3t")]);
+        let builder = env(&[
+            ("TWILIO_ACCOUNT_SID", AC),
+            ("TWILIO_API_KEY", SK),
+            ("TWILIO_API_SECRET", "s3cr3t"),
+        ]);
         let shown = format!("{builder:?}");
         assert!(!shown.contains("s3cr3t"), "{shown}");
         let client = builder.build().unwrap();
@@ -455,11 +506,28 @@ mod tests {
         let cases: &[(&[(&str, &str)], &str)] = &[
             (&[], "no account SID"),
             (&[("TWILIO_ACCOUNT_SID", AC)], "no credentials"),
-            (&[("TWILIO_ACCOUNT_SID", SK), ("TWILIO_AUTH_TOKEN", "t")], "API key SID (SK…)"),
-            (&[("TWILIO_ACCOUNT_SID", "ACzz"), ("TWILIO_AUTH_TOKEN", "t")], "account SID: an Account SID is 34"),
-            (&[("TWILIO_ACCOUNT_SID", AC), ("TWILIO_AUTH_TOKEN", "t"), ("TWILIO_REGION", "AU 1")], "region `AU 1`"),
             (
-                &[("TWILIO_ACCOUNT_SID", AC), ("TWILIO_API_KEY", AC), ("TWILIO_API_SECRET", "s")],
+                &[("TWILIO_ACCOUNT_SID", SK), ("TWILIO_AUTH_TOKEN", "t")],
+                "API key SID (SK…)",
+            ),
+            (
+                &[("TWILIO_ACCOUNT_SID", "ACzz"), ("TWILIO_AUTH_TOKEN", "t")],
+                "account SID: an Account SID is 34",
+            ),
+            (
+                &[
+                    ("TWILIO_ACCOUNT_SID", AC),
+                    ("TWILIO_AUTH_TOKEN", "t"),
+                    ("TWILIO_REGION", "AU 1"),
+                ],
+                "region `AU 1`",
+            ),
+            (
+                &[
+                    ("TWILIO_ACCOUNT_SID", AC),
+                    ("TWILIO_API_KEY", AC),
+                    ("TWILIO_API_SECRET", "s"),
+                ],
                 "API key: an ApiKey SID starts with `SK`",
             ),
         ];
@@ -468,7 +536,12 @@ mod tests {
             assert!(matches!(err, Error::Config { .. }), "{err:?}");
             assert!(err.to_string().contains(expected), "{vars:?}: {err}");
         }
-        let err = Client::builder().account_sid(AC).auth_token("t").voice_base_url("ftp://x").build().unwrap_err();
+        let err = Client::builder()
+            .account_sid(AC)
+            .auth_token("t")
+            .voice_base_url("ftp://x")
+            .build()
+            .unwrap_err();
         assert!(err.to_string().contains("must be an http(s) URL"), "{err}");
     }
 

@@ -37,7 +37,11 @@ impl fmt::Display for ApiErrorBody {
             write!(f, " (see {more_info})")?;
         }
         if let Some(details) = &self.details {
-            write!(f, "; details: {}", serde_json::Value::Object(details.clone()))?;
+            write!(
+                f,
+                "; details: {}",
+                serde_json::Value::Object(details.clone())
+            )?;
         }
         Ok(())
     }
@@ -126,12 +130,18 @@ pub enum Error {
 }
 
 fn attempts_note(attempts: u32) -> String {
-    if attempts > 1 { format!(" (after {attempts} attempts)") } else { String::new() }
+    if attempts > 1 {
+        format!(" (after {attempts} attempts)")
+    } else {
+        String::new()
+    }
 }
 
 impl Error {
     pub(crate) fn config(reason: impl fmt::Display) -> Self {
-        Error::Config { reason: reason.to_string() }
+        Error::Config {
+            reason: reason.to_string(),
+        }
     }
 
     /// The HTTP status of an error response, if one arrived.

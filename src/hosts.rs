@@ -64,26 +64,54 @@ mod tests {
     #[test]
     fn facts_page_cases() {
         assert_eq!(
-            r("https://voice.twilio.com/v1/IpRecords", Some("au1"), Some("sydney")),
+            r(
+                "https://voice.twilio.com/v1/IpRecords",
+                Some("au1"),
+                Some("sydney")
+            ),
             "https://voice.sydney.au1.twilio.com/v1/IpRecords"
         );
-        assert_eq!(r("https://api.twilio.com", None, Some("edge")), "https://api.edge.us1.twilio.com/");
-        assert_eq!(r("https://api.twilio.com/x", Some("ie1"), None), "https://api.ie1.twilio.com/x");
+        assert_eq!(
+            r("https://api.twilio.com", None, Some("edge")),
+            "https://api.edge.us1.twilio.com/"
+        );
+        assert_eq!(
+            r("https://api.twilio.com/x", Some("ie1"), None),
+            "https://api.ie1.twilio.com/x"
+        );
         // Existing edge and region are replaced; port, path and query are kept.
         assert_eq!(
-            r("https://api.dublin.ie1.twilio.com:8443/2010-04-01/A.json?PageSize=5", Some("au1"), Some("sydney")),
+            r(
+                "https://api.dublin.ie1.twilio.com:8443/2010-04-01/A.json?PageSize=5",
+                Some("au1"),
+                Some("sydney")
+            ),
             "https://api.sydney.au1.twilio.com:8443/2010-04-01/A.json?PageSize=5"
         );
-        assert_eq!(r("https://api.ie1.twilio.com/", None, Some("dublin")), "https://api.dublin.ie1.twilio.com/");
-        assert_eq!(r("https://api.dublin.ie1.twilio.com/", Some("us1"), None), "https://api.dublin.us1.twilio.com/");
+        assert_eq!(
+            r("https://api.ie1.twilio.com/", None, Some("dublin")),
+            "https://api.dublin.ie1.twilio.com/"
+        );
+        assert_eq!(
+            r("https://api.dublin.ie1.twilio.com/", Some("us1"), None),
+            "https://api.dublin.us1.twilio.com/"
+        );
     }
 
     #[test]
     fn leaves_non_twilio_hosts_alone() {
-        for url in ["http://127.0.0.1:4010/v1", "http://localhost:4010/v1", "http://[::1]:80/", "https://proxy.example.com/v1"] {
+        for url in [
+            "http://127.0.0.1:4010/v1",
+            "http://localhost:4010/v1",
+            "http://[::1]:80/",
+            "https://proxy.example.com/v1",
+        ] {
             let parsed: url::Url = url.parse().unwrap();
             assert_eq!(r(url, Some("au1"), Some("sydney")), parsed.to_string());
         }
-        assert_eq!(r("https://voice.twilio.com/v1", None, None), "https://voice.twilio.com/v1");
+        assert_eq!(
+            r("https://voice.twilio.com/v1", None, None),
+            "https://voice.twilio.com/v1"
+        );
     }
 }

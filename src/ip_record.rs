@@ -52,7 +52,11 @@ impl IpRecords {
 
     /// Updates an IP Record's friendly name.
     pub fn update(&self, sid: impl IntoSid<kind::IpRecord>) -> UpdateIpRecord {
-        UpdateIpRecord { handle: self.clone(), sid: validate::sid(sid, "Sid"), friendly_name: None }
+        UpdateIpRecord {
+            handle: self.clone(),
+            sid: validate::sid(sid, "Sid"),
+            friendly_name: None,
+        }
     }
 
     /// Deletes an IP Record.
@@ -74,19 +78,31 @@ impl Resource for IpRecords {
 
     async fn fetch(&self, sid: IpRecordSid) -> Result<IpRecord> {
         let inner = self.client.inner();
-        inner.transport.execute(Method::GET, || inner.ip_record.fetch_ip_record().sid(sid.clone()).send()).await
+        inner
+            .transport
+            .execute(Method::GET, || {
+                inner.ip_record.fetch_ip_record().sid(sid.clone()).send()
+            })
+            .await
     }
 
     async fn delete(&self, sid: IpRecordSid) -> Result<()> {
         let inner = self.client.inner();
-        inner.transport.execute(Method::DELETE, || inner.ip_record.delete_ip_record().sid(sid.clone()).send()).await
+        inner
+            .transport
+            .execute(Method::DELETE, || {
+                inner.ip_record.delete_ip_record().sid(sid.clone()).send()
+            })
+            .await
     }
 
     async fn list_page(&self, cursor: PageCursor) -> Result<Page<IpRecord>> {
         let inner = self.client.inner();
         let list = inner
             .transport
-            .execute(Method::GET, || with_cursor!(inner.ip_record.list_ip_record(), &cursor).send())
+            .execute(Method::GET, || {
+                with_cursor!(inner.ip_record.list_ip_record(), &cursor).send()
+            })
             .await?;
         Page::new(list.ip_records, list.meta.next_page_url.as_deref())
     }
@@ -123,7 +139,12 @@ impl CreateIpRecord {
             cidr_prefix_length: self.cidr_prefix_length.transpose()?,
         };
         let inner = self.handle.client.inner();
-        inner.transport.execute(Method::POST, || inner.ip_record.create_ip_record().body(body.clone()).send()).await
+        inner
+            .transport
+            .execute(Method::POST, || {
+                inner.ip_record.create_ip_record().body(body.clone()).send()
+            })
+            .await
     }
 }
 into_future!(CreateIpRecord => IpRecord);
@@ -147,11 +168,20 @@ impl UpdateIpRecord {
     /// Sends the request.
     pub async fn send(self) -> Result<IpRecord> {
         let sid = self.sid?;
-        let body = types::UpdateIpRecordRequest { friendly_name: self.friendly_name.transpose()? };
+        let body = types::UpdateIpRecordRequest {
+            friendly_name: self.friendly_name.transpose()?,
+        };
         let inner = self.handle.client.inner();
         inner
             .transport
-            .execute(Method::POST, || inner.ip_record.update_ip_record().sid(sid.clone()).body(body.clone()).send())
+            .execute(Method::POST, || {
+                inner
+                    .ip_record
+                    .update_ip_record()
+                    .sid(sid.clone())
+                    .body(body.clone())
+                    .send()
+            })
             .await
     }
 }

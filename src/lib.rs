@@ -14,13 +14,13 @@ mod ip_record;
 pub mod mock;
 pub mod pagination;
 pub mod request;
-mod sip_ip_address;
-mod source_ip_mapping;
-mod trunk_ip_access_control_list;
 pub mod retry;
 pub mod sid;
+mod sip_ip_address;
+mod source_ip_mapping;
 pub mod time;
 mod transport;
+mod trunk_ip_access_control_list;
 mod validate;
 
 pub use auth::Credentials;
@@ -29,12 +29,16 @@ pub use error::{ApiError, ApiErrorBody, Error, Result};
 pub use ip_record::{CreateIpRecord, IpRecord, IpRecords, UpdateIpRecord};
 pub use pagination::{ListRequest, Page, PageCursor};
 pub use retry::RetryPolicy;
-pub use sip_ip_address::{CreateSipIpAddress, IpAddress, SipIpAccessControlList, SipIpAddresses, UpdateSipIpAddress};
-pub use source_ip_mapping::{CreateSourceIpMapping, SourceIpMapping, SourceIpMappings, UpdateSourceIpMapping};
+pub use sip_ip_address::{
+    CreateSipIpAddress, IpAddress, SipIpAccessControlList, SipIpAddresses, UpdateSipIpAddress,
+};
+pub use source_ip_mapping::{
+    CreateSourceIpMapping, SourceIpMapping, SourceIpMappings, UpdateSourceIpMapping,
+};
+pub use transport::user_agent;
 pub use trunk_ip_access_control_list::{
     CreateTrunkIpAccessControlList, IpAccessControlList, Trunk, TrunkIpAccessControlLists,
 };
-pub use transport::user_agent;
 pub use validate::{FRIENDLY_NAME_MAX_CHARS, IntoIpv4};
 
 /// The reqwest this crate is built on, for [`ClientBuilder::http_client`].

@@ -53,15 +53,29 @@ impl PageCursor {
     /// Reads the cursor from a next-page link: absolute (v1 `next_page_url`), relative to the
     /// host (2010 `next_page_uri`), or just its query.
     pub fn from_link(link: &str) -> Result<Self> {
-        let bad = |why: String| Error::Pagination { reason: format!("next-page link: {why}") };
+        let bad = |why: String| Error::Pagination {
+            reason: format!("next-page link: {why}"),
+        };
         let base = url::Url::parse("http://link.invalid/").map_err(|e| bad(e.to_string()))?;
-        let link = if link.contains('?') || link.contains('/') { link.to_owned() } else { format!("?{link}") };
+        let link = if link.contains('?') || link.contains('/') {
+            link.to_owned()
+        } else {
+            format!("?{link}")
+        };
         let url = base.join(&link).map_err(|e| bad(e.to_string()))?;
         let mut cursor = PageCursor::default();
         for (key, value) in url.query_pairs() {
             match &*key {
-                "PageSize" => cursor.page_size = Some(value.parse().map_err(|_| bad(format!("PageSize `{value}`")))?),
-                "Page" => cursor.page = Some(value.parse().map_err(|_| bad(format!("Page `{value}`")))?),
+                "PageSize" => {
+                    cursor.page_size = Some(
+                        value
+                            .parse()
+                            .map_err(|_| bad(format!("PageSize `{value}`")))?,
+                    )
+                }
+                "Page" => {
+                    cursor.page = Some(value.parse().map_err(|_| bad(format!("Page `{value}`")))?)
+                }
                 "PageToken" => cursor.page_token = Some(value.into_owned()),
                 _ => {}
             }
@@ -179,7 +193,12 @@ pub struct ListRequest<R> {
 
 impl<R: Resource> ListRequest<R> {
     pub(crate) fn new(resource: R) -> Self {
-        Self { resource, page_size: None, limit: None, start: None }
+        Self {
+            resource,
+            page_size: None,
+            limit: None,
+            start: None,
+        }
     }
 
     /// Items per page, 1 to 1000 (Twilio's default is 50).
@@ -210,7 +229,10 @@ impl<R: Resource> ListRequest<R> {
             (None, Some(limit)) => Some(limit.clamp(1, 1000) as u32),
             (None, None) => None,
         };
-        Ok(PageCursor { page_size, ..PageCursor::default() })
+        Ok(PageCursor {
+            page_size,
+            ..PageCursor::default()
+        })
     }
 
     /// Fetches one page: the first, or the one [`starting_at`](Self::starting_at) names. With a
@@ -251,9 +273,13 @@ impl<R: Resource> ListRequest<R> {
                         Ok(page) => {
                             let next = match &page.next {
                                 None => Step::Done,
-                                Some(next) if seen.insert(next.clone()) => Step::Fetch(next.clone()),
+                                Some(next) if seen.insert(next.clone()) => {
+                                    Step::Fetch(next.clone())
+                                }
                                 Some(next) => Step::Fail(Error::Pagination {
-                                    reason: format!("the server sent a next-page link already followed ({next})"),
+                                    reason: format!(
+                                        "the server sent a next-page link already followed ({next})"
+                                    ),
                                 }),
                             };
                             Some((Ok(page), (next, seen)))
@@ -294,21 +320,39 @@ mod tests {
 
     #[test]
     fn cursor_from_both_link_shapes() {
-        let v1 = PageCursor::from_link("https://voice.twilio.com/v1/IpRecords?PageSize=50&Page=1&PageToken=PA123").unwrap();
+        let v1 = PageCursor::from_link(
+            "https://voice.twilio.com/v1/IpRecords?PageSize=50&Page=1&PageToken=PA123",
+        )
+        .unwrap();
         let v2010 = PageCursor::from_link(
             "/2010-04-01/Accounts/ACa/SIP/IpAccessControlLists/ALa/IpAddresses.json?PageSize=50&Page=1&PageToken=PA123",
         )
         .unwrap();
-        let expected = PageCursor { page_size: Some(50), page: Some(1), page_token: Some("PA123".into()) };
+        let expected = PageCursor {
+            page_size: Some(50),
+            page: Some(1),
+            page_token: Some("PA123".into()),
+        };
         assert_eq!(v1, expected);
         assert_eq!(v2010, expected);
-        assert!(matches!(PageCursor::from_link("/x?PageSize=big"), Err(Error::Pagination { .. })));
+        assert!(matches!(
+            PageCursor::from_link("/x?PageSize=big"),
+            Err(Error::Pagination { .. })
+        ));
     }
 
     #[test]
     fn page_ends_on_null_or_empty_link() {
         assert_eq!(Page::<u8>::new(vec![], None).unwrap().next_cursor(), None);
-        assert_eq!(Page::<u8>::new(vec![], Some("")).unwrap().next_cursor(), None);
-        assert!(Page::<u8>::new(vec![], Some("/x?Page=2")).unwrap().next_cursor().is_some());
+        assert_eq!(
+            Page::<u8>::new(vec![], Some("")).unwrap().next_cursor(),
+            None
+        );
+        assert!(
+            Page::<u8>::new(vec![], Some("/x?Page=2"))
+                .unwrap()
+                .next_cursor()
+                .is_some()
+        );
     }
 }

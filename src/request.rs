@@ -38,7 +38,10 @@ pub trait Resource: Clone + Send + Sync + 'static + private::Sealed {
 
     /// Fetches one page of the list.
     #[doc(hidden)]
-    fn list_page(&self, cursor: PageCursor) -> impl Future<Output = Result<Page<Self::Item>>> + Send;
+    fn list_page(
+        &self,
+        cursor: PageCursor,
+    ) -> impl Future<Output = Result<Page<Self::Item>>> + Send;
 }
 
 pub(crate) mod private {

@@ -51,7 +51,10 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// Never retry: every request is sent once.
     pub fn none() -> Self {
-        Self { max_attempts: 1, ..Self::default() }
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
     }
 
     /// How many times a request may be sent in all, the first time included (at least 1).
@@ -88,7 +91,11 @@ impl RetryPolicy {
             .with_min_delay(self.base_delay)
             .with_max_delay(self.max_delay)
             .with_max_times(self.max_attempts.saturating_sub(1) as usize);
-        if self.jitter { builder.with_jitter().build() } else { builder.build() }
+        if self.jitter {
+            builder.with_jitter().build()
+        } else {
+            builder.build()
+        }
     }
 
     /// Whether to send again after `error` on attempt number `attempts`, and after what delay.
@@ -160,7 +167,10 @@ mod tests {
     }
 
     fn fixed() -> RetryPolicy {
-        RetryPolicy::default().jitter(false).base_delay(Duration::from_millis(100)).max_delay(Duration::from_secs(3))
+        RetryPolicy::default()
+            .jitter(false)
+            .base_delay(Duration::from_millis(100))
+            .max_delay(Duration::from_secs(3))
     }
 
     #[test]
@@ -194,7 +204,10 @@ mod tests {
             policy.decide(&Method::GET, &error, 2, &mut backoff),
             Decision::RetryAfter(Duration::from_millis(200))
         );
-        assert_eq!(policy.decide(&Method::GET, &error, 3, &mut backoff), Decision::GiveUp);
+        assert_eq!(
+            policy.decide(&Method::GET, &error, 3, &mut backoff),
+            Decision::GiveUp
+        );
     }
 
     #[test]
@@ -206,12 +219,17 @@ mod tests {
             Decision::RetryAfter(Duration::from_secs(2))
         );
         let mut backoff = policy.backoff();
-        assert_eq!(policy.decide(&Method::POST, &api(429, Some(60)), 1, &mut backoff), Decision::GiveUp);
+        assert_eq!(
+            policy.decide(&Method::POST, &api(429, Some(60)), 1, &mut backoff),
+            Decision::GiveUp
+        );
     }
 
     #[test]
     fn jitter_stays_within_max_delay() {
-        let policy = RetryPolicy::default().max_attempts(50).max_delay(Duration::from_millis(500));
+        let policy = RetryPolicy::default()
+            .max_attempts(50)
+            .max_delay(Duration::from_millis(500));
         let mut backoff = policy.backoff();
         for attempt in 1..50 {
             match policy.decide(&Method::GET, &api(503, None), attempt, &mut backoff) {

@@ -66,7 +66,10 @@ impl<K: SidKind> Sid<K> {
     }
 
     fn unchecked(value: &str) -> Self {
-        Self { value: value.into(), kind: PhantomData }
+        Self {
+            value: value.into(),
+            kind: PhantomData,
+        }
     }
 
     /// The SID as a string.
@@ -76,7 +79,12 @@ impl<K: SidKind> Sid<K> {
 }
 
 fn check<K: SidKind>(value: &str, strict: bool) -> Result<(), SidError> {
-    let fail = |reason: String| Err(SidError { kind: K::NAME, reason });
+    let fail = |reason: String| {
+        Err(SidError {
+            kind: K::NAME,
+            reason,
+        })
+    };
     let shown = |s: &str| s.chars().take(2).collect::<String>();
     if value.is_empty() {
         return fail(format!(
@@ -120,12 +128,19 @@ fn check<K: SidKind>(value: &str, strict: bool) -> Result<(), SidError> {
 }
 
 fn article(name: &str) -> &'static str {
-    if name.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" }
+    if name.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 impl<K> Clone for Sid<K> {
     fn clone(&self) -> Self {
-        Self { value: self.value.clone(), kind: PhantomData }
+        Self {
+            value: self.value.clone(),
+            kind: PhantomData,
+        }
     }
 }
 impl<K> PartialEq for Sid<K> {
@@ -305,22 +320,33 @@ mod tests {
             "an IpRecord SID is 34 characters long, got 6"
         );
         assert_eq!(
-            IpRecordSid::new("ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaz").unwrap_err().to_string(),
+            IpRecordSid::new("ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaz")
+                .unwrap_err()
+                .to_string(),
             "an IpRecord SID is `IL` followed by 32 hex digits"
         );
         assert_eq!(
-            TrunkSid::new("ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").unwrap_err().to_string(),
+            TrunkSid::new("ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                .unwrap_err()
+                .to_string(),
             "a Trunk SID starts with `TK`, got `IL…`"
         );
     }
 
     #[test]
     fn deserializes_placeholders_but_not_wrong_kinds() {
-        let sid: AccountSid = serde_json::from_str("\"ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\"").unwrap();
+        let sid: AccountSid =
+            serde_json::from_str("\"ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\"").unwrap();
         assert_eq!(sid, "ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX");
-        assert!(serde_json::from_str::<AccountSid>("\"TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"").is_err());
+        assert!(
+            serde_json::from_str::<AccountSid>("\"TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"").is_err()
+        );
         assert!(serde_json::from_str::<AccountSid>("\"ACaaaa\"").is_err());
         // Strict on input: placeholders are not hex.
-        assert!("ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX".parse::<AccountSid>().is_err());
+        assert!(
+            "ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"
+                .parse::<AccountSid>()
+                .is_err()
+        );
     }
 }

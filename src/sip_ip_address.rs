@@ -28,8 +28,16 @@ pub struct SipIpAccessControlList {
 }
 
 impl SipIpAccessControlList {
-    pub(crate) fn new(client: Client, account_sid: AccountSid, acl_sid: Checked<IpAccessControlListSid>) -> Self {
-        Self { client, account_sid: Ok(account_sid), acl_sid }
+    pub(crate) fn new(
+        client: Client,
+        account_sid: AccountSid,
+        acl_sid: Checked<IpAccessControlListSid>,
+    ) -> Self {
+        Self {
+            client,
+            account_sid: Ok(account_sid),
+            acl_sid,
+        }
     }
 
     /// Acts on a subaccount's list instead of the configured account's (`{AccountSid}` in the path).
@@ -64,7 +72,11 @@ impl SipIpAddresses {
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn create(&self, friendly_name: impl Into<String>, ip_address: impl IntoIpv4) -> CreateSipIpAddress {
+    pub fn create(
+        &self,
+        friendly_name: impl Into<String>,
+        ip_address: impl IntoIpv4,
+    ) -> CreateSipIpAddress {
         CreateSipIpAddress {
             handle: self.clone(),
             friendly_name: validate::friendly_name(friendly_name.into()),

@@ -88,7 +88,13 @@ impl Resource for SourceIpMappings {
         let inner = self.client.inner();
         inner
             .transport
-            .execute(Method::GET, || inner.source_ip_mapping.fetch_source_ip_mapping().sid(sid.clone()).send())
+            .execute(Method::GET, || {
+                inner
+                    .source_ip_mapping
+                    .fetch_source_ip_mapping()
+                    .sid(sid.clone())
+                    .send()
+            })
             .await
     }
 
@@ -96,7 +102,13 @@ impl Resource for SourceIpMappings {
         let inner = self.client.inner();
         inner
             .transport
-            .execute(Method::DELETE, || inner.source_ip_mapping.delete_source_ip_mapping().sid(sid.clone()).send())
+            .execute(Method::DELETE, || {
+                inner
+                    .source_ip_mapping
+                    .delete_source_ip_mapping()
+                    .sid(sid.clone())
+                    .send()
+            })
             .await
     }
 
@@ -104,7 +116,9 @@ impl Resource for SourceIpMappings {
         let inner = self.client.inner();
         let list = inner
             .transport
-            .execute(Method::GET, || with_cursor!(inner.source_ip_mapping.list_source_ip_mapping(), &cursor).send())
+            .execute(Method::GET, || {
+                with_cursor!(inner.source_ip_mapping.list_source_ip_mapping(), &cursor).send()
+            })
             .await?;
         Page::new(list.source_ip_mappings, list.meta.next_page_url.as_deref())
     }
@@ -129,7 +143,13 @@ impl CreateSourceIpMapping {
         let inner = self.handle.client.inner();
         inner
             .transport
-            .execute(Method::POST, || inner.source_ip_mapping.create_source_ip_mapping().body(body.clone()).send())
+            .execute(Method::POST, || {
+                inner
+                    .source_ip_mapping
+                    .create_source_ip_mapping()
+                    .body(body.clone())
+                    .send()
+            })
             .await
     }
 }
@@ -148,12 +168,19 @@ impl UpdateSourceIpMapping {
     /// Sends the request.
     pub async fn send(self) -> Result<SourceIpMapping> {
         let sid = self.sid?;
-        let body = types::UpdateSourceIpMappingRequest { sip_domain_sid: self.sip_domain_sid? };
+        let body = types::UpdateSourceIpMappingRequest {
+            sip_domain_sid: self.sip_domain_sid?,
+        };
         let inner = self.handle.client.inner();
         inner
             .transport
             .execute(Method::POST, || {
-                inner.source_ip_mapping.update_source_ip_mapping().sid(sid.clone()).body(body.clone()).send()
+                inner
+                    .source_ip_mapping
+                    .update_source_ip_mapping()
+                    .sid(sid.clone())
+                    .body(body.clone())
+                    .send()
             })
             .await
     }

@@ -74,6 +74,7 @@ impl Serialize for Rfc2822DateTime {
 impl<'de> Deserialize<'de> for Rfc2822DateTime {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        text.parse().map_err(|e| de::Error::custom(format!("not an RFC 2822 date ({e})")))
+        text.parse()
+            .map_err(|e| de::Error::custom(format!("not an RFC 2822 date ({e})")))
     }
 }

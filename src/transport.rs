@@ -77,7 +77,13 @@ impl Transport {
         authorization.set_sensitive(true);
         let user_agent = HeaderValue::from_str(&user_agent())
             .unwrap_or_else(|_| HeaderValue::from_static("twilio-ip-access"));
-        Self(Arc::new(Shared { authorization, user_agent, attempt_timeout, deadline, retry }))
+        Self(Arc::new(Shared {
+            authorization,
+            user_agent,
+            attempt_timeout,
+            deadline,
+            retry,
+        }))
     }
 
     /// The retry policy in force.
@@ -141,8 +147,11 @@ impl Transport {
         let run = async {
             loop {
                 attempts += 1;
-                let (result, status) =
-                    LAST_STATUS.scope(Cell::new(None), async { (attempt().await, LAST_STATUS.with(Cell::get)) }).await;
+                let (result, status) = LAST_STATUS
+                    .scope(Cell::new(None), async {
+                        (attempt().await, LAST_STATUS.with(Cell::get))
+                    })
+                    .await;
                 let error = match result {
                     Ok(value) => return Ok(value.into_inner()),
                     Err(e) => map_error(e, status).await,
@@ -180,7 +189,11 @@ async fn map_error(error: progenitor_client::Error<ApiErrorBody>, status: Option
             let retry_after = retry_after(value.headers());
             let status = value.status().as_u16();
             Error::Api {
-                error: Box::new(ApiError { status, body: value.into_inner(), retry_after }),
+                error: Box::new(ApiError {
+                    status,
+                    body: value.into_inner(),
+                    retry_after,
+                }),
                 attempts: 1,
             }
         }
@@ -189,17 +202,29 @@ async fn map_error(error: progenitor_client::Error<ApiErrorBody>, status: Option
             let retry_after = retry_after(response.headers());
             match response.bytes().await {
                 Ok(bytes) => error_from_body(status, retry_after, &bytes),
-                Err(source) => Error::Transport { source, attempts: 1 },
+                Err(source) => Error::Transport {
+                    source,
+                    attempts: 1,
+                },
             }
         }
         P::InvalidResponsePayload(bytes, e) => match status {
             Some(status) if status >= 400 => error_from_body(status, None, &bytes),
-            _ => Error::Decode { status: status.unwrap_or_default(), reason: redact_quoted(&e.to_string()) },
+            _ => Error::Decode {
+                status: status.unwrap_or_default(),
+                reason: redact_quoted(&e.to_string()),
+            },
         },
-        P::CommunicationError(source) | P::ResponseBodyError(source) | P::InvalidUpgrade(source) => {
-            Error::Transport { source, attempts: 1 }
-        }
-        P::InvalidRequest(reason) => Error::InvalidArgument { parameter: "request", reason },
+        P::CommunicationError(source)
+        | P::ResponseBodyError(source)
+        | P::InvalidUpgrade(source) => Error::Transport {
+            source,
+            attempts: 1,
+        },
+        P::InvalidRequest(reason) => Error::InvalidArgument {
+            parameter: "request",
+            reason,
+        },
         P::Custom(reason) => Error::Config { reason },
     }
 }
@@ -213,11 +238,23 @@ pub(crate) fn error_from_body(status: u16, retry_after: Option<Duration>, body: 
         };
     }
     match serde_json::from_slice::<ApiErrorBody>(body) {
-        Ok(body) => Error::Api { error: Box::new(ApiError { status, body, retry_after }), attempts: 1 },
+        Ok(body) => Error::Api {
+            error: Box::new(ApiError {
+                status,
+                body,
+                retry_after,
+            }),
+            attempts: 1,
+        },
         Err(_) => {
             const KEEP: usize = 4096;
             let text = String::from_utf8_lossy(&body[..body.len().min(KEEP)]).into_owned();
-            Error::Http { status, body: text, retry_after, attempts: 1 }
+            Error::Http {
+                status,
+                body: text,
+                retry_after,
+                attempts: 1,
+            }
         }
     }
 }
@@ -269,7 +306,12 @@ macro_rules! hooks {
     )*};
 }
 
-hooks!(ip_record, source_ip_mapping, trunk_ip_access_control_list, sip_ip_address);
+hooks!(
+    ip_record,
+    source_ip_mapping,
+    trunk_ip_access_control_list,
+    sip_ip_address
+);
 
 #[cfg(test)]
 mod tests {
@@ -286,9 +328,15 @@ mod tests {
     #[test]
     fn reads_retry_after_seconds() {
         let mut headers = reqwest::header::HeaderMap::new();
-        headers.insert(reqwest::header::RETRY_AFTER, HeaderValue::from_static(" 7 "));
+        headers.insert(
+            reqwest::header::RETRY_AFTER,
+            HeaderValue::from_static(" 7 "),
+        );
         assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
-        headers.insert(reqwest::header::RETRY_AFTER, HeaderValue::from_static("soon"));
+        headers.insert(
+            reqwest::header::RETRY_AFTER,
+            HeaderValue::from_static("soon"),
+        );
         assert_eq!(retry_after(&headers), None);
     }
 }

@@ -31,7 +31,9 @@ impl Trunk {
 
     /// The IP Access Control Lists associated with this trunk.
     pub fn ip_access_control_lists(&self) -> TrunkIpAccessControlLists {
-        TrunkIpAccessControlLists { trunk: self.clone() }
+        TrunkIpAccessControlLists {
+            trunk: self.clone(),
+        }
     }
 }
 
@@ -54,10 +56,16 @@ impl TrunkIpAccessControlLists {
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn create(&self, ip_access_control_list_sid: impl IntoSid<kind::IpAccessControlList>) -> CreateTrunkIpAccessControlList {
+    pub fn create(
+        &self,
+        ip_access_control_list_sid: impl IntoSid<kind::IpAccessControlList>,
+    ) -> CreateTrunkIpAccessControlList {
         CreateTrunkIpAccessControlList {
             handle: self.clone(),
-            ip_access_control_list_sid: validate::sid(ip_access_control_list_sid, "IpAccessControlListSid"),
+            ip_access_control_list_sid: validate::sid(
+                ip_access_control_list_sid,
+                "IpAccessControlListSid",
+            ),
         }
     }
 
@@ -125,11 +133,17 @@ impl Resource for TrunkIpAccessControlLists {
         let list = inner
             .transport
             .execute(Method::GET, || {
-                let request = inner.trunk_ip_access_control_list.list_ip_access_control_list().trunk_sid(trunk_sid.clone());
+                let request = inner
+                    .trunk_ip_access_control_list
+                    .list_ip_access_control_list()
+                    .trunk_sid(trunk_sid.clone());
                 with_cursor!(request, &cursor).send()
             })
             .await?;
-        Page::new(list.ip_access_control_lists, list.meta.next_page_url.as_deref())
+        Page::new(
+            list.ip_access_control_lists,
+            list.meta.next_page_url.as_deref(),
+        )
     }
 }
 
@@ -145,7 +159,9 @@ impl CreateTrunkIpAccessControlList {
     /// Sends the request.
     pub async fn send(self) -> Result<IpAccessControlList> {
         let trunk_sid = self.handle.trunk_sid()?;
-        let body = types::CreateIpAccessControlListRequest { ip_access_control_list_sid: self.ip_access_control_list_sid? };
+        let body = types::CreateIpAccessControlListRequest {
+            ip_access_control_list_sid: self.ip_access_control_list_sid?,
+        };
         let inner = self.handle.trunk.client.inner();
         inner
             .transport

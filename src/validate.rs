@@ -20,7 +20,10 @@ pub(crate) struct ArgError {
 
 impl From<ArgError> for Error {
     fn from(e: ArgError) -> Self {
-        Error::InvalidArgument { parameter: e.parameter, reason: e.reason }
+        Error::InvalidArgument {
+            parameter: e.parameter,
+            reason: e.reason,
+        }
     }
 }
 
@@ -28,11 +31,17 @@ impl From<ArgError> for Error {
 pub(crate) type Checked<T> = Result<T, ArgError>;
 
 fn fail<T>(parameter: &'static str, reason: impl Into<String>) -> Checked<T> {
-    Err(ArgError { parameter, reason: reason.into() })
+    Err(ArgError {
+        parameter,
+        reason: reason.into(),
+    })
 }
 
 /// A SID of the right kind.
-pub(crate) fn sid<K: crate::sid::SidKind>(value: impl IntoSid<K>, parameter: &'static str) -> Checked<Sid<K>> {
+pub(crate) fn sid<K: crate::sid::SidKind>(
+    value: impl IntoSid<K>,
+    parameter: &'static str,
+) -> Checked<Sid<K>> {
     value.into_sid().or_else(|e| fail(parameter, e.to_string()))
 }
 
@@ -43,7 +52,10 @@ pub const FRIENDLY_NAME_MAX_CHARS: usize = 255;
 pub(crate) fn friendly_name(value: String) -> Checked<String> {
     let chars = value.chars().count();
     if chars > FRIENDLY_NAME_MAX_CHARS {
-        return fail("FriendlyName", format!("at most {FRIENDLY_NAME_MAX_CHARS} characters, got {chars}"));
+        return fail(
+            "FriendlyName",
+            format!("at most {FRIENDLY_NAME_MAX_CHARS} characters, got {chars}"),
+        );
     }
     Ok(value)
 }
@@ -96,7 +108,10 @@ fn parse_ipv4(text: &str) -> Result<Ipv4Addr, String> {
         return Err("an IPv4 address is required, got an empty string".into());
     }
     if text.contains('*') {
-        return Err("wildcards are not supported; give a complete IPv4 address and a CidrPrefixLength".into());
+        return Err(
+            "wildcards are not supported; give a complete IPv4 address and a CidrPrefixLength"
+                .into(),
+        );
     }
     if text.contains('/') {
         return Err("give the prefix length as CidrPrefixLength, not in CIDR notation".into());
@@ -105,12 +120,15 @@ fn parse_ipv4(text: &str) -> Result<Ipv4Addr, String> {
         return Err("only IPv4 is supported, got an IPv6 address".into());
     }
     // std rejects leading zeros, missing octets and octets over 255: exactly Twilio's dotted decimal.
-    text.parse::<Ipv4Addr>().map_err(|_| "not an IPv4 address in dotted decimal notation (such as 203.0.113.10)".into())
+    text.parse::<Ipv4Addr>()
+        .map_err(|_| "not an IPv4 address in dotted decimal notation (such as 203.0.113.10)".into())
 }
 
 /// `IpAddress`.
 pub(crate) fn ip_address(value: impl IntoIpv4) -> Checked<Ipv4Addr> {
-    value.into_ipv4().or_else(|reason| fail("IpAddress", reason))
+    value
+        .into_ipv4()
+        .or_else(|reason| fail("IpAddress", reason))
 }
 
 #[cfg(test)]
@@ -119,7 +137,10 @@ mod tests {
 
     #[test]
     fn ipv4_rules() {
-        assert_eq!(ip_address("203.0.113.10").unwrap(), Ipv4Addr::new(203, 0, 113, 10));
+        assert_eq!(
+            ip_address("203.0.113.10").unwrap(),
+            Ipv4Addr::new(203, 0, 113, 10)
+        );
         for (input, reason) in [
             ("", "required"),
             ("10.0.0.*", "wildcards"),
@@ -133,16 +154,25 @@ mod tests {
             let err = ip_address(input).unwrap_err();
             assert_eq!(err.parameter, "IpAddress");
             assert!(err.reason.contains(reason), "{input}: {}", err.reason);
-            assert!(input.is_empty() || !err.reason.contains(input), "the address is not echoed");
+            assert!(
+                input.is_empty() || !err.reason.contains(input),
+                "the address is not echoed"
+            );
         }
     }
 
     #[test]
     fn limits() {
         assert!(friendly_name("x".repeat(255)).is_ok());
-        assert_eq!(friendly_name("é".repeat(256)).unwrap_err().reason, "at most 255 characters, got 256");
+        assert_eq!(
+            friendly_name("é".repeat(256)).unwrap_err().reason,
+            "at most 255 characters, got 256"
+        );
         assert!(cidr_prefix_length(32).is_ok());
-        assert_eq!(cidr_prefix_length(33).unwrap_err().reason, "must be 0 to 32, got 33");
+        assert_eq!(
+            cidr_prefix_length(33).unwrap_err().reason,
+            "must be 0 to 32, got 33"
+        );
         assert_eq!(page_size(0).unwrap_err().parameter, "PageSize");
         assert!(page_size(1000).is_ok());
         assert!(page_size(1001).is_err());

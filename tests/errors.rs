@@ -1,0 +1,228 @@
+//! How responses that are not success become `Error`s.
+#![cfg(feature = "mock")]
+
+mod support;
+
+use support::Recorder;
+use twilio_ip_access::Error;
+
+const IL: &str = "ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+const AL: &str = "ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+#[tokio::test]
+async fn twilio_json_error_keeps_everything_twilio_said() {
+    let server = Recorder::start().await;
+    server.json(
+        404,
+        r#"{"code": 20404, "message": "The requested resource /IpRecords/ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa was not found",
+            "more_info": "https://www.twilio.com/docs/errors/20404", "status": 404, "details": {"hint": "check the SID"}}"#,
+    );
+    let err = server.client().ip_records().fetch(IL).await.unwrap_err();
+    assert_eq!(err.status(), Some(404));
+    assert_eq!(err.code(), Some(20404));
+    assert_eq!(
+        err.message(),
+        Some("The requested resource /IpRecords/ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa was not found")
+    );
+    assert_eq!(
+        err.more_info(),
+        Some("https://www.twilio.com/docs/errors/20404")
+    );
+    assert!(err.is_not_found());
+    assert!(!err.is_retryable());
+    assert_eq!(err.attempts(), Some(1));
+    assert_eq!(
+        err.to_string(),
+        "HTTP 404: Twilio error 20404: The requested resource /IpRecords/ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa was not found \
+         (see https://www.twilio.com/docs/errors/20404); details: {\"hint\":\"check the SID\"}"
+    );
+    match err {
+        Error::Api { error, .. } => {
+            assert_eq!(error.body.details.unwrap()["hint"], "check the SID");
+            assert_eq!(error.body.status, Some(404));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn rate_limit_is_retryable_and_keeps_retry_after() {
+    let server = Recorder::start().await;
+    server.canned(
+        429,
+        vec![("content-type", "application/json".into()), ("retry-after", "3".into())],
+        r#"{"code": 20429, "message": "Too Many Requests", "more_info": "https://www.twilio.com/docs/errors/20429", "status": 429}"#,
+    );
+    let err = server
+        .client()
+        .ip_records()
+        .create("10.0.0.1")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(20429));
+    assert!(err.is_retryable());
+    assert_eq!(err.retry_after(), Some(std::time::Duration::from_secs(3)));
+}
+
+#[tokio::test]
+async fn non_json_4xx_keeps_its_status() {
+    let server = Recorder::start().await;
+    server.canned(
+        403,
+        vec![("content-type", "text/html".into())],
+        "<html><body>Forbidden by proxy</body></html>",
+    );
+    let err = server.client().ip_records().fetch(IL).await.unwrap_err();
+    match &err {
+        Error::Http { status, body, .. } => {
+            assert_eq!(*status, 403);
+            assert_eq!(body, "<html><body>Forbidden by proxy</body></html>");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(err.status(), Some(403));
+    assert_eq!(err.code(), None);
+    assert_eq!(err.to_string(), "HTTP 403 with a non-JSON body (44 bytes)");
+}
+
+#[tokio::test]
+async fn non_json_5xx_keeps_its_status() {
+    let server = Recorder::start().await;
+    server.canned(
+        502,
+        vec![("content-type", "text/plain".into())],
+        "Bad Gateway",
+    );
+    let err = server
+        .client()
+        .sip_ip_access_control_list(AL)
+        .ip_addresses()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Http { status: 502, body, .. } if body == "Bad Gateway"),
+        "{err:?}"
+    );
+    assert!(err.is_retryable());
+}
+
+#[tokio::test]
+async fn json_5xx_is_a_twilio_error() {
+    let server = Recorder::start().await;
+    server.json(
+        500,
+        r#"{"code": 20500, "message": "Internal Server Error", "status": 500}"#,
+    );
+    let err = server
+        .client()
+        .source_ip_mappings()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.status(), err.code(), err.message()),
+        (Some(500), Some(20500), Some("Internal Server Error"))
+    );
+}
+
+#[tokio::test]
+async fn empty_4xx_body_keeps_its_status() {
+    let server = Recorder::start().await;
+    server.canned(401, vec![], "");
+    let err = server.client().ip_records().delete(IL).await.unwrap_err();
+    assert!(matches!(err, Error::Http { status: 401, .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn malformed_success_body_is_a_decode_error_without_the_data() {
+    let server = Recorder::start().await;
+    server.json(
+        200,
+        r#"{"sid": "ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "cidr_prefix_length": "10.9.8.7"}"#,
+    );
+    let err = server.client().ip_records().fetch(IL).await.unwrap_err();
+    match &err {
+        Error::Decode { status, reason } => {
+            assert_eq!(*status, 200);
+            assert!(reason.contains("invalid type"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!err.to_string().contains("10.9.8.7"), "PII in {err}");
+
+    let server = Recorder::start().await;
+    server.json(200, "not json");
+    assert!(matches!(
+        server.client().ip_records().fetch(IL).await,
+        Err(Error::Decode { status: 200, .. })
+    ));
+}
+
+#[tokio::test]
+async fn undeclared_success_status_is_reported() {
+    let server = Recorder::start().await;
+    // Create answers 201; a 200 is not what the API documents.
+    server.json(200, "{}");
+    let err = server
+        .client()
+        .ip_records()
+        .create("10.0.0.1")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "could not decode the HTTP 200 response: HTTP 200 is not a status this operation answers with"
+    );
+}
+
+#[tokio::test]
+async fn wrong_kind_of_sid_in_a_response_is_a_decode_error() {
+    let server = Recorder::start().await;
+    server.json(200, r#"{"sid": "TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}"#);
+    let err = server.client().ip_records().fetch(IL).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode { reason, .. } if reason.contains("starts with `IL`")),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn unknown_fields_are_tolerated() {
+    let server = Recorder::start().await;
+    server.json(201, r#"{"sid": "ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "brand_new_field": {"x": [1, 2]}, "ip_address": null}"#);
+    let record = server
+        .client()
+        .ip_records()
+        .create("10.0.0.1")
+        .await
+        .unwrap();
+    assert_eq!(record.sid.unwrap(), IL);
+    assert_eq!(record.ip_address, None);
+}
+
+#[tokio::test]
+async fn connection_refused_is_a_transport_error_with_its_source() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let client = twilio_ip_access::Client::builder()
+        .account_sid(support::AC)
+        .auth_token(support::TOKEN)
+        .base_url(format!("http://{addr}"))
+        .retry_policy(twilio_ip_access::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = client.ip_records().fetch(IL).await.unwrap_err();
+    match &err {
+        Error::Transport { source, attempts } => {
+            assert!(source.is_connect(), "{source:?}");
+            assert_eq!(*attempts, 1);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(std::error::Error::source(&err).is_some());
+    assert!(err.is_retryable());
+}

@@ -1,0 +1,401 @@
+//! Pagination over both list envelopes: lazy streams that follow the server's links, limits that
+//! stop early, stored cursors, and links that repeat.
+#![cfg(feature = "mock")]
+
+mod support;
+
+use axum::http::Method;
+use futures_util::{StreamExt, TryStreamExt};
+use support::{Recorder, assert_bodiless};
+use twilio_ip_access::{Error, PageCursor};
+
+const TK: &str = "TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+const AL: &str = "ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+fn record(n: u32) -> serde_json::Value {
+    serde_json::json!({
+        "account_sid": "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "sid": format!("IL{n:032x}"),
+        "friendly_name": format!("record {n}"),
+        "ip_address": format!("10.0.0.{n}"),
+        "cidr_prefix_length": 32,
+        "date_created": "2020-03-18T23:31:36Z",
+        "date_updated": "2020-03-18T23:31:36Z",
+        "url": format!("https://voice.twilio.com/v1/IpRecords/IL{n:032x}"),
+    })
+}
+
+/// A v1 page: `meta.next_page_url` is absolute and names Twilio's host, whatever the base URL.
+fn v1_page(items: &[u32], page: u32, next: Option<&str>) -> String {
+    serde_json::json!({
+        "meta": {
+            "page": page, "page_size": 2, "key": "ip_records",
+            "first_page_url": "https://voice.twilio.com/v1/IpRecords?PageSize=2&Page=0",
+            "previous_page_url": null,
+            "url": format!("https://voice.twilio.com/v1/IpRecords?PageSize=2&Page={page}"),
+            "next_page_url": next,
+        },
+        "ip_records": items.iter().map(|n| record(*n)).collect::<Vec<_>>(),
+    })
+    .to_string()
+}
+
+fn sip_address(n: u32) -> serde_json::Value {
+    serde_json::json!({
+        "account_sid": "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "date_created": "Mon, 20 Jul 2015 17:27:10 +0000",
+        "date_updated": "Mon, 20 Jul 2015 17:27:10 +0000",
+        "friendly_name": format!("address {n}"),
+        "ip_access_control_list_sid": AL,
+        "ip_address": format!("192.168.1.{n}"),
+        "cidr_prefix_length": 32,
+        "sid": format!("IP{n:032x}"),
+        "uri": format!("/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/SIP/IpAccessControlLists/{AL}/IpAddresses/IP{n:032x}.json"),
+    })
+}
+
+const SIP_LIST: &str = "/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/SIP/IpAccessControlLists/ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/IpAddresses.json";
+
+/// A 2010 page: flat envelope, `next_page_uri` relative to the host.
+fn v2010_page(items: &[u32], page: u32, next: Option<String>) -> String {
+    serde_json::json!({
+        "end": page * 2 + items.len() as u32 - 1,
+        "first_page_uri": format!("{SIP_LIST}?PageSize=2&Page=0"),
+        "ip_addresses": items.iter().map(|n| sip_address(*n)).collect::<Vec<_>>(),
+        "next_page_uri": next,
+        "page": page,
+        "page_size": 2,
+        "previous_page_uri": null,
+        "start": page * 2,
+        "uri": format!("{SIP_LIST}?PageSize=2&Page={page}"),
+    })
+    .to_string()
+}
+
+fn seven_v1_pages(server: &Recorder) {
+    server
+        .json(
+            200,
+            &v1_page(
+                &[1, 2],
+                0,
+                Some("https://voice.twilio.com/v1/IpRecords?PageSize=2&Page=1&PageToken=PA2"),
+            ),
+        )
+        .json(
+            200,
+            &v1_page(
+                &[3, 4],
+                1,
+                Some("https://voice.twilio.com/v1/IpRecords?PageSize=2&Page=2&PageToken=PA4"),
+            ),
+        )
+        .json(200, &v1_page(&[5], 2, None));
+}
+
+#[tokio::test]
+async fn v1_stream_follows_absolute_links_through_the_configured_base_url() {
+    let server = Recorder::start().await;
+    seven_v1_pages(&server);
+    let records = server
+        .client()
+        .ip_records()
+        .list()
+        .page_size(2)
+        .collect()
+        .await
+        .unwrap();
+    let names: Vec<_> = records
+        .iter()
+        .map(|r| r.friendly_name.clone().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["record 1", "record 2", "record 3", "record 4", "record 5"]
+    );
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    assert_bodiless(&requests[0], Method::GET, "/v1/IpRecords?PageSize=2");
+    // The link's PageSize, Page and PageToken, and nothing else, in the generated order.
+    assert_bodiless(
+        &requests[1],
+        Method::GET,
+        "/v1/IpRecords?Page=1&PageSize=2&PageToken=PA2",
+    );
+    assert_bodiless(
+        &requests[2],
+        Method::GET,
+        "/v1/IpRecords?Page=2&PageSize=2&PageToken=PA4",
+    );
+}
+
+#[tokio::test]
+async fn stream_is_lazy_and_limit_stops_early() {
+    let server = Recorder::start().await;
+    seven_v1_pages(&server);
+    let mut stream = Box::pin(
+        server
+            .client()
+            .ip_records()
+            .list()
+            .page_size(2)
+            .limit(3)
+            .stream(),
+    );
+    assert_eq!(
+        server.requests().len(),
+        0,
+        "nothing is fetched before the stream is polled"
+    );
+    let first = stream.try_next().await.unwrap().unwrap();
+    assert_eq!(first.friendly_name.as_deref(), Some("record 1"));
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "one page fetched for the first item"
+    );
+    let rest: Vec<_> = stream
+        .map(|r| r.unwrap().friendly_name.unwrap())
+        .collect()
+        .await;
+    assert_eq!(rest, ["record 2", "record 3"]);
+    assert_eq!(
+        server.requests().len(),
+        2,
+        "the third page is never fetched"
+    );
+}
+
+#[tokio::test]
+async fn v2010_stream_follows_relative_links() {
+    let server = Recorder::start().await;
+    server
+        .json(
+            200,
+            &v2010_page(
+                &[1, 2],
+                0,
+                Some(format!("{SIP_LIST}?PageSize=2&Page=1&PageToken=PAx1")),
+            ),
+        )
+        .json(
+            200,
+            &v2010_page(
+                &[3, 4],
+                1,
+                Some(format!("{SIP_LIST}?PageSize=2&Page=2&PageToken=PAx2")),
+            ),
+        )
+        .json(200, &v2010_page(&[5, 6], 2, Some(String::new())));
+    let all = server
+        .client()
+        .sip_ip_access_control_list(AL)
+        .ip_addresses()
+        .list()
+        .page_size(2)
+        .collect()
+        .await
+        .unwrap();
+    let ips: Vec<_> = all.iter().map(|a| a.ip_address.clone().unwrap()).collect();
+    assert_eq!(
+        ips,
+        [
+            "192.168.1.1",
+            "192.168.1.2",
+            "192.168.1.3",
+            "192.168.1.4",
+            "192.168.1.5",
+            "192.168.1.6"
+        ]
+    );
+    let uris: Vec<_> = server.requests().into_iter().map(|r| r.uri).collect();
+    // The relative link is joined to the host root: no doubled `/2010-04-01`.
+    assert_eq!(
+        uris,
+        [
+            format!("{SIP_LIST}?PageSize=2"),
+            format!("{SIP_LIST}?Page=1&PageSize=2&PageToken=PAx1"),
+            format!("{SIP_LIST}?Page=2&PageSize=2&PageToken=PAx2"),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn v2010_limit_across_pages() {
+    let server = Recorder::start().await;
+    server
+        .json(
+            200,
+            &v2010_page(
+                &[1, 2],
+                0,
+                Some(format!("{SIP_LIST}?PageSize=2&Page=1&PageToken=PAx1")),
+            ),
+        )
+        .json(
+            200,
+            &v2010_page(
+                &[3, 4],
+                1,
+                Some(format!("{SIP_LIST}?PageSize=2&Page=2&PageToken=PAx2")),
+            ),
+        )
+        .json(200, &v2010_page(&[5, 6], 2, None));
+    let all = server
+        .client()
+        .sip_ip_access_control_list(AL)
+        .ip_addresses()
+        .list()
+        .page_size(2)
+        .limit(4)
+        .collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 4);
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn pages_can_be_taken_one_at_a_time_and_resumed_from_a_stored_cursor() {
+    let server = Recorder::start().await;
+    seven_v1_pages(&server);
+    let client = server.client();
+    let first = client
+        .ip_records()
+        .list()
+        .page_size(2)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.items().len(), 2);
+    let stored = first.next_cursor().unwrap().to_string();
+    assert_eq!(stored, "PageSize=2&Page=1&PageToken=PA2");
+
+    // Later, perhaps in another process: resume from the stored text.
+    let cursor: PageCursor = stored.parse().unwrap();
+    let second = client
+        .ip_records()
+        .list()
+        .starting_at(cursor)
+        .send()
+        .await
+        .unwrap();
+    let names: Vec<_> = second
+        .into_items()
+        .into_iter()
+        .map(|r| r.friendly_name.unwrap())
+        .collect();
+    assert_eq!(names, ["record 3", "record 4"]);
+    assert_eq!(
+        server.requests()[1].uri,
+        "/v1/IpRecords?Page=1&PageSize=2&PageToken=PA2"
+    );
+}
+
+#[tokio::test]
+async fn pages_stream() {
+    let server = Recorder::start().await;
+    seven_v1_pages(&server);
+    let sizes: Vec<usize> = server
+        .client()
+        .ip_records()
+        .list()
+        .page_size(2)
+        .pages()
+        .map_ok(|page| page.items().len())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(sizes, [2, 2, 1]);
+}
+
+#[tokio::test]
+async fn a_repeated_link_ends_the_stream_with_an_error() {
+    let server = Recorder::start().await;
+    let link = "https://trunking.twilio.com/v1/Trunks/TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/IpAccessControlLists?PageSize=1&Page=1&PageToken=PAloop";
+    let page = |next: &str| {
+        serde_json::json!({
+            "ip_access_control_lists": [{"sid": AL, "trunk_sid": TK}],
+            "meta": {"key": "ip_access_control_lists", "page": 1, "page_size": 1, "next_page_url": next,
+                     "first_page_url": link, "url": link, "previous_page_url": null}
+        })
+        .to_string()
+    };
+    // The server keeps answering with the same next link.
+    for _ in 0..3 {
+        server.json(200, &page(link));
+    }
+    let results: Vec<_> = server
+        .client()
+        .trunk(TK)
+        .ip_access_control_lists()
+        .list()
+        .page_size(1)
+        .stream()
+        .collect()
+        .await;
+    assert_eq!(results.len(), 3, "two items, then the error: {results:?}");
+    assert!(results[0].is_ok() && results[1].is_ok());
+    match &results[2] {
+        Err(Error::Pagination { reason }) => {
+            assert!(reason.contains("already followed"), "{reason}")
+        }
+        other => panic!("expected a pagination error, got {other:?}"),
+    }
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn an_error_on_a_later_page_ends_the_stream() {
+    let server = Recorder::start().await;
+    server
+        .json(200, &v1_page(&[1, 2], 0, Some("https://voice.twilio.com/v1/IpRecords?PageSize=2&Page=1&PageToken=PA2")))
+        .json(429, r#"{"code": 20429, "message": "Too Many Requests", "more_info": "https://www.twilio.com/docs/errors/20429", "status": 429}"#);
+    let results: Vec<_> = server
+        .client()
+        .ip_records()
+        .list()
+        .page_size(2)
+        .stream()
+        .collect()
+        .await;
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[2].as_ref().unwrap_err().code(), Some(20429));
+}
+
+#[tokio::test]
+async fn bad_page_size_is_rejected_before_sending() {
+    let server = Recorder::start().await;
+    for size in [0, 1001] {
+        let err = server
+            .client()
+            .ip_records()
+            .list()
+            .page_size(size)
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(err.parameter(), Some("PageSize"));
+        assert_eq!(
+            err.to_string(),
+            format!("invalid argument `PageSize`: must be 1 to 1000, got {size}")
+        );
+        let streamed: Vec<_> = server
+            .client()
+            .ip_records()
+            .list()
+            .page_size(size)
+            .stream()
+            .collect()
+            .await;
+        assert_eq!(streamed.len(), 1);
+        assert!(matches!(
+            streamed[0],
+            Err(Error::InvalidArgument {
+                parameter: "PageSize",
+                ..
+            })
+        ));
+    }
+    assert!(server.requests().is_empty());
+}
