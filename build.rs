@@ -16,7 +16,10 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 const SPECS: &[(&str, &str)] = &[
     ("spec/ip_record.yaml", "ip_record"),
     ("spec/source_ip_mapping.yaml", "source_ip_mapping"),
-    ("spec/trunk_ip_access_control_list.yaml", "trunk_ip_access_control_list"),
+    (
+        "spec/trunk_ip_access_control_list.yaml",
+        "trunk_ip_access_control_list",
+    ),
     ("spec/sip_ip_address.yaml", "sip_ip_address"),
 ];
 
@@ -28,7 +31,10 @@ const REPLACEMENTS: &[(&str, &str)] = &[
     ("SourceIpMappingSid", "crate::sid::SourceIpMappingSid"),
     ("SipDomainSid", "crate::sid::SipDomainSid"),
     ("TrunkSid", "crate::sid::TrunkSid"),
-    ("IpAccessControlListSid", "crate::sid::IpAccessControlListSid"),
+    (
+        "IpAccessControlListSid",
+        "crate::sid::IpAccessControlListSid",
+    ),
     ("IpAddressSid", "crate::sid::IpAddressSid"),
     // Validated once, in the facade (`crate::validate`), with errors that name the parameter.
     ("FriendlyName", "::std::string::String"),
@@ -59,7 +65,8 @@ fn main() {
         match generate(file) {
             Ok(code) => {
                 let dest = Path::new(&out_dir).join(format!("{module}.rs"));
-                fs::write(&dest, code).unwrap_or_else(|e| panic!("writing {}: {e}", dest.display()));
+                fs::write(&dest, code)
+                    .unwrap_or_else(|e| panic!("writing {}: {e}", dest.display()));
             }
             Err(problems) => failures.extend(problems.into_iter().map(|p| format!("{file}: {p}"))),
         }
@@ -124,7 +131,8 @@ fn generate(file: &str) -> Result<String, Vec<String>> {
             return Err(vec![format!("progenitor panicked: {msg}")]);
         }
     };
-    let ast = syn::parse2(tokens).map_err(|e| vec![format!("generated code does not parse: {e}")])?;
+    let ast =
+        syn::parse2(tokens).map_err(|e| vec![format!("generated code does not parse: {e}")])?;
     Ok(prettyplease::unparse(&ast))
 }
 
@@ -150,7 +158,12 @@ fn preflight(spec: &OpenAPI) -> Vec<String> {
         if !ids.insert(id.clone()) {
             problems.push(format!("{here}: operationId `{id}` is used twice"));
         }
-        let codes: Vec<String> = op.responses.responses.keys().map(|c| c.to_string()).collect();
+        let codes: Vec<String> = op
+            .responses
+            .responses
+            .keys()
+            .map(|c| c.to_string())
+            .collect();
         let success: Vec<&String> = codes.iter().filter(|c| c.starts_with('2')).collect();
         if success.len() != 1 {
             problems.push(format!(
@@ -175,11 +188,15 @@ fn preflight(spec: &OpenAPI) -> Vec<String> {
         }
         if let Some(ReferenceOr::Item(body)) = &op.request_body {
             if body.content.len() > 1 {
-                problems.push(format!("{here} ({id}): only one request content type is supported"));
+                problems.push(format!(
+                    "{here} ({id}): only one request content type is supported"
+                ));
             }
             for (ct, media) in &body.content {
                 if !media.encoding.is_empty() {
-                    problems.push(format!("{here} ({id}): `encoding` on {ct} panics progenitor"));
+                    problems.push(format!(
+                        "{here} ({id}): `encoding` on {ct} panics progenitor"
+                    ));
                 }
                 if ct == "application/x-www-form-urlencoded" {
                     if let Some(ReferenceOr::Reference { reference }) = &media.schema {
@@ -216,7 +233,10 @@ fn check_flat_form(here: &str, name: &str, spec: &OpenAPI, schema: &Schema, out:
             }
         };
         if let Some(s) = resolved {
-            if matches!(s.schema_kind, SchemaKind::Type(Type::Object(_) | Type::Array(_))) {
+            if matches!(
+                s.schema_kind,
+                SchemaKind::Type(Type::Object(_) | Type::Array(_))
+            ) {
                 out.push(format!(
                     "{here}: form field `{name}.{field}` is an object or array; form bodies must be flat"
                 ));
