@@ -43,6 +43,8 @@ pub struct Canned {
     pub status: u16,
     pub headers: Vec<(&'static str, String)>,
     pub body: String,
+    /// Wall-clock delay before answering.
+    pub delay: Option<std::time::Duration>,
 }
 
 #[derive(Default)]
@@ -55,12 +57,14 @@ pub struct Recorder {
     pub addr: SocketAddr,
     pub base_url: String,
     shared: Arc<Shared>,
-    task: tokio::task::JoinHandle<()>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl Drop for Recorder {
     fn drop(&mut self) {
-        self.task.abort();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
     }
 }
 
@@ -82,7 +86,11 @@ async fn handle(
         status: 599,
         headers: vec![],
         body: "no canned response left".into(),
+        delay: None,
     });
+    if let Some(delay) = canned.delay {
+        tokio::time::sleep(delay).await;
+    }
     let mut response = Response::builder().status(StatusCode::from_u16(canned.status).unwrap());
     for (name, value) in canned.headers {
         response = response.header(name, value);
@@ -91,20 +99,56 @@ async fn handle(
 }
 
 impl Recorder {
+    /// Serves on the caller's runtime.
     pub async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let (recorder, serve) = Self::serve(listener);
+        tokio::spawn(serve);
+        recorder
+    }
+
+    /// Serves on a thread and runtime of its own, so that a test may pause its own clock
+    /// while the server keeps real time.
+    pub fn start_detached() -> Self {
+        let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        std_listener.set_nonblocking(true).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(std_listener).unwrap();
+                let (recorder, serve) = Self::serve(listener);
+                tx.send(recorder).unwrap();
+                serve.await;
+            });
+        });
+        rx.recv().unwrap()
+    }
+
+    fn serve(
+        listener: tokio::net::TcpListener,
+    ) -> (Self, impl std::future::Future<Output = ()> + Send) {
         let shared = Arc::new(Shared::default());
         let app = Router::new().fallback(handle).with_state(shared.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
-        });
-        Self {
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let serve = async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                })
+                .await;
+        };
+        let recorder = Self {
             addr,
             base_url: format!("http://{addr}"),
             shared,
-            task,
-        }
+            stop: Some(stop),
+        };
+        (recorder, serve)
     }
 
     /// Queues a JSON response.
@@ -117,11 +161,16 @@ impl Recorder {
     }
 
     pub fn canned(&self, status: u16, headers: Vec<(&'static str, String)>, body: &str) -> &Self {
-        self.shared.responses.lock().unwrap().push_back(Canned {
+        self.push(Canned {
             status,
             headers,
             body: body.into(),
-        });
+            delay: None,
+        })
+    }
+
+    pub fn push(&self, canned: Canned) -> &Self {
+        self.shared.responses.lock().unwrap().push_back(canned);
         self
     }
 
