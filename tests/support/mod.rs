@@ -42,7 +42,7 @@ impl Recorded {
 pub struct Canned {
     pub status: u16,
     pub headers: Vec<(&'static str, String)>,
-    pub body: String,
+    pub body: Vec<u8>,
     /// Wall-clock delay before answering.
     pub delay: Option<std::time::Duration>,
 }
