@@ -1,4 +1,12 @@
-#![doc = include_str!("../README.md")]
+// The README is the crate's guide; its examples use the emulator, so it is the crate doc when the
+// `mock` feature is on (docs.rs builds with all features).
+#![cfg_attr(feature = "mock", doc = include_str!("../README.md"))]
+#![cfg_attr(
+    not(feature = "mock"),
+    doc = "Typed client for Twilio's IP access resources. The full guide (README.md) is the crate \
+           documentation when built with `--features mock`, as on docs.rs."
+)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
