@@ -81,7 +81,7 @@ fn main() {
     }
 }
 
-fn generate(file: &str) -> Result<String, Vec<String>> {
+pub(crate) fn generate(file: &str) -> Result<String, Vec<String>> {
     let text = fs::read_to_string(file).map_err(|e| vec![format!("cannot read: {e}")])?;
     let raw: serde_yaml::Value =
         serde_yaml::from_str(&text).map_err(|e| vec![format!("not valid YAML: {e}")])?;
@@ -136,13 +136,13 @@ fn generate(file: &str) -> Result<String, Vec<String>> {
     Ok(prettyplease::unparse(&ast))
 }
 
-fn replacement_impls(rust: &str) -> impl Iterator<Item = TypeImpl> {
+fn replacement_impls(rust: &str) -> impl Iterator<Item = TypeImpl> + use<> {
     let impls: &[TypeImpl] = match rust {
         "crate::error::ApiErrorBody" | "crate::time::Rfc2822DateTime" => &[TypeImpl::Display],
         "u8" => &[TypeImpl::Display, TypeImpl::FromStr, TypeImpl::Default],
         _ => &[TypeImpl::Display, TypeImpl::FromStr],
     };
-    impls.to_vec().into_iter()
+    impls.iter().cloned()
 }
 
 /// Checks for the spec shapes that make progenitor panic or generate code that misbehaves.
@@ -198,12 +198,12 @@ fn preflight(spec: &OpenAPI) -> Vec<String> {
                         "{here} ({id}): `encoding` on {ct} panics progenitor"
                     ));
                 }
-                if ct == "application/x-www-form-urlencoded" {
-                    if let Some(ReferenceOr::Reference { reference }) = &media.schema {
-                        let name = reference.rsplit('/').next().unwrap_or_default();
-                        if let Some(schema) = component_schema(spec, name) {
-                            check_flat_form(&here, name, spec, schema, &mut problems);
-                        }
+                if ct == "application/x-www-form-urlencoded"
+                    && let Some(ReferenceOr::Reference { reference }) = &media.schema
+                {
+                    let name = reference.rsplit('/').next().unwrap_or_default();
+                    if let Some(schema) = component_schema(spec, name) {
+                        check_flat_form(&here, name, spec, schema, &mut problems);
                     }
                 }
             }
@@ -232,15 +232,15 @@ fn check_flat_form(here: &str, name: &str, spec: &OpenAPI, schema: &Schema, out:
                 component_schema(spec, reference.rsplit('/').next().unwrap_or_default())
             }
         };
-        if let Some(s) = resolved {
-            if matches!(
+        if let Some(s) = resolved
+            && matches!(
                 s.schema_kind,
                 SchemaKind::Type(Type::Object(_) | Type::Array(_))
-            ) {
-                out.push(format!(
+            )
+        {
+            out.push(format!(
                     "{here}: form field `{name}.{field}` is an object or array; form bodies must be flat"
                 ));
-            }
         }
     }
 }

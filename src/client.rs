@@ -216,15 +216,18 @@ impl ClientBuilder {
     }
 
     pub(crate) fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
-        let mut builder = Self::default();
-        builder.account_sid = get("TWILIO_ACCOUNT_SID");
-        builder.auth_token = get("TWILIO_AUTH_TOKEN").map(SecretString::from);
-        if let (Some(key), Some(secret)) = (get("TWILIO_API_KEY"), get("TWILIO_API_SECRET")) {
-            builder.api_key = Some((key, SecretString::from(secret)));
+        let api_key = match (get("TWILIO_API_KEY"), get("TWILIO_API_SECRET")) {
+            (Some(key), Some(secret)) => Some((key, SecretString::from(secret))),
+            _ => None,
+        };
+        Self {
+            account_sid: get("TWILIO_ACCOUNT_SID"),
+            auth_token: get("TWILIO_AUTH_TOKEN").map(SecretString::from),
+            api_key,
+            region: get("TWILIO_REGION"),
+            edge: get("TWILIO_EDGE"),
+            ..Self::default()
         }
-        builder.region = get("TWILIO_REGION");
-        builder.edge = get("TWILIO_EDGE");
-        builder
     }
 
     /// The account SID (`AC…`).
