@@ -68,7 +68,7 @@ fn main() {
                 fs::write(&dest, code)
                     .unwrap_or_else(|e| panic!("writing {}: {e}", dest.display()));
             }
-            Err(problems) => failures.extend(problems.into_iter().map(|p| format!("{file}: {p}"))),
+            Err(problems) => failures.extend(problems),
         }
     }
     if !failures.is_empty() {
@@ -81,7 +81,18 @@ fn main() {
     }
 }
 
+/// Generates the module for one spec file, or says what is wrong with it, each problem prefixed
+/// with the file name.
 pub(crate) fn generate(file: &str) -> Result<String, Vec<String>> {
+    generate_unnamed(file).map_err(|problems| {
+        problems
+            .into_iter()
+            .map(|p| format!("{file}: {p}"))
+            .collect()
+    })
+}
+
+fn generate_unnamed(file: &str) -> Result<String, Vec<String>> {
     let text = fs::read_to_string(file).map_err(|e| vec![format!("cannot read: {e}")])?;
     let raw: serde_yaml::Value =
         serde_yaml::from_str(&text).map_err(|e| vec![format!("not valid YAML: {e}")])?;

@@ -1,0 +1,222 @@
+//! build.rs turns the spec shapes progenitor cannot handle into a message naming the file and
+//! the problem, instead of a panic backtrace from inside the generator. Each case breaks a copy
+//! of a real spec file in one way and runs build.rs's own `generate` on it.
+
+#[allow(dead_code)]
+#[path = "../build.rs"]
+mod build_script;
+
+use serde_yaml::{Mapping, Value};
+
+fn ip_record_spec() -> Value {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/spec/ip_record.yaml"))
+        .unwrap();
+    serde_yaml::from_str(&text).unwrap()
+}
+
+fn at<'a>(value: &'a mut Value, path: &[&str]) -> &'a mut Value {
+    path.iter().fold(value, |v, key| {
+        v.get_mut(*key)
+            .unwrap_or_else(|| panic!("no {key} in spec"))
+    })
+}
+
+fn generate(name: &str, text: &str) -> Result<String, Vec<String>> {
+    let dir = std::env::temp_dir().join(format!("twilio-ip-access-build-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!("{name}.yaml"));
+    std::fs::write(&file, text).unwrap();
+    build_script::generate(file.to_str().unwrap())
+}
+
+fn assert_rejected(name: &str, spec: &Value, expected: &str) {
+    let problems = generate(name, &serde_yaml::to_string(spec).unwrap()).expect_err(name);
+    let file = format!("{name}.yaml: ");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains(&file) && p.contains(expected)),
+        "{name}: expected a problem naming the file and `{expected}`, got {problems:#?}"
+    );
+}
+
+#[test]
+fn the_real_specs_generate() {
+    for spec in [
+        "ip_record",
+        "source_ip_mapping",
+        "trunk_ip_access_control_list",
+        "sip_ip_address",
+    ] {
+        let path = format!("{}/spec/{spec}.yaml", env!("CARGO_MANIFEST_DIR"));
+        let code = build_script::generate(&path).unwrap_or_else(|e| panic!("{e:#?}"));
+        assert!(code.contains("pub struct Client"), "{spec}");
+    }
+}
+
+#[test]
+fn openapi_3_1_is_refused() {
+    let mut spec = ip_record_spec();
+    spec["openapi"] = Value::from("3.1.0");
+    assert_rejected(
+        "openapi31",
+        &spec,
+        "`openapi: 3.1.0` is not supported; progenitor reads OpenAPI 3.0.x only",
+    );
+}
+
+#[test]
+fn a_default_response_is_refused() {
+    let mut spec = ip_record_spec();
+    let responses = at(
+        &mut spec,
+        &["paths", "/v1/IpRecords/{Sid}", "get", "responses"],
+    );
+    responses["default"] = responses["4XX"].clone();
+    assert_rejected(
+        "default",
+        &spec,
+        "(FetchIpRecord): a `default` response beside a typed success status panics progenitor",
+    );
+}
+
+#[test]
+fn two_success_codes_are_refused() {
+    let mut spec = ip_record_spec();
+    let responses = at(
+        &mut spec,
+        &["paths", "/v1/IpRecords/{Sid}", "delete", "responses"],
+    );
+    responses["200"] = responses["204"].clone();
+    assert_rejected(
+        "two_success",
+        &spec,
+        "(DeleteIpRecord): declare exactly one success status",
+    );
+}
+
+#[test]
+fn declared_5xx_is_refused() {
+    let mut spec = ip_record_spec();
+    let responses = at(&mut spec, &["paths", "/v1/IpRecords", "get", "responses"]);
+    responses["503"] = responses["4XX"].clone();
+    assert_rejected("five_xx", &spec, "(ListIpRecord): leave 5xx undeclared");
+}
+
+#[test]
+fn two_error_responses_are_refused() {
+    let mut spec = ip_record_spec();
+    let responses = at(&mut spec, &["paths", "/v1/IpRecords", "get", "responses"]);
+    responses["404"] = responses["4XX"].clone();
+    assert_rejected(
+        "two_errors",
+        &spec,
+        "(ListIpRecord): use one `4XX` response with the shared error schema",
+    );
+}
+
+#[test]
+fn two_request_content_types_are_refused() {
+    let mut spec = ip_record_spec();
+    let content = at(
+        &mut spec,
+        &["paths", "/v1/IpRecords", "post", "requestBody", "content"],
+    );
+    content["application/json"] = content["application/x-www-form-urlencoded"].clone();
+    assert_rejected(
+        "two_types",
+        &spec,
+        "(CreateIpRecord): only one request content type is supported",
+    );
+}
+
+#[test]
+fn form_encoding_is_refused() {
+    let mut spec = ip_record_spec();
+    let form = at(
+        &mut spec,
+        &[
+            "paths",
+            "/v1/IpRecords",
+            "post",
+            "requestBody",
+            "content",
+            "application/x-www-form-urlencoded",
+        ],
+    );
+    let mut encoding = Mapping::new();
+    encoding.insert(
+        "IpAddress".into(),
+        serde_yaml::from_str("{contentType: text/plain}").unwrap(),
+    );
+    form["encoding"] = Value::Mapping(encoding);
+    assert_rejected(
+        "encoding",
+        &spec,
+        "(CreateIpRecord): `encoding` on application/x-www-form-urlencoded panics progenitor",
+    );
+}
+
+#[test]
+fn nested_form_fields_are_refused() {
+    let mut spec = ip_record_spec();
+    let props = at(
+        &mut spec,
+        &[
+            "components",
+            "schemas",
+            "CreateIpRecordRequest",
+            "properties",
+        ],
+    );
+    props["Tags"] = serde_yaml::from_str("{type: array, items: {type: string}}").unwrap();
+    assert_rejected(
+        "nested",
+        &spec,
+        "form field `CreateIpRecordRequest.Tags` is an object or array; form bodies must be flat",
+    );
+}
+
+#[test]
+fn format_on_an_object_is_refused() {
+    let mut spec = ip_record_spec();
+    at(&mut spec, &["components", "schemas", "PageMeta"])["format"] = Value::from("meta");
+    assert_rejected(
+        "object_format",
+        &spec,
+        "/components/schemas/PageMeta: `format` on an object schema panics typify",
+    );
+}
+
+#[test]
+fn duplicate_and_missing_operation_ids_are_refused() {
+    let mut spec = ip_record_spec();
+    at(&mut spec, &["paths", "/v1/IpRecords", "get"])["operationId"] =
+        Value::from("CreateIpRecord");
+    assert_rejected(
+        "duplicate",
+        &spec,
+        "operationId `CreateIpRecord` is used twice",
+    );
+    let mut spec = ip_record_spec();
+    at(&mut spec, &["paths", "/v1/IpRecords", "get"])
+        .as_mapping_mut()
+        .unwrap()
+        .remove("operationId");
+    assert_rejected("missing", &spec, "GET /v1/IpRecords: missing operationId");
+}
+
+#[test]
+fn yaml_and_openapi_errors_name_the_file() {
+    // An unquoted pattern in a YAML flow mapping, as the progenitor notes warn.
+    let problems = generate("flow", "openapi: 3.0.3\nx: {pattern: ^TK[0-9]{32}$}\n").unwrap_err();
+    assert!(
+        problems[0].contains("flow.yaml: not valid YAML"),
+        "{problems:?}"
+    );
+    let problems = generate("not_openapi", "openapi: 3.0.3\ninfo: 7\n").unwrap_err();
+    assert!(
+        problems[0].contains("not_openapi.yaml: not a valid OpenAPI 3.0 document"),
+        "{problems:?}"
+    );
+}
