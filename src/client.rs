@@ -118,8 +118,24 @@ impl Client {
         )
     }
 
-    pub(crate) fn inner(&self) -> &Inner {
-        &self.inner
+    /// Sends one operation through the shared transport (retries, deadline, error mapping);
+    /// `attempt` sends it once with the generated clients.
+    pub(crate) async fn call<'a, T, F, Fut>(
+        &'a self,
+        method: reqwest::Method,
+        attempt: F,
+    ) -> Result<T>
+    where
+        F: Fn(&'a Inner) -> Fut,
+        Fut: std::future::Future<
+                Output = std::result::Result<
+                    progenitor_client::ResponseValue<T>,
+                    progenitor_client::Error<crate::error::ApiErrorBody>,
+                >,
+            >,
+    {
+        let inner: &'a Inner = &self.inner;
+        inner.transport.execute(method, || attempt(inner)).await
     }
 }
 

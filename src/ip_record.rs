@@ -77,31 +77,26 @@ impl Resource for IpRecords {
     type Kind = kind::IpRecord;
 
     async fn fetch(&self, sid: IpRecordSid) -> Result<IpRecord> {
-        let inner = self.client.inner();
-        inner
-            .transport
-            .execute(Method::GET, || {
-                inner.ip_record.fetch_ip_record().sid(sid.clone()).send()
+        self.client
+            .call(Method::GET, |c| {
+                c.ip_record.fetch_ip_record().sid(sid.clone()).send()
             })
             .await
     }
 
     async fn delete(&self, sid: IpRecordSid) -> Result<()> {
-        let inner = self.client.inner();
-        inner
-            .transport
-            .execute(Method::DELETE, || {
-                inner.ip_record.delete_ip_record().sid(sid.clone()).send()
+        self.client
+            .call(Method::DELETE, |c| {
+                c.ip_record.delete_ip_record().sid(sid.clone()).send()
             })
             .await
     }
 
     async fn list_page(&self, cursor: PageCursor) -> Result<Page<IpRecord>> {
-        let inner = self.client.inner();
-        let list = inner
-            .transport
-            .execute(Method::GET, || {
-                with_cursor!(inner.ip_record.list_ip_record(), &cursor).send()
+        let list = self
+            .client
+            .call(Method::GET, |c| {
+                with_cursor!(c.ip_record.list_ip_record(), &cursor).send()
             })
             .await?;
         Page::new(list.ip_records, list.meta.next_page_url.as_deref())
@@ -138,11 +133,10 @@ impl CreateIpRecord {
             friendly_name: self.friendly_name.transpose()?,
             cidr_prefix_length: self.cidr_prefix_length.transpose()?,
         };
-        let inner = self.handle.client.inner();
-        inner
-            .transport
-            .execute(Method::POST, || {
-                inner.ip_record.create_ip_record().body(body.clone()).send()
+        self.handle
+            .client
+            .call(Method::POST, |c| {
+                c.ip_record.create_ip_record().body(body.clone()).send()
             })
             .await
     }
@@ -171,12 +165,10 @@ impl UpdateIpRecord {
         let body = types::UpdateIpRecordRequest {
             friendly_name: self.friendly_name.transpose()?,
         };
-        let inner = self.handle.client.inner();
-        inner
-            .transport
-            .execute(Method::POST, || {
-                inner
-                    .ip_record
+        self.handle
+            .client
+            .call(Method::POST, |c| {
+                c.ip_record
                     .update_ip_record()
                     .sid(sid.clone())
                     .body(body.clone())

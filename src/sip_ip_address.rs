@@ -124,12 +124,10 @@ impl Resource for SipIpAddresses {
 
     async fn fetch(&self, sid: IpAddressSid) -> Result<IpAddress> {
         let (account, acl) = self.path()?;
-        let inner = self.list.client.inner();
-        inner
-            .transport
-            .execute(Method::GET, || {
-                inner
-                    .sip_ip_address
+        self.list
+            .client
+            .call(Method::GET, |c| {
+                c.sip_ip_address
                     .fetch_sip_ip_address()
                     .account_sid(account.clone())
                     .ip_access_control_list_sid(acl.clone())
@@ -141,12 +139,10 @@ impl Resource for SipIpAddresses {
 
     async fn delete(&self, sid: IpAddressSid) -> Result<()> {
         let (account, acl) = self.path()?;
-        let inner = self.list.client.inner();
-        inner
-            .transport
-            .execute(Method::DELETE, || {
-                inner
-                    .sip_ip_address
+        self.list
+            .client
+            .call(Method::DELETE, |c| {
+                c.sip_ip_address
                     .delete_sip_ip_address()
                     .account_sid(account.clone())
                     .ip_access_control_list_sid(acl.clone())
@@ -158,11 +154,11 @@ impl Resource for SipIpAddresses {
 
     async fn list_page(&self, cursor: PageCursor) -> Result<Page<IpAddress>> {
         let (account, acl) = self.path()?;
-        let inner = self.list.client.inner();
-        let list = inner
-            .transport
-            .execute(Method::GET, || {
-                let request = inner
+        let list = self
+            .list
+            .client
+            .call(Method::GET, |c| {
+                let request = c
                     .sip_ip_address
                     .list_sip_ip_address()
                     .account_sid(account.clone())
@@ -199,12 +195,11 @@ impl CreateSipIpAddress {
             ip_address: self.ip_address?,
             cidr_prefix_length: self.cidr_prefix_length.transpose()?,
         };
-        let inner = self.handle.list.client.inner();
-        inner
-            .transport
-            .execute(Method::POST, || {
-                inner
-                    .sip_ip_address
+        self.handle
+            .list
+            .client
+            .call(Method::POST, |c| {
+                c.sip_ip_address
                     .create_sip_ip_address()
                     .account_sid(account.clone())
                     .ip_access_control_list_sid(acl.clone())
@@ -255,12 +250,11 @@ impl UpdateSipIpAddress {
             ip_address: self.ip_address.transpose()?,
             cidr_prefix_length: self.cidr_prefix_length.transpose()?,
         };
-        let inner = self.handle.list.client.inner();
-        inner
-            .transport
-            .execute(Method::POST, || {
-                inner
-                    .sip_ip_address
+        self.handle
+            .list
+            .client
+            .call(Method::POST, |c| {
+                c.sip_ip_address
                     .update_sip_ip_address()
                     .account_sid(account.clone())
                     .ip_access_control_list_sid(acl.clone())

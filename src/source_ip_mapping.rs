@@ -85,12 +85,9 @@ impl Resource for SourceIpMappings {
     type Kind = kind::SourceIpMapping;
 
     async fn fetch(&self, sid: SourceIpMappingSid) -> Result<SourceIpMapping> {
-        let inner = self.client.inner();
-        inner
-            .transport
-            .execute(Method::GET, || {
-                inner
-                    .source_ip_mapping
+        self.client
+            .call(Method::GET, |c| {
+                c.source_ip_mapping
                     .fetch_source_ip_mapping()
                     .sid(sid.clone())
                     .send()
@@ -99,12 +96,9 @@ impl Resource for SourceIpMappings {
     }
 
     async fn delete(&self, sid: SourceIpMappingSid) -> Result<()> {
-        let inner = self.client.inner();
-        inner
-            .transport
-            .execute(Method::DELETE, || {
-                inner
-                    .source_ip_mapping
+        self.client
+            .call(Method::DELETE, |c| {
+                c.source_ip_mapping
                     .delete_source_ip_mapping()
                     .sid(sid.clone())
                     .send()
@@ -113,11 +107,10 @@ impl Resource for SourceIpMappings {
     }
 
     async fn list_page(&self, cursor: PageCursor) -> Result<Page<SourceIpMapping>> {
-        let inner = self.client.inner();
-        let list = inner
-            .transport
-            .execute(Method::GET, || {
-                with_cursor!(inner.source_ip_mapping.list_source_ip_mapping(), &cursor).send()
+        let list = self
+            .client
+            .call(Method::GET, |c| {
+                with_cursor!(c.source_ip_mapping.list_source_ip_mapping(), &cursor).send()
             })
             .await?;
         Page::new(list.source_ip_mappings, list.meta.next_page_url.as_deref())
@@ -140,12 +133,10 @@ impl CreateSourceIpMapping {
             ip_record_sid: self.ip_record_sid?,
             sip_domain_sid: self.sip_domain_sid?,
         };
-        let inner = self.handle.client.inner();
-        inner
-            .transport
-            .execute(Method::POST, || {
-                inner
-                    .source_ip_mapping
+        self.handle
+            .client
+            .call(Method::POST, |c| {
+                c.source_ip_mapping
                     .create_source_ip_mapping()
                     .body(body.clone())
                     .send()
@@ -171,12 +162,10 @@ impl UpdateSourceIpMapping {
         let body = types::UpdateSourceIpMappingRequest {
             sip_domain_sid: self.sip_domain_sid?,
         };
-        let inner = self.handle.client.inner();
-        inner
-            .transport
-            .execute(Method::POST, || {
-                inner
-                    .source_ip_mapping
+        self.handle
+            .client
+            .call(Method::POST, |c| {
+                c.source_ip_mapping
                     .update_source_ip_mapping()
                     .sid(sid.clone())
                     .body(body.clone())

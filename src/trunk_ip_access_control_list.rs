@@ -97,12 +97,10 @@ impl Resource for TrunkIpAccessControlLists {
 
     async fn fetch(&self, sid: IpAccessControlListSid) -> Result<IpAccessControlList> {
         let trunk_sid = self.trunk_sid()?;
-        let inner = self.trunk.client.inner();
-        inner
-            .transport
-            .execute(Method::GET, || {
-                inner
-                    .trunk_ip_access_control_list
+        self.trunk
+            .client
+            .call(Method::GET, |c| {
+                c.trunk_ip_access_control_list
                     .fetch_ip_access_control_list()
                     .trunk_sid(trunk_sid.clone())
                     .sid(sid.clone())
@@ -113,12 +111,10 @@ impl Resource for TrunkIpAccessControlLists {
 
     async fn delete(&self, sid: IpAccessControlListSid) -> Result<()> {
         let trunk_sid = self.trunk_sid()?;
-        let inner = self.trunk.client.inner();
-        inner
-            .transport
-            .execute(Method::DELETE, || {
-                inner
-                    .trunk_ip_access_control_list
+        self.trunk
+            .client
+            .call(Method::DELETE, |c| {
+                c.trunk_ip_access_control_list
                     .delete_ip_access_control_list()
                     .trunk_sid(trunk_sid.clone())
                     .sid(sid.clone())
@@ -129,11 +125,11 @@ impl Resource for TrunkIpAccessControlLists {
 
     async fn list_page(&self, cursor: PageCursor) -> Result<Page<IpAccessControlList>> {
         let trunk_sid = self.trunk_sid()?;
-        let inner = self.trunk.client.inner();
-        let list = inner
-            .transport
-            .execute(Method::GET, || {
-                let request = inner
+        let list = self
+            .trunk
+            .client
+            .call(Method::GET, |c| {
+                let request = c
                     .trunk_ip_access_control_list
                     .list_ip_access_control_list()
                     .trunk_sid(trunk_sid.clone());
@@ -162,12 +158,11 @@ impl CreateTrunkIpAccessControlList {
         let body = types::CreateIpAccessControlListRequest {
             ip_access_control_list_sid: self.ip_access_control_list_sid?,
         };
-        let inner = self.handle.trunk.client.inner();
-        inner
-            .transport
-            .execute(Method::POST, || {
-                inner
-                    .trunk_ip_access_control_list
+        self.handle
+            .trunk
+            .client
+            .call(Method::POST, |c| {
+                c.trunk_ip_access_control_list
                     .create_ip_access_control_list()
                     .trunk_sid(trunk_sid.clone())
                     .body(body.clone())
