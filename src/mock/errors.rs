@@ -48,7 +48,12 @@ struct ErrorBody<'a> {
 
 impl TwilioError {
     pub(crate) fn new(status: StatusCode, code: u32, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), retry_after: None }
+        Self {
+            status,
+            code,
+            message: message.into(),
+            retry_after: None,
+        }
     }
 
     /// 401, 20003: no or wrong credentials.
@@ -63,7 +68,11 @@ impl TwilioError {
             Some(rest) => &path[path.len() - rest.len() - 1..],
             None => path,
         };
-        Self::new(StatusCode::NOT_FOUND, 20404, format!("The requested resource {shown} was not found"))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            20404,
+            format!("The requested resource {shown} was not found"),
+        )
     }
 
     /// 405, 20004.
@@ -83,7 +92,11 @@ impl TwilioError {
     /// 400, 20001: a parameter has a value the API does not accept. `reason` must not repeat
     /// the value (it may be an IP address).
     pub(crate) fn invalid(parameter: &str, reason: &str) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, 20001, format!("Invalid {parameter}: {reason}"))
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            20001,
+            format!("Invalid {parameter}: {reason}"),
+        )
     }
 
     /// 400, 20001: a well-formed request that breaks a rule between resources.
@@ -120,7 +133,11 @@ impl TwilioError {
             429 => Self::new(status, 20429, "Too Many Requests"),
             500 => Self::new(status, 20500, "Internal Server Error"),
             503 => Self::new(status, 20503, "Service unavailable"),
-            other => Self::new(status, 20000 + u32::from(other), status.canonical_reason().unwrap_or("Error")),
+            other => Self::new(
+                status,
+                20000 + u32::from(other),
+                status.canonical_reason().unwrap_or("Error"),
+            ),
         };
         error.retry_after = retry_after;
         error
@@ -136,16 +153,24 @@ impl IntoResponse for TwilioError {
             status: self.status.as_u16(),
         };
         let text = serde_json::to_string(&body).unwrap_or_else(|_| String::from("{}"));
-        let mut response = (self.status, [(header::CONTENT_TYPE, "application/json")], text).into_response();
+        let mut response = (
+            self.status,
+            [(header::CONTENT_TYPE, "application/json")],
+            text,
+        )
+            .into_response();
         if let Some(delay) = self.retry_after {
             // Whole seconds, rounded up: a client must not come back early.
             let secs = delay.as_secs() + u64::from(delay.subsec_nanos() > 0);
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
-        }
-        if self.status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"Twilio API\""));
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"Twilio API\""),
+            );
         }
         response
     }
@@ -162,10 +187,16 @@ mod tests {
             "The requested resource /IpRecords/ILx was not found"
         );
         assert_eq!(
-            TwilioError::not_found("/2010-04-01/Accounts/ACx/SIP/IpAccessControlLists/ALx/IpAddresses.json").message,
+            TwilioError::not_found(
+                "/2010-04-01/Accounts/ACx/SIP/IpAccessControlLists/ALx/IpAddresses.json"
+            )
+            .message,
             "The requested resource /2010-04-01/Accounts/ACx/SIP/IpAccessControlLists/ALx/IpAddresses.json was not found"
         );
-        assert_eq!(TwilioError::not_found("/nope").message, "The requested resource /nope was not found");
+        assert_eq!(
+            TwilioError::not_found("/nope").message,
+            "The requested resource /nope was not found"
+        );
     }
 
     #[test]
@@ -174,7 +205,13 @@ mod tests {
         assert_eq!(TwilioError::injected(503, "/", None).code, 20503);
         assert_eq!(TwilioError::injected(502, "/", None).code, 20502);
         // Not an error status: answered as a 500 rather than panicking.
-        assert_eq!(TwilioError::injected(200, "/", None).status, StatusCode::INTERNAL_SERVER_ERROR);
-        assert_eq!(TwilioError::injected(7, "/", None).status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            TwilioError::injected(200, "/", None).status,
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        assert_eq!(
+            TwilioError::injected(7, "/", None).status,
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
     }
 }

@@ -80,7 +80,9 @@ impl Fault {
     }
 
     fn matches(&self, method: &str, path: &str) -> bool {
-        self.times > 0 && (self.method == "*" || self.method == method) && path.starts_with(&self.path_prefix)
+        self.times > 0
+            && (self.method == "*" || self.method == method)
+            && path.starts_with(&self.path_prefix)
     }
 }
 
@@ -106,7 +108,11 @@ impl Faults {
         let index = faults.iter().position(|f| f.matches(method, path))?;
         let fault = &mut faults[index];
         fault.times -= 1;
-        let status = fault.status.or(if fault.delay.is_none() { Some(503) } else { None });
+        let status = fault.status.or(if fault.delay.is_none() {
+            Some(503)
+        } else {
+            None
+        });
         let applied = Applied {
             delay: fault.delay,
             error: status.map(|s| TwilioError::injected(s, path, fault.retry_after)),
@@ -149,7 +155,10 @@ pub struct RecordedRequest {
 impl RecordedRequest {
     /// The first value of a header, by case-insensitive name.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// The body as text (invalid UTF-8 replaced by `�`).
@@ -183,7 +192,9 @@ impl RequestLog {
 /// Locks a mutex, carrying on if another thread panicked while holding it: the data is
 /// still consistent for an emulator's purposes, and a panic must not spread to every request.
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]
@@ -193,7 +204,12 @@ mod tests {
     #[test]
     fn faults_apply_in_order_and_run_out() {
         let faults = Faults::default();
-        faults.push(Fault::on("post", "/v1/IpRecords").status(429).times(2).retry_after(Duration::from_millis(1500)));
+        faults.push(
+            Fault::on("post", "/v1/IpRecords")
+                .status(429)
+                .times(2)
+                .retry_after(Duration::from_millis(1500)),
+        );
         faults.push(Fault::on("*", "/v1").delay(Duration::from_millis(1)));
         assert!(faults.take("GET", "/2010-04-01").is_none());
         for _ in 0..2 {

@@ -73,7 +73,10 @@ impl Form {
         if body.is_empty() {
             return Ok(Self::default());
         }
-        let essence = content_type.and_then(|c| c.split(';').next()).map(str::trim).unwrap_or_default();
+        let essence = content_type
+            .and_then(|c| c.split(';').next())
+            .map(str::trim)
+            .unwrap_or_default();
         if !essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
             return Err(TwilioError::bad_request(
                 "Invalid Content-Type: the request body must be application/x-www-form-urlencoded",
@@ -91,7 +94,10 @@ impl Form {
     }
 
     fn get(&self, name: &str) -> Option<&str> {
-        self.pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// A present, non-empty value.
@@ -117,10 +123,9 @@ impl Form {
     pub(crate) fn cidr_prefix_length(&self) -> Result<Option<u8>, TwilioError> {
         self.get("CidrPrefixLength")
             .map(|v| {
-                v.parse::<u8>()
-                    .ok()
-                    .filter(|n| *n <= 32)
-                    .ok_or_else(|| TwilioError::invalid("CidrPrefixLength", "must be an integer from 0 to 32"))
+                v.parse::<u8>().ok().filter(|n| *n <= 32).ok_or_else(|| {
+                    TwilioError::invalid("CidrPrefixLength", "must be an integer from 0 to 32")
+                })
             })
             .transpose()
     }
@@ -132,14 +137,19 @@ impl Form {
 
     /// `FriendlyName`, optional (an empty value is kept: it clears the name).
     pub(crate) fn optional_friendly_name(&self) -> Result<Option<String>, TwilioError> {
-        self.get("FriendlyName").map(check_friendly_name).transpose()
+        self.get("FriendlyName")
+            .map(check_friendly_name)
+            .transpose()
     }
 
     /// A required SID parameter of kind `K`.
     pub(crate) fn sid<K: SidKind>(&self, name: &str) -> Result<Sid<K>, TwilioError> {
         let value = self.require(name)?;
         Sid::<K>::new(value).map_err(|_| {
-            TwilioError::invalid(name, &format!("must be `{}` followed by 32 hex digits", K::PREFIX))
+            TwilioError::invalid(
+                name,
+                &format!("must be `{}` followed by 32 hex digits", K::PREFIX),
+            )
         })
     }
 }
@@ -164,7 +174,10 @@ fn check_ipv4(text: &str) -> Result<String, TwilioError> {
 
 fn check_friendly_name(text: &str) -> Result<String, TwilioError> {
     if text.chars().count() > FRIENDLY_NAME_MAX {
-        return Err(TwilioError::invalid("FriendlyName", "must be at most 255 characters"));
+        return Err(TwilioError::invalid(
+            "FriendlyName",
+            "must be at most 255 characters",
+        ));
     }
     Ok(text.to_owned())
 }
@@ -195,7 +208,11 @@ mod tests {
     fn strict_decoding() {
         assert_eq!(
             parse_urlencoded("A=1&B=x+y%21&&C").unwrap(),
-            vec![("A".into(), "1".into()), ("B".into(), "x y!".into()), ("C".into(), "".into())]
+            vec![
+                ("A".into(), "1".into()),
+                ("B".into(), "x y!".into()),
+                ("C".into(), "".into())
+            ]
         );
         assert_eq!(parse_urlencoded("A=%zz"), Err(Malformed::Escape));
         assert_eq!(parse_urlencoded("A=%4"), Err(Malformed::Escape));
@@ -206,30 +223,70 @@ mod tests {
     #[test]
     fn content_type_and_utf8() {
         assert!(Form::from_body(None, b"").is_ok());
-        assert_eq!(Form::from_body(Some("application/json"), b"{}").unwrap_err().code, 70002);
-        assert!(Form::from_body(Some("application/x-www-form-urlencoded; charset=utf-8"), b"A=1").is_ok());
-        assert!(Form::from_body(FORM, b"A=\xff").unwrap_err().message.contains("UTF-8"));
+        assert_eq!(
+            Form::from_body(Some("application/json"), b"{}")
+                .unwrap_err()
+                .code,
+            70002
+        );
+        assert!(
+            Form::from_body(
+                Some("application/x-www-form-urlencoded; charset=utf-8"),
+                b"A=1"
+            )
+            .is_ok()
+        );
+        assert!(
+            Form::from_body(FORM, b"A=\xff")
+                .unwrap_err()
+                .message
+                .contains("UTF-8")
+        );
     }
 
     #[test]
     fn field_checks_do_not_echo_values() {
-        let form = Form::from_body(FORM, b"IpAddress=10.0.0.*&CidrPrefixLength=33&FriendlyName=").unwrap();
+        let form = Form::from_body(
+            FORM,
+            b"IpAddress=10.0.0.*&CidrPrefixLength=33&FriendlyName=",
+        )
+        .unwrap();
         let err = form.ip_address().unwrap_err();
-        assert!(err.message.starts_with("Invalid IpAddress: wildcards"), "{}", err.message);
+        assert!(
+            err.message.starts_with("Invalid IpAddress: wildcards"),
+            "{}",
+            err.message
+        );
         assert!(!err.message.contains("10.0.0"));
         assert_eq!(
             form.cidr_prefix_length().unwrap_err().message,
             "Invalid CidrPrefixLength: must be an integer from 0 to 32"
         );
-        assert_eq!(form.friendly_name().unwrap_err().message, "Missing required parameter FriendlyName in the post body");
+        assert_eq!(
+            form.friendly_name().unwrap_err().message,
+            "Missing required parameter FriendlyName in the post body"
+        );
         assert_eq!(form.optional_friendly_name().unwrap(), Some(String::new()));
-        for bad in ["010.1.1.1", "1.2.3", "256.1.1.1", " 1.2.3.4", "::1", "1.2.3.4/24"] {
-            let form = Form { pairs: vec![("IpAddress".into(), bad.into())] };
+        for bad in [
+            "010.1.1.1",
+            "1.2.3",
+            "256.1.1.1",
+            " 1.2.3.4",
+            "::1",
+            "1.2.3.4/24",
+        ] {
+            let form = Form {
+                pairs: vec![("IpAddress".into(), bad.into())],
+            };
             assert!(form.ip_address().is_err(), "{bad}");
         }
-        let form = Form { pairs: vec![("IpRecordSid".into(), "ILxyz".into())] };
+        let form = Form {
+            pairs: vec![("IpRecordSid".into(), "ILxyz".into())],
+        };
         assert_eq!(
-            form.sid::<crate::sid::kind::IpRecord>("IpRecordSid").unwrap_err().message,
+            form.sid::<crate::sid::kind::IpRecord>("IpRecordSid")
+                .unwrap_err()
+                .message,
             "Invalid IpRecordSid: must be `IL` followed by 32 hex digits"
         );
     }

@@ -60,7 +60,9 @@ pub use faults::{Fault, RecordedRequest};
 use server::Shared;
 use state::{Owned, Store};
 
-use crate::sid::{AccountSid, ApiKeySid, IpAccessControlListSid, SipDomainSid, Sid, SidKind, TrunkSid};
+use crate::sid::{
+    AccountSid, ApiKeySid, IpAccessControlListSid, Sid, SidKind, SipDomainSid, TrunkSid,
+};
 
 /// How long a shutdown waits for requests in flight before closing anyway.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -92,7 +94,11 @@ pub struct MockConfig {
 
 impl Default for MockConfig {
     fn default() -> Self {
-        Self { listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), account_sid: None, auth_token: None }
+        Self {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            account_sid: None,
+            auth_token: None,
+        }
     }
 }
 
@@ -101,7 +107,10 @@ impl fmt::Debug for MockConfig {
         f.debug_struct("MockConfig")
             .field("listen", &self.listen)
             .field("account_sid", &self.account_sid)
-            .field("auth_token", &self.auth_token.as_ref().map(|_| "** redacted **"))
+            .field(
+                "auth_token",
+                &self.auth_token.as_ref().map(|_| "** redacted **"),
+            )
             .finish()
     }
 }
@@ -109,15 +118,18 @@ impl fmt::Debug for MockConfig {
 impl MockConfig {
     /// The store for this configuration, or why the configuration is refused.
     fn store(&self) -> io::Result<Store> {
-        if let Some(token) = &self.auth_token {
-            if token.trim().is_empty() || token.chars().any(char::is_control) {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    "the auth token must not be blank or contain control characters",
-                ));
-            }
+        if let Some(token) = &self.auth_token
+            && (token.trim().is_empty() || token.chars().any(char::is_control))
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the auth token must not be blank or contain control characters",
+            ));
         }
-        Ok(Store::new(self.account_sid.as_ref().map(|s| s.as_str().to_owned()), self.auth_token.clone()))
+        Ok(Store::new(
+            self.account_sid.as_ref().map(|s| s.as_str().to_owned()),
+            self.auth_token.clone(),
+        ))
     }
 }
 
@@ -152,7 +164,12 @@ fn typed<K: SidKind>(sid: &str) -> Sid<K> {
 
 /// Serves until `shutdown` turns true (or its sender is gone), then lets requests in flight
 /// finish for at most [`SHUTDOWN_GRACE`].
-async fn run(listener: TcpListener, shared: Arc<Shared>, shutdown: watch::Receiver<bool>, done: oneshot::Sender<()>) {
+async fn run(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    shutdown: watch::Receiver<bool>,
+    done: oneshot::Sender<()>,
+) {
     async fn stopped(mut shutdown: watch::Receiver<bool>) {
         let _ = shutdown.wait_for(|stopped| *stopped).await;
     }
@@ -235,33 +252,38 @@ impl MockTwilio {
         let (stop, stopped) = watch::channel(false);
         let (done_tx, done) = oneshot::channel();
         let listen = config.listen;
-        let thread = std::thread::Builder::new().name("twilio-mock".into()).spawn(move || {
-            let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-                Ok(runtime) => runtime,
-                Err(e) => {
-                    let _ = ready_tx.send(Err(e));
-                    return;
-                }
-            };
-            runtime.block_on(async move {
-                let bound = async {
-                    let listener = TcpListener::bind(listen).await?;
-                    let addr = listener.local_addr()?;
-                    io::Result::Ok((listener, addr))
-                };
-                match bound.await {
+        let thread = std::thread::Builder::new()
+            .name("twilio-mock".into())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
                     Err(e) => {
                         let _ = ready_tx.send(Err(e));
+                        return;
                     }
-                    Ok((listener, addr)) => {
-                        let shared = Shared::new(addr, store, stopped.clone());
-                        if ready_tx.send(Ok((shared.clone(), addr))).is_ok() {
-                            run(listener, shared, stopped, done_tx).await;
+                };
+                runtime.block_on(async move {
+                    let bound = async {
+                        let listener = TcpListener::bind(listen).await?;
+                        let addr = listener.local_addr()?;
+                        io::Result::Ok((listener, addr))
+                    };
+                    match bound.await {
+                        Err(e) => {
+                            let _ = ready_tx.send(Err(e));
+                        }
+                        Ok((listener, addr)) => {
+                            let shared = Shared::new(addr, store, stopped.clone());
+                            if ready_tx.send(Ok((shared.clone(), addr))).is_ok() {
+                                run(listener, shared, stopped, done_tx).await;
+                            }
                         }
                     }
-                }
-            });
-        })?;
+                });
+            })?;
         match ready.recv() {
             Ok(Ok((shared, addr))) => Ok(Self::assemble(shared, addr, stop, done, Some(thread))),
             Ok(Err(e)) => {
@@ -270,7 +292,9 @@ impl MockTwilio {
             }
             Err(_) => {
                 let _ = thread.join();
-                Err(io::Error::other("the emulator thread stopped before it was ready"))
+                Err(io::Error::other(
+                    "the emulator thread stopped before it was ready",
+                ))
             }
         }
     }
@@ -288,7 +312,15 @@ impl MockTwilio {
             let token = store.auth_token(&main).unwrap_or_default().to_owned();
             (typed(&main), token)
         };
-        MockTwilio { shared, addr, account_sid, auth_token, stop, done: Some(done), thread }
+        MockTwilio {
+            shared,
+            addr,
+            account_sid,
+            auth_token,
+            stop,
+            done: Some(done),
+            thread,
+        }
     }
 
     /// `http://127.0.0.1:PORT`: the base URL of all three products (voice, trunking and api
@@ -374,7 +406,12 @@ impl MockTwilio {
     /// Creates an empty SIP IP access control list in the main account (to hold IP addresses,
     /// and to associate with trunks).
     pub fn create_ip_access_control_list(&self, friendly_name: &str) -> IpAccessControlListSid {
-        typed(&self.shared.store().create_in_main(Owned::Acl(friendly_name.to_owned())))
+        typed(
+            &self
+                .shared
+                .store()
+                .create_in_main(Owned::Acl(friendly_name.to_owned())),
+        )
     }
 
     /// Every request received so far, oldest first (rejected ones included), with the

@@ -54,16 +54,26 @@ pub(crate) struct Selection {
 
 impl Paging {
     pub(crate) fn from_query(query: Option<&str>) -> Result<Self, TwilioError> {
-        let pairs = form::parse_urlencoded(query.unwrap_or_default())
-            .map_err(|_| TwilioError::bad_request("Invalid query string: malformed percent-encoding or not UTF-8"))?;
-        let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+        let pairs = form::parse_urlencoded(query.unwrap_or_default()).map_err(|_| {
+            TwilioError::bad_request(
+                "Invalid query string: malformed percent-encoding or not UTF-8",
+            )
+        })?;
+        let get = |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
         let page_size = match get("PageSize") {
             None => DEFAULT_PAGE_SIZE,
             Some(v) => v
                 .parse::<u32>()
                 .ok()
                 .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
-                .ok_or_else(|| TwilioError::invalid("PageSize", "must be an integer from 1 to 1000"))?,
+                .ok_or_else(|| {
+                    TwilioError::invalid("PageSize", "must be an integer from 1 to 1000")
+                })?,
         };
         let page = match get("Page") {
             None => 0,
@@ -73,7 +83,9 @@ impl Paging {
                 .filter(|n| *n <= u64::from(u32::MAX))
                 .ok_or_else(|| TwilioError::invalid("Page", "must be an integer of 0 or more"))?,
         };
-        let raw_token = get("PageToken").filter(|t| !t.is_empty()).map(str::to_owned);
+        let raw_token = get("PageToken")
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned);
         let token = match raw_token.as_deref() {
             None => None,
             Some(t) => Some(if let Some(sid) = t.strip_prefix("PA") {
@@ -89,7 +101,12 @@ impl Paging {
                 "Invalid Page: a Page above 0 needs the PageToken of the previous page's next page link",
             ));
         }
-        Ok(Self { page_size, page, token, raw_token })
+        Ok(Self {
+            page_size,
+            page,
+            token,
+            raw_token,
+        })
     }
 
     /// Picks this page out of `items` (sorted by [`Listed::seq`]). `prefix` is the SID prefix of
@@ -106,7 +123,12 @@ impl Paging {
             if sid.len() != 34 || !sid.starts_with(prefix) {
                 return Err(invalid_token());
             }
-            items.iter().find(|i| i.sid() == sid).map(Listed::seq).or_else(|| issued(sid)).ok_or_else(invalid_token)
+            items
+                .iter()
+                .find(|i| i.sid() == sid)
+                .map(Listed::seq)
+                .or_else(|| issued(sid))
+                .ok_or_else(invalid_token)
         };
         let range = match &self.token {
             None => 0..size.min(items.len()),
@@ -129,14 +151,28 @@ impl Paging {
             }
         };
         let next = (range.end < items.len()).then(|| link(range.end, self.page.saturating_add(1)));
-        let previous = (range.start > 0).then(|| link(range.start.saturating_sub(size), self.page.saturating_sub(1)));
-        Ok(Selection { range, next, previous })
+        let previous = (range.start > 0).then(|| {
+            link(
+                range.start.saturating_sub(size),
+                self.page.saturating_sub(1),
+            )
+        });
+        Ok(Selection {
+            range,
+            next,
+            previous,
+        })
     }
 
     fn query(&self) -> String {
         match &self.raw_token {
             None => format!("PageSize={}&Page={}", self.page_size, self.page),
-            Some(token) => format!("PageSize={}&Page={}&PageToken={}", self.page_size, self.page, encode(token)),
+            Some(token) => format!(
+                "PageSize={}&Page={}&PageToken={}",
+                self.page_size,
+                self.page,
+                encode(token)
+            ),
         }
     }
 
@@ -168,7 +204,13 @@ impl Paging {
     }
 
     /// The 2010 flat envelope with URIs relative to the host root.
-    pub(crate) fn v2010_envelope(&self, key: &str, path: &str, selection: &Selection, items: Vec<Value>) -> Value {
+    pub(crate) fn v2010_envelope(
+        &self,
+        key: &str,
+        path: &str,
+        selection: &Selection,
+        items: Vec<Value>,
+    ) -> Value {
         let uri = |query: &str| format!("{path}?{query}");
         let start = selection.range.start;
         let end = selection.range.end.saturating_sub(1).max(start);
@@ -180,9 +222,15 @@ impl Paging {
             ("start", json!(start)),
             ("end", json!(end)),
             ("uri", json!(uri(&self.query()))),
-            ("first_page_uri", json!(uri(&format!("PageSize={}&Page=0", self.page_size)))),
+            (
+                "first_page_uri",
+                json!(uri(&format!("PageSize={}&Page=0", self.page_size))),
+            ),
             ("next_page_uri", json!(selection.next.as_deref().map(uri))),
-            ("previous_page_uri", json!(selection.previous.as_deref().map(uri))),
+            (
+                "previous_page_uri",
+                json!(selection.previous.as_deref().map(uri)),
+            ),
         ] {
             envelope.insert(name.to_owned(), value);
         }
@@ -191,7 +239,10 @@ impl Paging {
 }
 
 fn invalid_token() -> TwilioError {
-    TwilioError::invalid("PageToken", "not a page token this list issued; follow the next page link")
+    TwilioError::invalid(
+        "PageToken",
+        "not a page token this list issued; follow the next page link",
+    )
 }
 
 /// Percent-encodes a token echoed back in `url`/`uri` (tokens this server issues need none).
@@ -222,21 +273,45 @@ mod tests {
     }
 
     fn items(n: u64) -> Vec<Item> {
-        (1..=n).map(|i| Item(i * 10, format!("IL{i:032x}"))).collect()
+        (1..=n)
+            .map(|i| Item(i * 10, format!("IL{i:032x}")))
+            .collect()
     }
 
     #[test]
     fn parameters() {
         for (query, message) in [
-            ("PageSize=0", "Invalid PageSize: must be an integer from 1 to 1000"),
-            ("PageSize=1001", "Invalid PageSize: must be an integer from 1 to 1000"),
-            ("PageSize=abc", "Invalid PageSize: must be an integer from 1 to 1000"),
-            ("PageSize=99999999999999999999999", "Invalid PageSize: must be an integer from 1 to 1000"),
+            (
+                "PageSize=0",
+                "Invalid PageSize: must be an integer from 1 to 1000",
+            ),
+            (
+                "PageSize=1001",
+                "Invalid PageSize: must be an integer from 1 to 1000",
+            ),
+            (
+                "PageSize=abc",
+                "Invalid PageSize: must be an integer from 1 to 1000",
+            ),
+            (
+                "PageSize=99999999999999999999999",
+                "Invalid PageSize: must be an integer from 1 to 1000",
+            ),
             ("Page=-1", "Invalid Page: must be an integer of 0 or more"),
-            ("Page=99999999999999999999999", "Invalid Page: must be an integer of 0 or more"),
-            ("Page=%zz", "Invalid query string: malformed percent-encoding or not UTF-8"),
+            (
+                "Page=99999999999999999999999",
+                "Invalid Page: must be an integer of 0 or more",
+            ),
+            (
+                "Page=%zz",
+                "Invalid query string: malformed percent-encoding or not UTF-8",
+            ),
         ] {
-            assert_eq!(Paging::from_query(Some(query)).unwrap_err().message, message, "{query}");
+            assert_eq!(
+                Paging::from_query(Some(query)).unwrap_err().message,
+                message,
+                "{query}"
+            );
         }
         let err = Paging::from_query(Some("Page=2")).unwrap_err();
         assert_eq!((err.status.as_u16(), err.code), (400, 70002));
@@ -264,19 +339,28 @@ mod tests {
     #[test]
     fn previous_links_and_deleted_tokens() {
         let list = items(5);
-        let paging = Paging::from_query(Some(&format!("PageSize=2&Page=2&PageToken=PA{}", list[3].1))).unwrap();
+        let paging = Paging::from_query(Some(&format!(
+            "PageSize=2&Page=2&PageToken=PA{}",
+            list[3].1
+        )))
+        .unwrap();
         let selection = paging.select(&list, "IL", |_| None).unwrap();
         assert_eq!(selection.range, 4..5);
         assert_eq!(selection.next, None);
-        assert_eq!(selection.previous.as_deref(), Some(&*format!("PageSize=2&Page=1&PageToken=PA{}", list[1].1)));
+        assert_eq!(
+            selection.previous.as_deref(),
+            Some(&*format!("PageSize=2&Page=1&PageToken=PA{}", list[1].1))
+        );
         // A token naming a deleted item resumes after where it was.
         let gone = format!("IL{:032x}", 99);
-        let paging = Paging::from_query(Some(&format!("PageSize=2&Page=1&PageToken=PA{gone}"))).unwrap();
+        let paging =
+            Paging::from_query(Some(&format!("PageSize=2&Page=1&PageToken=PA{gone}"))).unwrap();
         let selection = paging.select(&list, "IL", |_| Some(25)).unwrap();
         assert_eq!(selection.range, 2..4);
         assert!(paging.select(&list, "IL", |_| None).is_err());
         assert!(paging.select(&list, "IP", |_| Some(25)).is_err());
-        let before = Paging::from_query(Some(&format!("PageSize=2&PageToken=PB{}", list[3].1))).unwrap();
+        let before =
+            Paging::from_query(Some(&format!("PageSize=2&PageToken=PB{}", list[3].1))).unwrap();
         assert_eq!(before.select(&list, "IL", |_| None).unwrap().range, 1..3);
     }
 
@@ -285,16 +369,31 @@ mod tests {
         let list = items(3);
         let paging = Paging::from_query(Some("PageSize=2")).unwrap();
         let selection = paging.select(&list, "IL", |_| None).unwrap();
-        let v1 = paging.v1_envelope("ip_records", "http://h", "/v1/IpRecords", &selection, vec![]);
+        let v1 = paging.v1_envelope(
+            "ip_records",
+            "http://h",
+            "/v1/IpRecords",
+            &selection,
+            vec![],
+        );
         assert_eq!(v1["meta"]["url"], "http://h/v1/IpRecords?PageSize=2&Page=0");
-        assert_eq!(v1["meta"]["first_page_url"], "http://h/v1/IpRecords?PageSize=2&Page=0");
+        assert_eq!(
+            v1["meta"]["first_page_url"],
+            "http://h/v1/IpRecords?PageSize=2&Page=0"
+        );
         assert_eq!(v1["meta"]["previous_page_url"], Value::Null);
         assert_eq!(
             v1["meta"]["next_page_url"],
-            format!("http://h/v1/IpRecords?PageSize=2&Page=1&PageToken=PA{}", list[1].1)
+            format!(
+                "http://h/v1/IpRecords?PageSize=2&Page=1&PageToken=PA{}",
+                list[1].1
+            )
         );
         let v2010 = paging.v2010_envelope("ip_addresses", "/p.json", &selection, vec![]);
-        assert_eq!((v2010["start"].as_u64(), v2010["end"].as_u64()), (Some(0), Some(1)));
+        assert_eq!(
+            (v2010["start"].as_u64(), v2010["end"].as_u64()),
+            (Some(0), Some(1))
+        );
         assert_eq!(v2010["uri"], "/p.json?PageSize=2&Page=0");
     }
 }

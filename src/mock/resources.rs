@@ -15,8 +15,8 @@ use super::{
     paging::{Listed, Paging, Selection},
     server::{Ctx, Params},
     state::{
-        Account, Acl, Dates, IpRecord, MAX_ADDRESSES_PER_LIST, SipIpAddress, SourceIpMapping, Store, TrunkAcl, find,
-        find_mut, remove,
+        Account, Acl, Dates, IpRecord, MAX_ADDRESSES_PER_LIST, SipIpAddress, SourceIpMapping,
+        Store, TrunkAcl, find, find_mut, remove,
     },
 };
 use crate::sid::kind;
@@ -99,8 +99,16 @@ impl TopLevel for SourceIpMapping {
 pub(crate) async fn list<R: TopLevel>(ctx: Ctx, paging: Paging) -> Reply {
     let store = ctx.store();
     let items = R::items(store.account(&ctx.account)?);
-    let (selection, shown) = page(&store, &paging, items, R::PREFIX, |item| item.render(&ctx.account, ctx.base_url()))?;
-    Ok(ok(paging.v1_envelope(R::KEY, ctx.base_url(), R::PATH, &selection, shown)))
+    let (selection, shown) = page(&store, &paging, items, R::PREFIX, |item| {
+        item.render(&ctx.account, ctx.base_url())
+    })?;
+    Ok(ok(paging.v1_envelope(
+        R::KEY,
+        ctx.base_url(),
+        R::PATH,
+        &selection,
+        shown,
+    )))
 }
 
 pub(crate) async fn fetch<R: TopLevel>(ctx: Ctx, Params(sid): Params<String>) -> Reply {
@@ -124,7 +132,14 @@ pub(crate) async fn create_ip_record(ctx: Ctx, form: Form) -> Reply {
     let cidr_prefix_length = form.cidr_prefix_length()?.unwrap_or(32);
     let mut store = ctx.store();
     let (sid, seq) = store.mint(IpRecord::PREFIX);
-    let record = IpRecord { seq, sid, friendly_name, ip_address, cidr_prefix_length, dates: Dates::new() };
+    let record = IpRecord {
+        seq,
+        sid,
+        friendly_name,
+        ip_address,
+        cidr_prefix_length,
+        dates: Dates::new(),
+    };
     let body = record.json(&ctx.account, ctx.base_url());
     store.account_mut(&ctx.account)?.ip_records.push(record);
     Ok(created(body))
@@ -133,7 +148,8 @@ pub(crate) async fn create_ip_record(ctx: Ctx, form: Form) -> Reply {
 /// `FriendlyName`.
 pub(crate) async fn update_ip_record(ctx: Ctx, Params(sid): Params<String>, form: Form) -> Reply {
     let mut store = ctx.store();
-    let record = find_mut(&mut store.account_mut(&ctx.account)?.ip_records, &sid).ok_or_else(|| ctx.not_found())?;
+    let record = find_mut(&mut store.account_mut(&ctx.account)?.ip_records, &sid)
+        .ok_or_else(|| ctx.not_found())?;
     if let Some(name) = form.optional_friendly_name()? {
         record.friendly_name = Some(name);
     }
@@ -144,7 +160,10 @@ pub(crate) async fn update_ip_record(ctx: Ctx, Params(sid): Params<String>, form
 /// Checks that `sip_domain_sid` names a SIP domain of the account.
 fn check_sip_domain(account: &Account, sip_domain_sid: &str) -> Result<(), TwilioError> {
     if !account.sip_domains.iter().any(|d| d == sip_domain_sid) {
-        return Err(TwilioError::invalid("SipDomainSid", &format!("SIP Domain {sip_domain_sid} does not exist")));
+        return Err(TwilioError::invalid(
+            "SipDomainSid",
+            &format!("SIP Domain {sip_domain_sid} does not exist"),
+        ));
     }
     Ok(())
 }
@@ -156,18 +175,34 @@ pub(crate) async fn create_source_ip_mapping(ctx: Ctx, form: Form) -> Reply {
     let mut store = ctx.store();
     let account = store.account(&ctx.account)?;
     if find(&account.ip_records, &ip_record_sid).is_none() {
-        return Err(TwilioError::invalid("IpRecordSid", &format!("IpRecord {ip_record_sid} does not exist")));
+        return Err(TwilioError::invalid(
+            "IpRecordSid",
+            &format!("IpRecord {ip_record_sid} does not exist"),
+        ));
     }
     check_sip_domain(account, &sip_domain_sid)?;
     let (sid, seq) = store.mint(SourceIpMapping::PREFIX);
-    let mapping = SourceIpMapping { seq, sid, ip_record_sid, sip_domain_sid, dates: Dates::new() };
+    let mapping = SourceIpMapping {
+        seq,
+        sid,
+        ip_record_sid,
+        sip_domain_sid,
+        dates: Dates::new(),
+    };
     let body = mapping.json(ctx.base_url());
-    store.account_mut(&ctx.account)?.source_ip_mappings.push(mapping);
+    store
+        .account_mut(&ctx.account)?
+        .source_ip_mappings
+        .push(mapping);
     Ok(created(body))
 }
 
 /// `SipDomainSid` (required, must exist).
-pub(crate) async fn update_source_ip_mapping(ctx: Ctx, Params(sid): Params<String>, form: Form) -> Reply {
+pub(crate) async fn update_source_ip_mapping(
+    ctx: Ctx,
+    Params(sid): Params<String>,
+    form: Form,
+) -> Reply {
     let mut store = ctx.store();
     let account = store.account_mut(&ctx.account)?;
     if find(&account.source_ip_mappings, &sid).is_none() {
@@ -185,33 +220,54 @@ pub(crate) async fn update_source_ip_mapping(ctx: Ctx, Params(sid): Params<Strin
 // Trunking v1: the IP access control lists associated with a trunk of the account.
 
 fn friendly_name_of<'a>(account: &'a Account, acl_sid: &str) -> &'a str {
-    account.acl(acl_sid).map(|acl| acl.friendly_name.as_str()).unwrap_or_default()
+    account
+        .acl(acl_sid)
+        .map(|acl| acl.friendly_name.as_str())
+        .unwrap_or_default()
 }
 
 /// `IpAccessControlListSid` (required): an existing list of the account, not yet associated.
-pub(crate) async fn create_trunk_acl(ctx: Ctx, Params(trunk_sid): Params<String>, form: Form) -> Reply {
+pub(crate) async fn create_trunk_acl(
+    ctx: Ctx,
+    Params(trunk_sid): Params<String>,
+    form: Form,
+) -> Reply {
     let mut store = ctx.store();
     let account = store.account(&ctx.account)?;
     let trunk = account.trunk(&trunk_sid).ok_or_else(|| ctx.not_found())?;
-    let acl_sid = form.sid::<kind::IpAccessControlList>("IpAccessControlListSid")?.to_string();
+    let acl_sid = form
+        .sid::<kind::IpAccessControlList>("IpAccessControlListSid")?
+        .to_string();
     let Some(acl) = account.acl(&acl_sid) else {
         let reason = format!("IpAccessControlList {acl_sid} does not exist");
         return Err(TwilioError::invalid("IpAccessControlListSid", &reason));
     };
     if find(&trunk.acls, &acl_sid).is_some() {
-        let reason = format!("IpAccessControlList {acl_sid} is already associated with Trunk {trunk_sid}");
+        let reason =
+            format!("IpAccessControlList {acl_sid} is already associated with Trunk {trunk_sid}");
         return Err(TwilioError::invalid("IpAccessControlListSid", &reason));
     }
     let friendly_name = acl.friendly_name.clone();
     let seq = store.next_seq();
-    let association = TrunkAcl { seq, acl_sid, dates: Dates::new() };
+    let association = TrunkAcl {
+        seq,
+        acl_sid,
+        dates: Dates::new(),
+    };
     let body = association.json(&ctx.account, &trunk_sid, &friendly_name, ctx.base_url());
-    let trunk = store.account_mut(&ctx.account)?.trunk_mut(&trunk_sid).ok_or_else(|| ctx.not_found())?;
+    let trunk = store
+        .account_mut(&ctx.account)?
+        .trunk_mut(&trunk_sid)
+        .ok_or_else(|| ctx.not_found())?;
     trunk.acls.push(association);
     Ok(created(body))
 }
 
-pub(crate) async fn list_trunk_acls(ctx: Ctx, Params(trunk_sid): Params<String>, paging: Paging) -> Reply {
+pub(crate) async fn list_trunk_acls(
+    ctx: Ctx,
+    Params(trunk_sid): Params<String>,
+    paging: Paging,
+) -> Reply {
     let store = ctx.store();
     let account = store.account(&ctx.account)?;
     let trunk = account.trunk(&trunk_sid).ok_or_else(|| ctx.not_found())?;
@@ -220,22 +276,42 @@ pub(crate) async fn list_trunk_acls(ctx: Ctx, Params(trunk_sid): Params<String>,
         association.json(&ctx.account, &trunk_sid, friendly_name, ctx.base_url())
     })?;
     let path = format!("/v1/Trunks/{trunk_sid}/IpAccessControlLists");
-    Ok(ok(paging.v1_envelope("ip_access_control_lists", ctx.base_url(), &path, &selection, shown)))
+    Ok(ok(paging.v1_envelope(
+        "ip_access_control_lists",
+        ctx.base_url(),
+        &path,
+        &selection,
+        shown,
+    )))
 }
 
-pub(crate) async fn fetch_trunk_acl(ctx: Ctx, Params((trunk_sid, sid)): Params<(String, String)>) -> Reply {
+pub(crate) async fn fetch_trunk_acl(
+    ctx: Ctx,
+    Params((trunk_sid, sid)): Params<(String, String)>,
+) -> Reply {
     let store = ctx.store();
     let account = store.account(&ctx.account)?;
     let trunk = account.trunk(&trunk_sid).ok_or_else(|| ctx.not_found())?;
     let association = find(&trunk.acls, &sid).ok_or_else(|| ctx.not_found())?;
     let friendly_name = friendly_name_of(account, &sid);
-    Ok(ok(association.json(&ctx.account, &trunk_sid, friendly_name, ctx.base_url())))
+    Ok(ok(association.json(
+        &ctx.account,
+        &trunk_sid,
+        friendly_name,
+        ctx.base_url(),
+    )))
 }
 
 /// Dissociates the list from the trunk; the list itself stays.
-pub(crate) async fn delete_trunk_acl(ctx: Ctx, Params((trunk_sid, sid)): Params<(String, String)>) -> Reply {
+pub(crate) async fn delete_trunk_acl(
+    ctx: Ctx,
+    Params((trunk_sid, sid)): Params<(String, String)>,
+) -> Reply {
     let mut store = ctx.store();
-    let trunk = store.account_mut(&ctx.account)?.trunk_mut(&trunk_sid).ok_or_else(|| ctx.not_found())?;
+    let trunk = store
+        .account_mut(&ctx.account)?
+        .trunk_mut(&trunk_sid)
+        .ok_or_else(|| ctx.not_found())?;
     if !remove(&mut trunk.acls, &sid) {
         return Err(ctx.not_found());
     }
@@ -247,28 +323,52 @@ pub(crate) async fn delete_trunk_acl(ctx: Ctx, Params((trunk_sid, sid)): Params<
 // authenticated account or one of its subaccounts, and the list must belong to it.
 
 /// The list a 2010 path names, if the caller may see it.
-fn acl<'a>(store: &'a Store, ctx: &Ctx, account_sid: &str, acl_sid: &str) -> Result<&'a Acl, TwilioError> {
+fn acl<'a>(
+    store: &'a Store,
+    ctx: &Ctx,
+    account_sid: &str,
+    acl_sid: &str,
+) -> Result<&'a Acl, TwilioError> {
     if !store.may_act_for(&ctx.account, account_sid) {
         return Err(ctx.not_found());
     }
-    store.account(account_sid).ok().and_then(|a| a.acl(acl_sid)).ok_or_else(|| ctx.not_found())
+    store
+        .account(account_sid)
+        .ok()
+        .and_then(|a| a.acl(acl_sid))
+        .ok_or_else(|| ctx.not_found())
 }
 
-fn acl_mut<'a>(store: &'a mut Store, ctx: &Ctx, account_sid: &str, acl_sid: &str) -> Result<&'a mut Acl, TwilioError> {
+fn acl_mut<'a>(
+    store: &'a mut Store,
+    ctx: &Ctx,
+    account_sid: &str,
+    acl_sid: &str,
+) -> Result<&'a mut Acl, TwilioError> {
     if !store.may_act_for(&ctx.account, account_sid) {
         return Err(ctx.not_found());
     }
-    store.account_mut(account_sid).ok().and_then(|a| a.acl_mut(acl_sid)).ok_or_else(|| ctx.not_found())
+    store
+        .account_mut(account_sid)
+        .ok()
+        .and_then(|a| a.acl_mut(acl_sid))
+        .ok_or_else(|| ctx.not_found())
 }
 
 /// `{Sid}.json` → `{Sid}`.
 fn address_sid(ctx: &Ctx, file: &str) -> Result<String, TwilioError> {
-    file.strip_suffix(".json").map(str::to_owned).ok_or_else(|| ctx.not_found())
+    file.strip_suffix(".json")
+        .map(str::to_owned)
+        .ok_or_else(|| ctx.not_found())
 }
 
 /// `FriendlyName` and `IpAddress` (required), `CidrPrefixLength` (default 32); at most 100
 /// addresses per list.
-pub(crate) async fn create_sip_address(ctx: Ctx, Params((account_sid, acl_sid)): Params<(String, String)>, form: Form) -> Reply {
+pub(crate) async fn create_sip_address(
+    ctx: Ctx,
+    Params((account_sid, acl_sid)): Params<(String, String)>,
+    form: Form,
+) -> Reply {
     let mut store = ctx.store();
     let count = acl(&store, &ctx, &account_sid, &acl_sid)?.addresses.len();
     let friendly_name = form.friendly_name()?;
@@ -280,9 +380,18 @@ pub(crate) async fn create_sip_address(ctx: Ctx, Params((account_sid, acl_sid)):
         )));
     }
     let (sid, seq) = store.mint("IP");
-    let address = SipIpAddress { seq, sid, friendly_name, ip_address, cidr_prefix_length, dates: Dates::new() };
+    let address = SipIpAddress {
+        seq,
+        sid,
+        friendly_name,
+        ip_address,
+        cidr_prefix_length,
+        dates: Dates::new(),
+    };
     let body = address.json(&account_sid, &acl_sid);
-    acl_mut(&mut store, &ctx, &account_sid, &acl_sid)?.addresses.push(address);
+    acl_mut(&mut store, &ctx, &account_sid, &acl_sid)?
+        .addresses
+        .push(address);
     Ok(created(body))
 }
 
@@ -293,9 +402,18 @@ pub(crate) async fn list_sip_addresses(
 ) -> Reply {
     let store = ctx.store();
     let list = acl(&store, &ctx, &account_sid, &acl_sid)?;
-    let (selection, shown) = page(&store, &paging, &list.addresses, "IP", |a| a.json(&account_sid, &acl_sid))?;
-    let path = format!("/2010-04-01/Accounts/{account_sid}/SIP/IpAccessControlLists/{acl_sid}/IpAddresses.json");
-    Ok(ok(paging.v2010_envelope("ip_addresses", &path, &selection, shown)))
+    let (selection, shown) = page(&store, &paging, &list.addresses, "IP", |a| {
+        a.json(&account_sid, &acl_sid)
+    })?;
+    let path = format!(
+        "/2010-04-01/Accounts/{account_sid}/SIP/IpAccessControlLists/{acl_sid}/IpAddresses.json"
+    );
+    Ok(ok(paging.v2010_envelope(
+        "ip_addresses",
+        &path,
+        &selection,
+        shown,
+    )))
 }
 
 pub(crate) async fn fetch_sip_address(
@@ -304,7 +422,8 @@ pub(crate) async fn fetch_sip_address(
 ) -> Reply {
     let sid = address_sid(&ctx, &file)?;
     let store = ctx.store();
-    let address = find(&acl(&store, &ctx, &account_sid, &acl_sid)?.addresses, &sid).ok_or_else(|| ctx.not_found())?;
+    let address = find(&acl(&store, &ctx, &account_sid, &acl_sid)?.addresses, &sid)
+        .ok_or_else(|| ctx.not_found())?;
     Ok(ok(address.json(&account_sid, &acl_sid)))
 }
 
@@ -340,7 +459,10 @@ pub(crate) async fn delete_sip_address(
 ) -> Reply {
     let sid = address_sid(&ctx, &file)?;
     let mut store = ctx.store();
-    if !remove(&mut acl_mut(&mut store, &ctx, &account_sid, &acl_sid)?.addresses, &sid) {
+    if !remove(
+        &mut acl_mut(&mut store, &ctx, &account_sid, &acl_sid)?.addresses,
+        &sid,
+    ) {
         return Err(ctx.not_found());
     }
     Ok(no_content())

@@ -48,7 +48,11 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(addr: SocketAddr, store: Store, shutdown: watch::Receiver<bool>) -> Arc<Self> {
+    pub(crate) fn new(
+        addr: SocketAddr,
+        store: Store,
+        shutdown: watch::Receiver<bool>,
+    ) -> Arc<Self> {
         // A server listening on every interface is reached through the loopback one.
         let ip = match addr.ip() {
             IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
@@ -75,22 +79,43 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     const SIP: &str = "/2010-04-01/Accounts/{account}/SIP/IpAccessControlLists/{acl}";
     use super::state::{IpRecord, SourceIpMapping};
     Router::new()
-        .route("/v1/IpRecords", post(r::create_ip_record).get(r::list::<IpRecord>))
+        .route(
+            "/v1/IpRecords",
+            post(r::create_ip_record).get(r::list::<IpRecord>),
+        )
         .route(
             "/v1/IpRecords/{sid}",
-            get(r::fetch::<IpRecord>).post(r::update_ip_record).delete(r::delete::<IpRecord>),
+            get(r::fetch::<IpRecord>)
+                .post(r::update_ip_record)
+                .delete(r::delete::<IpRecord>),
         )
-        .route("/v1/SourceIpMappings", post(r::create_source_ip_mapping).get(r::list::<SourceIpMapping>))
+        .route(
+            "/v1/SourceIpMappings",
+            post(r::create_source_ip_mapping).get(r::list::<SourceIpMapping>),
+        )
         .route(
             "/v1/SourceIpMappings/{sid}",
-            get(r::fetch::<SourceIpMapping>).post(r::update_source_ip_mapping).delete(r::delete::<SourceIpMapping>),
+            get(r::fetch::<SourceIpMapping>)
+                .post(r::update_source_ip_mapping)
+                .delete(r::delete::<SourceIpMapping>),
         )
-        .route("/v1/Trunks/{trunk}/IpAccessControlLists", post(r::create_trunk_acl).get(r::list_trunk_acls))
-        .route("/v1/Trunks/{trunk}/IpAccessControlLists/{sid}", get(r::fetch_trunk_acl).delete(r::delete_trunk_acl))
-        .route(&format!("{SIP}/IpAddresses.json"), post(r::create_sip_address).get(r::list_sip_addresses))
+        .route(
+            "/v1/Trunks/{trunk}/IpAccessControlLists",
+            post(r::create_trunk_acl).get(r::list_trunk_acls),
+        )
+        .route(
+            "/v1/Trunks/{trunk}/IpAccessControlLists/{sid}",
+            get(r::fetch_trunk_acl).delete(r::delete_trunk_acl),
+        )
+        .route(
+            &format!("{SIP}/IpAddresses.json"),
+            post(r::create_sip_address).get(r::list_sip_addresses),
+        )
         .route(
             &format!("{SIP}/IpAddresses/{{file}}"),
-            get(r::fetch_sip_address).post(r::update_sip_address).delete(r::delete_sip_address),
+            get(r::fetch_sip_address)
+                .post(r::update_sip_address)
+                .delete(r::delete_sip_address),
         )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -120,7 +145,10 @@ async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -
     shared.log.push(record(&parts, &bytes));
     let response = match read {
         BodyRead::TooLarge => TwilioError::too_large(BODY_LIMIT).into_response(),
-        BodyRead::Failed => TwilioError::bad_request("Invalid request body: it could not be read in full").into_response(),
+        BodyRead::Failed => {
+            TwilioError::bad_request("Invalid request body: it could not be read in full")
+                .into_response()
+        }
         BodyRead::Complete => match authenticate(&shared, &parts.headers) {
             None => TwilioError::unauthorized().into_response(),
             Some(account) => {
@@ -132,7 +160,8 @@ async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -
                     Some(error) => error.into_response(),
                     None => {
                         parts.extensions.insert(Caller(account));
-                        next.run(Request::from_parts(parts, Body::from(bytes))).await
+                        next.run(Request::from_parts(parts, Body::from(bytes)))
+                            .await
                     }
                 }
             }
@@ -212,7 +241,9 @@ fn authenticate(shared: &Shared, headers: &HeaderMap) -> Option<String> {
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;
     }
-    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (user, password) = text.split_once(':')?;
     shared.store().authenticate(user, password)
@@ -253,9 +284,20 @@ impl Ctx {
 impl FromRequestParts<Arc<Shared>> for Ctx {
     type Rejection = TwilioError;
 
-    async fn from_request_parts(parts: &mut Parts, shared: &Arc<Shared>) -> Result<Self, TwilioError> {
-        let account = parts.extensions.get::<Caller>().map(|c| c.0.clone()).ok_or_else(TwilioError::unauthorized)?;
-        Ok(Ctx { shared: shared.clone(), account, path: parts.uri.path().to_owned() })
+    async fn from_request_parts(
+        parts: &mut Parts,
+        shared: &Arc<Shared>,
+    ) -> Result<Self, TwilioError> {
+        let account = parts
+            .extensions
+            .get::<Caller>()
+            .map(|c| c.0.clone())
+            .ok_or_else(TwilioError::unauthorized)?;
+        Ok(Ctx {
+            shared: shared.clone(),
+            account,
+            path: parts.uri.path().to_owned(),
+        })
     }
 }
 

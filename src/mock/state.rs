@@ -45,7 +45,10 @@ pub(crate) struct Dates {
 impl Dates {
     pub(crate) fn new() -> Self {
         let now = now();
-        Self { created: now, updated: now }
+        Self {
+            created: now,
+            updated: now,
+        }
     }
 
     pub(crate) fn touch(&mut self) {
@@ -150,7 +153,13 @@ pub(crate) struct TrunkAcl {
 }
 
 impl TrunkAcl {
-    pub(crate) fn json(&self, account_sid: &str, trunk_sid: &str, friendly_name: &str, base_url: &str) -> Value {
+    pub(crate) fn json(
+        &self,
+        account_sid: &str,
+        trunk_sid: &str,
+        friendly_name: &str,
+        base_url: &str,
+    ) -> Value {
         json!({
             "account_sid": account_sid,
             "sid": self.acl_sid,
@@ -271,7 +280,13 @@ impl Store {
             None => store.mint("AC").0,
         };
         let auth_token = auth_token.unwrap_or_else(|| store.secret());
-        store.accounts.insert(sid.clone(), Account { auth_token, ..Account::default() });
+        store.accounts.insert(
+            sid.clone(),
+            Account {
+                auth_token,
+                ..Account::default()
+            },
+        );
         store.main_account = sid;
         store
     }
@@ -329,7 +344,8 @@ impl Store {
     /// API key SID with its secret.
     pub(crate) fn authenticate(&self, user: &str, password: &str) -> Option<String> {
         if let Some(account) = self.accounts.get(user) {
-            return constant_time_eq(account.auth_token.as_bytes(), password.as_bytes()).then(|| user.to_owned());
+            return constant_time_eq(account.auth_token.as_bytes(), password.as_bytes())
+                .then(|| user.to_owned());
         }
         let key = self.api_keys.get(user)?;
         constant_time_eq(key.secret.as_bytes(), password.as_bytes()).then(|| key.account.clone())
@@ -339,7 +355,11 @@ impl Store {
     /// subaccounts.
     pub(crate) fn may_act_for(&self, caller: &str, path_account: &str) -> bool {
         caller == path_account
-            || self.accounts.get(path_account).and_then(|a| a.parent.as_deref()) == Some(caller)
+            || self
+                .accounts
+                .get(path_account)
+                .and_then(|a| a.parent.as_deref())
+                == Some(caller)
     }
 
     pub(crate) fn account(&self, sid: &str) -> Result<&Account, TwilioError> {
@@ -347,14 +367,22 @@ impl Store {
     }
 
     pub(crate) fn account_mut(&mut self, sid: &str) -> Result<&mut Account, TwilioError> {
-        self.accounts.get_mut(sid).ok_or_else(TwilioError::unauthorized)
+        self.accounts
+            .get_mut(sid)
+            .ok_or_else(TwilioError::unauthorized)
     }
 
     /// Registers an API key of `account`: its SID and secret.
     pub(crate) fn add_api_key(&mut self, account: &str) -> (String, String) {
         let (sid, _) = self.mint("SK");
         let secret = self.secret();
-        self.api_keys.insert(sid.clone(), ApiKey { secret: secret.clone(), account: account.to_owned() });
+        self.api_keys.insert(
+            sid.clone(),
+            ApiKey {
+                secret: secret.clone(),
+                account: account.to_owned(),
+            },
+        );
         (sid, secret)
     }
 
@@ -363,7 +391,14 @@ impl Store {
         let (sid, _) = self.mint("AC");
         let auth_token = self.secret();
         let parent = Some(self.main_account.clone());
-        self.accounts.insert(sid.clone(), Account { auth_token: auth_token.clone(), parent, ..Account::default() });
+        self.accounts.insert(
+            sid.clone(),
+            Account {
+                auth_token: auth_token.clone(),
+                parent,
+                ..Account::default()
+            },
+        );
         (sid, auth_token)
     }
 
@@ -379,10 +414,15 @@ impl Store {
         if let Some(account) = self.accounts.get_mut(&main) {
             match what {
                 Owned::SipDomain => account.sip_domains.push(sid.clone()),
-                Owned::Trunk => account.trunks.push(Trunk { sid: sid.clone(), acls: Vec::new() }),
-                Owned::Acl(friendly_name) => {
-                    account.acls.push(Acl { sid: sid.clone(), friendly_name, addresses: Vec::new() })
-                }
+                Owned::Trunk => account.trunks.push(Trunk {
+                    sid: sid.clone(),
+                    acls: Vec::new(),
+                }),
+                Owned::Acl(friendly_name) => account.acls.push(Acl {
+                    sid: sid.clone(),
+                    friendly_name,
+                    addresses: Vec::new(),
+                }),
             }
         }
         sid
@@ -413,7 +453,11 @@ mod tests {
         for _ in 0..1000 {
             let (sid, _) = store.mint("IL");
             assert!(crate::sid::IpRecordSid::new(&sid).is_ok(), "{sid}");
-            assert!(sid[2..].chars().all(|c| c.is_ascii_digit() || c.is_ascii_lowercase()));
+            assert!(
+                sid[2..]
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase())
+            );
             assert!(seen.insert(sid));
         }
         assert!(crate::sid::AccountSid::new(store.main_account()).is_ok());
