@@ -10,6 +10,9 @@ use super::errors::TwilioError;
 
 /// How many requests the log keeps; older ones are dropped first.
 const LOG_CAPACITY: usize = 10_000;
+/// How many body bytes the log keeps in all (a long-running server must not grow without
+/// bound); older requests are dropped first.
+const LOG_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 /// A fault to inject: the next matching requests (by method and path prefix, after
 /// authentication) are answered with an error, delayed, or both.
@@ -167,25 +170,40 @@ impl RecordedRequest {
     }
 }
 
-/// The requests received, oldest first, at most [`LOG_CAPACITY`].
+/// The requests received, oldest first: at most [`LOG_CAPACITY`] of them, with at most
+/// [`LOG_BODY_BYTES`] of bodies.
 #[derive(Debug, Default)]
-pub(crate) struct RequestLog(Mutex<VecDeque<RecordedRequest>>);
+pub(crate) struct RequestLog(Mutex<Log>);
+
+#[derive(Debug, Default)]
+struct Log {
+    requests: VecDeque<RecordedRequest>,
+    body_bytes: usize,
+}
 
 impl RequestLog {
     pub(crate) fn push(&self, request: RecordedRequest) {
         let mut log = lock(&self.0);
-        if log.len() == LOG_CAPACITY {
-            log.pop_front();
+        log.body_bytes += request.body.len();
+        log.requests.push_back(request);
+        while log.requests.len() > LOG_CAPACITY
+            || (log.body_bytes > LOG_BODY_BYTES && log.requests.len() > 1)
+        {
+            match log.requests.pop_front() {
+                Some(old) => log.body_bytes -= old.body.len(),
+                None => break,
+            }
         }
-        log.push_back(request);
     }
 
     pub(crate) fn snapshot(&self) -> Vec<RecordedRequest> {
-        lock(&self.0).iter().cloned().collect()
+        lock(&self.0).requests.iter().cloned().collect()
     }
 
     pub(crate) fn clear(&self) {
-        lock(&self.0).clear();
+        let mut log = lock(&self.0);
+        log.requests.clear();
+        log.body_bytes = 0;
     }
 }
 
@@ -226,5 +244,33 @@ mod tests {
         assert_eq!(faults.take("GET", "/x").unwrap().error.unwrap().code, 20503);
         faults.push(Fault::on("GET", "/").times(0));
         assert!(faults.take("GET", "/x").is_none());
+    }
+
+    #[test]
+    fn the_log_is_bounded() {
+        let log = RequestLog::default();
+        let request = |body: usize| RecordedRequest {
+            method: "POST".into(),
+            path: "/".into(),
+            query: None,
+            headers: Vec::new(),
+            body: vec![b'x'; body],
+        };
+        for _ in 0..LOG_CAPACITY + 5 {
+            log.push(request(0));
+        }
+        assert_eq!(log.snapshot().len(), LOG_CAPACITY);
+        for _ in 0..300 {
+            log.push(request(64 * 1024));
+        }
+        let kept = log.snapshot();
+        assert!(kept.iter().map(|r| r.body.len()).sum::<usize>() <= LOG_BODY_BYTES);
+        assert_eq!(
+            kept.last().map(|r| r.body.len()),
+            Some(64 * 1024),
+            "the newest is kept"
+        );
+        log.clear();
+        assert!(log.snapshot().is_empty());
     }
 }

@@ -215,6 +215,10 @@ impl MockTwilio {
     /// # Errors
     ///
     /// If the address cannot be bound, or the auth token is blank or holds control characters.
+    ///
+    /// # Panics
+    ///
+    /// Outside a Tokio runtime; [`start_blocking`](Self::start_blocking) needs none.
     pub async fn start_with(config: MockConfig) -> io::Result<MockTwilio> {
         let store = config.store()?;
         let listener = TcpListener::bind(config.listen).await?;
@@ -415,7 +419,8 @@ impl MockTwilio {
     }
 
     /// Every request received so far, oldest first (rejected ones included), with the
-    /// `Authorization` header redacted. The log keeps the last 10,000 requests.
+    /// `Authorization` header redacted. The log keeps the last 10,000 requests (fewer if their
+    /// bodies add up to more than 16 MiB).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared.log.snapshot()
     }
