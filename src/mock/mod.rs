@@ -1,1 +1,472 @@
 //! The embedded Twilio emulator (feature `mock`).
+//!
+//! [`MockTwilio`] is an in-process HTTP server that behaves like Twilio for the four resources
+//! of this crate, on one port for all three products (Voice and Trunking v1, Api 2010-04-01):
+//! the same paths, HTTP Basic authentication (auth token, API keys, subaccounts), form bodies,
+//! status codes, JSON shapes, dates, pagination with page tokens, and Twilio's JSON error
+//! bodies. Each instance has its own data, so tests can run in parallel; dropping the handle
+//! stops the server.
+//!
+//! ```
+//! use twilio_ip_access::mock::MockTwilio;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> twilio_ip_access::Result<()> {
+//! let mock = MockTwilio::start().await;
+//! let client = mock.client();
+//!
+//! let record = client.ip_records().create("203.0.113.10").friendly_name("sbc-1").await?;
+//! let sid = record.sid.clone().unwrap();
+//! assert_eq!(record.cidr_prefix_length, 32);
+//! assert_eq!(record.url.as_deref(), Some(&*format!("{}/v1/IpRecords/{sid}", mock.base_url())));
+//!
+//! client.ip_records().delete(&sid).await?;
+//! let err = client.ip_records().fetch(&sid).await.unwrap_err();
+//! assert_eq!((err.status(), err.code()), (Some(404), Some(20404)));
+//! # Ok(()) }
+//! ```
+//!
+//! SIP domains, trunks and IP access control lists are not among the emulated operations; create
+//! them with [`MockTwilio::create_sip_domain`], [`MockTwilio::create_trunk`] and
+//! [`MockTwilio::create_ip_access_control_list`]. Errors and failures can be injected with
+//! [`MockTwilio::inject`], and every request received is kept for inspection
+//! ([`MockTwilio::requests`]). The `twilio-mock` binary runs the same server on its own.
+//!
+//! The rules enforced, beyond the shape of each parameter: at most 100 IP addresses per list; a
+//! Source IP Mapping needs an existing IP Record and SIP Domain; a list is associated with a trunk
+//! once, and must exist; a `Page` above 0 needs a `PageToken`; bodies are at most 64 KiB.
+
+mod errors;
+mod faults;
+mod form;
+mod paging;
+mod resources;
+mod server;
+mod state;
+
+use std::{
+    fmt, io,
+    net::{Ipv4Addr, SocketAddr},
+    sync::Arc,
+    time::Duration,
+};
+
+use tokio::{
+    net::TcpListener,
+    sync::{oneshot, watch},
+};
+
+pub use faults::{Fault, RecordedRequest};
+use server::Shared;
+use state::{Owned, Store};
+
+use crate::sid::{
+    AccountSid, ApiKeySid, IpAccessControlListSid, Sid, SidKind, SipDomainSid, TrunkSid,
+};
+
+/// How long a shutdown waits for requests in flight before closing anyway.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// Settings for [`MockTwilio::start_with`].
+///
+/// ```
+/// use twilio_ip_access::{mock::MockConfig, sid::AccountSid};
+///
+/// let config = MockConfig {
+///     account_sid: Some(AccountSid::new("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")?),
+///     auth_token: Some("test-token".into()),
+///     ..MockConfig::default()
+/// };
+/// assert_eq!(config.listen.to_string(), "127.0.0.1:0");
+/// assert!(!format!("{config:?}").contains("test-token"));
+/// # Ok::<(), twilio_ip_access::sid::SidError>(())
+/// ```
+#[derive(Clone)]
+pub struct MockConfig {
+    /// Where to listen (default `127.0.0.1:0`: loopback, a free port).
+    pub listen: SocketAddr,
+    /// The main account's SID (default: a random one).
+    pub account_sid: Option<AccountSid>,
+    /// The main account's auth token (default: a random one). It must not be blank or contain
+    /// control characters.
+    pub auth_token: Option<String>,
+}
+
+impl Default for MockConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            account_sid: None,
+            auth_token: None,
+        }
+    }
+}
+
+impl fmt::Debug for MockConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockConfig")
+            .field("listen", &self.listen)
+            .field("account_sid", &self.account_sid)
+            .field(
+                "auth_token",
+                &self.auth_token.as_ref().map(|_| "** redacted **"),
+            )
+            .finish()
+    }
+}
+
+impl MockConfig {
+    /// The store for this configuration, or why the configuration is refused.
+    fn store(&self) -> io::Result<Store> {
+        if let Some(token) = &self.auth_token
+            && (token.trim().is_empty() || token.chars().any(char::is_control))
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the auth token must not be blank or contain control characters",
+            ));
+        }
+        Ok(Store::new(
+            self.account_sid.as_ref().map(|s| s.as_str().to_owned()),
+            self.auth_token.clone(),
+        ))
+    }
+}
+
+/// A running Twilio emulator. See the [module documentation](self).
+///
+/// Dropping it shuts the server down (a [`start_blocking`](Self::start_blocking) server's thread
+/// is joined); [`shutdown`](Self::shutdown) does the same and waits for it.
+pub struct MockTwilio {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    account_sid: AccountSid,
+    auth_token: String,
+    stop: watch::Sender<bool>,
+    done: Option<oneshot::Receiver<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl fmt::Debug for MockTwilio {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockTwilio")
+            .field("base_url", &self.shared.base_url)
+            .field("account_sid", &self.account_sid)
+            .field("auth_token", &"** redacted **")
+            .finish_non_exhaustive()
+    }
+}
+
+/// A SID the emulator minted (always a prefix and 32 hex digits) as its typed form.
+fn typed<K: SidKind>(sid: &str) -> Sid<K> {
+    Sid::new(sid).expect("the emulator mints SIDs of the form prefix + 32 hex digits")
+}
+
+/// Serves until `shutdown` turns true (or its sender is gone), then lets requests in flight
+/// finish for at most [`SHUTDOWN_GRACE`].
+async fn run(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    shutdown: watch::Receiver<bool>,
+    done: oneshot::Sender<()>,
+) {
+    async fn stopped(mut shutdown: watch::Receiver<bool>) {
+        let _ = shutdown.wait_for(|stopped| *stopped).await;
+    }
+    let app = server::router(shared);
+    let serve = axum::serve(listener, app).with_graceful_shutdown(stopped(shutdown.clone()));
+    tokio::select! {
+        _ = std::future::IntoFuture::into_future(serve) => {}
+        _ = async { stopped(shutdown).await; tokio::time::sleep(SHUTDOWN_GRACE).await } => {}
+    }
+    let _ = done.send(());
+}
+
+impl MockTwilio {
+    /// Starts an emulator on `127.0.0.1` and a free port, with a random account SID and auth
+    /// token, on the current Tokio runtime (which needs its IO and time drivers, as
+    /// `#[tokio::test]` and `#[tokio::main]` provide).
+    ///
+    /// # Panics
+    ///
+    /// If `127.0.0.1:0` cannot be bound (no loopback interface, no free port), or when called
+    /// outside a Tokio runtime. [`start_with`](Self::start_with) returns the error instead.
+    pub async fn start() -> MockTwilio {
+        match Self::start_with(MockConfig::default()).await {
+            Ok(mock) => mock,
+            Err(e) => panic!("the Twilio emulator cannot listen on 127.0.0.1:0: {e}"),
+        }
+    }
+
+    /// Starts an emulator with `config` on the current Tokio runtime.
+    ///
+    /// ```
+    /// use twilio_ip_access::mock::{MockConfig, MockTwilio};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let config = MockConfig { auth_token: Some("my-test-token".into()), ..MockConfig::default() };
+    /// let mock = MockTwilio::start_with(config).await?;
+    /// assert_eq!(mock.auth_token(), "my-test-token");
+    /// assert!(mock.base_url().starts_with("http://127.0.0.1:"));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// If the address cannot be bound, or the auth token is blank or holds control characters.
+    ///
+    /// # Panics
+    ///
+    /// Outside a Tokio runtime; [`start_blocking`](Self::start_blocking) needs none.
+    pub async fn start_with(config: MockConfig) -> io::Result<MockTwilio> {
+        let store = config.store()?;
+        let listener = TcpListener::bind(config.listen).await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = watch::channel(false);
+        let shared = Shared::new(addr, store, stopped.clone());
+        let (done_tx, done) = oneshot::channel();
+        tokio::spawn(run(listener, shared.clone(), stopped, done_tx));
+        Ok(Self::assemble(shared, addr, stop, done, None))
+    }
+
+    /// Starts an emulator like [`start`](Self::start), on a thread of its own with its own
+    /// runtime: for synchronous tests and callers without Tokio.
+    ///
+    /// ```
+    /// let mock = twilio_ip_access::mock::MockTwilio::start_blocking();
+    /// let trunk = mock.create_trunk();
+    /// assert!(trunk.as_str().starts_with("TK"));
+    /// drop(mock); // stops the server and joins its thread
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If the thread or its runtime cannot be started, or `127.0.0.1:0` cannot be bound.
+    pub fn start_blocking() -> MockTwilio {
+        match Self::start_thread(MockConfig::default()) {
+            Ok(mock) => mock,
+            Err(e) => panic!("the Twilio emulator cannot start: {e}"),
+        }
+    }
+
+    fn start_thread(config: MockConfig) -> io::Result<MockTwilio> {
+        let store = config.store()?;
+        let (ready_tx, ready) = std::sync::mpsc::channel::<io::Result<(Arc<Shared>, SocketAddr)>>();
+        let (stop, stopped) = watch::channel(false);
+        let (done_tx, done) = oneshot::channel();
+        let listen = config.listen;
+        let thread = std::thread::Builder::new()
+            .name("twilio-mock".into())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    let bound = async {
+                        let listener = TcpListener::bind(listen).await?;
+                        let addr = listener.local_addr()?;
+                        io::Result::Ok((listener, addr))
+                    };
+                    match bound.await {
+                        Err(e) => {
+                            let _ = ready_tx.send(Err(e));
+                        }
+                        Ok((listener, addr)) => {
+                            let shared = Shared::new(addr, store, stopped.clone());
+                            if ready_tx.send(Ok((shared.clone(), addr))).is_ok() {
+                                run(listener, shared, stopped, done_tx).await;
+                            }
+                        }
+                    }
+                });
+            })?;
+        match ready.recv() {
+            Ok(Ok((shared, addr))) => Ok(Self::assemble(shared, addr, stop, done, Some(thread))),
+            Ok(Err(e)) => {
+                let _ = thread.join();
+                Err(e)
+            }
+            Err(_) => {
+                let _ = thread.join();
+                Err(io::Error::other(
+                    "the emulator thread stopped before it was ready",
+                ))
+            }
+        }
+    }
+
+    fn assemble(
+        shared: Arc<Shared>,
+        addr: SocketAddr,
+        stop: watch::Sender<bool>,
+        done: oneshot::Receiver<()>,
+        thread: Option<std::thread::JoinHandle<()>>,
+    ) -> MockTwilio {
+        let (account_sid, auth_token) = {
+            let store = shared.store();
+            let main = store.main_account().to_owned();
+            let token = store.auth_token(&main).unwrap_or_default().to_owned();
+            (typed(&main), token)
+        };
+        MockTwilio {
+            shared,
+            addr,
+            account_sid,
+            auth_token,
+            stop,
+            done: Some(done),
+            thread,
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`: the base URL of all three products (voice, trunking and api
+    /// paths are all served here). v1 resources' `url`s and next-page links start with it.
+    pub fn base_url(&self) -> &str {
+        &self.shared.base_url
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The main account's SID.
+    pub fn account_sid(&self) -> &AccountSid {
+        &self.account_sid
+    }
+
+    /// The main account's auth token.
+    pub fn auth_token(&self) -> &str {
+        &self.auth_token
+    }
+
+    /// A client for the main account, pointed at this emulator, with the default retry policy.
+    ///
+    /// # Panics
+    ///
+    /// If the HTTP client cannot be built, which does not happen with this crate's own TLS
+    /// settings; [`client_builder`](Self::client_builder) returns the error instead.
+    pub fn client(&self) -> crate::Client {
+        match self.client_builder().build() {
+            Ok(client) => client,
+            Err(e) => panic!("a client for the Twilio emulator cannot be built: {e}"),
+        }
+    }
+
+    /// A client builder with the emulator's base URL, account SID and auth token already set.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> twilio_ip_access::Result<()> {
+    /// use twilio_ip_access::{RetryPolicy, mock::MockTwilio};
+    ///
+    /// let mock = MockTwilio::start().await;
+    /// let (key, secret) = mock.add_api_key();
+    /// let client = mock.client_builder().api_key(key.as_str(), secret).retry_policy(RetryPolicy::none()).build()?;
+    /// assert!(client.ip_records().list().collect().await?.is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn client_builder(&self) -> crate::ClientBuilder {
+        crate::Client::builder()
+            .account_sid(self.account_sid.as_str())
+            .auth_token(self.auth_token.as_str())
+            .base_url(self.base_url())
+    }
+
+    /// Registers an API key of the main account and returns its SID and secret; they
+    /// authenticate as the main account (`SK…:secret` in Basic auth).
+    pub fn add_api_key(&self) -> (ApiKeySid, String) {
+        let mut store = self.shared.store();
+        let main = store.main_account().to_owned();
+        let (sid, secret) = store.add_api_key(&main);
+        (typed(&sid), secret)
+    }
+
+    /// Creates a subaccount of the main account and returns its SID and auth token. It has its
+    /// own, separate resources; the main account may also act on it through 2010 paths.
+    pub fn add_subaccount(&self) -> (AccountSid, String) {
+        let (sid, token) = self.shared.store().add_subaccount();
+        (typed(&sid), token)
+    }
+
+    /// Creates a SIP domain in the main account (for Source IP Mappings).
+    pub fn create_sip_domain(&self) -> SipDomainSid {
+        typed(&self.shared.store().create_in_main(Owned::SipDomain))
+    }
+
+    /// Creates a SIP trunk in the main account (for its IP access control lists).
+    pub fn create_trunk(&self) -> TrunkSid {
+        typed(&self.shared.store().create_in_main(Owned::Trunk))
+    }
+
+    /// Creates an empty SIP IP access control list in the main account (to hold IP addresses,
+    /// and to associate with trunks).
+    pub fn create_ip_access_control_list(&self, friendly_name: &str) -> IpAccessControlListSid {
+        typed(
+            &self
+                .shared
+                .store()
+                .create_in_main(Owned::Acl(friendly_name.to_owned())),
+        )
+    }
+
+    /// Every request received so far, oldest first (rejected ones included), with the
+    /// `Authorization` header redacted. The log keeps the last 10,000 requests (fewer if their
+    /// bodies add up to more than 16 MiB).
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.log.snapshot()
+    }
+
+    /// Empties the request log.
+    pub fn clear_requests(&self) {
+        self.shared.log.clear();
+    }
+
+    /// Adds a fault; faults apply in the order they were added.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use twilio_ip_access::{RetryPolicy, mock::{Fault, MockTwilio}};
+    ///
+    /// let mock = MockTwilio::start().await;
+    /// mock.inject(Fault::on("GET", "/v1/IpRecords").status(503));
+    /// let client = mock.client_builder().retry_policy(RetryPolicy::none()).build().unwrap();
+    /// let err = client.ip_records().list().send().await.unwrap_err();
+    /// assert_eq!((err.status(), err.code()), (Some(503), Some(20503)));
+    /// assert!(client.ip_records().list().send().await.is_ok()); // the fault applied once
+    /// # }
+    /// ```
+    pub fn inject(&self, fault: Fault) {
+        self.shared.faults.push(fault);
+    }
+
+    /// Stops the server and waits until it has: requests in flight get up to 5 seconds to
+    /// finish.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(done) = self.done.take() {
+            let _ = done.await;
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for MockTwilio {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

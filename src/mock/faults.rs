@@ -1,0 +1,276 @@
+//! Fault injection and the request log.
+
+use std::{
+    collections::VecDeque,
+    sync::{Mutex, MutexGuard},
+    time::Duration,
+};
+
+use super::errors::TwilioError;
+
+/// How many requests the log keeps; older ones are dropped first.
+const LOG_CAPACITY: usize = 10_000;
+/// How many body bytes the log keeps in all (a long-running server must not grow without
+/// bound); older requests are dropped first.
+const LOG_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// A fault to inject: the next matching requests (by method and path prefix, after
+/// authentication) are answered with an error, delayed, or both.
+///
+/// Without [`status`](Self::status) or [`delay`](Self::delay), a fault answers
+/// `503` (Twilio code 20503, "Service unavailable"). With only a delay, the request is handled
+/// normally once the delay is over. It applies to one request unless [`times`](Self::times)
+/// says otherwise. Error bodies are Twilio's JSON with Twilio's code for the status:
+/// 429 → 20429 "Too Many Requests", 500 → 20500, 503 → 20503, other statuses → `20000 + status`.
+///
+/// ```
+/// use std::time::Duration;
+/// use twilio_ip_access::mock::Fault;
+///
+/// // The next two POSTs to /v1/IpRecords get a 429 asking to come back in 2 s.
+/// let throttle = Fault::on("POST", "/v1/IpRecords").status(429).times(2).retry_after(Duration::from_secs(2));
+/// // The next GET of anything under /2010-04-01 waits half a second, then succeeds.
+/// let slow = Fault::on("GET", "/2010-04-01").delay(Duration::from_millis(500)).times(1);
+/// # let _ = (throttle, slow);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    method: String,
+    path_prefix: String,
+    status: Option<u16>,
+    retry_after: Option<Duration>,
+    delay: Option<Duration>,
+    times: u32,
+}
+
+impl Fault {
+    /// A fault for requests with `method` (`"GET"`, `reqwest::Method::POST`, …; `"*"` for
+    /// any method, case does not matter) whose path starts with `path_prefix` (the query is
+    /// not part of the path).
+    pub fn on(method: impl AsRef<str>, path_prefix: &str) -> Fault {
+        Fault {
+            method: method.as_ref().to_ascii_uppercase(),
+            path_prefix: path_prefix.to_owned(),
+            status: None,
+            retry_after: None,
+            delay: None,
+            times: 1,
+        }
+    }
+
+    /// Answers with this HTTP status (an error status; anything else is answered as 500).
+    pub fn status(mut self, status: u16) -> Fault {
+        self.status = Some(status);
+        self
+    }
+
+    /// Adds `Retry-After: <seconds>` (rounded up) to the error response.
+    pub fn retry_after(mut self, delay: Duration) -> Fault {
+        self.retry_after = Some(delay);
+        self
+    }
+
+    /// Waits this long before answering. The wait ends early if the emulator shuts down.
+    pub fn delay(mut self, delay: Duration) -> Fault {
+        self.delay = Some(delay);
+        self
+    }
+
+    /// Applies to this many matching requests (default 1).
+    pub fn times(mut self, times: u32) -> Fault {
+        self.times = times;
+        self
+    }
+
+    fn matches(&self, method: &str, path: &str) -> bool {
+        self.times > 0
+            && (self.method == "*" || self.method == method)
+            && path.starts_with(&self.path_prefix)
+    }
+}
+
+/// What a matched fault does to one request.
+#[derive(Debug)]
+pub(crate) struct Applied {
+    pub(crate) delay: Option<Duration>,
+    pub(crate) error: Option<TwilioError>,
+}
+
+/// The faults waiting to apply, in the order they were injected.
+#[derive(Debug, Default)]
+pub(crate) struct Faults(Mutex<Vec<Fault>>);
+
+impl Faults {
+    pub(crate) fn push(&self, fault: Fault) {
+        lock(&self.0).push(fault);
+    }
+
+    /// Consumes one use of the first fault matching the request, if any.
+    pub(crate) fn take(&self, method: &str, path: &str) -> Option<Applied> {
+        let mut faults = lock(&self.0);
+        let index = faults.iter().position(|f| f.matches(method, path))?;
+        let fault = &mut faults[index];
+        fault.times -= 1;
+        let status = fault.status.or(if fault.delay.is_none() {
+            Some(503)
+        } else {
+            None
+        });
+        let applied = Applied {
+            delay: fault.delay,
+            error: status.map(|s| TwilioError::injected(s, path, fault.retry_after)),
+        };
+        if fault.times == 0 {
+            faults.remove(index);
+        }
+        Some(applied)
+    }
+}
+
+/// A request the emulator received, as [`MockTwilio::requests`](super::MockTwilio::requests)
+/// returns it. The `Authorization` header's value is replaced by `** redacted **`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> twilio_ip_access::Result<()> {
+/// let mock = twilio_ip_access::mock::MockTwilio::start().await;
+/// mock.client().ip_records().create("203.0.113.10").await?;
+/// let request = &mock.requests()[0];
+/// assert_eq!((request.method.as_str(), request.path.as_str()), ("POST", "/v1/IpRecords"));
+/// assert_eq!(request.body_text(), "IpAddress=203.0.113.10");
+/// assert_eq!(request.header("authorization"), Some("** redacted **"));
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedRequest {
+    /// `GET`, `POST`, `DELETE`, …
+    pub method: String,
+    /// The path, as sent (percent-encoding kept).
+    pub path: String,
+    /// The query string without `?`, if there was one.
+    pub query: Option<String>,
+    /// Every header, names in lower case, in the order received.
+    pub headers: Vec<(String, String)>,
+    /// The body as received (at most the first 64 KiB of an oversized one).
+    pub body: Vec<u8>,
+}
+
+impl RecordedRequest {
+    /// The first value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as text (invalid UTF-8 replaced by `�`).
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// The requests received, oldest first: at most [`LOG_CAPACITY`] of them, with at most
+/// [`LOG_BODY_BYTES`] of bodies.
+#[derive(Debug, Default)]
+pub(crate) struct RequestLog(Mutex<Log>);
+
+#[derive(Debug, Default)]
+struct Log {
+    requests: VecDeque<RecordedRequest>,
+    body_bytes: usize,
+}
+
+impl RequestLog {
+    pub(crate) fn push(&self, request: RecordedRequest) {
+        let mut log = lock(&self.0);
+        log.body_bytes += request.body.len();
+        log.requests.push_back(request);
+        while log.requests.len() > LOG_CAPACITY
+            || (log.body_bytes > LOG_BODY_BYTES && log.requests.len() > 1)
+        {
+            match log.requests.pop_front() {
+                Some(old) => log.body_bytes -= old.body.len(),
+                None => break,
+            }
+        }
+    }
+
+    pub(crate) fn snapshot(&self) -> Vec<RecordedRequest> {
+        lock(&self.0).requests.iter().cloned().collect()
+    }
+
+    pub(crate) fn clear(&self) {
+        let mut log = lock(&self.0);
+        log.requests.clear();
+        log.body_bytes = 0;
+    }
+}
+
+/// Locks a mutex, carrying on if another thread panicked while holding it: the data is
+/// still consistent for an emulator's purposes, and a panic must not spread to every request.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faults_apply_in_order_and_run_out() {
+        let faults = Faults::default();
+        faults.push(
+            Fault::on("post", "/v1/IpRecords")
+                .status(429)
+                .times(2)
+                .retry_after(Duration::from_millis(1500)),
+        );
+        faults.push(Fault::on("*", "/v1").delay(Duration::from_millis(1)));
+        assert!(faults.take("GET", "/2010-04-01").is_none());
+        for _ in 0..2 {
+            let applied = faults.take("POST", "/v1/IpRecords/ILx").unwrap();
+            let error = applied.error.unwrap();
+            assert_eq!((error.status.as_u16(), error.code), (429, 20429));
+            assert_eq!(error.retry_after, Some(Duration::from_millis(1500)));
+        }
+        let applied = faults.take("POST", "/v1/IpRecords").unwrap();
+        assert!(applied.error.is_none());
+        assert_eq!(applied.delay, Some(Duration::from_millis(1)));
+        assert!(faults.take("POST", "/v1/IpRecords").is_none());
+        faults.push(Fault::on("GET", "/"));
+        assert_eq!(faults.take("GET", "/x").unwrap().error.unwrap().code, 20503);
+        faults.push(Fault::on("GET", "/").times(0));
+        assert!(faults.take("GET", "/x").is_none());
+    }
+
+    #[test]
+    fn the_log_is_bounded() {
+        let log = RequestLog::default();
+        let request = |body: usize| RecordedRequest {
+            method: "POST".into(),
+            path: "/".into(),
+            query: None,
+            headers: Vec::new(),
+            body: vec![b'x'; body],
+        };
+        for _ in 0..LOG_CAPACITY + 5 {
+            log.push(request(0));
+        }
+        assert_eq!(log.snapshot().len(), LOG_CAPACITY);
+        for _ in 0..300 {
+            log.push(request(64 * 1024));
+        }
+        let kept = log.snapshot();
+        assert!(kept.iter().map(|r| r.body.len()).sum::<usize>() <= LOG_BODY_BYTES);
+        assert_eq!(
+            kept.last().map(|r| r.body.len()),
+            Some(64 * 1024),
+            "the newest is kept"
+        );
+        log.clear();
+        assert!(log.snapshot().is_empty());
+    }
+}

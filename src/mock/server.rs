@@ -1,0 +1,317 @@
+//! The HTTP side: the axum router serving the three products on one port, the gate every
+//! request passes through (body limit, request log, authentication, injected faults), and the
+//! extractors the resource handlers share.
+
+use std::{
+    net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr},
+    sync::{Arc, Mutex, MutexGuard},
+    time::Duration,
+};
+
+use axum::{
+    Router,
+    body::Body,
+    extract::{FromRequestParts, Path, Request, State},
+    http::{HeaderMap, Uri, header, request::Parts},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use base64::Engine;
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+use tokio::sync::watch;
+
+use super::{
+    errors::TwilioError,
+    faults::{Faults, RecordedRequest, RequestLog, lock},
+    resources as r,
+    state::Store,
+};
+
+/// The largest request body accepted; larger ones get a 413.
+pub(crate) const BODY_LIMIT: usize = 64 * 1024;
+/// How much of an oversized body is read (and dropped) before answering 413, so that the client
+/// has finished sending and sees the answer rather than a reset connection.
+const DRAIN_LIMIT: usize = 1024 * 1024;
+/// How long a client may take to send its body.
+const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What every request handler can reach.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) base_url: String,
+    pub(crate) store: Mutex<Store>,
+    pub(crate) faults: Faults,
+    pub(crate) log: RequestLog,
+    pub(crate) shutdown: watch::Receiver<bool>,
+}
+
+impl Shared {
+    pub(crate) fn new(
+        addr: SocketAddr,
+        store: Store,
+        shutdown: watch::Receiver<bool>,
+    ) -> Arc<Self> {
+        // A server listening on every interface is reached through the loopback one.
+        let ip = match addr.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
+        Arc::new(Self {
+            base_url: format!("http://{}", SocketAddr::new(ip, addr.port())),
+            store: Mutex::new(store),
+            faults: Faults::default(),
+            log: RequestLog::default(),
+            shutdown,
+        })
+    }
+
+    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
+        lock(&self.store)
+    }
+}
+
+/// The routes of the 19 operations. Anything else is a Twilio 404; a known path with another
+/// method a Twilio 405.
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    const SIP: &str = "/2010-04-01/Accounts/{account}/SIP/IpAccessControlLists/{acl}";
+    use super::state::{IpRecord, SourceIpMapping};
+    Router::new()
+        .route(
+            "/v1/IpRecords",
+            post(r::create_ip_record).get(r::list::<IpRecord>),
+        )
+        .route(
+            "/v1/IpRecords/{sid}",
+            get(r::fetch::<IpRecord>)
+                .post(r::update_ip_record)
+                .delete(r::delete::<IpRecord>),
+        )
+        .route(
+            "/v1/SourceIpMappings",
+            post(r::create_source_ip_mapping).get(r::list::<SourceIpMapping>),
+        )
+        .route(
+            "/v1/SourceIpMappings/{sid}",
+            get(r::fetch::<SourceIpMapping>)
+                .post(r::update_source_ip_mapping)
+                .delete(r::delete::<SourceIpMapping>),
+        )
+        .route(
+            "/v1/Trunks/{trunk}/IpAccessControlLists",
+            post(r::create_trunk_acl).get(r::list_trunk_acls),
+        )
+        .route(
+            "/v1/Trunks/{trunk}/IpAccessControlLists/{sid}",
+            get(r::fetch_trunk_acl).delete(r::delete_trunk_acl),
+        )
+        .route(
+            &format!("{SIP}/IpAddresses.json"),
+            post(r::create_sip_address).get(r::list_sip_addresses),
+        )
+        .route(
+            &format!("{SIP}/IpAddresses/{{file}}"),
+            get(r::fetch_sip_address)
+                .post(r::update_sip_address)
+                .delete(r::delete_sip_address),
+        )
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(shared.clone(), gate))
+        .with_state(shared)
+}
+
+async fn not_found(uri: Uri) -> TwilioError {
+    TwilioError::not_found(uri.path())
+}
+
+async fn method_not_allowed() -> TwilioError {
+    TwilioError::method_not_allowed()
+}
+
+/// The authenticated account, put in the request's extensions by [`gate`].
+#[derive(Debug, Clone)]
+struct Caller(String);
+
+/// What every request goes through before its handler: the body is read (at most
+/// [`BODY_LIMIT`]), the request is logged, the credentials are checked, and an injected fault
+/// may answer instead of the handler.
+async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let (method, path) = (parts.method.clone(), parts.uri.path().to_owned());
+    let (bytes, read) = read_body(body, &parts.headers).await;
+    shared.log.push(record(&parts, &bytes));
+    let response = match read {
+        BodyRead::TooLarge => TwilioError::too_large(BODY_LIMIT).into_response(),
+        BodyRead::Failed => {
+            TwilioError::bad_request("Invalid request body: it could not be read in full")
+                .into_response()
+        }
+        BodyRead::Complete => match authenticate(&shared, &parts.headers) {
+            None => TwilioError::unauthorized().into_response(),
+            Some(account) => {
+                let fault = shared.faults.take(method.as_str(), &path);
+                if let Some(delay) = fault.as_ref().and_then(|f| f.delay) {
+                    pause(delay, shared.shutdown.clone()).await;
+                }
+                match fault.and_then(|f| f.error) {
+                    Some(error) => error.into_response(),
+                    None => {
+                        parts.extensions.insert(Caller(account));
+                        next.run(Request::from_parts(parts, Body::from(bytes)))
+                            .await
+                    }
+                }
+            }
+        },
+    };
+    // Method, path and status only: bodies and queries may hold IP addresses, headers secrets.
+    tracing::debug!(%method, path, status = response.status().as_u16(), "twilio-mock");
+    response
+}
+
+enum BodyRead {
+    Complete,
+    TooLarge,
+    Failed,
+}
+
+/// Reads the body, keeping at most [`BODY_LIMIT`] bytes.
+async fn read_body(body: Body, headers: &HeaderMap) -> (Vec<u8>, BodyRead) {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > DRAIN_LIMIT as u64) {
+        return (Vec::new(), BodyRead::TooLarge);
+    }
+    let mut kept = Vec::new();
+    let mut total = 0usize;
+    let mut stream = body.into_data_stream();
+    let deadline = tokio::time::Instant::now() + BODY_TIMEOUT;
+    let outcome = loop {
+        match tokio::time::timeout_at(deadline, stream.next()).await {
+            Ok(None) => break BodyRead::Complete,
+            Ok(Some(Ok(chunk))) => {
+                total = total.saturating_add(chunk.len());
+                let room = BODY_LIMIT.saturating_sub(kept.len());
+                kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                if total > DRAIN_LIMIT {
+                    break BodyRead::TooLarge;
+                }
+            }
+            Ok(Some(Err(_))) | Err(_) => break BodyRead::Failed,
+        }
+    };
+    let too_large = total > BODY_LIMIT || declared.is_some_and(|n| n > BODY_LIMIT as u64);
+    match outcome {
+        BodyRead::Complete | BodyRead::Failed if too_large => (kept, BodyRead::TooLarge),
+        outcome => (kept, outcome),
+    }
+}
+
+fn record(parts: &Parts, body: &[u8]) -> RecordedRequest {
+    let headers = parts
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            let value = if name == header::AUTHORIZATION || name == header::PROXY_AUTHORIZATION {
+                String::from("** redacted **")
+            } else {
+                String::from_utf8_lossy(value.as_bytes()).into_owned()
+            };
+            (name.as_str().to_owned(), value)
+        })
+        .collect();
+    RecordedRequest {
+        method: parts.method.as_str().to_owned(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        headers,
+        body: body.to_vec(),
+    }
+}
+
+/// The account the `Authorization: Basic …` header authenticates, if any.
+fn authenticate(shared: &Shared, headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, encoded) = value.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (user, password) = text.split_once(':')?;
+    shared.store().authenticate(user, password)
+}
+
+/// Sleeps, or stops early when the emulator shuts down.
+async fn pause(delay: Duration, mut shutdown: watch::Receiver<bool>) {
+    tokio::select! {
+        _ = tokio::time::sleep(delay) => {}
+        _ = shutdown.wait_for(|stopped| *stopped) => {}
+    }
+}
+
+/// What a resource handler needs to know about its request: the shared state, the
+/// authenticated account and the path (for 404 messages).
+#[derive(Debug)]
+pub(crate) struct Ctx {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) account: String,
+    pub(crate) path: String,
+}
+
+impl Ctx {
+    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
+        self.shared.store()
+    }
+
+    pub(crate) fn base_url(&self) -> &str {
+        &self.shared.base_url
+    }
+
+    /// 404 for this request's path.
+    pub(crate) fn not_found(&self) -> TwilioError {
+        TwilioError::not_found(&self.path)
+    }
+}
+
+impl FromRequestParts<Arc<Shared>> for Ctx {
+    type Rejection = TwilioError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        shared: &Arc<Shared>,
+    ) -> Result<Self, TwilioError> {
+        let account = parts
+            .extensions
+            .get::<Caller>()
+            .map(|c| c.0.clone())
+            .ok_or_else(TwilioError::unauthorized)?;
+        Ok(Ctx {
+            shared: shared.clone(),
+            account,
+            path: parts.uri.path().to_owned(),
+        })
+    }
+}
+
+/// Path parameters; a path that cannot be decoded names no resource (404).
+#[derive(Debug)]
+pub(crate) struct Params<T>(pub(crate) T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Params<T> {
+    type Rejection = TwilioError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, TwilioError> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(Params(value)),
+            Err(_) => Err(TwilioError::not_found(parts.uri.path())),
+        }
+    }
+}

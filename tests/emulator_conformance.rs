@@ -1,0 +1,635 @@
+//! Every response of the emulator validates against the OpenAPI contract in `spec/`: for each of
+//! the 19 operations, success bodies (first, middle and last list pages included) and error
+//! bodies (4XX, Twilio's error schema) are driven over raw HTTP and checked with the spec's own
+//! schemas. Everything here talks to 127.0.0.1 only.
+
+#![cfg(feature = "mock")]
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::schema::SpecValidator;
+use serde_json::Value;
+use twilio_ip_access::{
+    mock::{Fault, MockTwilio},
+    reqwest::{self, Method},
+};
+
+/// Drives the emulator and validates each answer against the spec.
+struct Conformance {
+    mock: MockTwilio,
+    http: reqwest::Client,
+    spec: SpecValidator,
+    /// Per operation: how many success and error bodies validated.
+    covered: BTreeMap<String, (usize, usize)>,
+}
+
+/// How a request authenticates.
+#[derive(Clone, Copy)]
+enum Auth {
+    Main,
+    Wrong,
+}
+
+impl Conformance {
+    async fn start() -> Self {
+        Self {
+            mock: MockTwilio::start().await,
+            http: reqwest::Client::new(),
+            spec: SpecValidator::load(),
+            covered: BTreeMap::new(),
+        }
+    }
+
+    /// Sends `method path` (path relative to the base URL, query included) with `form`, expects
+    /// `status`, validates the body as a response of `operation` and returns it.
+    async fn expect(
+        &mut self,
+        operation: &str,
+        method: Method,
+        path: &str,
+        form: &[(&str, &str)],
+        status: u16,
+    ) -> Value {
+        self.expect_as(Auth::Main, operation, method, path, form, status)
+            .await
+    }
+
+    async fn expect_as(
+        &mut self,
+        auth: Auth,
+        operation: &str,
+        method: Method,
+        path: &str,
+        form: &[(&str, &str)],
+        status: u16,
+    ) -> Value {
+        let password = match auth {
+            Auth::Main => self.mock.auth_token(),
+            Auth::Wrong => "wrong-token",
+        };
+        let mut request = self
+            .http
+            .request(method.clone(), format!("{}{path}", self.mock.base_url()))
+            .basic_auth(self.mock.account_sid().as_str(), Some(password));
+        if !form.is_empty() {
+            request = request.form(form);
+        }
+        let response = request.send().await.expect("the emulator answers");
+        let actual = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let text = response.text().await.expect("a body");
+        assert_eq!(
+            actual, status,
+            "{operation}: {method} {path} answered {actual}: {text}"
+        );
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            assert_eq!(
+                content_type.as_deref(),
+                Some("application/json"),
+                "{operation}: {text}"
+            );
+            serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("{operation}: not JSON ({e}): {text}"))
+        };
+        if let Err(problem) = self.spec.validate_response(operation, status, &body) {
+            panic!("{method} {path}:\n{problem}");
+        }
+        let entry = self.covered.entry(operation.to_owned()).or_default();
+        if status < 300 {
+            entry.0 += 1;
+        } else {
+            entry.1 += 1;
+        }
+        body
+    }
+
+    /// Follows a list from its first page to its last, validating every page; returns how many
+    /// items and pages there were.
+    async fn walk(&mut self, operation: &str, first: &str) -> (usize, usize) {
+        let mut path = first.to_owned();
+        let (mut items, mut pages) = (0, 0);
+        loop {
+            let page = self.expect(operation, Method::GET, &path, &[], 200).await;
+            pages += 1;
+            let (key, next) = match page.get("meta") {
+                Some(meta) => (
+                    meta["key"].as_str().unwrap().to_owned(),
+                    meta["next_page_url"].as_str().map(|url| {
+                        url.strip_prefix(self.mock.base_url())
+                            .expect("v1 links point at the emulator")
+                            .to_owned()
+                    }),
+                ),
+                None => (
+                    "ip_addresses".to_owned(),
+                    page["next_page_uri"].as_str().map(str::to_owned),
+                ),
+            };
+            items += page[&key].as_array().map_or(0, Vec::len);
+            match next {
+                Some(next) => path = next,
+                None => return (items, pages),
+            }
+            assert!(pages < 100, "{operation}: the links do not end");
+        }
+    }
+}
+
+fn sid(body: &Value) -> String {
+    body["sid"]
+        .as_str()
+        .expect("a sid in the response")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn every_operation_validates_against_the_spec() {
+    let mut c = Conformance::start().await;
+    let unknown = |prefix: &str| format!("{prefix}{}", "0".repeat(32));
+
+    // ---- Voice v1 IpRecords
+    c.expect("ListIpRecord", Method::GET, "/v1/IpRecords", &[], 200)
+        .await;
+    let mut records = Vec::new();
+    for i in 0..5 {
+        let ip = format!("203.0.113.{i}");
+        let form: Vec<(&str, &str)> = match i {
+            0 => vec![("IpAddress", &ip)],
+            1 => vec![("IpAddress", &ip), ("FriendlyName", "sbc")],
+            _ => vec![
+                ("IpAddress", &ip),
+                ("FriendlyName", "sbc"),
+                ("CidrPrefixLength", "30"),
+            ],
+        };
+        let body = c
+            .expect("CreateIpRecord", Method::POST, "/v1/IpRecords", &form, 201)
+            .await;
+        records.push(sid(&body));
+    }
+    c.expect("CreateIpRecord", Method::POST, "/v1/IpRecords", &[], 400)
+        .await;
+    c.expect(
+        "CreateIpRecord",
+        Method::POST,
+        "/v1/IpRecords",
+        &[("IpAddress", "10.0.0.*")],
+        400,
+    )
+    .await;
+    c.expect_as(
+        Auth::Wrong,
+        "CreateIpRecord",
+        Method::POST,
+        "/v1/IpRecords",
+        &[("IpAddress", "10.0.0.1")],
+        401,
+    )
+    .await;
+    assert_eq!(
+        c.walk("ListIpRecord", "/v1/IpRecords?PageSize=2").await,
+        (5, 3)
+    );
+    for query in ["PageSize=0", "PageSize=abc", "Page=1", "PageToken=bogus"] {
+        c.expect(
+            "ListIpRecord",
+            Method::GET,
+            &format!("/v1/IpRecords?{query}"),
+            &[],
+            400,
+        )
+        .await;
+    }
+    c.expect_as(
+        Auth::Wrong,
+        "ListIpRecord",
+        Method::GET,
+        "/v1/IpRecords",
+        &[],
+        401,
+    )
+    .await;
+    c.mock
+        .inject(Fault::on("GET", "/v1/IpRecords").status(429).times(1));
+    c.expect("ListIpRecord", Method::GET, "/v1/IpRecords", &[], 429)
+        .await;
+    let record = format!("/v1/IpRecords/{}", records[0]);
+    c.expect("FetchIpRecord", Method::GET, &record, &[], 200)
+        .await;
+    c.expect(
+        "FetchIpRecord",
+        Method::GET,
+        &format!("/v1/IpRecords/{}", unknown("IL")),
+        &[],
+        404,
+    )
+    .await;
+    c.expect(
+        "FetchIpRecord",
+        Method::GET,
+        "/v1/IpRecords/not-a-sid",
+        &[],
+        404,
+    )
+    .await;
+    c.expect(
+        "UpdateIpRecord",
+        Method::POST,
+        &record,
+        &[("FriendlyName", "renamed")],
+        200,
+    )
+    .await;
+    c.expect("UpdateIpRecord", Method::POST, &record, &[], 200)
+        .await;
+    c.expect(
+        "UpdateIpRecord",
+        Method::POST,
+        &record,
+        &[("FriendlyName", &"x".repeat(256))],
+        400,
+    )
+    .await;
+    c.expect(
+        "UpdateIpRecord",
+        Method::POST,
+        &format!("/v1/IpRecords/{}", unknown("IL")),
+        &[("FriendlyName", "x")],
+        404,
+    )
+    .await;
+
+    // ---- Voice v1 SourceIpMappings
+    let (domain_a, domain_b) = (c.mock.create_sip_domain(), c.mock.create_sip_domain());
+    c.expect(
+        "ListSourceIpMapping",
+        Method::GET,
+        "/v1/SourceIpMappings",
+        &[],
+        200,
+    )
+    .await;
+    let mut mappings = Vec::new();
+    for record in &records[1..] {
+        let form = [
+            ("IpRecordSid", record.as_str()),
+            ("SipDomainSid", domain_a.as_str()),
+        ];
+        let body = c
+            .expect(
+                "CreateSourceIpMapping",
+                Method::POST,
+                "/v1/SourceIpMappings",
+                &form,
+                201,
+            )
+            .await;
+        mappings.push(sid(&body));
+    }
+    let missing_record = unknown("IL");
+    for form in [
+        vec![("SipDomainSid", domain_a.as_str())],
+        vec![
+            ("IpRecordSid", missing_record.as_str()),
+            ("SipDomainSid", domain_a.as_str()),
+        ],
+        vec![
+            ("IpRecordSid", records[0].as_str()),
+            ("SipDomainSid", "SDnothex"),
+        ],
+    ] {
+        c.expect(
+            "CreateSourceIpMapping",
+            Method::POST,
+            "/v1/SourceIpMappings",
+            &form,
+            400,
+        )
+        .await;
+    }
+    assert_eq!(
+        c.walk("ListSourceIpMapping", "/v1/SourceIpMappings?PageSize=3")
+            .await,
+        (4, 2)
+    );
+    c.expect(
+        "ListSourceIpMapping",
+        Method::GET,
+        "/v1/SourceIpMappings?PageSize=1001",
+        &[],
+        400,
+    )
+    .await;
+    let mapping = format!("/v1/SourceIpMappings/{}", mappings[0]);
+    c.expect("FetchSourceIpMapping", Method::GET, &mapping, &[], 200)
+        .await;
+    c.expect(
+        "FetchSourceIpMapping",
+        Method::GET,
+        &format!("/v1/SourceIpMappings/{}", unknown("IB")),
+        &[],
+        404,
+    )
+    .await;
+    c.expect(
+        "UpdateSourceIpMapping",
+        Method::POST,
+        &mapping,
+        &[("SipDomainSid", domain_b.as_str())],
+        200,
+    )
+    .await;
+    c.expect("UpdateSourceIpMapping", Method::POST, &mapping, &[], 400)
+        .await;
+    c.expect(
+        "UpdateSourceIpMapping",
+        Method::POST,
+        &mapping,
+        &[("SipDomainSid", &unknown("SD"))],
+        400,
+    )
+    .await;
+    c.expect("DeleteSourceIpMapping", Method::DELETE, &mapping, &[], 204)
+        .await;
+    c.expect("DeleteSourceIpMapping", Method::DELETE, &mapping, &[], 404)
+        .await;
+    c.expect("FetchSourceIpMapping", Method::GET, &mapping, &[], 404)
+        .await;
+
+    // IpRecord deletes come after the mappings that name them.
+    c.expect("DeleteIpRecord", Method::DELETE, &record, &[], 204)
+        .await;
+    c.expect("DeleteIpRecord", Method::DELETE, &record, &[], 404)
+        .await;
+    c.expect_as(
+        Auth::Wrong,
+        "DeleteIpRecord",
+        Method::DELETE,
+        &format!("/v1/IpRecords/{}", records[1]),
+        &[],
+        401,
+    )
+    .await;
+
+    // ---- Trunking v1 IpAccessControlLists
+    let trunk = c.mock.create_trunk();
+    let lists_path = format!("/v1/Trunks/{trunk}/IpAccessControlLists");
+    let unknown_trunk = format!("/v1/Trunks/{}/IpAccessControlLists", unknown("TK"));
+    c.expect(
+        "ListIpAccessControlList",
+        Method::GET,
+        &lists_path,
+        &[],
+        200,
+    )
+    .await;
+    let mut acls = Vec::new();
+    for i in 0..5 {
+        let acl = c.mock.create_ip_access_control_list(&format!("list {i}"));
+        c.expect(
+            "CreateIpAccessControlList",
+            Method::POST,
+            &lists_path,
+            &[("IpAccessControlListSid", acl.as_str())],
+            201,
+        )
+        .await;
+        acls.push(acl);
+    }
+    for (path, form, status) in [
+        (lists_path.as_str(), vec![], 400),
+        (
+            lists_path.as_str(),
+            vec![("IpAccessControlListSid", acls[0].as_str())],
+            400,
+        ),
+        (
+            unknown_trunk.as_str(),
+            vec![("IpAccessControlListSid", acls[0].as_str())],
+            404,
+        ),
+    ] {
+        c.expect(
+            "CreateIpAccessControlList",
+            Method::POST,
+            path,
+            &form,
+            status,
+        )
+        .await;
+    }
+    assert_eq!(
+        c.walk(
+            "ListIpAccessControlList",
+            &format!("{lists_path}?PageSize=2")
+        )
+        .await,
+        (5, 3)
+    );
+    c.expect(
+        "ListIpAccessControlList",
+        Method::GET,
+        &unknown_trunk,
+        &[],
+        404,
+    )
+    .await;
+    let association = format!("{lists_path}/{}", acls[0]);
+    c.expect(
+        "FetchIpAccessControlList",
+        Method::GET,
+        &association,
+        &[],
+        200,
+    )
+    .await;
+    c.expect(
+        "FetchIpAccessControlList",
+        Method::GET,
+        &format!("{lists_path}/{}", unknown("AL")),
+        &[],
+        404,
+    )
+    .await;
+    c.expect(
+        "DeleteIpAccessControlList",
+        Method::DELETE,
+        &association,
+        &[],
+        204,
+    )
+    .await;
+    c.expect(
+        "DeleteIpAccessControlList",
+        Method::DELETE,
+        &association,
+        &[],
+        404,
+    )
+    .await;
+
+    // ---- Api 2010-04-01 SIP IpAddresses
+    let account = c.mock.account_sid().to_string();
+    let acl = c.mock.create_ip_access_control_list("office");
+    let addresses =
+        format!("/2010-04-01/Accounts/{account}/SIP/IpAccessControlLists/{acl}/IpAddresses.json");
+    let elsewhere = format!(
+        "/2010-04-01/Accounts/{}/SIP/IpAccessControlLists/{acl}/IpAddresses.json",
+        unknown("AC")
+    );
+    c.expect("ListSipIpAddress", Method::GET, &addresses, &[], 200)
+        .await;
+    let mut ips = Vec::new();
+    for i in 0..5 {
+        let ip = format!("192.0.2.{i}");
+        let mut form = vec![("FriendlyName", "desk"), ("IpAddress", ip.as_str())];
+        if i % 2 == 1 {
+            form.push(("CidrPrefixLength", "28"));
+        }
+        let body = c
+            .expect("CreateSipIpAddress", Method::POST, &addresses, &form, 201)
+            .await;
+        ips.push(sid(&body));
+    }
+    for (path, form, status) in [
+        (addresses.as_str(), vec![("IpAddress", "192.0.2.9")], 400),
+        (
+            addresses.as_str(),
+            vec![("FriendlyName", "x"), ("IpAddress", "192.0.2")],
+            400,
+        ),
+        (
+            elsewhere.as_str(),
+            vec![("FriendlyName", "x"), ("IpAddress", "192.0.2.9")],
+            404,
+        ),
+    ] {
+        c.expect("CreateSipIpAddress", Method::POST, path, &form, status)
+            .await;
+    }
+    assert_eq!(
+        c.walk("ListSipIpAddress", &format!("{addresses}?PageSize=2"))
+            .await,
+        (5, 3)
+    );
+    c.expect(
+        "ListSipIpAddress",
+        Method::GET,
+        &format!("{addresses}?Page=-1"),
+        &[],
+        400,
+    )
+    .await;
+    c.expect("ListSipIpAddress", Method::GET, &elsewhere, &[], 404)
+        .await;
+    let address = addresses.replace("IpAddresses.json", &format!("IpAddresses/{}.json", ips[0]));
+    let missing = addresses.replace(
+        "IpAddresses.json",
+        &format!("IpAddresses/{}.json", unknown("IP")),
+    );
+    c.expect("FetchSipIpAddress", Method::GET, &address, &[], 200)
+        .await;
+    c.expect("FetchSipIpAddress", Method::GET, &missing, &[], 404)
+        .await;
+    c.expect(
+        "UpdateSipIpAddress",
+        Method::POST,
+        &address,
+        &[
+            ("FriendlyName", "lan"),
+            ("IpAddress", "192.0.2.128"),
+            ("CidrPrefixLength", "25"),
+        ],
+        200,
+    )
+    .await;
+    c.expect("UpdateSipIpAddress", Method::POST, &address, &[], 200)
+        .await;
+    c.expect(
+        "UpdateSipIpAddress",
+        Method::POST,
+        &address,
+        &[("CidrPrefixLength", "40")],
+        400,
+    )
+    .await;
+    c.expect(
+        "UpdateSipIpAddress",
+        Method::POST,
+        &missing,
+        &[("FriendlyName", "x")],
+        404,
+    )
+    .await;
+    c.expect("DeleteSipIpAddress", Method::DELETE, &address, &[], 204)
+        .await;
+    c.expect("DeleteSipIpAddress", Method::DELETE, &address, &[], 404)
+        .await;
+
+    // ---- Coverage: all 19 operations of the spec, each with a success and an error body.
+    let declared: Vec<String> = c
+        .spec
+        .operations()
+        .iter()
+        .filter_map(|op| op.operation_id.map(str::to_owned))
+        .collect();
+    assert_eq!(declared.len(), 19, "{declared:?}");
+    for operation in &declared {
+        let (successes, errors) = c.covered.get(operation).copied().unwrap_or_default();
+        assert!(
+            successes > 0 && errors > 0,
+            "{operation}: {successes} success and {errors} error bodies validated"
+        );
+    }
+    assert_eq!(
+        c.covered.len(),
+        declared.len(),
+        "only the spec's operations: {:?}",
+        c.covered.keys()
+    );
+}
+
+#[tokio::test]
+async fn oversized_and_malformed_bodies_are_twilio_errors() {
+    let mut c = Conformance::start().await;
+    let big = "x".repeat(70 * 1024);
+    c.expect(
+        "CreateIpRecord",
+        Method::POST,
+        "/v1/IpRecords",
+        &[("IpAddress", "10.0.0.1"), ("FriendlyName", &big)],
+        413,
+    )
+    .await;
+    c.expect(
+        "CreateIpRecord",
+        Method::POST,
+        "/v1/IpRecords",
+        &[("IpAddress", "10.0.0.1"), ("CidrPrefixLength", "thirty")],
+        400,
+    )
+    .await;
+    // A body that is not a form: sent by hand, validated the same way.
+    let response = c
+        .http
+        .post(format!("{}/v1/IpRecords", c.mock.base_url()))
+        .basic_auth(c.mock.account_sid().as_str(), Some(c.mock.auth_token()))
+        .header("content-type", "application/json")
+        .body(r#"{"IpAddress":"10.0.0.1"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+    let body: Value = response.json().await.unwrap();
+    c.spec
+        .validate_response("CreateIpRecord", 400, &body)
+        .unwrap();
+}
