@@ -176,7 +176,7 @@ impl<T> IntoIterator for Page<T> {
 /// # async fn run(client: twilio_ip_access::Client) -> Result<(), twilio_ip_access::Error> {
 /// use futures_util::TryStreamExt;
 ///
-/// let mut records = client.ip_records().list().page_size(100).limit(250).stream();
+/// let mut records = std::pin::pin!(client.ip_records().list().page_size(100).limit(250).stream());
 /// while let Some(record) = records.try_next().await? {
 ///     println!("{:?}", record.sid);
 /// }
