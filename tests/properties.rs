@@ -162,7 +162,6 @@ fn arbitrary_response_bodies_never_panic() {
                     status,
                     headers: vec![("content-type", "application/json".into())],
                     body: body.clone(),
-                    delay: None,
                 });
                 let outcome = match op {
                     0 => client

@@ -1,53 +1,33 @@
-//! Retries and timeouts: what is sent again, when, and what the caller sees when it gives up.
-//! Delays are measured on tokio's paused clock (the server keeps real time on its own thread),
-//! so the assertions are exact and the tests take no wall time waiting.
+//! Retries and timeouts, driven by the emulator's fault injection: what is sent again, when, and
+//! what the caller sees when it gives up. The emulator runs on a thread and runtime of its own
+//! (`start_blocking`), so delays are measured on this test's paused tokio clock: the assertions
+//! are exact and no test waits for real seconds.
 #![cfg(feature = "mock")]
-
-mod support;
 
 use std::{
     sync::{Arc, Mutex},
     time::Duration,
 };
 
-use support::{AC, Canned, Recorder, TOKEN};
 use tokio::time::Instant;
-use twilio_ip_access::{Client, Error, RetryPolicy, reqwest};
+use twilio_ip_access::{
+    ClientBuilder, Error, RetryPolicy,
+    mock::{Fault, MockTwilio},
+    reqwest,
+};
 
-const IL: &str = "ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
-const RECORD: &str = r#"{"sid": "ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}"#;
-
-fn error_body(status: u16) -> String {
-    let code = 20000 + u32::from(status);
-    format!(
-        r#"{{"code": {code}, "message": "status {status}", "more_info": "https://www.twilio.com/docs/errors/{code}", "status": {status}}}"#
-    )
+fn fixed_policy() -> RetryPolicy {
+    RetryPolicy::default()
+        .jitter(false)
+        .base_delay(Duration::from_millis(100))
+        .max_delay(Duration::from_secs(5))
 }
 
-fn json(status: u16, body: &str) -> Canned {
-    Canned {
-        status,
-        headers: vec![("content-type", "application/json".into())],
-        body: body.into(),
-        delay: None,
-    }
-}
-
-fn failing(status: u16, retry_after: Option<u64>) -> Canned {
-    let mut canned = json(status, &error_body(status));
-    if let Some(secs) = retry_after {
-        canned.headers.push(("retry-after", secs.to_string()));
-    }
-    canned
-}
-
-/// No timers of the client's own (connect, request or pool idle timeouts) so that the paused
-/// clock only moves for retry delays and the deadline.
-fn client(server: &Recorder, policy: RetryPolicy) -> twilio_ip_access::ClientBuilder {
-    Client::builder()
-        .account_sid(AC)
-        .auth_token(TOKEN)
-        .base_url(&server.base_url)
+/// No timers of the client's own (connect, request or pool idle timeouts), so that the paused
+/// clock only moves for retry delays.
+fn client(twilio: &MockTwilio, policy: RetryPolicy) -> ClientBuilder {
+    twilio
+        .client_builder()
         .http_client(
             reqwest::Client::builder()
                 .pool_idle_timeout(None)
@@ -58,69 +38,99 @@ fn client(server: &Recorder, policy: RetryPolicy) -> twilio_ip_access::ClientBui
         .retry_policy(policy)
 }
 
-fn fixed_policy() -> RetryPolicy {
-    RetryPolicy::default()
-        .jitter(false)
-        .base_delay(Duration::from_millis(100))
-        .max_delay(Duration::from_secs(5))
+fn posts(twilio: &MockTwilio, path: &str) -> usize {
+    twilio
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == path)
+        .count()
 }
 
 #[tokio::test(start_paused = true)]
-async fn rate_limited_create_is_retried_after_retry_after() {
-    let server = Recorder::start_detached();
-    server.push(failing(429, Some(2))).push(json(201, RECORD));
-    let client = client(&server, fixed_policy()).build().unwrap();
+async fn rate_limited_create_is_retried_after_retry_after_and_created_once() {
+    let twilio = MockTwilio::start_blocking();
+    twilio.inject(
+        Fault::on("POST", "/v1/IpRecords")
+            .status(429)
+            .retry_after(Duration::from_secs(2)),
+    );
+    let client = client(&twilio, fixed_policy()).build().unwrap();
     let started = Instant::now();
-    let record = client.ip_records().create("10.0.0.1").await.unwrap();
-    assert_eq!(record.sid.unwrap(), IL);
+    let record = client.ip_records().create("203.0.113.10").await.unwrap();
     // Retry-After: 2 wins over the 100 ms backoff.
     assert_eq!(started.elapsed(), Duration::from_secs(2));
-    let requests = server.requests();
-    assert_eq!(requests.len(), 2);
-    assert_eq!(
-        requests[0].body, requests[1].body,
-        "the same create is sent again"
-    );
+    assert_eq!(posts(&twilio, "/v1/IpRecords"), 2);
+    let all = client.ip_records().list().collect().await.unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].sid, record.sid);
 }
 
 #[tokio::test(start_paused = true)]
 async fn retry_after_beyond_max_delay_ends_the_retries() {
-    let server = Recorder::start_detached();
-    server.push(failing(429, Some(60))).push(json(201, RECORD));
-    let client = client(&server, fixed_policy()).build().unwrap();
-    let err = client.ip_records().create("10.0.0.1").await.unwrap_err();
-    assert_eq!(err.code(), Some(20429));
+    let twilio = MockTwilio::start_blocking();
+    twilio.inject(
+        Fault::on("POST", "/v1/IpRecords")
+            .status(429)
+            .retry_after(Duration::from_secs(60)),
+    );
+    let client = client(&twilio, fixed_policy()).build().unwrap();
+    let err = client
+        .ip_records()
+        .create("203.0.113.10")
+        .await
+        .unwrap_err();
+    assert_eq!((err.status(), err.code()), (Some(429), Some(20429)));
     assert_eq!(err.retry_after(), Some(Duration::from_secs(60)));
     assert_eq!(err.attempts(), Some(1));
-    assert_eq!(server.requests().len(), 1);
+    assert_eq!(posts(&twilio, "/v1/IpRecords"), 1);
 }
 
 #[tokio::test(start_paused = true)]
 async fn server_errors_are_retried_on_get_with_exponential_delays() {
-    let server = Recorder::start_detached();
-    server
-        .push(failing(503, None))
-        .push(failing(500, None))
-        .push(json(200, RECORD));
-    let client = client(&server, fixed_policy()).build().unwrap();
+    let twilio = MockTwilio::start_blocking();
+    let client = client(&twilio, fixed_policy()).build().unwrap();
+    let sid = client
+        .ip_records()
+        .create("203.0.113.10")
+        .await
+        .unwrap()
+        .sid
+        .unwrap();
+    twilio.inject(Fault::on("GET", "/v1/IpRecords/").status(503).times(2));
     let started = Instant::now();
-    client.ip_records().fetch(IL).await.unwrap();
+    let record = client.ip_records().fetch(&sid).await.unwrap();
+    assert_eq!(record.sid.as_ref(), Some(&sid));
     assert_eq!(started.elapsed(), Duration::from_millis(100 + 200));
-    assert_eq!(server.requests().len(), 3);
+    let gets = twilio
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET")
+        .count();
+    assert_eq!(gets, 3);
 }
 
 #[tokio::test(start_paused = true)]
 async fn server_errors_on_create_are_not_retried() {
-    let server = Recorder::start_detached();
-    server.push(failing(503, None)).push(json(201, RECORD));
-    let client = client(&server, fixed_policy()).build().unwrap();
-    let err = client.ip_records().create("10.0.0.1").await.unwrap_err();
-    assert_eq!((err.status(), err.attempts()), (Some(503), Some(1)));
+    let twilio = MockTwilio::start_blocking();
+    let acl = twilio.create_ip_access_control_list("office");
+    let path = format!(
+        "/2010-04-01/Accounts/{}/SIP/IpAccessControlLists/{acl}/IpAddresses.json",
+        twilio.account_sid()
+    );
+    twilio.inject(Fault::on("POST", &path).status(503));
+    let client = client(&twilio, fixed_policy()).build().unwrap();
+    let addresses = client.sip_ip_access_control_list(&acl).ip_addresses();
+    let err = addresses.create("desk", "198.51.100.7").await.unwrap_err();
     assert_eq!(
-        server.requests().len(),
+        (err.status(), err.code(), err.attempts()),
+        (Some(503), Some(20503), Some(1))
+    );
+    assert_eq!(
+        posts(&twilio, &path),
         1,
         "a create that may have reached Twilio is never sent twice"
     );
+    assert!(addresses.list().collect().await.unwrap().is_empty());
 }
 
 #[tokio::test(start_paused = true)]
@@ -133,12 +143,13 @@ async fn attempts_are_reported_when_all_fail_and_each_retry_is_traced() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let server = Recorder::start_detached();
-    server
-        .push(failing(503, None))
-        .push(failing(503, None))
-        .push(failing(503, None));
-    let client = client(&server, fixed_policy().max_attempts(3))
+    let twilio = MockTwilio::start_blocking();
+    twilio.inject(
+        Fault::on("DELETE", "/v1/SourceIpMappings/")
+            .status(503)
+            .times(3),
+    );
+    let client = client(&twilio, fixed_policy().max_attempts(3))
         .build()
         .unwrap();
     let err = client
@@ -147,10 +158,10 @@ async fn attempts_are_reported_when_all_fail_and_each_retry_is_traced() {
         .await
         .unwrap_err();
     assert_eq!(err.attempts(), Some(3));
-    assert_eq!(server.requests().len(), 3);
+    assert_eq!(twilio.requests().len(), 3);
     assert_eq!(
         err.to_string(),
-        "HTTP 503: Twilio error 20503: status 503 (see https://www.twilio.com/docs/errors/20503) (after 3 attempts)"
+        "HTTP 503: Twilio error 20503: Service unavailable (see https://www.twilio.com/docs/errors/20503) (after 3 attempts)"
     );
 
     let log = String::from_utf8(log.lock().unwrap().clone()).unwrap();
@@ -175,11 +186,9 @@ async fn attempts_are_reported_when_all_fail_and_each_retry_is_traced() {
 /// request is in flight, and tokio would jump to it.
 #[tokio::test]
 async fn the_overall_deadline_stops_the_loop() {
-    let server = Recorder::start_detached();
-    for _ in 0..20 {
-        server.push(failing(503, None));
-    }
-    let client = client(&server, fixed_policy().max_attempts(100))
+    let twilio = MockTwilio::start_blocking();
+    twilio.inject(Fault::on("GET", "/v1/IpRecords").status(503).times(20));
+    let client = client(&twilio, fixed_policy().max_attempts(100))
         .deadline(Duration::from_millis(350))
         .build()
         .unwrap();
@@ -198,23 +207,16 @@ async fn the_overall_deadline_stops_the_loop() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(server.requests().len(), 3);
+    assert_eq!(twilio.requests().len(), 3);
 }
 
-/// Real time: a response that never comes in time. 300 ms per attempt; the server answers
-/// after 1 s, so every attempt times out.
+/// Real time: the emulator answers after 1 s and each attempt may take 300 ms, so every
+/// attempt times out.
 #[tokio::test]
 async fn a_create_whose_response_is_lost_is_not_sent_again_but_a_fetch_is() {
-    let server = Recorder::start_detached();
-    let slow = |status, body: &str| Canned {
-        delay: Some(Duration::from_secs(1)),
-        ..json(status, body)
-    };
-    server.push(slow(201, RECORD));
-    let client = Client::builder()
-        .account_sid(AC)
-        .auth_token(TOKEN)
-        .base_url(&server.base_url)
+    let twilio = MockTwilio::start_blocking();
+    let client = twilio
+        .client_builder()
         .timeout(Duration::from_millis(300))
         .retry_policy(
             RetryPolicy::default()
@@ -223,7 +225,12 @@ async fn a_create_whose_response_is_lost_is_not_sent_again_but_a_fetch_is() {
         )
         .build()
         .unwrap();
-    let err = client.ip_records().create("10.0.0.1").await.unwrap_err();
+    twilio.inject(Fault::on("POST", "/v1/IpRecords").delay(Duration::from_secs(1)));
+    let err = client
+        .ip_records()
+        .create("203.0.113.10")
+        .await
+        .unwrap_err();
     match &err {
         Error::Transport { source, attempts } => {
             assert!(source.is_timeout(), "{source:?}");
@@ -231,27 +238,42 @@ async fn a_create_whose_response_is_lost_is_not_sent_again_but_a_fetch_is() {
         }
         other => panic!("{other:?}"),
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(server.requests().len(), 1, "the create was sent once");
+    assert_eq!(
+        posts(&twilio, "/v1/IpRecords"),
+        1,
+        "the create was sent once"
+    );
 
-    for _ in 0..3 {
-        server.push(slow(200, RECORD));
-    }
-    let err = client.ip_records().fetch(IL).await.unwrap_err();
+    twilio.inject(
+        Fault::on("GET", "/v1/IpRecords/")
+            .delay(Duration::from_secs(1))
+            .times(3),
+    );
+    let err = client
+        .ip_records()
+        .fetch("ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+        .await
+        .unwrap_err();
     assert_eq!(err.attempts(), Some(3));
     assert!(err.is_retryable());
-    assert_eq!(server.requests().len(), 4, "the fetch was sent three times");
+    let gets = twilio
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET")
+        .count();
+    assert_eq!(gets, 3, "the fetch was sent three times");
 }
 
 #[tokio::test]
 async fn a_create_that_could_not_connect_is_retried() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
-    let client = Client::builder()
-        .account_sid(AC)
-        .auth_token(TOKEN)
-        .base_url(format!("http://{addr}"))
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let client = twilio_ip_access::Client::builder()
+        .account_sid("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+        .auth_token("token")
+        .base_url(format!("http://{closed}"))
         .retry_policy(
             RetryPolicy::default()
                 .base_delay(Duration::from_millis(1))
@@ -259,11 +281,29 @@ async fn a_create_that_could_not_connect_is_retried() {
         )
         .build()
         .unwrap();
-    let err = client.ip_records().create("10.0.0.1").await.unwrap_err();
+    let err = client
+        .ip_records()
+        .create("203.0.113.10")
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, Error::Transport { source, attempts: 3 } if source.is_connect()),
         "{err:?}"
     );
+}
+
+#[tokio::test]
+async fn the_default_policy_rides_out_a_burst_of_429s() {
+    let twilio = MockTwilio::start().await;
+    twilio.inject(Fault::on("GET", "/v1/IpRecords").status(429).times(2));
+    let client = twilio
+        .client_builder()
+        .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(5)))
+        .build()
+        .unwrap();
+    let page = client.ip_records().list().send().await.unwrap();
+    assert!(page.items().is_empty());
+    assert_eq!(twilio.requests().len(), 3);
 }
 
 struct Writer(Arc<Mutex<Vec<u8>>>);

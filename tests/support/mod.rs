@@ -43,8 +43,6 @@ pub struct Canned {
     pub status: u16,
     pub headers: Vec<(&'static str, String)>,
     pub body: Vec<u8>,
-    /// Wall-clock delay before answering.
-    pub delay: Option<std::time::Duration>,
 }
 
 #[derive(Default)]
@@ -86,11 +84,7 @@ async fn handle(
         status: 599,
         headers: vec![],
         body: "no canned response left".into(),
-        delay: None,
     });
-    if let Some(delay) = canned.delay {
-        tokio::time::sleep(delay).await;
-    }
     let mut response = Response::builder().status(StatusCode::from_u16(canned.status).unwrap());
     for (name, value) in canned.headers {
         response = response.header(name, value);
@@ -105,27 +99,6 @@ impl Recorder {
         let (recorder, serve) = Self::serve(listener);
         tokio::spawn(serve);
         recorder
-    }
-
-    /// Serves on a thread and runtime of its own, so that a test may pause its own clock
-    /// while the server keeps real time.
-    pub fn start_detached() -> Self {
-        let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        std_listener.set_nonblocking(true).unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(std_listener).unwrap();
-                let (recorder, serve) = Self::serve(listener);
-                tx.send(recorder).unwrap();
-                serve.await;
-            });
-        });
-        rx.recv().unwrap()
     }
 
     fn serve(
@@ -165,7 +138,6 @@ impl Recorder {
             status,
             headers,
             body: body.into(),
-            delay: None,
         })
     }
 
