@@ -118,7 +118,9 @@ fn generate_unnamed(file: &str) -> Result<String, Vec<String>> {
         // The facade implements `ClientHooks` (auth, user agent, retries, tracing) for every
         // generated client; `Expected` makes a forgotten impl a compile error.
         .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote::quote! { crate::transport::Transport });
+        .with_inner_type(quote::quote! { crate::transport::Transport })
+        // Resources compare equal field by field, so callers (and tests) can diff them.
+        .with_derive("PartialEq");
     for (schema, rust) in REPLACEMENTS {
         settings.with_replacement(schema, rust, replacement_impls(rust));
     }
