@@ -171,6 +171,8 @@ pub struct ClientBuilder {
     deadline: Option<Duration>,
     retry: RetryPolicy,
     http_client: Option<reqwest::Client>,
+    /// A half-set pair of environment variables, reported by `build`.
+    env_problem: Option<&'static str>,
 }
 
 impl Default for ClientBuilder {
@@ -190,6 +192,7 @@ impl Default for ClientBuilder {
             deadline: None,
             retry: RetryPolicy::default(),
             http_client: None,
+            env_problem: None,
         }
     }
 }
@@ -220,6 +223,7 @@ impl fmt::Debug for ClientBuilder {
             .field("deadline", &self.deadline)
             .field("retry", &self.retry)
             .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
+            .field("env_problem", &self.env_problem)
             .finish()
     }
 }
@@ -232,11 +236,20 @@ impl ClientBuilder {
     }
 
     pub(crate) fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
-        let api_key = match (get("TWILIO_API_KEY"), get("TWILIO_API_SECRET")) {
-            (Some(key), Some(secret)) => Some((key, SecretString::from(secret))),
-            _ => None,
+        let (api_key, env_problem) = match (get("TWILIO_API_KEY"), get("TWILIO_API_SECRET")) {
+            (Some(key), Some(secret)) => (Some((key, SecretString::from(secret))), None),
+            (Some(_), None) => (
+                None,
+                Some("TWILIO_API_KEY is set but TWILIO_API_SECRET is not"),
+            ),
+            (None, Some(_)) => (
+                None,
+                Some("TWILIO_API_SECRET is set but TWILIO_API_KEY is not"),
+            ),
+            (None, None) => (None, None),
         };
         Self {
+            env_problem,
             account_sid: get("TWILIO_ACCOUNT_SID"),
             auth_token: get("TWILIO_AUTH_TOKEN").map(SecretString::from),
             api_key,
@@ -262,6 +275,7 @@ impl ClientBuilder {
     /// still required.
     pub fn api_key(mut self, key_sid: impl Into<String>, secret: impl Into<String>) -> Self {
         self.api_key = Some((key_sid.into(), SecretString::from(secret.into())));
+        self.env_problem = None;
         self
     }
 
@@ -349,6 +363,9 @@ impl ClientBuilder {
 
     /// Checks the configuration and builds the client. Errors are [`Error::Config`].
     pub fn build(self) -> Result<Client> {
+        if let (Some(problem), None) = (self.env_problem, &self.credentials) {
+            return Err(Error::config(problem));
+        }
         let credentials = match self.credentials {
             Some(credentials) => credentials,
             None => {
@@ -525,6 +542,18 @@ mod tests {
         let cases: &[(&[(&str, &str)], &str)] = &[
             (&[], "no account SID"),
             (&[("TWILIO_ACCOUNT_SID", AC)], "no credentials"),
+            (
+                &[
+                    ("TWILIO_ACCOUNT_SID", AC),
+                    ("TWILIO_AUTH_TOKEN", "t"),
+                    ("TWILIO_API_KEY", SK),
+                ],
+                "TWILIO_API_KEY is set but TWILIO_API_SECRET is not",
+            ),
+            (
+                &[("TWILIO_ACCOUNT_SID", AC), ("TWILIO_API_SECRET", "s")],
+                "TWILIO_API_SECRET is set but TWILIO_API_KEY is not",
+            ),
             (
                 &[("TWILIO_ACCOUNT_SID", SK), ("TWILIO_AUTH_TOKEN", "t")],
                 "API key SID (SK…)",

@@ -51,3 +51,35 @@ pub use validate::{FRIENDLY_NAME_MAX_CHARS, IntoIpv4};
 
 /// The reqwest this crate is built on, for [`ClientBuilder::http_client`].
 pub use reqwest;
+
+#[cfg(test)]
+mod tests {
+    /// The client, its builders, streams and errors cross threads and tasks, and errors work
+    /// with `?` into `Box<dyn Error + Send + Sync>` and anyhow-style wrappers.
+    #[test]
+    fn public_types_are_send_sync_and_static() {
+        fn send_sync<T: Send + Sync + 'static>() {}
+        fn send<T: Send + 'static>(_: &T) {}
+        send_sync::<crate::Client>();
+        send_sync::<crate::ClientBuilder>();
+        send_sync::<crate::Error>();
+        send_sync::<crate::CreateIpRecord>();
+        send_sync::<crate::request::Fetch<crate::SipIpAddresses>>();
+        send_sync::<crate::ListRequest<crate::TrunkIpAccessControlLists>>();
+        let client = crate::Client::builder()
+            .account_sid("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+            .auth_token("t")
+            .build()
+            .unwrap();
+        send(&client.source_ip_mappings().list().stream());
+        send(
+            &client
+                .ip_records()
+                .fetch("ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                .send(),
+        );
+        let boxed: Box<dyn std::error::Error + Send + Sync> =
+            Box::new(crate::Error::Pagination { reason: "x".into() });
+        assert_eq!(boxed.to_string(), "pagination stopped: x");
+    }
+}
