@@ -55,7 +55,7 @@ async fn emulator_tour(twilio: &MockTwilio) -> Result<(), Error> {
         "   {record_sid}  {:<16} {}/{}  created {}",
         record.friendly_name.as_deref().unwrap_or("-"),
         record.ip_address.as_deref().unwrap_or("?"),
-        record.cidr_prefix_length,
+        record.cidr_prefix_length.unwrap_or(32),
         record
             .date_created
             .map(|d| d.to_rfc3339())

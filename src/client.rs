@@ -397,8 +397,15 @@ impl ClientBuilder {
         let custom_client = self.http_client.is_some();
         let base = |given: Option<String>, default: &str, what: &str| -> Result<String> {
             let text = given.unwrap_or_else(|| default.to_owned());
+            // The text is not repeated in errors until it is known to hold no credentials.
             let url = Url::parse(&text)
-                .map_err(|e| Error::config(format!("{what} base URL `{text}`: {e}")))?;
+                .map_err(|e| Error::config(format!("{what} base URL is not a URL: {e}")))?;
+            if !url.username().is_empty() || url.password().is_some() {
+                return Err(Error::config(format!(
+                    "{what} base URL must not carry credentials (user:password@); \
+                     for an authenticating proxy, pass a configured `http_client(..)`"
+                )));
+            }
             if !matches!(url.scheme(), "http" | "https")
                 || url.query().is_some()
                 || url.host().is_none()
@@ -591,6 +598,24 @@ mod tests {
             .build()
             .unwrap_err();
         assert!(err.to_string().contains("must be an http(s) URL"), "{err}");
+        let err = Client::builder()
+            .account_sid(AC)
+            .auth_token("t")
+            .api_base_url("http://proxy:hunter2@127.0.0.1:8080")
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid configuration: api base URL must not carry credentials (user:password@); \
+             for an authenticating proxy, pass a configured `http_client(..)`"
+        );
+        let err = Client::builder()
+            .account_sid(AC)
+            .auth_token("t")
+            .api_base_url("http://user:hunter2@[bad")
+            .build()
+            .unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
     }
 
     #[test]

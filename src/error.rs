@@ -58,6 +58,51 @@ pub struct ApiError {
     pub retry_after: Option<Duration>,
 }
 
+/// The text of an error response that is not Twilio's JSON. A proxy's page may echo the
+/// request, credentials included, so `Debug` shows only the length; read it with
+/// [`as_str`](Self::as_str).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ResponseBody(String);
+
+impl ResponseBody {
+    pub(crate) fn new(text: String) -> Self {
+        Self(text)
+    }
+
+    /// The body as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Its length in bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the body was empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl PartialEq<str> for ResponseBody {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for ResponseBody {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl fmt::Debug for ResponseBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ResponseBody({} bytes)", self.0.len())
+    }
+}
+
 /// Everything that can go wrong.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -75,8 +120,8 @@ pub enum Error {
     Http {
         /// The HTTP status.
         status: u16,
-        /// The body as text (lossy UTF-8, at most 4 KiB).
-        body: String,
+        /// The body as text (lossy UTF-8, at most 4 KiB); `Debug` shows only its length.
+        body: ResponseBody,
         /// The `Retry-After` delay the response asked for, if any.
         retry_after: Option<Duration>,
         /// How many times the request was sent.

@@ -12,7 +12,7 @@ use crate::{
     pagination::{ListRequest, Page, PageCursor, with_cursor},
     request::{Delete, Fetch, Resource, into_future, private},
     sid::{IntoSid, IpRecordSid, kind},
-    validate::{self, Checked, IntoIpv4},
+    validate::{self, Checked, IntoIpv4, Pii},
 };
 
 /// An IP Record, as Twilio returns it. `ip_address` is PII: this crate never logs it.
@@ -108,7 +108,7 @@ impl Resource for IpRecords {
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct CreateIpRecord {
     handle: IpRecords,
-    ip_address: Checked<Ipv4Addr>,
+    ip_address: Pii<Checked<Ipv4Addr>>,
     friendly_name: Option<Checked<String>>,
     cidr_prefix_length: Option<Checked<u8>>,
 }
@@ -129,7 +129,7 @@ impl CreateIpRecord {
     /// Sends the request.
     pub async fn send(self) -> Result<IpRecord> {
         let body = types::CreateIpRecordRequest {
-            ip_address: self.ip_address?,
+            ip_address: self.ip_address.0?,
             friendly_name: self.friendly_name.transpose()?,
             cidr_prefix_length: self.cidr_prefix_length.transpose()?,
         };

@@ -33,7 +33,7 @@ mod validate;
 
 pub use auth::Credentials;
 pub use client::{API_BASE_URL, Client, ClientBuilder, TRUNKING_BASE_URL, VOICE_BASE_URL};
-pub use error::{ApiError, ApiErrorBody, Error, Result};
+pub use error::{ApiError, ApiErrorBody, Error, ResponseBody, Result};
 pub use ip_record::{CreateIpRecord, IpRecord, IpRecords, UpdateIpRecord};
 pub use pagination::{ListRequest, Page, PageCursor};
 pub use retry::RetryPolicy;

@@ -220,33 +220,41 @@ impl<R: Resource> ListRequest<R> {
         self
     }
 
+    /// The query of the first page. Checked here, so that a bad page size (given to the
+    /// builder or found in a stored cursor) is reported before anything is sent.
     fn first_cursor(&self) -> Result<PageCursor> {
-        if let Some(cursor) = &self.start {
-            return Ok(cursor.clone());
-        }
-        let page_size = match (&self.page_size, self.limit) {
-            (Some(size), _) => Some(size.clone()?),
-            (None, Some(limit)) => Some(limit.clamp(1, 1000) as u32),
-            (None, None) => None,
+        let page_size = self.page_size.clone().transpose()?;
+        let mut cursor = match &self.start {
+            Some(cursor) => cursor.clone(),
+            None => PageCursor {
+                page_size: page_size.or(self.limit.map(|limit| limit.clamp(1, 1000) as u32)),
+                ..PageCursor::default()
+            },
         };
-        Ok(PageCursor {
-            page_size,
-            ..PageCursor::default()
-        })
+        cursor.page_size = match cursor.page_size.or(page_size) {
+            Some(size) => Some(validate::page_size(size)?),
+            None => None,
+        };
+        Ok(cursor)
     }
 
     /// Fetches one page: the first, or the one [`starting_at`](Self::starting_at) names. With a
-    /// limit, the page holds at most that many items.
+    /// limit, the page holds at most that many items; with `limit(0)`, nothing is sent and the
+    /// page is empty.
     pub async fn send(self) -> Result<Page<R::Item>> {
-        let cursor = self.first_cursor()?;
-        let mut page = self.resource.list_page(cursor).await?;
-        if let Some(limit) = self.limit {
-            page.items.truncate(limit);
+        let mut pages = std::pin::pin!(self.pages());
+        match pages.next().await {
+            Some(page) => page,
+            None => Ok(Page {
+                items: Vec::new(),
+                next: None,
+            }),
         }
-        Ok(page)
     }
 
     /// Every page in turn, fetched lazily, each only when the previous one has been taken.
+    /// With a limit, the page that reaches it is cut short and is the last one (its
+    /// [`next_cursor`](Page::next_cursor) still points after the whole server page).
     pub fn pages(self) -> impl Stream<Item = Result<Page<R::Item>>> + Send + 'static {
         enum Step {
             Fetch(PageCursor),
@@ -254,6 +262,7 @@ impl<R: Resource> ListRequest<R> {
             Done,
         }
         let first = match self.first_cursor() {
+            Ok(_) if self.limit == Some(0) => Step::Done,
             Ok(cursor) => Step::Fetch(cursor),
             Err(e) => Step::Fail(e),
         };
@@ -262,42 +271,49 @@ impl<R: Resource> ListRequest<R> {
             seen.insert(cursor.clone());
         }
         let resource = self.resource;
-        stream::unfold((first, seen), move |(step, mut seen)| {
-            let resource = resource.clone();
-            async move {
-                match step {
-                    Step::Done => None,
-                    Step::Fail(e) => Some((Err(e), (Step::Done, seen))),
-                    Step::Fetch(cursor) => match resource.list_page(cursor).await {
-                        Err(e) => Some((Err(e), (Step::Done, seen))),
-                        Ok(page) => {
-                            let next = match &page.next {
-                                None => Step::Done,
-                                Some(next) if seen.insert(next.clone()) => {
-                                    Step::Fetch(next.clone())
-                                }
-                                Some(next) => Step::Fail(Error::Pagination {
-                                    reason: format!(
-                                        "the server sent a next-page link already followed ({next})"
-                                    ),
-                                }),
-                            };
-                            Some((Ok(page), (next, seen)))
-                        }
-                    },
+        let remaining = self.limit;
+        stream::unfold(
+            (first, seen, remaining),
+            move |(step, mut seen, remaining)| {
+                let resource = resource.clone();
+                async move {
+                    match step {
+                        Step::Done => None,
+                        Step::Fail(e) => Some((Err(e), (Step::Done, seen, remaining))),
+                        Step::Fetch(cursor) => match resource.list_page(cursor).await {
+                            Err(e) => Some((Err(e), (Step::Done, seen, remaining))),
+                            Ok(mut page) => {
+                                let remaining = remaining.map(|left| {
+                                    page.items.truncate(left);
+                                    left - page.items.len()
+                                });
+                                let next = match &page.next {
+                                    _ if remaining == Some(0) => Step::Done,
+                                    None => Step::Done,
+                                    Some(next) if seen.insert(next.clone()) => {
+                                        Step::Fetch(next.clone())
+                                    }
+                                    Some(next) => Step::Fail(Error::Pagination {
+                                        reason: format!(
+                                            "the server sent a next-page link already followed ({next})"
+                                        ),
+                                    }),
+                                };
+                                Some((Ok(page), (next, seen, remaining)))
+                            }
+                        },
+                    }
                 }
-            }
-        })
+            },
+        )
     }
 
     /// Every item across pages, fetched lazily. Ends after [`limit`](Self::limit) items, or at
     /// the first error.
     pub fn stream(self) -> impl Stream<Item = Result<R::Item>> + Send + 'static {
-        let limit = self.limit.unwrap_or(usize::MAX);
         self.pages()
             .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
             .try_flatten()
-            .take(limit)
     }
 
     /// Every item across pages (up to the limit) in one `Vec`.

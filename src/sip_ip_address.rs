@@ -13,7 +13,7 @@ use crate::{
     pagination::{ListRequest, Page, PageCursor, with_cursor},
     request::{Delete, Fetch, Resource, into_future, private},
     sid::{AccountSid, IntoSid, IpAccessControlListSid, IpAddressSid, kind},
-    validate::{self, Checked, IntoIpv4},
+    validate::{self, Checked, IntoIpv4, Pii},
 };
 
 /// A SIP IP Address, as Twilio returns it. `ip_address` is PII: this crate never logs it.
@@ -176,7 +176,7 @@ impl Resource for SipIpAddresses {
 pub struct CreateSipIpAddress {
     handle: SipIpAddresses,
     friendly_name: Checked<String>,
-    ip_address: Checked<Ipv4Addr>,
+    ip_address: Pii<Checked<Ipv4Addr>>,
     cidr_prefix_length: Option<Checked<u8>>,
 }
 
@@ -192,7 +192,7 @@ impl CreateSipIpAddress {
         let (account, acl) = self.handle.path()?;
         let body = types::CreateSipIpAddressRequest {
             friendly_name: self.friendly_name?,
-            ip_address: self.ip_address?,
+            ip_address: self.ip_address.0?,
             cidr_prefix_length: self.cidr_prefix_length.transpose()?,
         };
         self.handle
@@ -218,7 +218,7 @@ pub struct UpdateSipIpAddress {
     handle: SipIpAddresses,
     sid: Checked<IpAddressSid>,
     friendly_name: Option<Checked<String>>,
-    ip_address: Option<Checked<Ipv4Addr>>,
+    ip_address: Option<Pii<Checked<Ipv4Addr>>>,
     cidr_prefix_length: Option<Checked<u8>>,
 }
 
@@ -247,7 +247,7 @@ impl UpdateSipIpAddress {
         let sid = self.sid?;
         let body = types::UpdateSipIpAddressRequest {
             friendly_name: self.friendly_name.transpose()?,
-            ip_address: self.ip_address.transpose()?,
+            ip_address: self.ip_address.map(|ip| ip.0).transpose()?,
             cidr_prefix_length: self.cidr_prefix_length.transpose()?,
         };
         self.handle

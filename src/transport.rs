@@ -19,7 +19,7 @@ use reqwest::{Method, header::HeaderValue};
 use tracing::Instrument;
 
 use crate::{
-    error::{ApiError, ApiErrorBody, Error, Result},
+    error::{ApiError, ApiErrorBody, Error, ResponseBody, Result},
     retry::{Decision, RetryPolicy},
 };
 
@@ -60,11 +60,18 @@ pub fn user_agent() -> String {
     )
 }
 
+/// What the facade needs to know of the last response, in case progenitor drops it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Seen {
+    status: u16,
+    retry_after: Option<Duration>,
+}
+
 tokio::task_local! {
-    /// The status of the last response of the facade call running on this task. progenitor
-    /// drops the status when a declared error code comes with a body that is not JSON; the
-    /// facade reads it back from here so that such errors keep their status.
-    static LAST_STATUS: Cell<Option<u16>>;
+    /// The status and `Retry-After` of the last response of the facade call running on this
+    /// task. progenitor drops both when a declared error code comes with a body that is not
+    /// JSON; the facade reads them back from here so that such errors keep them.
+    static LAST_RESPONSE: Cell<Option<Seen>>;
 }
 
 impl Transport {
@@ -92,7 +99,14 @@ impl Transport {
     }
 
     fn prepare(&self, request: &mut reqwest::Request) {
+        let is_delete = request.method() == reqwest::Method::DELETE;
         let headers = request.headers_mut();
+        // progenitor sends the spec's `info.version` as `api-version`; Twilio has no such header.
+        headers.remove("api-version");
+        // Like Twilio's own libraries: a delete answers 204 with no body to accept.
+        if is_delete {
+            headers.remove(reqwest::header::ACCEPT);
+        }
         headers.insert(reqwest::header::AUTHORIZATION, self.0.authorization.clone());
         headers.insert(reqwest::header::USER_AGENT, self.0.user_agent.clone());
         if let Some(timeout) = self.0.attempt_timeout {
@@ -109,7 +123,7 @@ impl Transport {
         // The query is left out: page tokens are noise, and nothing else goes there.
         let span = tracing::debug_span!(
             "twilio_request",
-            operation = info.operation_id,
+            operation = %twilio_operation_id(info.operation_id),
             method = %request.method(),
             host = request.url().host_str().unwrap_or_default(),
             path = request.url().path(),
@@ -124,11 +138,15 @@ impl Transport {
             Ok(response) => {
                 let status = response.status().as_u16();
                 span.record("status", status);
-                let _ = LAST_STATUS.try_with(|s| s.set(Some(status)));
+                let seen = Seen {
+                    status,
+                    retry_after: retry_after(response.headers()),
+                };
+                let _ = LAST_RESPONSE.try_with(|s| s.set(Some(seen)));
                 tracing::debug!(parent: &span, status, elapsed_ms, "twilio response");
             }
             Err(error) => {
-                let _ = LAST_STATUS.try_with(|s| s.set(None));
+                let _ = LAST_RESPONSE.try_with(|s| s.set(None));
                 tracing::debug!(parent: &span, elapsed_ms, error = %error, "twilio request failed");
             }
         }
@@ -144,20 +162,31 @@ impl Transport {
     {
         let mut attempts = 0u32;
         let mut backoff = self.0.retry.backoff();
+        let started = tokio::time::Instant::now();
         let run = async {
             loop {
                 attempts += 1;
-                let (result, status) = LAST_STATUS
+                let (result, seen) = LAST_RESPONSE
                     .scope(Cell::new(None), async {
-                        (attempt().await, LAST_STATUS.with(Cell::get))
+                        (attempt().await, LAST_RESPONSE.with(Cell::get))
                     })
                     .await;
                 let error = match result {
                     Ok(value) => return Ok(value.into_inner()),
-                    Err(e) => map_error(e, status).await,
+                    Err(e) => map_error(e, seen).await,
                 };
                 match self.0.retry.decide(&method, &error, attempts, &mut backoff) {
                     Decision::GiveUp => return Err(error.with_attempts(attempts)),
+                    // Sleeping into the deadline would hide what the server said behind a
+                    // bare DeadlineExceeded: give up with the server's answer instead.
+                    Decision::RetryAfter(delay)
+                        if self
+                            .0
+                            .deadline
+                            .is_some_and(|d| started.elapsed() + delay >= d) =>
+                    {
+                        return Err(error.with_attempts(attempts));
+                    }
                     Decision::RetryAfter(delay) => {
                         tracing::warn!(
                             attempt = attempts,
@@ -180,9 +209,9 @@ impl Transport {
     }
 }
 
-/// Turns progenitor's error into the crate's. `status` is the status of the response that
-/// produced it, when one arrived.
-async fn map_error(error: progenitor_client::Error<ApiErrorBody>, status: Option<u16>) -> Error {
+/// Turns progenitor's error into the crate's. `seen` is what the response that produced it
+/// said, when one arrived.
+async fn map_error(error: progenitor_client::Error<ApiErrorBody>, seen: Option<Seen>) -> Error {
     use progenitor_client::Error as P;
     match error {
         P::ErrorResponse(value) => {
@@ -208,10 +237,12 @@ async fn map_error(error: progenitor_client::Error<ApiErrorBody>, status: Option
                 },
             }
         }
-        P::InvalidResponsePayload(bytes, e) => match status {
-            Some(status) if status >= 400 => error_from_body(status, None, &bytes),
+        P::InvalidResponsePayload(bytes, e) => match seen {
+            Some(seen) if seen.status >= 400 => {
+                error_from_body(seen.status, seen.retry_after, &bytes)
+            }
             _ => Error::Decode {
-                status: status.unwrap_or_default(),
+                status: seen.map(|s| s.status).unwrap_or_default(),
                 reason: redact_quoted(&e.to_string()),
             },
         },
@@ -248,7 +279,9 @@ pub(crate) fn error_from_body(status: u16, retry_after: Option<Duration>, body: 
         },
         Err(_) => {
             const KEEP: usize = 4096;
-            let text = String::from_utf8_lossy(&body[..body.len().min(KEEP)]).into_owned();
+            let text = ResponseBody::new(
+                String::from_utf8_lossy(&body[..body.len().min(KEEP)]).into_owned(),
+            );
             Error::Http {
                 status,
                 body: text,
@@ -257,6 +290,21 @@ pub(crate) fn error_from_body(status: u16, retry_after: Option<Duration>, body: 
             }
         }
     }
+}
+
+/// progenitor names operations in snake case (`create_sip_ip_address`); the span uses the
+/// spec's own operationId (`CreateSipIpAddress`), Twilio's name for it.
+fn twilio_operation_id(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 /// `Retry-After` in seconds, the form Twilio and most proxies use.
@@ -316,6 +364,15 @@ hooks!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operation_ids_are_twilio_s() {
+        assert_eq!(
+            twilio_operation_id("create_sip_ip_address"),
+            "CreateSipIpAddress"
+        );
+        assert_eq!(twilio_operation_id("list_ip_record"), "ListIpRecord");
+    }
 
     #[test]
     fn redacts_quoted_values() {

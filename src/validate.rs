@@ -30,6 +30,17 @@ impl From<ArgError> for Error {
 /// The result of a check.
 pub(crate) type Checked<T> = Result<T, ArgError>;
 
+/// A value Twilio marks as PII (IP addresses): builders hold it in this, so that their `Debug`
+/// (and any log line made of it) never shows it.
+#[derive(Clone)]
+pub(crate) struct Pii<T>(pub(crate) T);
+
+impl<T> std::fmt::Debug for Pii<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("** redacted (PII) **")
+    }
+}
+
 fn fail<T>(parameter: &'static str, reason: impl Into<String>) -> Checked<T> {
     Err(ArgError {
         parameter,
@@ -125,10 +136,10 @@ fn parse_ipv4(text: &str) -> Result<Ipv4Addr, String> {
 }
 
 /// `IpAddress`.
-pub(crate) fn ip_address(value: impl IntoIpv4) -> Checked<Ipv4Addr> {
-    value
+pub(crate) fn ip_address(value: impl IntoIpv4) -> Pii<Checked<Ipv4Addr>> {
+    Pii(value
         .into_ipv4()
-        .or_else(|reason| fail("IpAddress", reason))
+        .or_else(|reason| fail("IpAddress", reason)))
 }
 
 #[cfg(test)]
@@ -138,8 +149,12 @@ mod tests {
     #[test]
     fn ipv4_rules() {
         assert_eq!(
-            ip_address("203.0.113.10").unwrap(),
+            ip_address("203.0.113.10").0.unwrap(),
             Ipv4Addr::new(203, 0, 113, 10)
+        );
+        assert_eq!(
+            format!("{:?}", ip_address("203.0.113.10")),
+            "** redacted (PII) **"
         );
         for (input, reason) in [
             ("", "required"),
@@ -151,7 +166,7 @@ mod tests {
             ("1.2.3", "dotted decimal"),
             (" 1.2.3.4", "dotted decimal"),
         ] {
-            let err = ip_address(input).unwrap_err();
+            let err = ip_address(input).0.unwrap_err();
             assert_eq!(err.parameter, "IpAddress");
             assert!(err.reason.contains(reason), "{input}: {}", err.reason);
             assert!(

@@ -194,7 +194,7 @@ async fn create_ip_record() {
     assert_eq!(record.account_sid.unwrap(), AC);
     assert_eq!(record.friendly_name.as_deref(), Some("friendly_name"));
     assert_eq!(record.ip_address.as_deref(), Some("IpAddress"));
-    assert_eq!(record.cidr_prefix_length, 30);
+    assert_eq!(record.cidr_prefix_length, Some(30));
     assert_eq!(record.date_created, Some(v1_date(36)));
     assert_eq!(record.date_updated, Some(v1_date(36)));
     assert_eq!(

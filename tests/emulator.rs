@@ -137,7 +137,7 @@ async fn ip_record_lifecycle() {
     assert_eq!(first.account_sid.as_ref(), Some(mock.account_sid()));
     assert_eq!(first.friendly_name.as_deref(), Some("sbc-1"));
     assert_eq!(first.ip_address.as_deref(), Some("203.0.113.10"));
-    assert_eq!(first.cidr_prefix_length, 30);
+    assert_eq!(first.cidr_prefix_length, Some(30));
     assert_eq!(
         first.url.as_deref(),
         Some(&*format!("{}/v1/IpRecords/{sid}", mock.base_url()))
@@ -146,7 +146,8 @@ async fn ip_record_lifecycle() {
         let record = records.create(format!("203.0.113.{i}")).await.unwrap();
         assert_eq!(record.friendly_name, None, "unset friendly name is null");
         assert_eq!(
-            record.cidr_prefix_length, 32,
+            record.cidr_prefix_length,
+            Some(32),
             "the default prefix is the whole address"
         );
     }
@@ -1447,8 +1448,41 @@ async fn delay_faults_slow_a_request_down() {
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
-    assert!(impatient.ip_records().list().send().await.is_err());
+    match impatient.ip_records().list().send().await {
+        Err(twilio_ip_access::Error::Transport {
+            source,
+            attempts: 1,
+        }) => {
+            assert!(source.is_timeout(), "{source:?}")
+        }
+        other => panic!("expected a timeout, got {other:?}"),
+    }
     assert!(mock.client().ip_records().list().send().await.is_ok());
+}
+
+#[tokio::test]
+async fn every_product_has_its_base_url_and_an_absurd_retry_after_does_not_panic() {
+    let mock = MockTwilio::start().await;
+    assert_eq!(mock.voice_base_url(), format!("http://{}", mock.addr()));
+    assert_eq!(mock.trunking_base_url(), mock.base_url());
+    assert_eq!(mock.api_base_url(), mock.base_url());
+    mock.inject(
+        Fault::on("GET", "/v1/IpRecords")
+            .status(429)
+            .retry_after(Duration::MAX),
+    );
+    let err = mock
+        .client_builder()
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap()
+        .ip_records()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(429));
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(u64::MAX)));
 }
 
 #[tokio::test]

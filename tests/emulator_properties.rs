@@ -75,7 +75,7 @@ proptest! {
             let record = create.await.unwrap();
             assert_eq!(record.ip_address, Some(ip.to_string()));
             assert_eq!(record.friendly_name, name);
-            assert_eq!(record.cidr_prefix_length, i64::from(cidr.unwrap_or(32)));
+            assert_eq!(record.cidr_prefix_length, Some(i64::from(cidr.unwrap_or(32))));
             let sid = record.sid.clone().unwrap();
             assert_eq!(w.client.ip_records().fetch(&sid).await.unwrap(), record);
             let updated = w.client.ip_records().update(&sid).friendly_name(new_name.clone()).await.unwrap();

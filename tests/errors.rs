@@ -226,3 +226,48 @@ async fn connection_refused_is_a_transport_error_with_its_source() {
     assert!(std::error::Error::source(&err).is_some());
     assert!(err.is_retryable());
 }
+
+#[tokio::test]
+async fn non_json_429_keeps_retry_after_and_a_long_one_is_not_retried() {
+    let server = Recorder::start().await;
+    server.canned(
+        429,
+        vec![
+            ("content-type", "text/html".into()),
+            ("retry-after", "60".into()),
+        ],
+        "<html>slow down</html>",
+    );
+    // The default policy (max delay 3 s) gives up on a 60 s Retry-After.
+    let client = twilio_ip_access::Client::builder()
+        .account_sid(support::AC)
+        .auth_token(support::TOKEN)
+        .base_url(&server.base_url)
+        .build()
+        .unwrap();
+    let err = client.ip_records().list().send().await.unwrap_err();
+    assert!(matches!(&err, Error::Http { status: 429, .. }), "{err:?}");
+    assert_eq!(err.retry_after(), Some(std::time::Duration::from_secs(60)));
+    assert_eq!(err.attempts(), Some(1));
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn http_error_bodies_are_not_printed_by_debug() {
+    let server = Recorder::start().await;
+    server.canned(
+        400,
+        vec![("content-type", "text/plain".into())],
+        "echo: Authorization: Basic c2VjcmV0",
+    );
+    let err = server.client().ip_records().fetch(IL).await.unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("c2VjcmV0"), "{shown}");
+    match err {
+        // The text is still there for whoever asks for it.
+        Error::Http { body, .. } => {
+            assert_eq!(body.as_str(), "echo: Authorization: Basic c2VjcmV0")
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -399,3 +399,96 @@ async fn bad_page_size_is_rejected_before_sending() {
     }
     assert!(server.requests().is_empty());
 }
+
+#[tokio::test]
+async fn resuming_checks_page_sizes_before_sending() {
+    let server = Recorder::start().await;
+    let records = server.client().ip_records();
+    let err = records
+        .list()
+        .page_size(0)
+        .starting_at(PageCursor::default())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid argument `PageSize`: must be 1 to 1000, got 0"
+    );
+    let stored = PageCursor {
+        page_size: Some(5000),
+        page: Some(3),
+        page_token: Some("PA9".into()),
+    };
+    let err = records.list().starting_at(stored).send().await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid argument `PageSize`: must be 1 to 1000, got 5000"
+    );
+    assert!(server.requests().is_empty());
+
+    // A stored cursor without a page size takes the builder's.
+    server.json(200, &v1_page(&[1], 3, None));
+    let cursor = PageCursor {
+        page_size: None,
+        page: Some(3),
+        page_token: Some("PA9".into()),
+    };
+    records
+        .list()
+        .page_size(7)
+        .starting_at(cursor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        server.single().uri,
+        "/v1/IpRecords?Page=3&PageSize=7&PageToken=PA9"
+    );
+}
+
+#[tokio::test]
+async fn pages_respect_the_limit_and_limit_zero_sends_nothing() {
+    let server = Recorder::start().await;
+    seven_v1_pages(&server);
+    let pages: Vec<usize> = server
+        .client()
+        .ip_records()
+        .list()
+        .page_size(2)
+        .limit(3)
+        .pages()
+        .map_ok(|page| page.items().len())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        pages,
+        [2, 1],
+        "the page that reaches the limit is cut short and is the last"
+    );
+    assert_eq!(server.requests().len(), 2);
+
+    let server = Recorder::start().await;
+    let page = server
+        .client()
+        .ip_records()
+        .list()
+        .limit(0)
+        .send()
+        .await
+        .unwrap();
+    assert!(page.items().is_empty() && page.next_cursor().is_none());
+    assert!(
+        server
+            .client()
+            .ip_records()
+            .list()
+            .limit(0)
+            .collect()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(server.requests().is_empty());
+}

@@ -3,8 +3,6 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
-
 use support::{AC, Recorder, TOKEN};
 use twilio_ip_access::{Client, Credentials, Error};
 
@@ -55,63 +53,30 @@ async fn errors_are_redacted() {
     assert_clean(&format!("{config_err} {config_err:?}"));
 }
 
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Buffer {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-#[tokio::test]
-async fn tracing_spans_carry_request_facts_but_no_secrets_or_addresses() {
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-
-    let server = Recorder::start().await;
-    server.json(
-        201,
-        r#"{"sid": "IPaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "ip_address": "198.51.100.77", "friendly_name": "edge"}"#,
-    );
-    server.json(
-        400,
-        r#"{"code": 21201, "message": "Invalid IpAddress", "status": 400}"#,
-    );
-    let addresses = server
-        .client()
+#[test]
+fn request_builders_do_not_show_ip_addresses() {
+    let client = Client::builder()
+        .account_sid(AC)
+        .auth_token(TOKEN)
+        .build()
+        .unwrap();
+    let create = client
+        .ip_records()
+        .create("198.51.100.23")
+        .friendly_name("edge");
+    let sip = client
         .sip_ip_access_control_list("ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-        .ip_addresses();
-    addresses.create("edge", "198.51.100.77").await.unwrap();
-    addresses.create("edge", "198.51.100.78").await.unwrap_err();
-
-    let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
-    assert!(log.contains("twilio_request"), "{log}");
-    assert!(log.contains("operation=\"create_sip_ip_address\""), "{log}");
-    assert!(log.contains("method=POST"), "{log}");
-    assert!(log.contains("host=\"127.0.0.1\""), "{log}");
-    assert!(log.contains(
-        "path=\"/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/SIP/IpAccessControlLists/ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/IpAddresses.json\""
-    ), "{log}");
-    assert!(log.contains("status=201"), "{log}");
-    assert!(log.contains("status=400"), "{log}");
-    assert!(log.contains("elapsed_ms="), "{log}");
-    assert_clean(&log);
-    for address in ["198.51.100.77", "198.51.100.78"] {
-        assert!(
-            !log.contains(address),
-            "IP address leaked into the log: {log}"
-        );
+        .ip_addresses()
+        .create("desk", "198.51.100.24");
+    let update = client
+        .sip_ip_access_control_list("ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+        .ip_addresses()
+        .update("IPaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+        .ip_address("198.51.100.25");
+    let shown = format!("{create:?} {sip:?} {update:?}");
+    assert!(shown.contains("** redacted (PII) **"), "{shown}");
+    for address in ["198.51.100.23", "198.51.100.24", "198.51.100.25"] {
+        assert!(!shown.contains(address), "{shown}");
     }
+    assert_clean(&shown);
 }

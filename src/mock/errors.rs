@@ -161,7 +161,9 @@ impl IntoResponse for TwilioError {
             .into_response();
         if let Some(delay) = self.retry_after {
             // Whole seconds, rounded up: a client must not come back early.
-            let secs = delay.as_secs() + u64::from(delay.subsec_nanos() > 0);
+            let secs = delay
+                .as_secs()
+                .saturating_add(u64::from(delay.subsec_nanos() > 0));
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));

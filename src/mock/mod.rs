@@ -333,6 +333,22 @@ impl MockTwilio {
         &self.shared.base_url
     }
 
+    /// The base URL for Voice (IP Records, Source IP Mappings): the same as [`base_url`](Self::base_url).
+    pub fn voice_base_url(&self) -> &str {
+        self.base_url()
+    }
+
+    /// The base URL for Trunking (trunk IP Access Control Lists): the same as
+    /// [`base_url`](Self::base_url).
+    pub fn trunking_base_url(&self) -> &str {
+        self.base_url()
+    }
+
+    /// The base URL for the 2010 API (SIP IP Addresses): the same as [`base_url`](Self::base_url).
+    pub fn api_base_url(&self) -> &str {
+        self.base_url()
+    }
+
     /// The address the server listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr

@@ -176,6 +176,8 @@ impl Recorder {
 /// Asserts the headers every request carries.
 pub fn assert_common_headers(request: &Recorded) {
     assert_eq!(request.header("authorization"), Some(AUTHORIZATION));
+    // progenitor's `api-version` header is not Twilio's and is removed.
+    assert_eq!(request.header("api-version"), None);
     let ua = request.header("user-agent").unwrap();
     let expected_prefix = format!(
         "twilio-ip-access/{} ({} {}) rust/",
@@ -207,11 +209,18 @@ pub fn assert_form(request: &Recorded, uri: &str, body: &str) {
     assert_common_headers(request);
 }
 
-/// Asserts a bodiless request.
+/// Asserts a bodiless request: JSON is asked for, except on DELETE (204, no body), which
+/// carries the HTTP client's default `*/*`, as in Twilio's own libraries.
 pub fn assert_bodiless(request: &Recorded, method: Method, uri: &str) {
     assert_eq!(request.method, method);
     assert_eq!(request.uri, uri);
     assert_eq!(request.body, "");
     assert_eq!(request.header("content-type"), None);
+    let accept = if method == Method::DELETE {
+        "*/*"
+    } else {
+        "application/json"
+    };
+    assert_eq!(request.header("accept"), Some(accept));
     assert_common_headers(request);
 }
