@@ -428,6 +428,19 @@ async fn fetch_trunk_ip_access_control_list() {
         "/v1/Trunks/TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/IpAccessControlLists/ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
     );
     assert_eq!(acl.account_sid.unwrap(), AC);
+    assert_eq!(acl.sid.unwrap(), AL);
+    assert_eq!(acl.trunk_sid.unwrap(), TK);
+    assert_eq!(acl.friendly_name.as_deref(), Some("friendly_name"));
+    assert_eq!(
+        acl.date_updated,
+        Some(Utc.with_ymd_and_hms(2018, 4, 30, 20, 59, 6).unwrap())
+    );
+    assert_eq!(
+        acl.url.as_deref(),
+        Some(
+            "https://trunking.twilio.com/v1/Trunks/TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/IpAccessControlLists/ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        )
+    );
 }
 
 #[tokio::test]
@@ -558,7 +571,7 @@ async fn fetch_sip_ip_address_of_a_subaccount() {
 async fn update_sip_ip_address() {
     let server = Recorder::start().await;
     server.json(200, SIP_ADDRESS_FETCH);
-    server
+    let updated = server
         .client()
         .sip_ip_access_control_list(AL)
         .ip_addresses()
@@ -570,6 +583,14 @@ async fn update_sip_ip_address() {
         &server.single(),
         &format!("{SIP_BASE}/{IP}.json"),
         "IpAddress=10.0.0.1",
+    );
+    assert_eq!(updated.sid.unwrap(), "IPXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX");
+    assert_eq!(updated.friendly_name.as_deref(), Some("friendly_name"));
+    assert_eq!(updated.ip_address.as_deref(), Some("192.168.1.1"));
+    assert_eq!(updated.cidr_prefix_length, Some(32));
+    assert_eq!(
+        updated.date_updated.unwrap().into_inner(),
+        Utc.with_ymd_and_hms(2015, 7, 20, 17, 27, 10).unwrap()
     );
 
     let server = Recorder::start().await;
