@@ -93,11 +93,6 @@ impl Transport {
         }))
     }
 
-    /// The retry policy in force.
-    pub fn retry_policy(&self) -> &RetryPolicy {
-        &self.0.retry
-    }
-
     fn prepare(&self, request: &mut reqwest::Request) {
         let is_delete = request.method() == reqwest::Method::DELETE;
         let headers = request.headers_mut();
@@ -261,7 +256,7 @@ async fn map_error(error: progenitor_client::Error<ApiErrorBody>, seen: Option<S
 }
 
 /// An error status with a body: Twilio's JSON error if it parses as one, else the raw text.
-pub(crate) fn error_from_body(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Error {
+fn error_from_body(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Error {
     if status < 400 {
         return Error::Decode {
             status,
