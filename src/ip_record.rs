@@ -9,7 +9,7 @@ use crate::{
     Client,
     error::Result,
     generated::ip_record::types,
-    pagination::{ListRequest, Page, PageCursor, with_cursor},
+    pagination::{ListRequest, Page, PageCursor, list_request},
     request::{Delete, Fetch, Resource, into_future, private},
     sid::{IntoSid, IpRecordSid, kind},
     validate::{self, Checked, IntoIpv4, Pii},
@@ -96,7 +96,7 @@ impl Resource for IpRecords {
         let list = self
             .client
             .call(Method::GET, |c| {
-                with_cursor!(c.ip_record.list_ip_record(), &cursor).send()
+                list_request!(c, ip_record.list_ip_record(), &cursor)
             })
             .await?;
         Page::new(list.ip_records, list.meta.next_page_url.as_deref())

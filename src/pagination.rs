@@ -1,11 +1,11 @@
 //! Pagination across Twilio's two list envelopes.
 //!
 //! Voice and Trunking (v1) put an absolute `meta.next_page_url` beside the items; the 2010 API a
-//! relative `next_page_uri`. Both are followed the same way: the `PageSize`, `Page` and
-//! `PageToken` of the link become a [`PageCursor`], and the generated list operation is called
-//! again with it, so that the next page goes through the same base URL, region routing,
-//! authentication, retries and error mapping as the first. A cursor can be stored and resumed
-//! later ([`ListRequest::starting_at`]). A link that repeats ends the listing with
+//! relative `next_page_uri`. Both are followed the same way: the link's path and query are
+//! requested verbatim on the configured base URL of the product, so that the next page goes
+//! through the same base URL (an emulator, a proxy), region routing, authentication, retries and
+//! error mapping as the first. A link becomes a [`PageCursor`], which can be stored as text and
+//! resumed later ([`ListRequest::starting_at`]). A link that repeats ends the listing with
 //! [`Error::Pagination`] instead of looping.
 
 use std::{
@@ -25,17 +25,20 @@ use crate::{
     validate::{self, Checked},
 };
 
-/// Where a page starts: the query of a next-page link.
+/// Where a page starts: a next-page link of the server, or just a query.
 ///
-/// It prints as that query (`PageSize=50&Page=1&PageToken=PA…`) and parses back from it or from
-/// a whole link, so a position can be stored as text:
+/// From a link, it keeps the link's path and query, which are requested verbatim, and prints as
+/// them; from a bare query (`PageSize=50&Page=1&PageToken=PA…`) it keeps the three parameters,
+/// which are sent through the generated list operation. Either way it parses back from what it
+/// prints, so a position can be stored as text:
 ///
 /// ```
 /// use twilio_ip_access::pagination::PageCursor;
 ///
 /// let link = "https://voice.twilio.com/v1/IpRecords?PageSize=2&Page=1&PageToken=PAabc";
 /// let cursor: PageCursor = link.parse()?;
-/// assert_eq!(cursor.to_string(), "PageSize=2&Page=1&PageToken=PAabc");
+/// assert_eq!(cursor.to_string(), "/v1/IpRecords?PageSize=2&Page=1&PageToken=PAabc");
+/// assert_eq!(cursor.page_token.as_deref(), Some("PAabc"));
 /// assert_eq!(cursor.to_string().parse::<PageCursor>()?, cursor);
 /// # Ok::<(), twilio_ip_access::Error>(())
 /// ```
@@ -47,6 +50,10 @@ pub struct PageCursor {
     pub page: Option<u64>,
     /// `PageToken`, opaque and issued by Twilio.
     pub page_token: Option<String>,
+    /// The server's link, path and query (`/v1/IpRecords?PageSize=50&Page=1&PageToken=PA…`).
+    /// When set, it is requested as it is, on the configured base URL, and the three fields
+    /// above only describe it.
+    pub link: Option<String>,
 }
 
 impl PageCursor {
@@ -64,6 +71,12 @@ impl PageCursor {
         };
         let url = base.join(&link).map_err(|e| bad(e.to_string()))?;
         let mut cursor = PageCursor::default();
+        if link.contains('/') {
+            cursor.link = Some(match url.query() {
+                Some(query) => format!("{}?{query}", url.path()),
+                None => url.path().to_owned(),
+            });
+        }
         for (key, value) in url.query_pairs() {
             match &*key {
                 "PageSize" => {
@@ -86,6 +99,9 @@ impl PageCursor {
 
 impl fmt::Display for PageCursor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(link) = &self.link {
+            return f.write_str(link);
+        }
         let mut query = url::form_urlencoded::Serializer::new(String::new());
         if let Some(n) = self.page_size {
             query.append_pair("PageSize", &n.to_string());
@@ -107,25 +123,35 @@ impl FromStr for PageCursor {
     }
 }
 
-/// Applies a cursor to a generated list builder: every list operation in `spec/` has the same
-/// three query parameters, so one macro serves the four generated builder types.
-macro_rules! with_cursor {
-    ($request:expr, $cursor:expr) => {{
+/// The request for one page, written once for the four generated list operations (they all
+/// take the same three query parameters): the cursor's link verbatim when it has one, else the
+/// generated operation with the cursor's parameters and the given path parameters.
+macro_rules! list_request {
+    ($c:expr, $generated:ident . $operation:ident ( $($setter:ident ( $value:expr )),* ), $cursor:expr) => {{
         let cursor: &$crate::pagination::PageCursor = $cursor;
-        let mut request = $request;
-        if let Some(n) = cursor.page_size {
-            request = request.page_size(u64::from(n));
+        match &cursor.link {
+            Some(link) => futures_util::future::Either::Left($c.transport.follow(
+                &$c.$generated,
+                link,
+                stringify!($operation),
+            )),
+            None => {
+                let mut request = $c.$generated.$operation()$(.$setter($value))*;
+                if let Some(n) = cursor.page_size {
+                    request = request.page_size(u64::from(n));
+                }
+                if let Some(n) = cursor.page {
+                    request = request.page(n);
+                }
+                if let Some(token) = &cursor.page_token {
+                    request = request.page_token(token.clone());
+                }
+                futures_util::future::Either::Right(request.send())
+            }
         }
-        if let Some(n) = cursor.page {
-            request = request.page(n);
-        }
-        if let Some(token) = &cursor.page_token {
-            request = request.page_token(token.clone());
-        }
-        request
     }};
 }
-pub(crate) use with_cursor;
+pub(crate) use list_request;
 
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq)]
@@ -225,6 +251,13 @@ impl<R: Resource> ListRequest<R> {
     fn first_cursor(&self) -> Result<PageCursor> {
         let page_size = self.page_size.clone().transpose()?;
         let mut cursor = match &self.start {
+            Some(PageCursor {
+                link: Some(link), ..
+            }) if !link.starts_with('/') || link.starts_with("//") => {
+                return Err(Error::Pagination {
+                    reason: format!("a cursor's link must be a path on the base URL, got `{link}`"),
+                });
+            }
             Some(cursor) => cursor.clone(),
             None => PageCursor {
                 page_size: page_size.or(self.limit.map(|limit| limit.clamp(1, 1000) as u32)),
@@ -344,13 +377,32 @@ mod tests {
             "/2010-04-01/Accounts/ACa/SIP/IpAccessControlLists/ALa/IpAddresses.json?PageSize=50&Page=1&PageToken=PA123",
         )
         .unwrap();
-        let expected = PageCursor {
+        let expected = |link: &str| PageCursor {
             page_size: Some(50),
             page: Some(1),
             page_token: Some("PA123".into()),
+            link: Some(link.into()),
         };
-        assert_eq!(v1, expected);
-        assert_eq!(v2010, expected);
+        assert_eq!(
+            v1,
+            expected("/v1/IpRecords?PageSize=50&Page=1&PageToken=PA123")
+        );
+        assert_eq!(
+            v2010,
+            expected(
+                "/2010-04-01/Accounts/ACa/SIP/IpAccessControlLists/ALa/IpAddresses.json?PageSize=50&Page=1&PageToken=PA123"
+            )
+        );
+        // A bare query has no link: it goes through the generated operation.
+        let bare = PageCursor::from_link("PageSize=50&Page=1&PageToken=PA123").unwrap();
+        assert_eq!(
+            bare,
+            PageCursor {
+                link: None,
+                ..expected("")
+            }
+        );
+        assert_eq!(bare.to_string(), "PageSize=50&Page=1&PageToken=PA123");
         assert!(matches!(
             PageCursor::from_link("/x?PageSize=big"),
             Err(Error::Pagination { .. })

@@ -10,7 +10,7 @@ use crate::{
     Client,
     error::Result,
     generated::sip_ip_address::types,
-    pagination::{ListRequest, Page, PageCursor, with_cursor},
+    pagination::{ListRequest, Page, PageCursor, list_request},
     request::{Delete, Fetch, Resource, into_future, private},
     sid::{AccountSid, IntoSid, IpAccessControlListSid, IpAddressSid, kind},
     validate::{self, Checked, IntoIpv4, Pii},
@@ -158,12 +158,14 @@ impl Resource for SipIpAddresses {
             .list
             .client
             .call(Method::GET, |c| {
-                let request = c
-                    .sip_ip_address
-                    .list_sip_ip_address()
-                    .account_sid(account.clone())
-                    .ip_access_control_list_sid(acl.clone());
-                with_cursor!(request, &cursor).send()
+                list_request!(
+                    c,
+                    sip_ip_address.list_sip_ip_address(
+                        account_sid(account.clone()),
+                        ip_access_control_list_sid(acl.clone())
+                    ),
+                    &cursor
+                )
             })
             .await?;
         Page::new(list.ip_addresses, list.next_page_uri.as_deref())

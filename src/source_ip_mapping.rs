@@ -7,7 +7,7 @@ use crate::{
     Client,
     error::Result,
     generated::source_ip_mapping::types,
-    pagination::{ListRequest, Page, PageCursor, with_cursor},
+    pagination::{ListRequest, Page, PageCursor, list_request},
     request::{Delete, Fetch, Resource, into_future, private},
     sid::{IntoSid, IpRecordSid, SipDomainSid, SourceIpMappingSid, kind},
     validate::{self, Checked},
@@ -110,7 +110,7 @@ impl Resource for SourceIpMappings {
         let list = self
             .client
             .call(Method::GET, |c| {
-                with_cursor!(c.source_ip_mapping.list_source_ip_mapping(), &cursor).send()
+                list_request!(c, source_ip_mapping.list_source_ip_mapping(), &cursor)
             })
             .await?;
         Page::new(list.source_ip_mappings, list.meta.next_page_url.as_deref())

@@ -204,6 +204,46 @@ impl Transport {
     }
 }
 
+impl Transport {
+    /// GETs a next-page link (path and query, as the server sent them) on the base URL of a
+    /// generated client, through the same hooks as its own operations, and reads the answer as
+    /// that list operation's response type would be read.
+    pub(crate) async fn follow<T: serde::de::DeserializeOwned>(
+        &self,
+        generated: &impl ClientInfo<Transport>,
+        link: &str,
+        operation_id: &'static str,
+    ) -> std::result::Result<ResponseValue<T>, progenitor_client::Error<ApiErrorBody>> {
+        use progenitor_client::Error as P;
+        // Cursors made by `PageCursor::from_link` hold a path; anything else is not followed.
+        if !link.starts_with('/') || link.starts_with("//") {
+            return Err(P::InvalidRequest(format!(
+                "a next-page link must be a path, got `{link}`"
+            )));
+        }
+        let http = generated.client();
+        let mut request = http
+            .get(format!("{}{link}", generated.baseurl()))
+            .header(reqwest::header::ACCEPT, "application/json")
+            .build()
+            .map_err(|e| P::InvalidRequest(e.to_string()))?;
+        self.prepare(&mut request);
+        let response = self
+            .exec(http, request, &OperationInfo { operation_id })
+            .await
+            .map_err(P::CommunicationError)?;
+        if response.status() != reqwest::StatusCode::OK {
+            return Err(P::UnexpectedResponse(response));
+        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let bytes = response.bytes().await.map_err(P::ResponseBodyError)?;
+        match serde_json::from_slice(&bytes) {
+            Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+            Err(e) => Err(P::InvalidResponsePayload(bytes, e)),
+        }
+    }
+}
+
 /// Turns progenitor's error into the crate's. `seen` is what the response that produced it
 /// said, when one arrived.
 async fn map_error(error: progenitor_client::Error<ApiErrorBody>, seen: Option<Seen>) -> Error {

@@ -8,7 +8,7 @@ use crate::{
     Client,
     error::Result,
     generated::trunk_ip_access_control_list::types,
-    pagination::{ListRequest, Page, PageCursor, with_cursor},
+    pagination::{ListRequest, Page, PageCursor, list_request},
     request::{Delete, Fetch, Resource, into_future, private},
     sid::{IntoSid, IpAccessControlListSid, TrunkSid, kind},
     validate::{self, Checked},
@@ -129,11 +129,12 @@ impl Resource for TrunkIpAccessControlLists {
             .trunk
             .client
             .call(Method::GET, |c| {
-                let request = c
-                    .trunk_ip_access_control_list
-                    .list_ip_access_control_list()
-                    .trunk_sid(trunk_sid.clone());
-                with_cursor!(request, &cursor).send()
+                list_request!(
+                    c,
+                    trunk_ip_access_control_list
+                        .list_ip_access_control_list(trunk_sid(trunk_sid.clone())),
+                    &cursor
+                )
             })
             .await?;
         Page::new(

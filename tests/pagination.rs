@@ -116,16 +116,16 @@ async fn v1_stream_follows_absolute_links_through_the_configured_base_url() {
     let requests = server.requests();
     assert_eq!(requests.len(), 3);
     assert_bodiless(&requests[0], Method::GET, "/v1/IpRecords?PageSize=2");
-    // The link's PageSize, Page and PageToken, and nothing else, in the generated order.
+    // The link's path and query as the server sent them, on the configured base URL.
     assert_bodiless(
         &requests[1],
         Method::GET,
-        "/v1/IpRecords?Page=1&PageSize=2&PageToken=PA2",
+        "/v1/IpRecords?PageSize=2&Page=1&PageToken=PA2",
     );
     assert_bodiless(
         &requests[2],
         Method::GET,
-        "/v1/IpRecords?Page=2&PageSize=2&PageToken=PA4",
+        "/v1/IpRecords?PageSize=2&Page=2&PageToken=PA4",
     );
 }
 
@@ -214,8 +214,8 @@ async fn v2010_stream_follows_relative_links() {
         uris,
         [
             format!("{SIP_LIST}?PageSize=2"),
-            format!("{SIP_LIST}?Page=1&PageSize=2&PageToken=PAx1"),
-            format!("{SIP_LIST}?Page=2&PageSize=2&PageToken=PAx2"),
+            format!("{SIP_LIST}?PageSize=2&Page=1&PageToken=PAx1"),
+            format!("{SIP_LIST}?PageSize=2&Page=2&PageToken=PAx2"),
         ]
     );
 }
@@ -269,7 +269,7 @@ async fn pages_can_be_taken_one_at_a_time_and_resumed_from_a_stored_cursor() {
         .unwrap();
     assert_eq!(first.items().len(), 2);
     let stored = first.next_cursor().unwrap().to_string();
-    assert_eq!(stored, "PageSize=2&Page=1&PageToken=PA2");
+    assert_eq!(stored, "/v1/IpRecords?PageSize=2&Page=1&PageToken=PA2");
 
     // Later, perhaps in another process: resume from the stored text.
     let cursor: PageCursor = stored.parse().unwrap();
@@ -288,7 +288,7 @@ async fn pages_can_be_taken_one_at_a_time_and_resumed_from_a_stored_cursor() {
     assert_eq!(names, ["record 3", "record 4"]);
     assert_eq!(
         server.requests()[1].uri,
-        "/v1/IpRecords?Page=1&PageSize=2&PageToken=PA2"
+        "/v1/IpRecords?PageSize=2&Page=1&PageToken=PA2"
     );
 }
 
@@ -419,6 +419,7 @@ async fn resuming_checks_page_sizes_before_sending() {
         page_size: Some(5000),
         page: Some(3),
         page_token: Some("PA9".into()),
+        link: None,
     };
     let err = records.list().starting_at(stored).send().await.unwrap_err();
     assert_eq!(
@@ -433,6 +434,7 @@ async fn resuming_checks_page_sizes_before_sending() {
         page_size: None,
         page: Some(3),
         page_token: Some("PA9".into()),
+        link: None,
     };
     records
         .list()
@@ -489,6 +491,60 @@ async fn pages_respect_the_limit_and_limit_zero_sends_nothing() {
             .await
             .unwrap()
             .is_empty()
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn next_links_are_requested_verbatim_under_a_base_path() {
+    let server = Recorder::start().await;
+    // An odd parameter order and a parameter the client does not know: both kept.
+    server
+        .json(200, &v1_page(&[1], 0, Some("https://voice.twilio.com/v1/IpRecords?Page=1&PageToken=PA1&PageSize=1&Extra=x%20y")))
+        .json(200, &v1_page(&[2], 1, None));
+    // A proxy that serves Twilio under a path prefix.
+    let client = twilio_ip_access::Client::builder()
+        .account_sid(support::AC)
+        .auth_token(support::TOKEN)
+        .base_url(format!("{}/twilio", server.base_url))
+        .retry_policy(twilio_ip_access::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let all = client
+        .ip_records()
+        .list()
+        .page_size(1)
+        .collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 2);
+    let requests = server.requests();
+    assert_bodiless(&requests[0], Method::GET, "/twilio/v1/IpRecords?PageSize=1");
+    assert_bodiless(
+        &requests[1],
+        Method::GET,
+        "/twilio/v1/IpRecords?Page=1&PageToken=PA1&PageSize=1&Extra=x%20y",
+    );
+}
+
+#[tokio::test]
+async fn a_cursor_whose_link_is_not_a_path_is_refused() {
+    let server = Recorder::start().await;
+    let cursor = PageCursor {
+        link: Some("https://elsewhere.example/v1/IpRecords".into()),
+        ..PageCursor::default()
+    };
+    let err = server
+        .client()
+        .ip_records()
+        .list()
+        .starting_at(cursor)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Pagination { reason } if reason.contains("must be a path")),
+        "{err:?}"
     );
     assert!(server.requests().is_empty());
 }
