@@ -72,7 +72,30 @@ fn v2010_page(items: &[u32], page: u32, next: Option<String>) -> String {
     .to_string()
 }
 
-fn seven_v1_pages(server: &Recorder) {
+/// Addresses 1 to 6 in three 2010 pages of two; `last` is the last page's next link.
+fn three_v2010_pages(server: &Recorder, last: Option<String>) {
+    server
+        .json(
+            200,
+            &v2010_page(
+                &[1, 2],
+                0,
+                Some(format!("{SIP_LIST}?PageSize=2&Page=1&PageToken=PAx1")),
+            ),
+        )
+        .json(
+            200,
+            &v2010_page(
+                &[3, 4],
+                1,
+                Some(format!("{SIP_LIST}?PageSize=2&Page=2&PageToken=PAx2")),
+            ),
+        )
+        .json(200, &v2010_page(&[5, 6], 2, last));
+}
+
+/// Records 1 to 5 in three v1 pages of two.
+fn three_v1_pages(server: &Recorder) {
     server
         .json(
             200,
@@ -96,7 +119,7 @@ fn seven_v1_pages(server: &Recorder) {
 #[tokio::test]
 async fn v1_stream_follows_absolute_links_through_the_configured_base_url() {
     let server = Recorder::start().await;
-    seven_v1_pages(&server);
+    three_v1_pages(&server);
     let records = server
         .client()
         .ip_records()
@@ -132,7 +155,7 @@ async fn v1_stream_follows_absolute_links_through_the_configured_base_url() {
 #[tokio::test]
 async fn stream_is_lazy_and_limit_stops_early() {
     let server = Recorder::start().await;
-    seven_v1_pages(&server);
+    three_v1_pages(&server);
     let mut stream = Box::pin(
         server
             .client()
@@ -169,24 +192,8 @@ async fn stream_is_lazy_and_limit_stops_early() {
 #[tokio::test]
 async fn v2010_stream_follows_relative_links() {
     let server = Recorder::start().await;
-    server
-        .json(
-            200,
-            &v2010_page(
-                &[1, 2],
-                0,
-                Some(format!("{SIP_LIST}?PageSize=2&Page=1&PageToken=PAx1")),
-            ),
-        )
-        .json(
-            200,
-            &v2010_page(
-                &[3, 4],
-                1,
-                Some(format!("{SIP_LIST}?PageSize=2&Page=2&PageToken=PAx2")),
-            ),
-        )
-        .json(200, &v2010_page(&[5, 6], 2, Some(String::new())));
+    // The last page ends with an empty link rather than null: both end the list.
+    three_v2010_pages(&server, Some(String::new()));
     let all = server
         .client()
         .sip_ip_access_control_list(AL)
@@ -223,24 +230,7 @@ async fn v2010_stream_follows_relative_links() {
 #[tokio::test]
 async fn v2010_limit_across_pages() {
     let server = Recorder::start().await;
-    server
-        .json(
-            200,
-            &v2010_page(
-                &[1, 2],
-                0,
-                Some(format!("{SIP_LIST}?PageSize=2&Page=1&PageToken=PAx1")),
-            ),
-        )
-        .json(
-            200,
-            &v2010_page(
-                &[3, 4],
-                1,
-                Some(format!("{SIP_LIST}?PageSize=2&Page=2&PageToken=PAx2")),
-            ),
-        )
-        .json(200, &v2010_page(&[5, 6], 2, None));
+    three_v2010_pages(&server, None);
     let all = server
         .client()
         .sip_ip_access_control_list(AL)
@@ -258,7 +248,7 @@ async fn v2010_limit_across_pages() {
 #[tokio::test]
 async fn pages_can_be_taken_one_at_a_time_and_resumed_from_a_stored_cursor() {
     let server = Recorder::start().await;
-    seven_v1_pages(&server);
+    three_v1_pages(&server);
     let client = server.client();
     let first = client
         .ip_records()
@@ -295,7 +285,7 @@ async fn pages_can_be_taken_one_at_a_time_and_resumed_from_a_stored_cursor() {
 #[tokio::test]
 async fn pages_stream() {
     let server = Recorder::start().await;
-    seven_v1_pages(&server);
+    three_v1_pages(&server);
     let sizes: Vec<usize> = server
         .client()
         .ip_records()
@@ -452,7 +442,7 @@ async fn resuming_checks_page_sizes_before_sending() {
 #[tokio::test]
 async fn pages_respect_the_limit_and_limit_zero_sends_nothing() {
     let server = Recorder::start().await;
-    seven_v1_pages(&server);
+    three_v1_pages(&server);
     let pages: Vec<usize> = server
         .client()
         .ip_records()
