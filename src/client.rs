@@ -8,32 +8,31 @@ use url::Url;
 use crate::{
     auth::Credentials,
     error::{Error, Result},
-    generated, hosts,
-    ip_record::IpRecords,
+    hosts,
+    resources::{Bindings, PRODUCTS},
     retry::RetryPolicy,
-    sid::{AccountSid, IntoSid, kind},
-    sip_ip_address::SipIpAccessControlList,
-    source_ip_mapping::SourceIpMappings,
+    sid::AccountSid,
     transport::Transport,
-    trunk_ip_access_control_list::Trunk,
-    validate,
 };
 
-/// Twilio's hosts for the three products these resources live on.
+/// Voice's host (IP Records, Source IP Mappings).
 pub const VOICE_BASE_URL: &str = "https://voice.twilio.com";
-/// Trunking v1.
+/// Trunking v1's host (trunks and their IP Access Control Lists).
 pub const TRUNKING_BASE_URL: &str = "https://trunking.twilio.com";
-/// Api 2010-04-01.
+/// Api 2010-04-01's host (SIP IP Access Control Lists, their IP addresses, SIP domains).
 pub const API_BASE_URL: &str = "https://api.twilio.com";
 
-/// A Twilio client for the four IP access resources. Cheap to clone: clones share one
-/// connection pool and configuration.
+/// A Twilio client for the IP access resources. Cheap to clone: clones share one connection
+/// pool and configuration.
+///
+/// Its methods that name resources (`ip_records()`, `trunk(sid)`, …) are generated from
+/// `spec/`; see [`crate::resources`].
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), twilio_ip_access::Error> {
 /// let client = twilio_ip_access::Client::from_env()?;
 /// let record = client.ip_records().create("203.0.113.10").friendly_name("office").send().await?;
-/// println!("{}", record.sid.unwrap());
+/// println!("{}", record.sid);
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
@@ -41,23 +40,23 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
+/// What every clone of a client shares. The generated builders reach it through
+/// [`Client::call`].
+#[derive(Debug)]
 pub(crate) struct Inner {
     pub(crate) account_sid: AccountSid,
     pub(crate) transport: Transport,
-    pub(crate) ip_record: generated::ip_record::Client,
-    pub(crate) source_ip_mapping: generated::source_ip_mapping::Client,
-    pub(crate) trunk_ip_access_control_list: generated::trunk_ip_access_control_list::Client,
-    pub(crate) sip_ip_address: generated::sip_ip_address::Client,
-    base_urls: [String; 3],
+    /// One generated client per spec file.
+    pub(crate) bindings: Bindings,
+    /// (product, base URL after routing), in product order.
+    base_urls: Vec<(&'static str, String)>,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("account_sid", &self.inner.account_sid)
-            .field("voice_base_url", &self.inner.base_urls[0])
-            .field("trunking_base_url", &self.inner.base_urls[1])
-            .field("api_base_url", &self.inner.base_urls[2])
+            .field("base_urls", &self.inner.base_urls)
             .field("transport", &self.inner.transport)
             .finish()
     }
@@ -81,50 +80,28 @@ impl Client {
         &self.inner.account_sid
     }
 
-    /// The base URLs in use after region/edge routing: voice, trunking, api.
-    pub fn base_urls(&self) -> [&str; 3] {
-        let [v, t, a] = &self.inner.base_urls;
-        [v, t, a]
+    /// The base URL of each product after region/edge routing, by product name (`api`,
+    /// `trunking`, `voice`): `[("api", "https://api.twilio.com"), …]`.
+    pub fn base_urls(&self) -> Vec<(&'static str, &str)> {
+        self.inner
+            .base_urls
+            .iter()
+            .map(|(product, url)| (*product, url.as_str()))
+            .collect()
     }
 
-    /// Voice IP Records (`/v1/IpRecords`).
-    pub fn ip_records(&self) -> IpRecords {
-        IpRecords::new(self.clone())
-    }
-
-    /// Voice Source IP Mappings (`/v1/SourceIpMappings`).
-    pub fn source_ip_mappings(&self) -> SourceIpMappings {
-        SourceIpMappings::new(self.clone())
-    }
-
-    /// A SIP trunk, for its IP Access Control List associations
-    /// (`/v1/Trunks/{TrunkSid}/IpAccessControlLists`). An invalid SID is reported when a
-    /// request is sent.
-    pub fn trunk(&self, trunk_sid: impl IntoSid<kind::Trunk>) -> Trunk {
-        Trunk::new(self.clone(), validate::sid(trunk_sid, "TrunkSid"))
-    }
-
-    /// A SIP IP Access Control List of the configured account, for its IP addresses
-    /// (`/2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{Sid}/IpAddresses.json`).
-    /// Use [`SipIpAccessControlList::account`] to act on a subaccount.
-    pub fn sip_ip_access_control_list(
-        &self,
-        acl_sid: impl IntoSid<kind::IpAccessControlList>,
-    ) -> SipIpAccessControlList {
-        SipIpAccessControlList::new(
-            self.clone(),
-            self.inner.account_sid.clone(),
-            validate::sid(acl_sid, "IpAccessControlListSid"),
-        )
+    /// The base URL of one product (`voice`, `trunking`, `api`) after routing.
+    pub fn base_url(&self, product: &str) -> Option<&str> {
+        self.inner
+            .base_urls
+            .iter()
+            .find(|(p, _)| *p == product)
+            .map(|(_, url)| url.as_str())
     }
 
     /// Sends one operation through the shared transport (retries, deadline, error mapping);
-    /// `attempt` sends it once with the generated clients.
-    pub(crate) async fn call<'a, T, F, Fut>(
-        &'a self,
-        method: reqwest::Method,
-        attempt: F,
-    ) -> Result<T>
+    /// `attempt` sends it once with the generated clients. Every generated builder ends here.
+    pub(crate) async fn call<'a, T, F, Fut>(&'a self, attempt: F) -> Result<T>
     where
         F: Fn(&'a Inner) -> Fut,
         Fut: std::future::Future<
@@ -135,7 +112,7 @@ impl Client {
             >,
     {
         let inner: &'a Inner = &self.inner;
-        inner.transport.execute(method, || attempt(inner)).await
+        inner.transport.execute(|| attempt(inner)).await
     }
 }
 
@@ -152,7 +129,7 @@ impl Client {
 ///     .edge("sydney")
 ///     .timeout(Duration::from_secs(10))
 ///     .build()?;
-/// assert_eq!(client.base_urls()[0], "https://voice.sydney.au1.twilio.com");
+/// assert_eq!(client.base_url("voice"), Some("https://voice.sydney.au1.twilio.com"));
 /// # Ok::<(), twilio_ip_access::Error>(())
 /// ```
 #[derive(Clone)]
@@ -163,9 +140,8 @@ pub struct ClientBuilder {
     api_key: Option<(String, SecretString)>,
     region: Option<String>,
     edge: Option<String>,
-    voice_base_url: Option<String>,
-    trunking_base_url: Option<String>,
-    api_base_url: Option<String>,
+    /// Base URLs given by hand, by product; the last one given for a product wins.
+    base_urls: Vec<(String, String)>,
     connect_timeout: Duration,
     timeout: Option<Duration>,
     deadline: Option<Duration>,
@@ -184,9 +160,7 @@ impl Default for ClientBuilder {
             api_key: None,
             region: None,
             edge: None,
-            voice_base_url: None,
-            trunking_base_url: None,
-            api_base_url: None,
+            base_urls: Vec::new(),
             connect_timeout: Duration::from_secs(10),
             timeout: Some(Duration::from_secs(30)),
             deadline: None,
@@ -215,9 +189,7 @@ impl fmt::Debug for ClientBuilder {
             )
             .field("region", &self.region)
             .field("edge", &self.edge)
-            .field("voice_base_url", &self.voice_base_url)
-            .field("trunking_base_url", &self.trunking_base_url)
-            .field("api_base_url", &self.api_base_url)
+            .field("base_urls", &self.base_urls)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("deadline", &self.deadline)
@@ -297,30 +269,35 @@ impl ClientBuilder {
         self
     }
 
+    /// Replaces one product's host (`voice`, `trunking` or `api`: the first label of the host
+    /// its spec files name). An unknown product is a configuration error at `build`.
+    pub fn product_base_url(mut self, product: impl Into<String>, url: impl Into<String>) -> Self {
+        self.base_urls.push((product.into(), url.into()));
+        self
+    }
+
     /// Replaces `https://voice.twilio.com` (IP Records, Source IP Mappings).
-    pub fn voice_base_url(mut self, url: impl Into<String>) -> Self {
-        self.voice_base_url = Some(url.into());
-        self
+    pub fn voice_base_url(self, url: impl Into<String>) -> Self {
+        self.product_base_url("voice", url)
     }
 
-    /// Replaces `https://trunking.twilio.com` (trunk IP Access Control Lists).
-    pub fn trunking_base_url(mut self, url: impl Into<String>) -> Self {
-        self.trunking_base_url = Some(url.into());
-        self
+    /// Replaces `https://trunking.twilio.com` (trunks and their IP Access Control Lists).
+    pub fn trunking_base_url(self, url: impl Into<String>) -> Self {
+        self.product_base_url("trunking", url)
     }
 
-    /// Replaces `https://api.twilio.com` (SIP IP Addresses).
-    pub fn api_base_url(mut self, url: impl Into<String>) -> Self {
-        self.api_base_url = Some(url.into());
-        self
+    /// Replaces `https://api.twilio.com` (SIP IP Access Control Lists and addresses, SIP domains).
+    pub fn api_base_url(self, url: impl Into<String>) -> Self {
+        self.product_base_url("api", url)
     }
 
-    /// Sends all three products to one base URL, as an emulator serving them all expects.
-    pub fn base_url(self, url: impl Into<String>) -> Self {
+    /// Sends every product to one base URL, as an emulator serving them all expects.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
         let url = url.into();
-        self.voice_base_url(url.clone())
-            .trunking_base_url(url.clone())
-            .api_base_url(url)
+        for (product, _) in PRODUCTS {
+            self = self.product_base_url(*product, url.clone());
+        }
+        self
     }
 
     /// How long to wait for a connection (default 10 s). Ignored with [`http_client`](Self::http_client).
@@ -423,9 +400,26 @@ impl ClientBuilder {
             // progenitor appends each path to the base verbatim.
             Ok(routed.as_str().trim_end_matches('/').to_owned())
         };
-        let voice = base(self.voice_base_url, VOICE_BASE_URL, "voice")?;
-        let trunking = base(self.trunking_base_url, TRUNKING_BASE_URL, "trunking")?;
-        let api = base(self.api_base_url, API_BASE_URL, "api")?;
+        if let Some((product, _)) = self
+            .base_urls
+            .iter()
+            .find(|(p, _)| !PRODUCTS.iter().any(|(known, _)| known == p))
+        {
+            let known: Vec<&str> = PRODUCTS.iter().map(|(p, _)| *p).collect();
+            return Err(Error::config(format!(
+                "unknown product `{product}` for a base URL; the products are {known:?}"
+            )));
+        }
+        let mut base_urls = Vec::new();
+        for (product, default) in PRODUCTS {
+            let given = self
+                .base_urls
+                .iter()
+                .rev()
+                .find(|(p, _)| p == product)
+                .map(|(_, url)| url.clone());
+            base_urls.push((*product, base(given, default, product)?));
+        }
 
         let http = match self.http_client {
             Some(client) => client,
@@ -442,31 +436,12 @@ impl ClientBuilder {
             self.deadline,
             self.retry,
         );
+        let bindings = Bindings::new(&base_urls, &http, &transport);
         let inner = Inner {
             account_sid: credentials.account_sid().clone(),
-            ip_record: generated::ip_record::Client::new_with_client(
-                &voice,
-                http.clone(),
-                transport.clone(),
-            ),
-            source_ip_mapping: generated::source_ip_mapping::Client::new_with_client(
-                &voice,
-                http.clone(),
-                transport.clone(),
-            ),
-            trunk_ip_access_control_list:
-                generated::trunk_ip_access_control_list::Client::new_with_client(
-                    &trunking,
-                    http.clone(),
-                    transport.clone(),
-                ),
-            sip_ip_address: generated::sip_ip_address::Client::new_with_client(
-                &api,
-                http,
-                transport.clone(),
-            ),
+            bindings,
             transport,
-            base_urls: [voice, trunking, api],
+            base_urls,
         };
         Ok(Client {
             inner: Arc::new(inner),
@@ -523,9 +498,9 @@ mod tests {
         assert_eq!(
             client.base_urls(),
             [
-                "https://voice.sydney.au1.twilio.com",
-                "https://trunking.sydney.au1.twilio.com",
-                "https://api.sydney.au1.twilio.com"
+                ("api", "https://api.sydney.au1.twilio.com"),
+                ("trunking", "https://trunking.sydney.au1.twilio.com"),
+                ("voice", "https://voice.sydney.au1.twilio.com"),
             ]
         );
     }
@@ -627,6 +602,20 @@ mod tests {
             .base_url("http://127.0.0.1:4010/")
             .build()
             .unwrap();
-        assert_eq!(client.base_urls(), ["http://127.0.0.1:4010"; 3]);
+        assert_eq!(
+            client.base_urls(),
+            [
+                ("api", "http://127.0.0.1:4010"),
+                ("trunking", "http://127.0.0.1:4010"),
+                ("voice", "http://127.0.0.1:4010"),
+            ]
+        );
+        let err = Client::builder()
+            .account_sid(AC)
+            .auth_token("t")
+            .product_base_url("messaging", "http://127.0.0.1:4010")
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("unknown product `messaging`"), "{err}");
     }
 }

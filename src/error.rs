@@ -56,6 +56,8 @@ pub struct ApiError {
     pub body: ApiErrorBody,
     /// The `Retry-After` delay the response asked for, if any.
     pub retry_after: Option<Duration>,
+    /// Twilio's id of the request (the `Twilio-Request-Id` header), for support tickets.
+    pub request_id: Option<String>,
 }
 
 /// The text of an error response that is not Twilio's JSON. A proxy's page may echo the
@@ -124,6 +126,8 @@ pub enum Error {
         body: ResponseBody,
         /// The `Retry-After` delay the response asked for, if any.
         retry_after: Option<Duration>,
+        /// The `Twilio-Request-Id` header, when the response had one.
+        request_id: Option<String>,
         /// How many times the request was sent.
         attempts: u32,
     },
@@ -157,6 +161,8 @@ pub enum Error {
         status: u16,
         /// What did not match (the body itself is not kept: it may hold IP addresses).
         reason: String,
+        /// The `Twilio-Request-Id` header, when the response had one.
+        request_id: Option<String>,
     },
     /// A list could not be followed to its end.
     #[error("pagination stopped: {reason}")]
@@ -219,6 +225,18 @@ impl Error {
     pub fn more_info(&self) -> Option<&str> {
         match self {
             Error::Api { error, .. } => error.body.more_info.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Twilio's id of the request that failed (the `Twilio-Request-Id` response header), to
+    /// cite in a support ticket. Also recorded in the request's `tracing` span.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api { error, .. } => error.request_id.as_deref(),
+            Error::Http { request_id, .. } | Error::Decode { request_id, .. } => {
+                request_id.as_deref()
+            }
             _ => None,
         }
     }

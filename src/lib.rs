@@ -16,38 +16,26 @@ mod client;
 pub mod error;
 pub mod generated;
 pub mod hosts;
-mod ip_record;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
 pub mod pagination;
 pub mod request;
+pub mod resources;
 pub mod retry;
 pub mod sid;
-mod sip_ip_address;
-mod source_ip_mapping;
 pub mod time;
 mod transport;
-mod trunk_ip_access_control_list;
 mod validate;
 
 pub use auth::Credentials;
 pub use client::{API_BASE_URL, Client, ClientBuilder, TRUNKING_BASE_URL, VOICE_BASE_URL};
 pub use error::{ApiError, ApiErrorBody, Error, ResponseBody, Result};
-pub use ip_record::{CreateIpRecord, IpRecord, IpRecords, UpdateIpRecord};
-pub use pagination::{ListRequest, Page, PageCursor};
+pub use pagination::{ListPage, ListRequest, Page, PageCursor};
+pub use resources::*;
 pub use retry::RetryPolicy;
-pub use sip_ip_address::{
-    CreateSipIpAddress, IpAddress, SipIpAccessControlList, SipIpAddresses, UpdateSipIpAddress,
-};
-pub use source_ip_mapping::{
-    CreateSourceIpMapping, SourceIpMapping, SourceIpMappings, UpdateSourceIpMapping,
-};
 pub use transport::user_agent;
-pub use trunk_ip_access_control_list::{
-    CreateTrunkIpAccessControlList, IpAccessControlList, Trunk, TrunkIpAccessControlLists,
-};
-pub use validate::{FRIENDLY_NAME_MAX_CHARS, IntoIpv4};
+pub use validate::{IntoIpv4, REDACTED_PII};
 
 /// The reqwest this crate is built on, for [`ClientBuilder::http_client`].
 pub use reqwest;
@@ -64,7 +52,7 @@ mod tests {
         send_sync::<crate::ClientBuilder>();
         send_sync::<crate::Error>();
         send_sync::<crate::CreateIpRecord>();
-        send_sync::<crate::request::Fetch<crate::SipIpAddresses>>();
+        send_sync::<crate::FetchSipIpAddress>();
         send_sync::<crate::ListRequest<crate::TrunkIpAccessControlLists>>();
         let client = crate::Client::builder()
             .account_sid("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")

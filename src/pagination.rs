@@ -21,9 +21,25 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     error::{Error, Result},
-    request::Resource,
     validate::{self, Checked},
 };
+
+/// A collection handle that can fetch one page of its list: implemented by the generated
+/// handles of every resource whose spec declares a list operation (`IpRecords`,
+/// `SipIpAddresses`, …); it cannot be implemented outside this crate.
+pub trait ListPage: Clone + Send + Sync + 'static + private::Sealed {
+    /// The resource type the list holds.
+    type Item: Send + 'static;
+
+    /// Fetches one page.
+    #[doc(hidden)]
+    fn list_page(&self, cursor: PageCursor)
+    -> impl Future<Output = Result<Page<Self::Item>>> + Send;
+}
+
+pub(crate) mod private {
+    pub trait Sealed {}
+}
 
 /// Where a page starts: a next-page link of the server, or just a query.
 ///
@@ -123,22 +139,22 @@ impl FromStr for PageCursor {
     }
 }
 
-/// The request for one page, written once for the four generated list operations (they all
-/// take the same three query parameters): the cursor's link verbatim when it has one, else the
+/// The request for one page, written once for every generated list operation (they all take
+/// the same three query parameters): the cursor's link verbatim when it has one, else the
 /// generated operation with the cursor's parameters and the given path parameters.
 macro_rules! list_request {
     ($c:expr, $generated:ident . $operation:ident ( $($setter:ident ( $value:expr )),* ), $cursor:expr) => {{
         let cursor: &$crate::pagination::PageCursor = $cursor;
         match &cursor.link {
             Some(link) => futures_util::future::Either::Left($c.transport.follow(
-                &$c.$generated,
+                &$c.bindings.$generated,
                 link,
                 stringify!($operation),
             )),
             None => {
-                let mut request = $c.$generated.$operation()$(.$setter($value))*;
+                let mut request = $c.bindings.$generated.$operation()$(.$setter($value))*;
                 if let Some(n) = cursor.page_size {
-                    request = request.page_size(u64::from(n));
+                    request = request.page_size(n);
                 }
                 if let Some(n) = cursor.page {
                     request = request.page(n);
@@ -217,7 +233,7 @@ pub struct ListRequest<R> {
     start: Option<PageCursor>,
 }
 
-impl<R: Resource> ListRequest<R> {
+impl<R: ListPage> ListRequest<R> {
     pub(crate) fn new(resource: R) -> Self {
         Self {
             resource,
@@ -355,7 +371,7 @@ impl<R: Resource> ListRequest<R> {
     }
 }
 
-impl<R: Resource> IntoFuture for ListRequest<R> {
+impl<R: ListPage> IntoFuture for ListRequest<R> {
     type Output = Result<Page<R::Item>>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
     fn into_future(self) -> Self::IntoFuture {

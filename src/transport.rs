@@ -1,20 +1,22 @@
 //! What every request goes through, whichever resource it is for.
 //!
-//! The generated clients call [`ClientHooks`] around each request; the impls here add the Basic
+//! The generated clients call [`ClientHooks`](progenitor_client::ClientHooks) around each request; the impls here add the Basic
 //! `Authorization` header (marked sensitive) and the `User-Agent`, set the per-attempt timeout,
-//! and open a `tracing` span with the method, host, path, status and elapsed time. The retry loop
-//! and the mapping of progenitor's errors to [`Error`] live in [`Transport::execute`], which every
-//! facade operation calls with a closure that sends one attempt through the generated builder.
+//! and open a `tracing` span with the method, host, path, status, elapsed time and Twilio's
+//! request id. The retry loop and the mapping of progenitor's errors to [`Error`] live in
+//! [`Transport::execute`], which every generated builder calls with a closure that sends one
+//! attempt. The retry decision uses the method of the request the closure actually built, as the
+//! hooks saw it, so no call site can claim a POST is a GET.
 
 use std::{
-    cell::Cell,
+    cell::RefCell,
     fmt,
     future::Future,
     sync::Arc,
     time::{Duration, Instant},
 };
 
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
+use progenitor_client::{ClientInfo, OperationInfo, ResponseValue};
 use reqwest::{Method, header::HeaderValue};
 use tracing::Instrument;
 
@@ -60,18 +62,23 @@ pub fn user_agent() -> String {
     )
 }
 
-/// What the facade needs to know of the last response, in case progenitor drops it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the hooks saw of one attempt: the request's method, and what progenitor may drop of
+/// the response (its status and `Retry-After` when a declared error code has a body that is not
+/// JSON) or never reads (Twilio's request id).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Seen {
-    status: u16,
+    method: Option<Method>,
+    status: Option<u16>,
     retry_after: Option<Duration>,
+    request_id: Option<String>,
 }
 
+/// Twilio's id of a request, for support tickets.
+const REQUEST_ID: &str = "twilio-request-id";
+
 tokio::task_local! {
-    /// The status and `Retry-After` of the last response of the facade call running on this
-    /// task. progenitor drops both when a declared error code comes with a body that is not
-    /// JSON; the facade reads them back from here so that such errors keep them.
-    static LAST_RESPONSE: Cell<Option<Seen>>;
+    /// What the hooks saw of the attempt running on this task.
+    static ATTEMPT: RefCell<Seen>;
 }
 
 impl Transport {
@@ -93,9 +100,17 @@ impl Transport {
         }))
     }
 
-    fn prepare(&self, request: &mut reqwest::Request) {
+    pub(crate) fn prepare(&self, request: &mut reqwest::Request) {
         let is_delete = request.method() == reqwest::Method::DELETE;
+        // RFC 9110: a POST without a body says so (Twilio's own libraries send it too).
+        let empty_post = request.method() == reqwest::Method::POST
+            && request
+                .body()
+                .is_none_or(|b| b.as_bytes().is_some_and(<[u8]>::is_empty));
         let headers = request.headers_mut();
+        if empty_post {
+            headers.insert(reqwest::header::CONTENT_LENGTH, HeaderValue::from_static("0"));
+        }
         // progenitor sends the spec's `info.version` as `api-version`; Twilio has no such header.
         headers.remove("api-version");
         // Like Twilio's own libraries: a delete answers 204 with no body to accept.
@@ -109,7 +124,7 @@ impl Transport {
         }
     }
 
-    async fn exec(
+    pub(crate) async fn exec(
         &self,
         client: &reqwest::Client,
         request: reqwest::Request,
@@ -124,7 +139,10 @@ impl Transport {
             path = request.url().path(),
             status = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
+            request_id = tracing::field::Empty,
         );
+        let method = request.method().clone();
+        let _ = ATTEMPT.try_with(|s| s.borrow_mut().method = Some(method));
         let started = Instant::now();
         let result = client.execute(request).instrument(span.clone()).await;
         let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -133,15 +151,23 @@ impl Transport {
             Ok(response) => {
                 let status = response.status().as_u16();
                 span.record("status", status);
-                let seen = Seen {
-                    status,
-                    retry_after: retry_after(response.headers()),
-                };
-                let _ = LAST_RESPONSE.try_with(|s| s.set(Some(seen)));
+                let request_id = response
+                    .headers()
+                    .get(REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                if let Some(id) = &request_id {
+                    span.record("request_id", id.as_str());
+                }
+                let _ = ATTEMPT.try_with(|s| {
+                    let mut seen = s.borrow_mut();
+                    seen.status = Some(status);
+                    seen.retry_after = retry_after(response.headers());
+                    seen.request_id = request_id;
+                });
                 tracing::debug!(parent: &span, status, elapsed_ms, "twilio response");
             }
             Err(error) => {
-                let _ = LAST_RESPONSE.try_with(|s| s.set(None));
                 tracing::debug!(parent: &span, elapsed_ms, error = %error, "twilio request failed");
             }
         }
@@ -149,8 +175,9 @@ impl Transport {
     }
 
     /// Sends one operation: `attempt` sends it once through the generated client. Retries what
-    /// the policy allows, enforces the overall deadline, and maps every failure to [`Error`].
-    pub(crate) async fn execute<T, F, Fut>(&self, method: Method, mut attempt: F) -> Result<T>
+    /// the policy allows for the method of the request `attempt` built, enforces the overall
+    /// deadline, and maps every failure to [`Error`].
+    pub(crate) async fn execute<T, F, Fut>(&self, mut attempt: F) -> Result<T>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ApiErrorBody>>>,
@@ -161,16 +188,20 @@ impl Transport {
         let run = async {
             loop {
                 attempts += 1;
-                let (result, seen) = LAST_RESPONSE
-                    .scope(Cell::new(None), async {
-                        (attempt().await, LAST_RESPONSE.with(Cell::get))
+                let (result, seen) = ATTEMPT
+                    .scope(RefCell::new(Seen::default()), async {
+                        (attempt().await, ATTEMPT.with(|s| s.take()))
                     })
                     .await;
                 let error = match result {
                     Ok(value) => return Ok(value.into_inner()),
-                    Err(e) => map_error(e, seen).await,
+                    Err(e) => map_error(e, &seen).await,
                 };
-                match self.0.retry.decide(&method, &error, attempts, &mut backoff) {
+                // No request was built (an argument progenitor refused): nothing to retry.
+                let Some(method) = &seen.method else {
+                    return Err(error.with_attempts(attempts));
+                };
+                match self.0.retry.decide(method, &error, attempts, &mut backoff) {
                     Decision::GiveUp => return Err(error.with_attempts(attempts)),
                     // Sleeping into the deadline would hide what the server said behind a
                     // bare DeadlineExceeded: give up with the server's answer instead.
@@ -246,8 +277,9 @@ impl Transport {
 
 /// Turns progenitor's error into the crate's. `seen` is what the response that produced it
 /// said, when one arrived.
-async fn map_error(error: progenitor_client::Error<ApiErrorBody>, seen: Option<Seen>) -> Error {
+async fn map_error(error: progenitor_client::Error<ApiErrorBody>, seen: &Seen) -> Error {
     use progenitor_client::Error as P;
+    let request_id = seen.request_id.clone();
     match error {
         P::ErrorResponse(value) => {
             let retry_after = retry_after(value.headers());
@@ -257,6 +289,7 @@ async fn map_error(error: progenitor_client::Error<ApiErrorBody>, seen: Option<S
                     status,
                     body: value.into_inner(),
                     retry_after,
+                    request_id,
                 }),
                 attempts: 1,
             }
@@ -265,20 +298,21 @@ async fn map_error(error: progenitor_client::Error<ApiErrorBody>, seen: Option<S
             let status = response.status().as_u16();
             let retry_after = retry_after(response.headers());
             match response.bytes().await {
-                Ok(bytes) => error_from_body(status, retry_after, &bytes),
+                Ok(bytes) => error_from_body(status, retry_after, request_id, &bytes),
                 Err(source) => Error::Transport {
                     source,
                     attempts: 1,
                 },
             }
         }
-        P::InvalidResponsePayload(bytes, e) => match seen {
-            Some(seen) if seen.status >= 400 => {
-                error_from_body(seen.status, seen.retry_after, &bytes)
+        P::InvalidResponsePayload(bytes, e) => match seen.status {
+            Some(status) if status >= 400 => {
+                error_from_body(status, seen.retry_after, request_id, &bytes)
             }
-            _ => Error::Decode {
-                status: seen.map(|s| s.status).unwrap_or_default(),
+            status => Error::Decode {
+                status: status.unwrap_or_default(),
                 reason: redact_quoted(&e.to_string()),
+                request_id,
             },
         },
         P::CommunicationError(source)
@@ -296,11 +330,17 @@ async fn map_error(error: progenitor_client::Error<ApiErrorBody>, seen: Option<S
 }
 
 /// An error status with a body: Twilio's JSON error if it parses as one, else the raw text.
-fn error_from_body(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Error {
+fn error_from_body(
+    status: u16,
+    retry_after: Option<Duration>,
+    request_id: Option<String>,
+    body: &[u8],
+) -> Error {
     if status < 400 {
         return Error::Decode {
             status,
             reason: format!("HTTP {status} is not a status this operation answers with"),
+            request_id,
         };
     }
     match serde_json::from_slice::<ApiErrorBody>(body) {
@@ -309,6 +349,7 @@ fn error_from_body(status: u16, retry_after: Option<Duration>, body: &[u8]) -> E
                 status,
                 body,
                 retry_after,
+                request_id,
             }),
             attempts: 1,
         },
@@ -321,6 +362,7 @@ fn error_from_body(status: u16, retry_after: Option<Duration>, body: &[u8]) -> E
                 status,
                 body: text,
                 retry_after,
+                request_id,
                 attempts: 1,
             }
         }
@@ -366,35 +408,31 @@ fn redact_quoted(message: &str) -> String {
     out
 }
 
+/// The hooks of the generated clients, one impl per spec file (build.rs emits the invocation).
 macro_rules! hooks {
     ($($module:ident),* $(,)?) => {$(
-        impl ClientHooks<Transport> for crate::generated::$module::Client {
+        impl progenitor_client::ClientHooks<crate::transport::Transport> for crate::generated::$module::Client {
             async fn pre<E>(
                 &self,
                 request: &mut reqwest::Request,
-                _info: &OperationInfo,
+                _info: &progenitor_client::OperationInfo,
             ) -> std::result::Result<(), progenitor_client::Error<E>> {
-                self.inner().prepare(request);
+                progenitor_client::ClientInfo::inner(self).prepare(request);
                 Ok(())
             }
 
             async fn exec(
                 &self,
                 request: reqwest::Request,
-                info: &OperationInfo,
+                info: &progenitor_client::OperationInfo,
             ) -> reqwest::Result<reqwest::Response> {
+                use progenitor_client::ClientInfo;
                 self.inner().exec(self.client(), request, info).await
             }
         }
     )*};
 }
-
-hooks!(
-    ip_record,
-    source_ip_mapping,
-    trunk_ip_access_control_list,
-    sip_ip_address
-);
+pub(crate) use hooks;
 
 #[cfg(test)]
 mod tests {

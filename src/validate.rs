@@ -1,8 +1,9 @@
-//! Client-side checks, written once for all four resources.
+//! Client-side checks, written once for every resource.
 //!
-//! Each check returns an [`ArgError`] naming the parameter by its Twilio wire name; builders keep
-//! it and report it as [`Error::InvalidArgument`] when the request would be sent, before any byte
-//! leaves the process.
+//! The generated builders call these with the constraints their spec states (`minLength`,
+//! `maxLength`, `pattern`, `minimum`, `maximum`, SID patterns, `format: ipv4`). Each check returns
+//! an [`ArgError`] naming the parameter by its Twilio wire name; builders keep it and report it as
+//! [`Error::InvalidArgument`] when the request would be sent, before any byte leaves the process.
 
 use std::net::Ipv4Addr;
 
@@ -37,7 +38,20 @@ pub(crate) struct Pii<T>(pub(crate) T);
 
 impl<T> std::fmt::Debug for Pii<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("** redacted (PII) **")
+        f.write_str(REDACTED_PII)
+    }
+}
+
+/// What `Debug` shows instead of a value Twilio marks as PII.
+pub const REDACTED_PII: &str = "** redacted (PII) **";
+
+/// Stands in for a PII value in the generated resource types' `Debug`.
+#[derive(Clone, Copy)]
+pub(crate) struct RedactedPii;
+
+impl std::fmt::Debug for RedactedPii {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(REDACTED_PII)
     }
 }
 
@@ -56,27 +70,65 @@ pub(crate) fn sid<K: crate::sid::SidKind>(
     value.into_sid().or_else(|e| fail(parameter, e.to_string()))
 }
 
-/// Twilio's limit for `FriendlyName`.
-pub const FRIENDLY_NAME_MAX_CHARS: usize = 255;
-
-/// `FriendlyName`: up to 255 characters.
-pub(crate) fn friendly_name(value: String) -> Checked<String> {
+/// Text with the length limits (in characters) and `pattern` its schema states.
+pub(crate) fn text(
+    value: String,
+    parameter: &'static str,
+    min: Option<usize>,
+    max: Option<usize>,
+    pattern: Option<&'static str>,
+) -> Checked<String> {
     let chars = value.chars().count();
-    if chars > FRIENDLY_NAME_MAX_CHARS {
+    if let Some(max) = max
+        && chars > max
+    {
+        return fail(parameter, format!("at most {max} characters, got {chars}"));
+    }
+    if let Some(min) = min
+        && chars < min
+    {
         return fail(
-            "FriendlyName",
-            format!("at most {FRIENDLY_NAME_MAX_CHARS} characters, got {chars}"),
+            parameter,
+            match min {
+                1 => "must not be empty".to_owned(),
+                _ => format!("at least {min} characters, got {chars}"),
+            },
         );
+    }
+    if let Some(pattern) = pattern {
+        // The spec's own pattern: ECMAScript syntax, as JSON Schema says.
+        let regex = regress::Regex::new(pattern).map_err(|e| ArgError {
+            parameter,
+            reason: format!("the spec's pattern `{pattern}` does not compile: {e}"),
+        })?;
+        if regex.find(&value).is_none() {
+            return fail(parameter, format!("must match `{pattern}`"));
+        }
     }
     Ok(value)
 }
 
-/// `CidrPrefixLength`: 0 to 32.
-pub(crate) fn cidr_prefix_length(value: u8) -> Checked<u8> {
-    if value > 32 {
-        return fail("CidrPrefixLength", format!("must be 0 to 32, got {value}"));
+/// An integer within the bounds its schema states.
+pub(crate) fn range<T: Copy + Into<i64> + std::fmt::Display>(
+    value: T,
+    parameter: &'static str,
+    min: Option<i64>,
+    max: Option<i64>,
+) -> Checked<T> {
+    let n: i64 = value.into();
+    let ok = min.is_none_or(|lo| n >= lo) && max.is_none_or(|hi| n <= hi);
+    if ok {
+        return Ok(value);
     }
-    Ok(value)
+    fail(
+        parameter,
+        match (min, max) {
+            (Some(lo), Some(hi)) => format!("must be {lo} to {hi}, got {value}"),
+            (Some(lo), None) => format!("must be at least {lo}, got {value}"),
+            (None, Some(hi)) => format!("must be at most {hi}, got {value}"),
+            (None, None) => unreachable!("no bounds always pass"),
+        },
+    )
 }
 
 /// `PageSize`: 1 to 1000.
@@ -135,11 +187,9 @@ fn parse_ipv4(text: &str) -> Result<Ipv4Addr, String> {
         .map_err(|_| "not an IPv4 address in dotted decimal notation (such as 203.0.113.10)".into())
 }
 
-/// `IpAddress`.
-pub(crate) fn ip_address(value: impl IntoIpv4) -> Pii<Checked<Ipv4Addr>> {
-    Pii(value
-        .into_ipv4()
-        .or_else(|reason| fail("IpAddress", reason)))
+/// An IPv4 address (`format: ipv4`), kept as PII.
+pub(crate) fn ipv4(value: impl IntoIpv4, parameter: &'static str) -> Pii<Checked<Ipv4Addr>> {
+    Pii(value.into_ipv4().or_else(|reason| fail(parameter, reason)))
 }
 
 #[cfg(test)]
@@ -149,11 +199,11 @@ mod tests {
     #[test]
     fn ipv4_rules() {
         assert_eq!(
-            ip_address("203.0.113.10").0.unwrap(),
+            ipv4("203.0.113.10", "IpAddress").0.unwrap(),
             Ipv4Addr::new(203, 0, 113, 10)
         );
         assert_eq!(
-            format!("{:?}", ip_address("203.0.113.10")),
+            format!("{:?}", ipv4("203.0.113.10", "IpAddress")),
             "** redacted (PII) **"
         );
         for (input, reason) in [
@@ -166,7 +216,7 @@ mod tests {
             ("1.2.3", "dotted decimal"),
             (" 1.2.3.4", "dotted decimal"),
         ] {
-            let err = ip_address(input).0.unwrap_err();
+            let err = ipv4(input, "IpAddress").0.unwrap_err();
             assert_eq!(err.parameter, "IpAddress");
             assert!(err.reason.contains(reason), "{input}: {}", err.reason);
             assert!(
@@ -178,16 +228,25 @@ mod tests {
 
     #[test]
     fn limits() {
-        assert!(friendly_name("x".repeat(255)).is_ok());
+        let name = |v: String| text(v, "FriendlyName", Some(1), Some(255), None);
+        assert!(name("x".repeat(255)).is_ok());
         assert_eq!(
-            friendly_name("é".repeat(256)).unwrap_err().reason,
+            name("é".repeat(256)).unwrap_err().reason,
             "at most 255 characters, got 256"
         );
-        assert!(cidr_prefix_length(32).is_ok());
+        assert_eq!(name(String::new()).unwrap_err().reason, "must not be empty");
         assert_eq!(
-            cidr_prefix_length(33).unwrap_err().reason,
-            "must be 0 to 32, got 33"
+            text("ab".into(), "X", Some(3), None, None).unwrap_err().reason,
+            "at least 3 characters, got 2"
         );
+        let coded = |v: &str| text(v.into(), "Code", None, None, Some("^[a-z]+$"));
+        assert!(coded("abc").is_ok());
+        assert_eq!(coded("aB").unwrap_err().reason, "must match `^[a-z]+$`");
+        assert_eq!(coded("aB").unwrap_err().parameter, "Code");
+        let cidr = |v: u8| range(v, "CidrPrefixLength", Some(0), Some(32));
+        assert!(cidr(32).is_ok());
+        assert_eq!(cidr(33).unwrap_err().reason, "must be 0 to 32, got 33");
+        assert_eq!(range(-1i64, "N", Some(0), None).unwrap_err().reason, "must be at least 0, got -1");
         assert_eq!(page_size(0).unwrap_err().parameter, "PageSize");
         assert!(page_size(1000).is_ok());
         assert!(page_size(1001).is_err());

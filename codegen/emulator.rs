@@ -1,0 +1,142 @@
+//! The emulator's tables: one `crate::mock::table::Resource` per spec file, the data the
+//! generic store and router serve (types in `src/mock/table.rs`).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::model::{Api, Field, FieldType, OpKind, Resource, Scalar, Source};
+
+fn fields(fields: &[Field]) -> TokenStream {
+    let items = fields.iter().map(|f| {
+        let (wire, property, required) = (&f.wire, &f.rust, f.required);
+        let kind = match &f.ty {
+            FieldType::Sid(kind) => {
+                let prefix = &kind.prefix;
+                quote! { FieldKind::Sid { prefix: #prefix } }
+            }
+            FieldType::Ipv4 => quote! { FieldKind::Ipv4 },
+            FieldType::Text {
+                min_length,
+                max_length,
+                ..
+            } => {
+                let min = opt(min_length.map(|v| v as usize));
+                let max = opt(max_length.map(|v| v as usize));
+                quote! { FieldKind::Text { min_length: #min, max_length: #max } }
+            }
+            FieldType::Integer {
+                minimum, maximum, ..
+            } => {
+                let (min, max) = (opt(*minimum), opt(*maximum));
+                quote! { FieldKind::Integer { minimum: #min, maximum: #max } }
+            }
+            FieldType::Boolean => quote! { FieldKind::Boolean },
+            FieldType::Enum { values, .. } => quote! { FieldKind::Enum(&[#(#values),*]) },
+        };
+        let default = match &f.default {
+            None => quote! { None },
+            Some(Scalar::Integer(n)) => quote! { Some(Scalar::Integer(#n)) },
+            Some(Scalar::Text(s)) => quote! { Some(Scalar::Text(#s)) },
+            Some(Scalar::Boolean(b)) => quote! { Some(Scalar::Boolean(#b)) },
+        };
+        quote! {
+            Field { wire: #wire, property: #property, required: #required, kind: #kind, default: #default },
+        }
+    });
+    quote! { &[#(#items)*] }
+}
+
+fn opt<T: quote::ToTokens>(value: Option<T>) -> TokenStream {
+    match value {
+        Some(v) => quote! { Some(#v) },
+        None => quote! { None },
+    }
+}
+
+fn resource(r: &Resource) -> TokenStream {
+    let (module, class, list_path, instance_path, list_key, prefix) = (
+        &r.module,
+        &r.class,
+        &r.list_path,
+        &r.instance_path,
+        &r.list_key,
+        &r.sid.prefix,
+    );
+    let api = match r.api {
+        Api::V1 => quote! { Api::V1 },
+        Api::V2010 => quote! { Api::V2010 },
+    };
+    let parents = r.parents().into_iter().map(|p| {
+        let (param, prefix) = (&p.name, &p.kind.prefix);
+        quote! { Parent { param: #param, sid_prefix: #prefix }, }
+    });
+    let body = |kind: OpKind| match r.op(kind) {
+        Some(op) => {
+            let f = fields(&op.fields);
+            quote! { Some(#f) }
+        }
+        None => quote! { None },
+    };
+    let (create, update) = (body(OpKind::Create), body(OpKind::Update));
+    let (fetch, delete, list) = (
+        r.op(OpKind::Fetch).is_some(),
+        r.op(OpKind::Delete).is_some(),
+        r.op(OpKind::List).is_some(),
+    );
+    let association = opt(r.association().map(|f| f.wire.clone()));
+    let properties = r.properties.iter().map(|p| {
+        let name = &p.name;
+        let format = |rfc2822: bool| {
+            if rfc2822 {
+                quote! { DateFormat::Rfc2822 }
+            } else {
+                quote! { DateFormat::Iso8601 }
+            }
+        };
+        let source = match p.source {
+            Source::Sid => quote! { Source::Sid },
+            Source::AccountSid => quote! { Source::AccountSid },
+            Source::Parent(i) => quote! { Source::Parent(#i) },
+            Source::DateCreated { rfc2822 } => {
+                let f = format(rfc2822);
+                quote! { Source::DateCreated(#f) }
+            }
+            Source::DateUpdated { rfc2822 } => {
+                let f = format(rfc2822);
+                quote! { Source::DateUpdated(#f) }
+            }
+            Source::Url => quote! { Source::Url },
+            Source::Uri => quote! { Source::Uri },
+            Source::Value => quote! { Source::Value },
+        };
+        quote! { Property { name: #name, source: #source }, }
+    });
+    quote! {
+        Resource {
+            module: #module,
+            class: #class,
+            api: #api,
+            list_path: #list_path,
+            instance_path: #instance_path,
+            list_key: #list_key,
+            sid_prefix: #prefix,
+            parents: &[#(#parents)*],
+            create: #create,
+            update: #update,
+            fetch: #fetch,
+            delete: #delete,
+            list: #list,
+            association: #association,
+            properties: &[#(#properties)*],
+        },
+    }
+}
+
+/// `RESOURCES`, for `src/mock/table.rs`.
+pub fn emit(resources: &[Resource]) -> TokenStream {
+    let items = resources.iter().map(resource);
+    quote! {
+        /// Every resource of `spec/`, in file name order.
+        pub(crate) static RESOURCES: &[Resource] = &[#(#items)*];
+    }
+}
