@@ -93,12 +93,7 @@ pub fn generate(resource: &Resource, doc: &Value) -> Result<TokenStream, Vec<Str
     }
     let mut generator = Generator::new(&settings);
     // progenitor reports some problems by panicking; keep the message, drop the backtrace.
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        generator.generate_tokens(&spec)
-    }));
-    std::panic::set_hook(previous);
+    let tokens = quietly(|| generator.generate_tokens(&spec));
     let tokens = match tokens {
         Ok(Ok(tokens)) => tokens,
         Ok(Err(e)) => return Err(vec![format!("progenitor rejected the spec: {e}")]),
@@ -139,6 +134,29 @@ pub fn generate(resource: &Resource, doc: &Value) -> Result<TokenStream, Vec<Str
             #(#enums)*
         }
     })
+}
+
+thread_local! {
+    /// Set while progenitor runs on this thread: its panics are reported as problems instead.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, catching a panic without printing it. Other threads' panics (tests running in
+/// parallel) still print.
+fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                default(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(false));
+    result
 }
 
 /// Replaces the derived `Debug` of every struct with a PII field by one that redacts it.

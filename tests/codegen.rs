@@ -42,6 +42,7 @@ fn squash(code: &str) -> String {
         .replace(",)", ")")
         .replace(",}", "}")
         .replace(",]", "]")
+        .replace(",>", ">")
 }
 
 #[track_caller]
@@ -80,7 +81,7 @@ fn the_fixture_resource_gets_a_handle_builders_checks_sids_and_emulator_routes()
     // The client-side check names the wire parameter.
     assert_emits(
         &out.facade,
-        "credential_list_sid: crate::validate::sid(credential_list_sid, \"CredentialListSid\"),",
+        "credential_list_sid: crate::validate::sid(credential_list_sid, \"CredentialListSid\")",
     );
     // Path parameters are checked first when sending, then the SID, then the fields.
     assert_emits(
@@ -166,8 +167,8 @@ fn pii_is_redacted_and_enums_keep_unknown_values() {
     let trunk = codegen::generate(&format!("{}/spec/trunk.yaml", env!("CARGO_MANIFEST_DIR")))
         .unwrap();
     assert_emits(&trunk, "pub enum TrunkEnumTransferSetting {");
-    assert_emits(&trunk, "Unknown(::std::string::String),");
-    assert_emits(&trunk, "other => Self::Unknown(other.to_owned()),");
+    assert_emits(&trunk, "Unknown(::std::string::String)");
+    assert_emits(&trunk, "other => Self::Unknown(other.to_owned())");
 }
 
 /// Generates from `spec/` plus one broken copy of a spec file, and expects `problem` about it.
@@ -182,7 +183,7 @@ fn assert_refused(name: &str, file: &str, edit: impl Fn(&mut serde_yaml::Value),
     assert!(
         problems
             .iter()
-            .any(|p| p.contains(&format!("spec/{file}")) && p.contains(problem)),
+            .any(|p| p.contains(&format!("/{file}")) && p.contains(problem)),
         "{name}: expected a problem naming spec/{file} and `{problem}`, got {problems:#?}"
     );
 }
@@ -241,7 +242,13 @@ fn convention_breaks_name_the_file_and_the_problem() {
         "same_class",
         "source_ip_mapping.yaml",
         |s| {
-            let text = serde_yaml::to_string(s).unwrap().replace("SourceIpMapping", "IpRecord");
+            // The resource schema renamed to another file's: two `IpRecord` types.
+            let schemas = s["components"]["schemas"].as_mapping_mut().unwrap();
+            let schema = schemas.remove("SourceIpMapping").unwrap();
+            schemas.insert("IpRecord".into(), schema);
+            let text = serde_yaml::to_string(s)
+                .unwrap()
+                .replace("/schemas/SourceIpMapping'", "/schemas/IpRecord'");
             *s = serde_yaml::from_str(&text).unwrap();
         },
         "both define `IpRecord`",
