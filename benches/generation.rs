@@ -1,20 +1,14 @@
-//! Code generation: how long build.rs takes to turn the four specs into Rust, against the time
-//! to merely parse them (YAML into an OpenAPI document), measured in the same run.
+//! Code generation: how long build.rs's generator (`codegen/`) takes to turn every spec file
+//! into Rust (bindings, facade, SID kinds, emulator tables), against the time to merely parse
+//! them (YAML into an OpenAPI document), measured in the same run.
 //!
 //! `cargo bench --bench generation`
 
 #[allow(dead_code)]
-#[path = "../build.rs"]
-mod build_script;
+#[path = "../codegen/mod.rs"]
+mod codegen;
 
 use std::time::{Duration, Instant};
-
-const SPECS: [&str; 4] = [
-    "spec/ip_record.yaml",
-    "spec/source_ip_mapping.yaml",
-    "spec/trunk_ip_access_control_list.yaml",
-    "spec/sip_ip_address.yaml",
-];
 
 fn main() {
     let rounds = if std::env::args().any(|a| a == "--bench") {
@@ -25,24 +19,34 @@ fn main() {
     let mut generate = Vec::new();
     let mut parse = Vec::new();
     let mut lines = 0;
+    let mut specs: Vec<_> = std::fs::read_dir("spec")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    specs.sort();
     for _ in 0..rounds {
         let started = Instant::now();
-        for spec in SPECS {
+        for spec in &specs {
             let text = std::fs::read_to_string(spec).unwrap();
             let doc: openapiv3::OpenAPI = serde_yaml::from_str(&text).unwrap();
             std::hint::black_box(doc);
         }
         parse.push(started.elapsed());
         let started = Instant::now();
-        lines = 0;
-        for spec in SPECS {
-            let code = build_script::generate(spec).unwrap_or_else(|e| panic!("{spec}: {e:?}"));
-            lines += code.lines().count();
-        }
+        let out = codegen::generate_dir(std::path::Path::new("spec")).unwrap_or_else(|e| panic!("{e:?}"));
+        lines = out.bindings.iter().map(|(_, code)| code.lines().count()).sum::<usize>()
+            + [&out.modules, &out.facade, &out.sid_kinds, &out.emulator]
+                .iter()
+                .map(|code| code.lines().count())
+                .sum::<usize>();
         generate.push(started.elapsed());
     }
     let (g, p) = (median(generate), median(parse));
-    println!("generation: the four specs, median of {rounds} rounds");
+    println!(
+        "generation: the {} spec files, median of {rounds} rounds",
+        specs.len()
+    );
     println!("  parse only (YAML -> OpenAPI)      {:>8.2} ms", ms(p));
     println!("  build.rs generate (-> {lines} lines) {:>8.2} ms", ms(g));
     println!(

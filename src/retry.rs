@@ -161,6 +161,7 @@ mod tests {
                     details: None,
                 },
                 retry_after: retry_after.map(Duration::from_secs),
+                request_id: None,
             }),
             attempts: 1,
         }

@@ -1,0 +1,187 @@
+//! Adding a plain resource is adding a spec file: a copy of this crate with one more file in
+//! `spec/` (`tests/fixtures/spec/trunk_credential_list.yaml`, a trunk's Credential Lists, SID
+//! prefix `CL`, which exists nowhere else) builds with no other edit, and the new resource
+//! works end to end on the embedded emulator: a handle reachable from its parent, builders for
+//! exactly the declared operations, typed SIDs, client-side checks naming the wire parameter,
+//! pagination, and emulator routes with parent scoping, 404/20404 and 400/20001.
+//!
+//! The copy is built by a nested `cargo test --offline` into `target/fixture-resource` (its own
+//! target directory, so the outer build's lock is not contended); it needs no network because
+//! the outer build has fetched every crate already.
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+/// What the copy's own test asserts against the new resource.
+const TEST: &str = r#"
+use twilio_ip_access::{Error, RetryPolicy, mock::MockTwilio};
+
+const CL: &str = "CLaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+#[tokio::test]
+async fn credential_lists_of_a_trunk() {
+    let twilio = MockTwilio::start().await;
+    let trunk = twilio.create_trunk();
+    let other_trunk = twilio.create_trunk();
+    let client = twilio.client_builder().retry_policy(RetryPolicy::none()).build().unwrap();
+    let lists = client.trunk(&trunk).credential_lists();
+
+    // Create: the association's SID is the list's, and the parent SID comes from the path.
+    let created = lists.create(CL).await.unwrap();
+    assert_eq!(created.sid, CL);
+    assert_eq!(created.trunk_sid, trunk);
+    assert_eq!(created.account_sid, *twilio.account_sid());
+    assert_eq!(
+        created.url,
+        format!("{}/v1/Trunks/{trunk}/CredentialLists/{CL}", twilio.base_url())
+    );
+    let sent = twilio.requests().pop().unwrap();
+    assert_eq!((sent.method.as_str(), sent.path.as_str()), ("POST", &*format!("/v1/Trunks/{trunk}/CredentialLists")));
+    assert_eq!(String::from_utf8(sent.body).unwrap(), format!("CredentialListSid={CL}"));
+
+    // Fetch and list, in the v1 envelope.
+    let fetched = lists.fetch(CL).await.unwrap();
+    assert_eq!(fetched, created);
+    let page = lists.list().page_size(1).send().await.unwrap();
+    assert_eq!(page.items(), &[created.clone()]);
+    assert!(page.next_cursor().is_none());
+
+    // One association per pair: 400/20001.
+    let err = lists.create(CL).await.unwrap_err();
+    assert_eq!((err.status(), err.code()), (Some(400), Some(20001)), "{err}");
+
+    // Parent scoping: another trunk does not see it; an unknown trunk is a 404.
+    assert!(client.trunk(&other_trunk).credential_lists().list().collect().await.unwrap().is_empty());
+    let err = client
+        .trunk("TKbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")
+        .credential_lists()
+        .fetch(CL)
+        .await
+        .unwrap_err();
+    assert_eq!((err.status(), err.code()), (Some(404), Some(20404)), "{err}");
+
+    // Client-side checks name the wire parameter, and nothing is sent.
+    let before = twilio.requests().len();
+    let err = lists.create("ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").await.unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument { parameter: "CredentialListSid", .. }), "{err}");
+    let err = client.trunk("TK-bad").credential_lists().list().send().await.unwrap_err();
+    assert_eq!(err.parameter(), Some("TrunkSid"));
+    assert_eq!(twilio.requests().len(), before);
+
+    // The emulator checks the schema too: a malformed SID sent raw is a 400/20001.
+    let raw = reqwest::Client::new()
+        .post(format!("{}/v1/Trunks/{trunk}/CredentialLists", twilio.base_url()))
+        .basic_auth(twilio.account_sid().as_str(), Some(twilio.auth_token()))
+        .form(&[("CredentialListSid", "CL-not-a-sid")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status(), 400);
+    let body: serde_json::Value = raw.json().await.unwrap();
+    assert_eq!(body["code"], 20001);
+
+    // No update is declared: the emulator answers 405, and the handle has no `update`.
+    let raw = reqwest::Client::new()
+        .post(format!("{}/v1/Trunks/{trunk}/CredentialLists/{CL}", twilio.base_url()))
+        .basic_auth(twilio.account_sid().as_str(), Some(twilio.auth_token()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status(), 405);
+
+    // Delete, then it is gone.
+    lists.delete(CL).await.unwrap();
+    let err = lists.fetch(CL).await.unwrap_err();
+    assert_eq!((err.status(), err.code()), (Some(404), Some(20404)), "{err}");
+}
+"#;
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir`, relative to it.
+fn files(dir: &Path, prefix: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let relative = prefix.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            files(&entry.path(), &relative, out);
+        } else {
+            out.push(relative);
+        }
+    }
+}
+
+#[test]
+fn a_spec_file_alone_makes_a_working_resource() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let work = root.join("target").join("fixture-resource");
+    let copy = work.join("crate");
+    let _ = std::fs::remove_dir_all(&copy);
+    // What the crate is made of; tests/ is left out, the copy gets only its own test.
+    for dir in ["codegen", "spec", "src", "examples", "benches"] {
+        copy_dir(&root.join(dir), &copy.join(dir));
+    }
+    for file in ["Cargo.toml", "Cargo.lock", "build.rs", "README.md"] {
+        std::fs::copy(root.join(file), copy.join(file)).unwrap();
+    }
+    let mut before = Vec::new();
+    files(&copy, Path::new(""), &mut before);
+
+    // The whole change: one spec file (and the test that uses it).
+    std::fs::copy(
+        root.join("tests/fixtures/spec/trunk_credential_list.yaml"),
+        copy.join("spec/trunk_credential_list.yaml"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(copy.join("tests")).unwrap();
+    std::fs::write(copy.join("tests/credential_lists.rs"), TEST).unwrap();
+    let mut after = Vec::new();
+    files(&copy, Path::new(""), &mut after);
+    after.retain(|f| !before.contains(f));
+    after.sort();
+    assert_eq!(
+        after,
+        [
+            PathBuf::from("spec/trunk_credential_list.yaml"),
+            PathBuf::from("tests/credential_lists.rs")
+        ]
+    );
+
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .current_dir(&copy)
+        .env("CARGO_TARGET_DIR", work.join("target"))
+        .args([
+            "test",
+            "--offline",
+            "--features",
+            "mock",
+            "--test",
+            "credential_lists",
+        ])
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "the copy with the fixture spec failed:\n{text}");
+    assert!(
+        text.contains("test credential_lists_of_a_trunk ... ok"),
+        "the copy's test did not run:\n{text}"
+    );
+}
