@@ -195,7 +195,9 @@ fn path_value<'v>(
 
 fn create(store: &mut Store, scope: &Scope<'_>, form: &Form) -> Result<Reply, TwilioError> {
     let resource = scope.resource;
-    let fields = resource.create.ok_or_else(TwilioError::method_not_allowed)?;
+    let fields = resource
+        .create
+        .ok_or_else(TwilioError::method_not_allowed)?;
     let given = form.fields(fields)?;
     let owner = scope.owner(store)?;
     check_references(owner, &given)?;
@@ -227,7 +229,10 @@ fn create(store: &mut Store, scope: &Scope<'_>, form: &Form) -> Result<Reply, Tw
     let owner = scope.owner_mut(store)?;
     owner.records_mut(resource).push(record);
     let owner = scope.owner(store)?;
-    let record = owner.records(resource).last().ok_or_else(|| scope.not_found())?;
+    let record = owner
+        .records(resource)
+        .last()
+        .ok_or_else(|| scope.not_found())?;
     Ok(Reply::json(
         StatusCode::CREATED,
         render(scope, owner, record),
@@ -250,7 +255,9 @@ fn update(store: &mut Store, scope: &Scope<'_>, form: &Form) -> Result<Reply, Tw
     owner
         .find(resource, &scope.parents, sid)
         .ok_or_else(|| scope.not_found())?;
-    let fields = resource.update.ok_or_else(TwilioError::method_not_allowed)?;
+    let fields = resource
+        .update
+        .ok_or_else(TwilioError::method_not_allowed)?;
     let given = form.fields(fields)?;
     check_references(owner, &given)?;
     let record = scope
@@ -358,7 +365,10 @@ fn association_sid(
             ),
             _ => String::new(),
         };
-        let reason = format!("{} {sid} is already associated{holder}", catalog::noun(wire));
+        let reason = format!(
+            "{} {sid} is already associated{holder}",
+            catalog::noun(wire)
+        );
         return Err(TwilioError::invalid(wire, &reason));
     }
     Ok(sid.to_owned())
@@ -384,8 +394,8 @@ fn render(scope: &Scope<'_>, owner: &Account, record: &Record) -> Value {
                 .parents
                 .get(i)
                 .map_or(Value::Null, |sid| Value::from(sid.as_str())),
-            Source::DateCreated(format) => date(&record.created, format),
-            Source::DateUpdated(format) => date(&record.updated, format),
+            Source::DateCreated(format) => date_value(&record.created, format),
+            Source::DateUpdated(format) => date_value(&record.updated, format),
             Source::Url => Value::from(format!("{}{}", scope.call.base_url, instance_path())),
             Source::Uri => Value::from(instance_path()),
             Source::Value => record
@@ -401,7 +411,7 @@ fn render(scope: &Scope<'_>, owner: &Account, record: &Record) -> Value {
 }
 
 /// `2020-03-18T23:31:36Z` (v1) or `Mon, 20 Jul 2015 17:27:10 +0000` (2010).
-fn date(date: &DateTime<Utc>, format: DateFormat) -> Value {
+fn date_value(date: &DateTime<Utc>, format: DateFormat) -> Value {
     Value::from(match format {
         DateFormat::Iso8601 => date.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         DateFormat::Rfc2822 => Rfc2822DateTime(*date).to_string(),
@@ -475,10 +485,23 @@ mod tests {
         }
     }
 
+    #[test]
+    fn dates() {
+        let date = DateTime::from_timestamp(1_437_413_230, 0).unwrap();
+        assert_eq!(
+            date_value(&date, DateFormat::Iso8601),
+            "2015-07-20T17:27:10Z"
+        );
+        assert_eq!(
+            date_value(&date, DateFormat::Rfc2822),
+            "Mon, 20 Jul 2015 17:27:10 +0000"
+        );
+    }
+
     fn is_rfc2822(value: &Value) -> bool {
-        value
-            .as_str()
-            .is_some_and(|d| chrono::DateTime::parse_from_rfc2822(d).is_ok() && d.ends_with(" +0000"))
+        value.as_str().is_some_and(|d| {
+            chrono::DateTime::parse_from_rfc2822(d).is_ok() && d.ends_with(" +0000")
+        })
     }
 
     #[test]
@@ -493,7 +516,12 @@ mod tests {
         assert_eq!(created.status, StatusCode::CREATED);
         let body = created.body.unwrap();
         let sid = body["sid"].as_str().unwrap().to_owned();
-        let keys: Vec<&str> = body.as_object().unwrap().keys().map(String::as_str).collect();
+        let keys: Vec<&str> = body
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         assert_eq!(
             keys,
             [
@@ -520,7 +548,11 @@ mod tests {
         let trunk = w.seed("trunk", &[("friendly_name", "t")]);
         let acl = w.seed("sip_ip_access_control_list", &[("friendly_name", "office")]);
         let path = format!("/v1/Trunks/{trunk}/IpAccessControlLists");
-        let association = w.ok(Method::POST, &path, &format!("IpAccessControlListSid={acl}"));
+        let association = w.ok(
+            Method::POST,
+            &path,
+            &format!("IpAccessControlListSid={acl}"),
+        );
         assert_eq!(association["sid"], acl.as_str());
         assert_eq!(association["trunk_sid"], trunk.as_str());
         assert_eq!(association["friendly_name"], "office");
@@ -533,9 +565,15 @@ mod tests {
             "FriendlyName=renamed",
         );
         let listed = w.ok(Method::GET, &path, "");
-        assert_eq!(listed["ip_access_control_lists"][0]["friendly_name"], "renamed");
+        assert_eq!(
+            listed["ip_access_control_lists"][0]["friendly_name"],
+            "renamed"
+        );
         assert_eq!(listed["meta"]["key"], "ip_access_control_lists");
-        assert_eq!(listed["meta"]["url"], format!("{BASE}{path}?PageSize=50&Page=0"));
+        assert_eq!(
+            listed["meta"]["url"],
+            format!("{BASE}{path}?PageSize=50&Page=0")
+        );
 
         let trunk_body = w.ok(Method::GET, &format!("/v1/Trunks/{trunk}"), "");
         assert_eq!(trunk_body["friendly_name"], "t");
@@ -550,7 +588,12 @@ mod tests {
         let path = w.api(&format!("/SIP/IpAccessControlLists/{acl}/IpAddresses.json"));
         let created = w.ok(Method::POST, &path, "FriendlyName=desk&IpAddress=192.0.2.1");
         let sid = created["sid"].as_str().unwrap().to_owned();
-        let keys: Vec<&str> = created.as_object().unwrap().keys().map(String::as_str).collect();
+        let keys: Vec<&str> = created
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         assert_eq!(
             keys,
             [
@@ -569,12 +612,17 @@ mod tests {
         assert_eq!(created["ip_access_control_list_sid"], acl.as_str());
         assert_eq!(created["cidr_prefix_length"], 32);
         assert!(is_rfc2822(&created["date_created"]), "{created}");
-        let uri = w.api(&format!("/SIP/IpAccessControlLists/{acl}/IpAddresses/{sid}.json"));
+        let uri = w.api(&format!(
+            "/SIP/IpAccessControlLists/{acl}/IpAddresses/{sid}.json"
+        ));
         assert_eq!(created["uri"], uri.as_str());
 
         let updated = w.ok(Method::POST, &uri, "CidrPrefixLength=24&FriendlyName=");
         assert_eq!(updated["cidr_prefix_length"], 24);
-        assert_eq!(updated["friendly_name"], "", "an empty optional name clears it");
+        assert_eq!(
+            updated["friendly_name"], "",
+            "an empty optional name clears it"
+        );
         assert_eq!(updated["ip_address"], "192.0.2.1");
 
         let listed = w.ok(Method::GET, &path, "");
@@ -583,15 +631,23 @@ mod tests {
         assert_eq!(listed["end"], 0);
 
         // The list itself, a new 2010 resource.
-        let list = w.ok(Method::GET, &w.api(&format!("/SIP/IpAccessControlLists/{acl}.json")), "");
+        let list = w.ok(
+            Method::GET,
+            &w.api(&format!("/SIP/IpAccessControlLists/{acl}.json")),
+            "",
+        );
         assert_eq!(list["friendly_name"], "office");
         assert_eq!(list["subresource_uris"], Value::Null);
         assert_eq!(
             list["uri"],
-            w.api(&format!("/SIP/IpAccessControlLists/{acl}.json")).as_str()
+            w.api(&format!("/SIP/IpAccessControlLists/{acl}.json"))
+                .as_str()
         );
         let lists = w.ok(Method::GET, &w.api("/SIP/IpAccessControlLists.json"), "");
-        assert_eq!(lists["ip_access_control_lists"].as_array().map(Vec::len), Some(1));
+        assert_eq!(
+            lists["ip_access_control_lists"].as_array().map(Vec::len),
+            Some(1)
+        );
     }
 
     #[test]
@@ -604,11 +660,17 @@ mod tests {
             (Method::POST, format!("/v1/Trunks/{trunk}")),
             (Method::DELETE, format!("/v1/Trunks/{trunk}")),
             (Method::POST, w.api("/SIP/Domains.json")),
-            (Method::DELETE, w.api(&format!("/SIP/Domains/{domain}.json"))),
+            (
+                Method::DELETE,
+                w.api(&format!("/SIP/Domains/{domain}.json")),
+            ),
             // No update on an association.
             (
                 Method::POST,
-                format!("/v1/Trunks/{trunk}/IpAccessControlLists/AL{}", "0".repeat(32)),
+                format!(
+                    "/v1/Trunks/{trunk}/IpAccessControlLists/AL{}",
+                    "0".repeat(32)
+                ),
             ),
             (Method::PUT, "/v1/IpRecords".to_owned()),
         ] {
@@ -648,7 +710,11 @@ mod tests {
         );
         let missing = format!("AL{}", "0".repeat(32));
         assert_eq!(
-            w.err(Method::POST, &path, &format!("IpAccessControlListSid={missing}")),
+            w.err(
+                Method::POST,
+                &path,
+                &format!("IpAccessControlListSid={missing}")
+            ),
             (
                 400,
                 20001,
@@ -683,7 +749,11 @@ mod tests {
             .to_owned();
         let instance = w.api(&format!("/SIP/IpAccessControlLists/{acl}.json"));
         let addresses = w.api(&format!("/SIP/IpAccessControlLists/{acl}/IpAddresses.json"));
-        w.ok(Method::POST, &addresses, "FriendlyName=a&IpAddress=192.0.2.1");
+        w.ok(
+            Method::POST,
+            &addresses,
+            "FriendlyName=a&IpAddress=192.0.2.1",
+        );
         let form = format!("IpAccessControlListSid={acl}");
         let trunk_path = format!("/v1/Trunks/{trunk}/IpAccessControlLists");
         let domain_path = w.api(&format!(
@@ -715,12 +785,19 @@ mod tests {
             "",
         );
         let deleted = w.call(Method::DELETE, &instance, "").unwrap();
-        assert_eq!((deleted.status, deleted.body), (StatusCode::NO_CONTENT, None));
+        assert_eq!(
+            (deleted.status, deleted.body),
+            (StatusCode::NO_CONTENT, None)
+        );
         // Its addresses went with it: the path names nothing now, and nothing is left behind.
         assert_eq!(w.err(Method::GET, &addresses, "").0, 404);
         let store = lock(&w.store);
         let account = store.account(&w.account).unwrap();
-        assert!(account.records(by_module("sip_ip_address").unwrap()).is_empty());
+        assert!(
+            account
+                .records(by_module("sip_ip_address").unwrap())
+                .is_empty()
+        );
     }
 
     #[test]
@@ -740,7 +817,11 @@ mod tests {
         let acl = w.seed("sip_ip_access_control_list", &[("friendly_name", "x")]);
         let path = w.api(&format!("/SIP/IpAccessControlLists/{acl}/IpAddresses.json"));
         for i in 0..rules::MAX_ADDRESSES_PER_LIST {
-            w.ok(Method::POST, &path, &format!("FriendlyName=a&IpAddress=10.0.0.{}", i % 250));
+            w.ok(
+                Method::POST,
+                &path,
+                &format!("FriendlyName=a&IpAddress=10.0.0.{}", i % 250),
+            );
         }
         assert_eq!(
             w.err(Method::POST, &path, "FriendlyName=a&IpAddress=10.0.1.1"),

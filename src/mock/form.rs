@@ -152,7 +152,9 @@ fn check(field: &Field, text: &str) -> Result<Value, TwilioError> {
             }
             if let Some(min) = min_length.filter(|min| length < *min) {
                 let plural = if min == 1 { "" } else { "s" };
-                return Err(invalid(&format!("must be at least {min} character{plural}")));
+                return Err(invalid(&format!(
+                    "must be at least {min} character{plural}"
+                )));
             }
             Ok(Value::from(text))
         }

@@ -85,6 +85,8 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 const SIP_DOMAIN: &str = "sip_domain";
 const TRUNK: &str = "trunk";
 const SIP_IP_ACCESS_CONTROL_LIST: &str = "sip_ip_access_control_list";
+/// A SIP domain's `api_version`.
+const API_2010: &str = "2010-04-01";
 
 /// Stored values, by property name.
 fn values<const N: usize>(pairs: [(&str, String); N]) -> Map<String, Value> {
@@ -448,6 +450,7 @@ impl MockTwilio {
             values([
                 ("domain_name", format!("domain-{n}.sip.twilio.com")),
                 ("friendly_name", format!("domain-{n}")),
+                ("api_version", API_2010.to_owned()),
             ])
         })
     }
@@ -458,6 +461,7 @@ impl MockTwilio {
             values([
                 ("domain_name", domain_name.to_owned()),
                 ("friendly_name", friendly_name.to_owned()),
+                ("api_version", API_2010.to_owned()),
             ])
         })
     }
@@ -496,7 +500,11 @@ impl MockTwilio {
 
     /// Creates a record of the resource of spec file `module` in the main account, with the
     /// values `values(N)` gives, N being the number of such records once it is added.
-    fn seed<K: SidKind>(&self, module: &str, values: impl FnOnce(usize) -> Map<String, Value>) -> Sid<K> {
+    fn seed<K: SidKind>(
+        &self,
+        module: &str,
+        values: impl FnOnce(usize) -> Map<String, Value>,
+    ) -> Sid<K> {
         let resource = catalog::by_module(module)
             .unwrap_or_else(|| panic!("the emulator's resource table has no `{module}` resource"));
         let mut store = self.shared.store();

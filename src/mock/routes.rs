@@ -297,11 +297,17 @@ mod tests {
         for method in [Method::POST, Method::DELETE] {
             assert_eq!(trunk.operation(&method), None);
         }
-        assert_eq!(resolve("/v1/Trunks").unwrap().operation(&Method::POST), None);
+        assert_eq!(
+            resolve("/v1/Trunks").unwrap().operation(&Method::POST),
+            None
+        );
         // No update on an association.
         let association = resolve("/v1/Trunks/TK1/IpAccessControlLists/AL1").unwrap();
         assert_eq!(association.operation(&Method::POST), None);
-        assert_eq!(association.operation(&Method::DELETE), Some(Operation::Delete));
+        assert_eq!(
+            association.operation(&Method::DELETE),
+            Some(Operation::Delete)
+        );
 
         for unknown in [
             "/v1/Nope",
@@ -314,7 +320,11 @@ mod tests {
         let bad = resolve("/v1/IpRecords/IL%ff").unwrap();
         assert!(bad.decode().is_err());
         assert_eq!(
-            resolve("/v1/IpRecords/IL%41").unwrap().decode().unwrap().get("Sid"),
+            resolve("/v1/IpRecords/IL%41")
+                .unwrap()
+                .decode()
+                .unwrap()
+                .get("Sid"),
             Some("ILA")
         );
     }

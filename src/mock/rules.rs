@@ -78,7 +78,10 @@ fn no_delete_while_linked(
         let Some(link) = owner.records(association).iter().find(|r| r.sid == sid) else {
             continue;
         };
-        let noun = association.association.map(catalog::noun).unwrap_or_default();
+        let noun = association
+            .association
+            .map(catalog::noun)
+            .unwrap_or_default();
         let holder = match (association.parents.last(), link.parents.last()) {
             (Some(parent), Some(parent_sid)) => format!(
                 "{} {parent_sid}",
