@@ -350,7 +350,11 @@ mod tests {
         let account = store.account(&main).unwrap();
         assert_eq!(account.records(trunk).len(), 1);
         assert!(account.find(trunk, &[], &sid).is_some());
-        assert!(account.find(trunk, std::slice::from_ref(&sid), &sid).is_none());
+        assert!(
+            account
+                .find(trunk, std::slice::from_ref(&sid), &sid)
+                .is_none()
+        );
         assert!(account.find_any(trunk, &sid).is_some());
         assert!(account.records(by_module("ip_record").unwrap()).is_empty());
         let (sub, _) = store.add_subaccount();
