@@ -288,7 +288,7 @@ fn delete(store: &mut Store, scope: &Scope<'_>) -> Result<Reply, TwilioError> {
     owner
         .records_mut(resource)
         .retain(|r| !(r.sid == sid && r.parents == scope.parents));
-    rules::after_delete(owner, sid);
+    rules::after_delete(owner, resource, sid);
     Ok(Reply {
         status: StatusCode::NO_CONTENT,
         body: None,
@@ -773,6 +773,10 @@ mod tests {
             )
         );
         w.ok(Method::DELETE, &format!("{trunk_path}/{acl}"), "");
+        // Removing the association leaves the list and its addresses alone.
+        let kept = w.ok(Method::GET, &addresses, "");
+        assert_eq!(kept["ip_addresses"].as_array().map(Vec::len), Some(1));
+        assert_eq!(w.ok(Method::GET, &instance, "")["friendly_name"], "office");
         assert_eq!(
             w.err(Method::DELETE, &instance, "").2,
             format!(

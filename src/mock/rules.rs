@@ -35,9 +35,9 @@ pub(crate) fn before_delete(
     no_delete_while_linked(owner, resource, sid)
 }
 
-/// What a delete of the record `sid` takes with it.
-pub(crate) fn after_delete(owner: &mut Account, sid: &str) {
-    children_go_with_their_parent(owner, sid);
+/// What a delete of the `resource` record `sid` takes with it.
+pub(crate) fn after_delete(owner: &mut Account, resource: &Resource, sid: &str) {
+    children_go_with_their_parent(owner, resource, sid);
 }
 
 /// (a) A SIP IP access control list holds at most [`MAX_ADDRESSES_PER_LIST`] IP addresses.
@@ -96,10 +96,23 @@ fn no_delete_while_linked(
     Ok(())
 }
 
-/// (c) Deleting a record deletes the records under it (a list's IP addresses), at any depth:
-/// their parents include its SID.
-fn children_go_with_their_parent(owner: &mut Account, sid: &str) {
-    for records in owner.tables_mut() {
-        records.retain(|r| !r.parents.iter().any(|p| p == sid));
+/// (c) Deleting a record deletes the records under it (a list's IP addresses), at any depth: the
+/// records of every resource that has it as a parent. Removing an association (a list from a
+/// trunk) is not deleting the record it links, though they share a SID: the list keeps its
+/// addresses.
+fn children_go_with_their_parent(owner: &mut Account, resource: &Resource, sid: &str) {
+    if resource.association.is_some() {
+        return;
+    }
+    for child in RESOURCES {
+        for (i, parent) in child.parents.iter().enumerate() {
+            if catalog::named_by_prefix(parent.sid_prefix)
+                .is_some_and(|r| std::ptr::eq(r, resource))
+            {
+                owner
+                    .records_mut(child)
+                    .retain(|r| r.parents.get(i).is_none_or(|p| p != sid));
+            }
+        }
     }
 }

@@ -106,11 +106,6 @@ impl Account {
     pub(crate) fn find_any(&self, resource: &Resource, sid: &str) -> Option<&Record> {
         self.records(resource).iter().find(|r| r.sid == sid)
     }
-
-    /// Every table, to change records across resources (cascading deletes).
-    pub(crate) fn tables_mut(&mut self) -> impl Iterator<Item = &mut Vec<Record>> {
-        self.tables.values_mut()
-    }
 }
 
 #[derive(Debug, Clone)]
