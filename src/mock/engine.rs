@@ -3,7 +3,7 @@
 //! ([`routes`]), its input read (form or paging parameters), its account and parents checked,
 //! then the operation runs under the store's lock, calling the [`rules`] at fixed points.
 //!
-//! The order of the answers is Twilio's (and the spec's examples'): an unknown path is a 404,
+//! Checks come in a fixed order, the first failure being the answer: an unknown path is a 404,
 //! a method the resource does not declare a 405, an unreadable body or query a 400/70002, an
 //! unknown account, parent or SID a 404, then the form fields in their declared order, then
 //! the records they reference, then the rules (400/20001).
@@ -58,11 +58,13 @@ impl Reply {
     }
 }
 
-/// What an operation reads besides the path.
-enum Input {
-    None,
-    Form(Form),
-    Paging(Paging),
+/// An operation with what it reads besides the path.
+enum Work {
+    Create(Form),
+    List(Paging),
+    Fetch,
+    Update(Form),
+    Delete,
 }
 
 /// Answers `call` from the store.
@@ -72,23 +74,23 @@ pub(crate) fn handle(store: &Mutex<Store>, call: &Call<'_>) -> Result<Reply, Twi
     let operation = matched
         .operation(call.method)
         .ok_or_else(TwilioError::method_not_allowed)?;
-    let input = match operation {
-        Operation::List => Input::Paging(Paging::from_query(call.query)?),
-        Operation::Create | Operation::Update => {
-            Input::Form(Form::from_body(call.content_type, call.body)?)
-        }
-        Operation::Fetch | Operation::Delete => Input::None,
+    let form = || Form::from_body(call.content_type, call.body);
+    let work = match operation {
+        Operation::Create => Work::Create(form()?),
+        Operation::List => Work::List(Paging::from_query(call.query)?),
+        Operation::Fetch => Work::Fetch,
+        Operation::Update => Work::Update(form()?),
+        Operation::Delete => Work::Delete,
     };
     let params = matched.decode().map_err(|_| not_found())?;
     let mut store = lock(store);
     let scope = Scope::resolve(&store, call, matched.resource, &params)?;
-    match (operation, input) {
-        (Operation::Create, Input::Form(form)) => create(&mut store, &scope, &form),
-        (Operation::Fetch, _) => fetch(&store, &scope),
-        (Operation::Update, Input::Form(form)) => update(&mut store, &scope, &form),
-        (Operation::Delete, _) => delete(&mut store, &scope),
-        (Operation::List, Input::Paging(paging)) => list(&store, &scope, &paging),
-        _ => Err(not_found()),
+    match work {
+        Work::Create(form) => create(&mut store, &scope, &form),
+        Work::List(paging) => list(&store, &scope, &paging),
+        Work::Fetch => fetch(&store, &scope),
+        Work::Update(form) => update(&mut store, &scope, &form),
+        Work::Delete => delete(&mut store, &scope),
     }
 }
 
