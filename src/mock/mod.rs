@@ -33,10 +33,11 @@
 //! referenced and parent records exist, and rendering each response property from where the
 //! table says it comes. SIP IP access control lists can be created through the API; SIP domains
 //! and trunks are read-only there, so create them with [`MockTwilio::create_sip_domain`] and
-//! [`MockTwilio::create_trunk`] (or their `_named` forms); [`MockTwilio::create_ip_access_control_list`]
-//! is a shortcut for a list. Errors and failures can be injected with [`MockTwilio::inject`], and
-//! every request received is kept for inspection ([`MockTwilio::requests`]). The `twilio-mock`
-//! binary runs the same server on its own.
+//! [`MockTwilio::create_trunk`] (or their `_named` forms);
+//! [`MockTwilio::create_ip_access_control_list`] is a shortcut for a list. Errors and failures
+//! can be injected with [`MockTwilio::inject`], and every request received is kept for
+//! inspection ([`MockTwilio::requests`]). The `twilio-mock` binary runs the same server on its
+//! own.
 //!
 //! The rules enforced between resources (`rules.rs`), beyond the shape of each parameter: at most
 //! 100 IP addresses per list; a referenced record (the IP record and SIP domain of a Source IP
@@ -565,5 +566,49 @@ impl Drop for MockTwilio {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeding_helpers_name_their_records() {
+        let mock = MockTwilio::start_blocking();
+        let first = mock.create_trunk();
+        let named = mock.create_trunk_named("edge", "edge.pstn.twilio.com");
+        let domain = mock.create_sip_domain();
+        let named_domain = mock.create_sip_domain_named("office.sip.twilio.com", "office");
+        let acl = mock.create_ip_access_control_list("lan");
+        let store = mock.shared.store();
+        let account = store.account(store.main_account()).unwrap();
+        let value = |module: &str, sid: &str, name: &str| {
+            let resource = catalog::by_module(module).unwrap();
+            account.find(resource, &[], sid).unwrap().values[name].clone()
+        };
+        assert_eq!(value(TRUNK, first.as_str(), "friendly_name"), "trunk-1");
+        assert_eq!(
+            value(TRUNK, first.as_str(), "domain_name"),
+            "trunk-1.pstn.twilio.com"
+        );
+        assert_eq!(value(TRUNK, named.as_str(), "friendly_name"), "edge");
+        assert_eq!(
+            value(TRUNK, named.as_str(), "domain_name"),
+            "edge.pstn.twilio.com"
+        );
+        assert_eq!(
+            value(SIP_DOMAIN, domain.as_str(), "domain_name"),
+            "domain-1.sip.twilio.com"
+        );
+        assert_eq!(value(SIP_DOMAIN, domain.as_str(), "api_version"), API_2010);
+        assert_eq!(
+            value(SIP_DOMAIN, named_domain.as_str(), "friendly_name"),
+            "office"
+        );
+        assert_eq!(
+            value(SIP_IP_ACCESS_CONTROL_LIST, acl.as_str(), "friendly_name"),
+            "lan"
+        );
     }
 }
