@@ -12,13 +12,15 @@ const USAGE: &str = "\
 Usage: twilio-mock [--listen ADDR] [--account-sid AC…] [--auth-token TOKEN] [--seed] [--help]
 
 Runs an emulator of Twilio's IP access resources (Voice IP Records and Source IP Mappings,
-Trunking IP Access Control Lists, SIP IP Addresses) on one HTTP port.
+Trunking IP Access Control Lists, SIP IP Access Control Lists with their IP Addresses and
+domain mappings, and read-only SIP Domains and Trunks) on one HTTP port.
 
 Options:
   --listen ADDR          address and port to listen on (default 127.0.0.1:4010)
   --account-sid AC…      the account SID to accept (default: a random one)
   --auth-token TOKEN     the auth token to accept (default: a random one)
-  --seed                 create a trunk, a SIP domain and an IP access control list
+  --seed                 create a trunk, a SIP domain and an IP access control list (named
+                         \"seed …\")
   -h, --help             show this help
 
 Ctrl-C stops the server.";
@@ -118,8 +120,14 @@ async fn main() -> ExitCode {
     println!("  auth token:   {}", mock.auth_token());
     if args.seed {
         println!("Seeded resources (account {}):", mock.account_sid());
-        println!("  trunk:                    {}", mock.create_trunk());
-        println!("  SIP domain:               {}", mock.create_sip_domain());
+        println!(
+            "  trunk:                    {}  (friendly name \"seed trunk\", seed.pstn.twilio.com)",
+            mock.create_trunk_named("seed trunk", "seed.pstn.twilio.com")
+        );
+        println!(
+            "  SIP domain:               {}  (seed.sip.twilio.com, friendly name \"seed domain\")",
+            mock.create_sip_domain_named("seed.sip.twilio.com", "seed domain")
+        );
         println!(
             "  IP access control list:   {}  (friendly name \"seed\")",
             mock.create_ip_access_control_list("seed")

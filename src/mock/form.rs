@@ -1,21 +1,16 @@
 //! Request parameters: `application/x-www-form-urlencoded` bodies and query strings, parsed
-//! strictly, and the checks every resource shares (IPv4 address, CIDR prefix length, friendly
-//! name, SIDs). Unknown parameters are ignored, as Twilio does; a repeated parameter counts once
-//! (the first value).
+//! strictly, and the checks a [`Field`] of the resource table states (required, SID pattern,
+//! IPv4 address, text length, integer bounds, boolean, enum). Unknown parameters are ignored, as
+//! Twilio does; a repeated parameter counts once (the first value).
 
 use std::net::Ipv4Addr;
 
-use axum::{
-    body::Bytes,
-    extract::{FromRequest, Request},
-    http::header,
+use serde_json::Value;
+
+use super::{
+    errors::TwilioError,
+    table::{Field, FieldKind, Scalar},
 };
-
-use super::errors::TwilioError;
-use crate::sid::{Sid, SidKind};
-
-/// Twilio's limit for `FriendlyName`, in characters.
-const FRIENDLY_NAME_MAX: usize = 255;
 
 /// Why a urlencoded string could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,18 +28,23 @@ pub(crate) fn parse_urlencoded(text: &str) -> Result<Vec<(String, String)>, Malf
         .filter(|pair| !pair.is_empty())
         .map(|pair| {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            Ok((decode(key)?, decode(value)?))
+            Ok((decode(key, true)?, decode(value, true)?))
         })
         .collect()
 }
 
-fn decode(text: &str) -> Result<String, Malformed> {
+/// Decodes a path segment: `%XX` escapes (strictly, and to UTF-8); `+` stays a `+`.
+pub(crate) fn percent_decode(text: &str) -> Result<String, Malformed> {
+    decode(text, false)
+}
+
+fn decode(text: &str, plus_is_space: bool) -> Result<String, Malformed> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'+' => out.push(b' '),
+            b'+' if plus_is_space => out.push(b' '),
             b'%' => {
                 let hex = bytes.get(i + 1..i + 3).ok_or(Malformed::Escape)?;
                 let hex = std::str::from_utf8(hex).map_err(|_| Malformed::Escape)?;
@@ -68,7 +68,7 @@ pub(crate) struct Form {
 }
 
 impl Form {
-    fn from_body(content_type: Option<&str>, body: &[u8]) -> Result<Self, TwilioError> {
+    pub(crate) fn from_body(content_type: Option<&str>, body: &[u8]) -> Result<Self, TwilioError> {
         // An empty body is an empty form, whatever it claims to be (updates may send nothing).
         if body.is_empty() {
             return Ok(Self::default());
@@ -100,61 +100,104 @@ impl Form {
             .map(|(_, v)| v.as_str())
     }
 
-    /// A present, non-empty value.
-    fn value(&self, name: &str) -> Option<&str> {
-        self.get(name).filter(|v| !v.is_empty())
+    /// The value of `field`, checked against what the field states: `None` when an optional
+    /// field is absent. A required field that is absent or empty is missing; an optional one
+    /// that is present but empty is checked like any other value (an empty text clears it, an
+    /// empty address or number is invalid).
+    pub(crate) fn field(&self, field: &Field) -> Result<Option<Value>, TwilioError> {
+        let text = match self.get(field.wire) {
+            Some("") | None if field.required => return Err(TwilioError::missing(field.wire)),
+            None => return Ok(None),
+            Some(text) => text,
+        };
+        check(field, text).map(Some)
     }
 
-    fn require<'a>(&'a self, name: &str) -> Result<&'a str, TwilioError> {
-        self.value(name).ok_or_else(|| TwilioError::missing(name))
-    }
-
-    /// `IpAddress`, required.
-    pub(crate) fn ip_address(&self) -> Result<String, TwilioError> {
-        check_ipv4(self.require("IpAddress")?)
-    }
-
-    /// `IpAddress`, optional (an empty value is invalid, not absent).
-    pub(crate) fn optional_ip_address(&self) -> Result<Option<String>, TwilioError> {
-        self.get("IpAddress").map(check_ipv4).transpose()
-    }
-
-    /// `CidrPrefixLength`, optional: an integer from 0 to 32.
-    pub(crate) fn cidr_prefix_length(&self) -> Result<Option<u8>, TwilioError> {
-        self.get("CidrPrefixLength")
-            .map(|v| {
-                v.parse::<u8>().ok().filter(|n| *n <= 32).ok_or_else(|| {
-                    TwilioError::invalid("CidrPrefixLength", "must be an integer from 0 to 32")
-                })
-            })
-            .transpose()
-    }
-
-    /// `FriendlyName`, required.
-    pub(crate) fn friendly_name(&self) -> Result<String, TwilioError> {
-        check_friendly_name(self.require("FriendlyName")?)
-    }
-
-    /// `FriendlyName`, optional (an empty value is kept: it clears the name).
-    pub(crate) fn optional_friendly_name(&self) -> Result<Option<String>, TwilioError> {
-        self.get("FriendlyName")
-            .map(check_friendly_name)
-            .transpose()
-    }
-
-    /// A required SID parameter of kind `K`.
-    pub(crate) fn sid<K: SidKind>(&self, name: &str) -> Result<Sid<K>, TwilioError> {
-        let value = self.require(name)?;
-        Sid::<K>::new(value).map_err(|_| {
-            TwilioError::invalid(
-                name,
-                &format!("must be `{}` followed by 32 hex digits", K::PREFIX),
-            )
-        })
+    /// Every field of `fields`, in order (the first problem is the answer), with its value if
+    /// it was given.
+    pub(crate) fn fields(
+        &self,
+        fields: &'static [Field],
+    ) -> Result<Vec<(&'static Field, Option<Value>)>, TwilioError> {
+        fields
+            .iter()
+            .map(|field| Ok((field, self.field(field)?)))
+            .collect()
     }
 }
 
-fn check_ipv4(text: &str) -> Result<String, TwilioError> {
+/// A present value of `field`, as the JSON value stored for it.
+fn check(field: &Field, text: &str) -> Result<Value, TwilioError> {
+    let invalid = |reason: &str| TwilioError::invalid(field.wire, reason);
+    match field.kind {
+        FieldKind::Sid { prefix } => {
+            let hex = text
+                .strip_prefix(prefix)
+                .filter(|hex| hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()));
+            match hex {
+                Some(_) => Ok(Value::from(text)),
+                None => Err(invalid(&format!(
+                    "must be `{prefix}` followed by 32 hex digits"
+                ))),
+            }
+        }
+        FieldKind::Ipv4 => check_ipv4(field.wire, text).map(Value::from),
+        FieldKind::Text {
+            min_length,
+            max_length,
+        } => {
+            let length = text.chars().count();
+            if let Some(max) = max_length.filter(|max| length > *max) {
+                return Err(invalid(&format!("must be at most {max} characters")));
+            }
+            if let Some(min) = min_length.filter(|min| length < *min) {
+                let plural = if min == 1 { "" } else { "s" };
+                return Err(invalid(&format!(
+                    "must be at least {min} character{plural}"
+                )));
+            }
+            Ok(Value::from(text))
+        }
+        FieldKind::Integer { minimum, maximum } => {
+            let reason = match (minimum, maximum) {
+                (Some(min), Some(max)) => format!("must be an integer from {min} to {max}"),
+                (Some(min), None) => format!("must be an integer of {min} or more"),
+                (None, Some(max)) => format!("must be an integer of {max} or less"),
+                (None, None) => String::from("must be an integer"),
+            };
+            text.parse::<i64>()
+                .ok()
+                .filter(|n| minimum.is_none_or(|min| *n >= min))
+                .filter(|n| maximum.is_none_or(|max| *n <= max))
+                .map(Value::from)
+                .ok_or_else(|| invalid(&reason))
+        }
+        FieldKind::Boolean => match text {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err(invalid("must be true or false")),
+        },
+        FieldKind::Enum(values) => {
+            if values.contains(&text) {
+                Ok(Value::from(text))
+            } else {
+                Err(invalid(&format!("must be one of {}", values.join(", "))))
+            }
+        }
+    }
+}
+
+/// A spec default as the JSON value stored for it.
+pub(crate) fn scalar(value: Scalar) -> Value {
+    match value {
+        Scalar::Integer(n) => Value::from(n),
+        Scalar::Text(text) => Value::from(text),
+        Scalar::Boolean(b) => Value::Bool(b),
+    }
+}
+
+/// An IPv4 address in dotted decimal. The reasons never repeat the value.
+fn check_ipv4(wire: &str, text: &str) -> Result<String, TwilioError> {
     let reason = if text.is_empty() {
         "an IPv4 address is required"
     } else if text.contains('*') {
@@ -169,33 +212,7 @@ fn check_ipv4(text: &str) -> Result<String, TwilioError> {
     } else {
         "not an IPv4 address in dotted decimal notation"
     };
-    Err(TwilioError::invalid("IpAddress", reason))
-}
-
-fn check_friendly_name(text: &str) -> Result<String, TwilioError> {
-    if text.chars().count() > FRIENDLY_NAME_MAX {
-        return Err(TwilioError::invalid(
-            "FriendlyName",
-            "must be at most 255 characters",
-        ));
-    }
-    Ok(text.to_owned())
-}
-
-impl<S: Send + Sync> FromRequest<S> for Form {
-    type Rejection = TwilioError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, TwilioError> {
-        let content_type = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .map(|v| v.to_str().unwrap_or("invalid").to_owned());
-        // The gate middleware has already read the body (at most 64 KiB) into memory.
-        let body = Bytes::from_request(request, state)
-            .await
-            .map_err(|_| TwilioError::bad_request("Invalid request body: it could not be read"))?;
-        Form::from_body(content_type.as_deref(), &body)
-    }
+    Err(TwilioError::invalid(wire, reason))
 }
 
 #[cfg(test)]
@@ -203,6 +220,56 @@ mod tests {
     use super::*;
 
     const FORM: Option<&str> = Some("application/x-www-form-urlencoded");
+
+    fn form(pairs: &[(&str, &str)]) -> Form {
+        Form {
+            pairs: pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    const fn field(wire: &'static str, required: bool, kind: FieldKind) -> Field {
+        Field {
+            wire,
+            property: "p",
+            required,
+            kind,
+            default: None,
+        }
+    }
+
+    const IP: Field = field("IpAddress", true, FieldKind::Ipv4);
+    const OPTIONAL_IP: Field = field("IpAddress", false, FieldKind::Ipv4);
+    const NAME: Field = field(
+        "FriendlyName",
+        true,
+        FieldKind::Text {
+            min_length: Some(1),
+            max_length: Some(255),
+        },
+    );
+    const OPTIONAL_NAME: Field = field(
+        "FriendlyName",
+        false,
+        FieldKind::Text {
+            min_length: None,
+            max_length: Some(255),
+        },
+    );
+    const CIDR: Field = field(
+        "CidrPrefixLength",
+        false,
+        FieldKind::Integer {
+            minimum: Some(0),
+            maximum: Some(32),
+        },
+    );
+
+    fn message(form: &Form, field: &Field) -> String {
+        form.field(field).unwrap_err().message
+    }
 
     #[test]
     fn strict_decoding() {
@@ -218,6 +285,8 @@ mod tests {
         assert_eq!(parse_urlencoded("A=%4"), Err(Malformed::Escape));
         assert_eq!(parse_urlencoded("A=%ff"), Err(Malformed::Utf8));
         assert_eq!(parse_urlencoded("A=%C3%A9").unwrap()[0].1, "é");
+        assert_eq!(percent_decode("a+b%20c").unwrap(), "a+b c");
+        assert_eq!(percent_decode("%ff"), Err(Malformed::Utf8));
     }
 
     #[test]
@@ -246,27 +315,28 @@ mod tests {
 
     #[test]
     fn field_checks_do_not_echo_values() {
-        let form = Form::from_body(
+        let body = Form::from_body(
             FORM,
             b"IpAddress=10.0.0.*&CidrPrefixLength=33&FriendlyName=",
         )
         .unwrap();
-        let err = form.ip_address().unwrap_err();
-        assert!(
-            err.message.starts_with("Invalid IpAddress: wildcards"),
-            "{}",
-            err.message
-        );
-        assert!(!err.message.contains("10.0.0"));
+        let err = message(&body, &IP);
+        assert!(err.starts_with("Invalid IpAddress: wildcards"), "{err}");
+        assert!(!err.contains("10.0.0"));
         assert_eq!(
-            form.cidr_prefix_length().unwrap_err().message,
+            message(&body, &CIDR),
             "Invalid CidrPrefixLength: must be an integer from 0 to 32"
         );
         assert_eq!(
-            form.friendly_name().unwrap_err().message,
+            message(&body, &NAME),
             "Missing required parameter FriendlyName in the post body"
         );
-        assert_eq!(form.optional_friendly_name().unwrap(), Some(String::new()));
+        assert_eq!(body.field(&OPTIONAL_NAME).unwrap(), Some(Value::from("")));
+        assert_eq!(form(&[]).field(&OPTIONAL_NAME).unwrap(), None);
+        assert_eq!(
+            message(&form(&[("IpAddress", "")]), &OPTIONAL_IP),
+            "Invalid IpAddress: an IPv4 address is required"
+        );
         for bad in [
             "010.1.1.1",
             "1.2.3",
@@ -275,19 +345,69 @@ mod tests {
             "::1",
             "1.2.3.4/24",
         ] {
-            let form = Form {
-                pairs: vec![("IpAddress".into(), bad.into())],
-            };
-            assert!(form.ip_address().is_err(), "{bad}");
+            assert!(form(&[("IpAddress", bad)]).field(&IP).is_err(), "{bad}");
         }
-        let form = Form {
-            pairs: vec![("IpRecordSid".into(), "ILxyz".into())],
-        };
+        let sid = field("IpRecordSid", true, FieldKind::Sid { prefix: "IL" });
         assert_eq!(
-            form.sid::<crate::sid::kind::IpRecord>("IpRecordSid")
-                .unwrap_err()
-                .message,
+            message(&form(&[("IpRecordSid", "ILxyz")]), &sid),
             "Invalid IpRecordSid: must be `IL` followed by 32 hex digits"
         );
+        let good = format!("IL{}", "aB".repeat(16));
+        assert_eq!(
+            form(&[("IpRecordSid", &good)]).field(&sid).unwrap(),
+            Some(Value::from(good.as_str()))
+        );
+        let long = "é".repeat(256);
+        assert_eq!(
+            message(&form(&[("FriendlyName", &long)]), &NAME),
+            "Invalid FriendlyName: must be at most 255 characters"
+        );
+        assert!(form(&[("FriendlyName", &long[2..])]).field(&NAME).is_ok());
+    }
+
+    #[test]
+    fn other_kinds() {
+        let flag = field("Secure", false, FieldKind::Boolean);
+        assert_eq!(
+            form(&[("Secure", "true")]).field(&flag).unwrap(),
+            Some(Value::Bool(true))
+        );
+        assert_eq!(
+            message(&form(&[("Secure", "yes")]), &flag),
+            "Invalid Secure: must be true or false"
+        );
+        let mode = field("Mode", false, FieldKind::Enum(&["a", "b"]));
+        assert!(form(&[("Mode", "b")]).field(&mode).is_ok());
+        assert_eq!(
+            message(&form(&[("Mode", "c")]), &mode),
+            "Invalid Mode: must be one of a, b"
+        );
+        let at_least = field(
+            "N",
+            false,
+            FieldKind::Integer {
+                minimum: Some(1),
+                maximum: None,
+            },
+        );
+        assert_eq!(
+            message(&form(&[("N", "0")]), &at_least),
+            "Invalid N: must be an integer of 1 or more"
+        );
+        let short = field(
+            "Name",
+            false,
+            FieldKind::Text {
+                min_length: Some(2),
+                max_length: None,
+            },
+        );
+        assert_eq!(
+            message(&form(&[("Name", "x")]), &short),
+            "Invalid Name: must be at least 2 characters"
+        );
+        assert_eq!(scalar(Scalar::Integer(32)), Value::from(32));
+        assert_eq!(scalar(Scalar::Text("x")), Value::from("x"));
+        assert_eq!(scalar(Scalar::Boolean(false)), Value::Bool(false));
     }
 }

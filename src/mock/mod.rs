@@ -1,11 +1,11 @@
 //! The embedded Twilio emulator (feature `mock`).
 //!
-//! [`MockTwilio`] is an in-process HTTP server that behaves like Twilio for the four resources
-//! of this crate, on one port for all three products (Voice and Trunking v1, Api 2010-04-01):
-//! the same paths, HTTP Basic authentication (auth token, API keys, subaccounts), form bodies,
-//! status codes, JSON shapes, dates, pagination with page tokens, and Twilio's JSON error
-//! bodies. Each instance has its own data, so tests can run in parallel; dropping the handle
-//! stops the server.
+//! [`MockTwilio`] is an in-process HTTP server that behaves like Twilio for the resources of
+//! `spec/`, on one port for all three products (Voice and Trunking v1, Api 2010-04-01): the same
+//! paths, HTTP Basic authentication (auth token, API keys, subaccounts), form bodies, status
+//! codes, JSON shapes, dates, pagination with page tokens, and Twilio's JSON error bodies. Each
+//! instance has its own data, so tests can run in parallel; dropping the handle stops the
+//! server.
 //!
 //! ```
 //! use twilio_ip_access::mock::MockTwilio;
@@ -26,23 +26,37 @@
 //! # Ok(()) }
 //! ```
 //!
-//! SIP domains, trunks and IP access control lists are not among the emulated operations; create
-//! them with [`MockTwilio::create_sip_domain`], [`MockTwilio::create_trunk`] and
-//! [`MockTwilio::create_ip_access_control_list`]. Errors and failures can be injected with
-//! [`MockTwilio::inject`], and every request received is kept for inspection
-//! ([`MockTwilio::requests`]). The `twilio-mock` binary runs the same server on its own.
+//! The emulator is driven by the resource table (`table.rs`, one entry per spec file): one
+//! router matches every resource's two paths, and one set of handlers creates, fetches, updates,
+//! deletes and lists records of any resource, checking the form fields as the spec states them
+//! (required, SID patterns, IPv4, lengths, bounds, enums), storing defaults, checking that
+//! referenced and parent records exist, and rendering each response property from where the
+//! table says it comes. SIP IP access control lists can be created through the API; SIP domains
+//! and trunks are read-only there, so create them with [`MockTwilio::create_sip_domain`] and
+//! [`MockTwilio::create_trunk`] (or their `_named` forms);
+//! [`MockTwilio::create_ip_access_control_list`] is a shortcut for a list. Errors and failures
+//! can be injected with [`MockTwilio::inject`], and every request received is kept for
+//! inspection ([`MockTwilio::requests`]). The `twilio-mock` binary runs the same server on its
+//! own.
 //!
-//! The rules enforced, beyond the shape of each parameter: at most 100 IP addresses per list; a
-//! Source IP Mapping needs an existing IP Record and SIP Domain; a list is associated with a trunk
-//! once, and must exist; a `Page` above 0 needs a `PageToken`; bodies are at most 64 KiB.
+//! The rules enforced between resources (`rules.rs`), beyond the shape of each parameter: at most
+//! 100 IP addresses per list; a referenced record (the IP record and SIP domain of a Source IP
+//! Mapping, the list of an association) must exist; a list is associated with a trunk, or mapped
+//! to a SIP domain, once; a list still associated or mapped cannot be deleted (400/20001, naming
+//! the trunk or domain), and deleting a list deletes its IP addresses. A `Page` above 0 needs a
+//! `PageToken`; bodies are at most 64 KiB.
 
+mod catalog;
+mod engine;
 mod errors;
 mod faults;
 mod form;
 mod paging;
-mod resources;
+mod routes;
+mod rules;
 mod server;
-mod state;
+mod store;
+mod table;
 
 use std::{
     fmt, io,
@@ -57,8 +71,9 @@ use tokio::{
 };
 
 pub use faults::{Fault, RecordedRequest};
+use serde_json::{Map, Value};
 use server::Shared;
-use state::{Owned, Store};
+use store::Store;
 
 use crate::sid::{
     AccountSid, ApiKeySid, IpAccessControlListSid, Sid, SidKind, SipDomainSid, TrunkSid,
@@ -66,6 +81,21 @@ use crate::sid::{
 
 /// How long a shutdown waits for requests in flight before closing anyway.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// The spec files (resource table modules) the seeding helpers create records of.
+const SIP_DOMAIN: &str = "sip_domain";
+const TRUNK: &str = "trunk";
+const SIP_IP_ACCESS_CONTROL_LIST: &str = "sip_ip_access_control_list";
+/// A SIP domain's `api_version`.
+const API_2010: &str = "2010-04-01";
+
+/// Stored values, by property name.
+fn values<const N: usize>(pairs: [(&str, String); N]) -> Map<String, Value> {
+    pairs
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), Value::String(value)))
+        .collect()
+}
 
 /// Settings for [`MockTwilio::start_with`].
 ///
@@ -413,25 +443,77 @@ impl MockTwilio {
         (typed(&sid), token)
     }
 
-    /// Creates a SIP domain in the main account (for Source IP Mappings).
+    /// Creates a SIP domain in the main account (for Source IP Mappings and IP access control
+    /// list mappings), named `domain-N.sip.twilio.com` (friendly name `domain-N`), N counting the
+    /// main account's domains from 1.
     pub fn create_sip_domain(&self) -> SipDomainSid {
-        typed(&self.shared.store().create_in_main(Owned::SipDomain))
+        self.seed(SIP_DOMAIN, |n| {
+            values([
+                ("domain_name", format!("domain-{n}.sip.twilio.com")),
+                ("friendly_name", format!("domain-{n}")),
+                ("api_version", API_2010.to_owned()),
+            ])
+        })
     }
 
-    /// Creates a SIP trunk in the main account (for its IP access control lists).
+    /// Creates a SIP domain in the main account with this domain name and friendly name.
+    pub fn create_sip_domain_named(&self, domain_name: &str, friendly_name: &str) -> SipDomainSid {
+        self.seed(SIP_DOMAIN, |_| {
+            values([
+                ("domain_name", domain_name.to_owned()),
+                ("friendly_name", friendly_name.to_owned()),
+                ("api_version", API_2010.to_owned()),
+            ])
+        })
+    }
+
+    /// Creates a SIP trunk in the main account (for its IP access control lists), named
+    /// `trunk-N` (domain name `trunk-N.pstn.twilio.com`), N counting the main account's trunks
+    /// from 1.
     pub fn create_trunk(&self) -> TrunkSid {
-        typed(&self.shared.store().create_in_main(Owned::Trunk))
+        self.seed(TRUNK, |n| {
+            values([
+                ("friendly_name", format!("trunk-{n}")),
+                ("domain_name", format!("trunk-{n}.pstn.twilio.com")),
+            ])
+        })
+    }
+
+    /// Creates a SIP trunk in the main account with this friendly name and termination domain
+    /// name.
+    pub fn create_trunk_named(&self, friendly_name: &str, domain_name: &str) -> TrunkSid {
+        self.seed(TRUNK, |_| {
+            values([
+                ("friendly_name", friendly_name.to_owned()),
+                ("domain_name", domain_name.to_owned()),
+            ])
+        })
     }
 
     /// Creates an empty SIP IP access control list in the main account (to hold IP addresses,
-    /// and to associate with trunks).
+    /// and to associate with trunks and map to SIP domains), as a `POST` to
+    /// `/2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists.json` would.
     pub fn create_ip_access_control_list(&self, friendly_name: &str) -> IpAccessControlListSid {
-        typed(
-            &self
-                .shared
-                .store()
-                .create_in_main(Owned::Acl(friendly_name.to_owned())),
-        )
+        self.seed(SIP_IP_ACCESS_CONTROL_LIST, |_| {
+            values([("friendly_name", friendly_name.to_owned())])
+        })
+    }
+
+    /// Creates a record of the resource of spec file `module` in the main account, with the
+    /// values `values(N)` gives, N being the number of such records once it is added.
+    fn seed<K: SidKind>(
+        &self,
+        module: &str,
+        values: impl FnOnce(usize) -> Map<String, Value>,
+    ) -> Sid<K> {
+        let resource = catalog::by_module(module)
+            .unwrap_or_else(|| panic!("the emulator's resource table has no `{module}` resource"));
+        let mut store = self.shared.store();
+        let main = store.main_account().to_owned();
+        let count = store
+            .account(&main)
+            .map_or(0, |account| account.records(resource).len());
+        typed(&store.seed(resource, values(count + 1)))
     }
 
     /// Every request received so far, oldest first (rejected ones included), with the
@@ -484,5 +566,49 @@ impl Drop for MockTwilio {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeding_helpers_name_their_records() {
+        let mock = MockTwilio::start_blocking();
+        let first = mock.create_trunk();
+        let named = mock.create_trunk_named("edge", "edge.pstn.twilio.com");
+        let domain = mock.create_sip_domain();
+        let named_domain = mock.create_sip_domain_named("office.sip.twilio.com", "office");
+        let acl = mock.create_ip_access_control_list("lan");
+        let store = mock.shared.store();
+        let account = store.account(store.main_account()).unwrap();
+        let value = |module: &str, sid: &str, name: &str| {
+            let resource = catalog::by_module(module).unwrap();
+            account.find(resource, &[], sid).unwrap().values[name].clone()
+        };
+        assert_eq!(value(TRUNK, first.as_str(), "friendly_name"), "trunk-1");
+        assert_eq!(
+            value(TRUNK, first.as_str(), "domain_name"),
+            "trunk-1.pstn.twilio.com"
+        );
+        assert_eq!(value(TRUNK, named.as_str(), "friendly_name"), "edge");
+        assert_eq!(
+            value(TRUNK, named.as_str(), "domain_name"),
+            "edge.pstn.twilio.com"
+        );
+        assert_eq!(
+            value(SIP_DOMAIN, domain.as_str(), "domain_name"),
+            "domain-1.sip.twilio.com"
+        );
+        assert_eq!(value(SIP_DOMAIN, domain.as_str(), "api_version"), API_2010);
+        assert_eq!(
+            value(SIP_DOMAIN, named_domain.as_str(), "friendly_name"),
+            "office"
+        );
+        assert_eq!(
+            value(SIP_IP_ACCESS_CONTROL_LIST, acl.as_str(), "friendly_name"),
+            "lan"
+        );
     }
 }

@@ -1,6 +1,6 @@
-//! The HTTP side: the axum router serving the three products on one port, the gate every
-//! request passes through (body limit, request log, authentication, injected faults), and the
-//! extractors the resource handlers share.
+//! The HTTP side: one axum service for the three products on one port, the gate every request
+//! passes through (body limit, request log, authentication, injected faults), and the hand-over
+//! to the generic engine, which routes by the resource table.
 
 use std::{
     net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr},
@@ -9,24 +9,22 @@ use std::{
 };
 
 use axum::{
-    Router,
+    Json, Router,
     body::Body,
-    extract::{FromRequestParts, Path, Request, State},
-    http::{HeaderMap, Uri, header, request::Parts},
+    extract::{Request, State},
+    http::{HeaderMap, header, request::Parts},
     middleware::{self, Next},
     response::{IntoResponse, Response},
-    routing::{get, post},
 };
 use base64::Engine;
 use futures_util::StreamExt;
-use serde::de::DeserializeOwned;
 use tokio::sync::watch;
 
 use super::{
+    engine::{self, Call},
     errors::TwilioError,
     faults::{Faults, RecordedRequest, RequestLog, lock},
-    resources as r,
-    state::Store,
+    store::Store,
 };
 
 /// The largest request body accepted; larger ones get a 413.
@@ -73,62 +71,47 @@ impl Shared {
     }
 }
 
-/// The routes of the 19 operations. Anything else is a Twilio 404; a known path with another
-/// method a Twilio 405.
+/// Every request goes through [`gate`], then to [`dispatch`]: the engine answers every path,
+/// a Twilio 404 for the paths of no resource and a Twilio 405 for a method the resource does not
+/// declare.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    const SIP: &str = "/2010-04-01/Accounts/{account}/SIP/IpAccessControlLists/{acl}";
-    use super::state::{IpRecord, SourceIpMapping};
     Router::new()
-        .route(
-            "/v1/IpRecords",
-            post(r::create_ip_record).get(r::list::<IpRecord>),
-        )
-        .route(
-            "/v1/IpRecords/{sid}",
-            get(r::fetch::<IpRecord>)
-                .post(r::update_ip_record)
-                .delete(r::delete::<IpRecord>),
-        )
-        .route(
-            "/v1/SourceIpMappings",
-            post(r::create_source_ip_mapping).get(r::list::<SourceIpMapping>),
-        )
-        .route(
-            "/v1/SourceIpMappings/{sid}",
-            get(r::fetch::<SourceIpMapping>)
-                .post(r::update_source_ip_mapping)
-                .delete(r::delete::<SourceIpMapping>),
-        )
-        .route(
-            "/v1/Trunks/{trunk}/IpAccessControlLists",
-            post(r::create_trunk_acl).get(r::list_trunk_acls),
-        )
-        .route(
-            "/v1/Trunks/{trunk}/IpAccessControlLists/{sid}",
-            get(r::fetch_trunk_acl).delete(r::delete_trunk_acl),
-        )
-        .route(
-            &format!("{SIP}/IpAddresses.json"),
-            post(r::create_sip_address).get(r::list_sip_addresses),
-        )
-        .route(
-            &format!("{SIP}/IpAddresses/{{file}}"),
-            get(r::fetch_sip_address)
-                .post(r::update_sip_address)
-                .delete(r::delete_sip_address),
-        )
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(dispatch)
         .layer(middleware::from_fn_with_state(shared.clone(), gate))
         .with_state(shared)
 }
 
-async fn not_found(uri: Uri) -> TwilioError {
-    TwilioError::not_found(uri.path())
-}
-
-async fn method_not_allowed() -> TwilioError {
-    TwilioError::method_not_allowed()
+/// Hands an authenticated request to the engine and writes its answer.
+async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Some(Caller(caller)) = parts.extensions.get::<Caller>().cloned() else {
+        return TwilioError::unauthorized().into_response();
+    };
+    // The gate has already read the body (at most 64 KiB) into memory.
+    let Ok(body) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        return TwilioError::bad_request("Invalid request body: it could not be read")
+            .into_response();
+    };
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap_or("invalid"));
+    let call = Call {
+        caller: &caller,
+        base_url: &shared.base_url,
+        method: &parts.method,
+        path: parts.uri.path(),
+        query: parts.uri.query(),
+        content_type,
+        body: &body,
+    };
+    match engine::handle(&shared.store, &call) {
+        Ok(reply) => match reply.body {
+            Some(body) => (reply.status, Json(body)).into_response(),
+            None => reply.status.into_response(),
+        },
+        Err(error) => error.into_response(),
+    }
 }
 
 /// The authenticated account, put in the request's extensions by [`gate`].
@@ -254,64 +237,5 @@ async fn pause(delay: Duration, mut shutdown: watch::Receiver<bool>) {
     tokio::select! {
         _ = tokio::time::sleep(delay) => {}
         _ = shutdown.wait_for(|stopped| *stopped) => {}
-    }
-}
-
-/// What a resource handler needs to know about its request: the shared state, the
-/// authenticated account and the path (for 404 messages).
-#[derive(Debug)]
-pub(crate) struct Ctx {
-    pub(crate) shared: Arc<Shared>,
-    pub(crate) account: String,
-    pub(crate) path: String,
-}
-
-impl Ctx {
-    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
-        self.shared.store()
-    }
-
-    pub(crate) fn base_url(&self) -> &str {
-        &self.shared.base_url
-    }
-
-    /// 404 for this request's path.
-    pub(crate) fn not_found(&self) -> TwilioError {
-        TwilioError::not_found(&self.path)
-    }
-}
-
-impl FromRequestParts<Arc<Shared>> for Ctx {
-    type Rejection = TwilioError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        shared: &Arc<Shared>,
-    ) -> Result<Self, TwilioError> {
-        let account = parts
-            .extensions
-            .get::<Caller>()
-            .map(|c| c.0.clone())
-            .ok_or_else(TwilioError::unauthorized)?;
-        Ok(Ctx {
-            shared: shared.clone(),
-            account,
-            path: parts.uri.path().to_owned(),
-        })
-    }
-}
-
-/// Path parameters; a path that cannot be decoded names no resource (404).
-#[derive(Debug)]
-pub(crate) struct Params<T>(pub(crate) T);
-
-impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Params<T> {
-    type Rejection = TwilioError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, TwilioError> {
-        match Path::<T>::from_request_parts(parts, state).await {
-            Ok(Path(value)) => Ok(Params(value)),
-            Err(_) => Err(TwilioError::not_found(parts.uri.path())),
-        }
     }
 }
