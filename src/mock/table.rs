@@ -143,4 +143,4 @@ pub(crate) enum DateFormat {
     Rfc2822,
 }
 
-include!("table_data.rs");
+include!(concat!(env!("OUT_DIR"), "/emulator_tables.rs"));
