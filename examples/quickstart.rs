@@ -1,13 +1,14 @@
-//! A tour of the four resources.
+//! A tour of the resources.
 //!
 //! With no `TWILIO_ACCOUNT_SID` set, it starts the embedded Twilio emulator and walks through
-//! everything: create an IP record, map it to a SIP domain, add addresses to an IP access control
-//! list, associate the list with a trunk, list with pagination, update, and clean up.
+//! everything: find the trunk and SIP domain, create an IP access control list and fill it,
+//! attach it to the trunk and the domain, create an IP record and map it to the domain, list with
+//! pagination, update, and clean up.
 //!
 //! With credentials in the environment (`TWILIO_ACCOUNT_SID` and `TWILIO_AUTH_TOKEN`, or
-//! `TWILIO_API_KEY` + `TWILIO_API_SECRET`) it only reads from Twilio: it lists IP records and
-//! source IP mappings, and, when `TWILIO_TRUNK_SID` / `TWILIO_IP_ACCESS_CONTROL_LIST_SID` are set,
-//! that trunk's lists and that list's addresses.
+//! `TWILIO_API_KEY` + `TWILIO_API_SECRET`) it only reads from Twilio: it lists trunks, SIP
+//! domains, IP access control lists, IP records and source IP mappings, and, when
+//! `TWILIO_IP_ACCESS_CONTROL_LIST_SID` is set, counts that list's addresses.
 //!
 //! ```sh
 //! cargo run --example quickstart --features mock
@@ -35,43 +36,34 @@ async fn main() -> Result<(), Error> {
 }
 
 async fn emulator_tour(twilio: &MockTwilio) -> Result<(), Error> {
+    // Trunks and SIP domains are read-only in Twilio's API: the emulator makes them directly.
+    twilio.create_trunk_named("production", "acme-prod.pstn.twilio.com");
+    twilio.create_sip_domain_named("acme.sip.twilio.com", "acme");
     let client = twilio.client();
 
-    // Parents that live outside these four resources are set up on the emulator directly.
-    let domain = twilio.create_sip_domain();
-    let trunk = twilio.create_trunk();
-    let acl = twilio.create_ip_access_control_list("office allowlist");
-    println!("Set-up: SIP domain {domain}, trunk {trunk}, IP access control list {acl}\n");
-
-    println!("1. Create a Voice IP Record");
-    let record = client
-        .ip_records()
-        .create("203.0.113.10")
-        .friendly_name("sbc-frankfurt")
-        .cidr_prefix_length(32)
-        .await?;
-    let record_sid = record.sid.clone().expect("Twilio returns the SID");
+    println!("1. Find the trunk and the SIP domain");
+    let trunk = client.trunks().list().collect().await?.remove(0);
+    let domain = client.sip_domains().list().collect().await?.remove(0);
     println!(
-        "   {record_sid}  {:<16} {}/{}  created {}",
-        record.friendly_name.as_deref().unwrap_or("-"),
-        record.ip_address.as_deref().unwrap_or("?"),
-        record.cidr_prefix_length.unwrap_or(32),
-        record
-            .date_created
-            .map(|d| d.to_rfc3339())
-            .unwrap_or_default()
+        "   trunk  {}  {:<12} {}",
+        trunk.sid,
+        trunk.friendly_name.as_deref().unwrap_or("-"),
+        trunk.domain_name.as_deref().unwrap_or("-")
+    );
+    println!(
+        "   domain {}  {:<12} {}",
+        domain.sid,
+        domain.friendly_name.as_deref().unwrap_or("-"),
+        domain.domain_name.as_deref().unwrap_or("-")
     );
 
-    println!("\n2. Map it to the SIP domain (Source IP Mapping)");
-    let mapping = client
-        .source_ip_mappings()
-        .create(&record_sid, &domain)
+    println!("\n2. Create an IP access control list and add five addresses");
+    let acl = client
+        .sip_ip_access_control_lists()
+        .create("office allowlist")
         .await?;
-    let mapping_sid = mapping.sid.clone().expect("Twilio returns the SID");
-    println!("   {mapping_sid}  {record_sid} -> {domain}");
-
-    println!("\n3. Add five addresses to the IP access control list");
-    let addresses = client.sip_ip_access_control_list(&acl).ip_addresses();
+    println!("   list {}  {:?}", acl.sid, acl.friendly_name.as_deref().unwrap_or("-"));
+    let addresses = client.sip_ip_access_control_list(&acl.sid).ip_addresses();
     for (n, name) in ["hq-1", "hq-2", "branch", "vpn", "backup"]
         .into_iter()
         .enumerate()
@@ -81,22 +73,52 @@ async fn emulator_tour(twilio: &MockTwilio) -> Result<(), Error> {
             .await?;
         println!(
             "   {}  {name:<8} {}",
-            created.sid.as_ref().expect("SID"),
+            created.sid,
             created.ip_address.as_deref().unwrap_or("?")
         );
     }
 
-    println!("\n4. Associate the list with the trunk");
+    println!("\n3. Attach the list to the trunk and to the domain's calls");
     let association = client
-        .trunk(&trunk)
+        .trunk(&trunk.sid)
         .ip_access_control_lists()
-        .create(&acl)
+        .create(&acl.sid)
         .await?;
     println!(
-        "   trunk {} now accepts traffic from {:?}",
-        association.trunk_sid.as_ref().expect("trunk SID"),
+        "   trunk {} now accepts INVITEs from {:?}",
+        association.trunk_sid,
         association.friendly_name.as_deref().unwrap_or("-")
     );
+    let mappings = client
+        .sip_domain(&domain.sid)
+        .auth_calls_ip_access_control_list_mappings();
+    let mapping = mappings.create(&acl.sid).await?;
+    println!(
+        "   domain {} now accepts calls from {:?}",
+        domain.sid,
+        mapping.friendly_name.as_deref().unwrap_or("-")
+    );
+
+    println!("\n4. Create a Voice IP Record and map it to the domain");
+    let record = client
+        .ip_records()
+        .create("203.0.113.10")
+        .friendly_name("sbc-frankfurt")
+        .cidr_prefix_length(32)
+        .await?;
+    println!(
+        "   {}  {:<16} {}/{}  created {}",
+        record.sid,
+        record.friendly_name.as_deref().unwrap_or("-"),
+        record.ip_address.as_deref().unwrap_or("?"),
+        record.cidr_prefix_length.unwrap_or(32),
+        record.date_created.to_rfc3339()
+    );
+    let source = client
+        .source_ip_mappings()
+        .create(&record.sid, &domain.sid)
+        .await?;
+    println!("   {}  {} -> {}", source.sid, record.sid, domain.sid);
 
     println!("\n5. List the addresses two per page, following Twilio's next-page links");
     let mut pages = std::pin::pin!(addresses.list().page_size(2).pages());
@@ -120,28 +142,33 @@ async fn emulator_tour(twilio: &MockTwilio) -> Result<(), Error> {
     );
 
     println!("\n6. Update");
-    let record = client
-        .ip_records()
-        .update(&record_sid)
-        .friendly_name("sbc-fra-1")
+    let renamed = client
+        .sip_ip_access_control_lists()
+        .update(&acl.sid, "office allowlist (HQ)")
+        .await?;
+    let seen_by_trunk = client
+        .trunk(&trunk.sid)
+        .ip_access_control_lists()
+        .fetch(&acl.sid)
         .await?;
     println!(
-        "   IP record renamed to {:?}",
-        record.friendly_name.as_deref().unwrap_or("-")
+        "   list renamed to {:?}; the trunk shows {:?}",
+        renamed.friendly_name.as_deref().unwrap_or("-"),
+        seen_by_trunk.friendly_name.as_deref().unwrap_or("-")
     );
     let all = addresses.list().collect().await?;
     let vpn = all
         .iter()
         .find(|a| a.friendly_name.as_deref() == Some("vpn"))
         .expect("vpn address");
-    let vpn_sid = vpn.sid.clone().expect("SID");
     let vpn = addresses
-        .update(&vpn_sid)
+        .update(&vpn.sid)
         .ip_address("198.51.100.0")
         .cidr_prefix_length(28)
         .await?;
     println!(
-        "   address {vpn_sid} now {}/{}",
+        "   address {} now {}/{}",
+        vpn.sid,
         vpn.ip_address.as_deref().unwrap_or("?"),
         vpn.cidr_prefix_length.unwrap_or(32)
     );
@@ -152,32 +179,30 @@ async fn emulator_tour(twilio: &MockTwilio) -> Result<(), Error> {
         .await
         .unwrap_err();
     println!("   checked before sending: {invalid}");
+    let attached = client
+        .sip_ip_access_control_lists()
+        .delete(&acl.sid)
+        .await
+        .unwrap_err();
+    println!("   answered by the emulator: {attached}");
 
     println!("\n8. Clean up");
     client
-        .trunk(&trunk)
+        .trunk(&trunk.sid)
         .ip_access_control_lists()
-        .delete(&acl)
+        .delete(&acl.sid)
         .await?;
-    for address in all {
-        addresses.delete(address.sid.as_ref().expect("SID")).await?;
-    }
-    client.source_ip_mappings().delete(&mapping_sid).await?;
-    client.ip_records().delete(&record_sid).await?;
-    let gone = client.ip_records().fetch(&record_sid).await.unwrap_err();
+    mappings.delete(&acl.sid).await?;
+    client.sip_ip_access_control_lists().delete(&acl.sid).await?;
+    client.source_ip_mappings().delete(&source.sid).await?;
+    client.ip_records().delete(&record.sid).await?;
+    let gone = client.ip_records().fetch(&record.sid).await.unwrap_err();
     println!("   deleted everything; fetching the IP record again: {gone}");
     println!(
-        "   left: {} IP records, {} mappings, {} addresses, {} trunk lists",
+        "   left: {} lists, {} IP records, {} mappings",
+        client.sip_ip_access_control_lists().list().collect().await?.len(),
         client.ip_records().list().collect().await?.len(),
         client.source_ip_mappings().list().collect().await?.len(),
-        addresses.list().collect().await?.len(),
-        client
-            .trunk(&trunk)
-            .ip_access_control_lists()
-            .list()
-            .collect()
-            .await?
-            .len(),
     );
     Ok(())
 }
@@ -187,12 +212,51 @@ async fn read_only_tour(client: Client) -> Result<(), Error> {
         "Reading from Twilio as {} (read-only)\n",
         client.account_sid()
     );
+    let trunks = client.trunks().list().limit(20).collect().await?;
+    println!("Trunks ({}):", trunks.len());
+    for trunk in &trunks {
+        let lists = client
+            .trunk(&trunk.sid)
+            .ip_access_control_lists()
+            .list()
+            .collect()
+            .await?;
+        println!(
+            "  {}  {:<24} {} IP access control list(s)",
+            trunk.sid,
+            trunk.friendly_name.as_deref().unwrap_or("-"),
+            lists.len()
+        );
+    }
+    let domains = client.sip_domains().list().limit(20).collect().await?;
+    println!("SIP domains ({}):", domains.len());
+    for domain in &domains {
+        println!(
+            "  {}  {}",
+            domain.sid,
+            domain.domain_name.as_deref().unwrap_or("-")
+        );
+    }
+    let lists = client
+        .sip_ip_access_control_lists()
+        .list()
+        .limit(20)
+        .collect()
+        .await?;
+    println!("IP access control lists ({}):", lists.len());
+    for list in &lists {
+        println!(
+            "  {}  {}",
+            list.sid,
+            list.friendly_name.as_deref().unwrap_or("-")
+        );
+    }
     let records = client.ip_records().list().limit(20).collect().await?;
     println!("IP records ({}):", records.len());
     for record in &records {
         println!(
             "  {}  {}",
-            record.sid.as_ref().map(|s| s.as_str()).unwrap_or("?"),
+            record.sid,
             record.friendly_name.as_deref().unwrap_or("-")
         );
     }
@@ -206,37 +270,8 @@ async fn read_only_tour(client: Client) -> Result<(), Error> {
     for mapping in &mappings {
         println!(
             "  {}  {} -> {}",
-            mapping.sid.as_ref().map(|s| s.as_str()).unwrap_or("?"),
-            mapping
-                .ip_record_sid
-                .as_ref()
-                .map(|s| s.as_str())
-                .unwrap_or("?"),
-            mapping
-                .sip_domain_sid
-                .as_ref()
-                .map(|s| s.as_str())
-                .unwrap_or("?")
+            mapping.sid, mapping.ip_record_sid, mapping.sip_domain_sid
         );
-    }
-    if let Ok(trunk) = std::env::var("TWILIO_TRUNK_SID") {
-        let lists = client
-            .trunk(trunk.as_str())
-            .ip_access_control_lists()
-            .list()
-            .collect()
-            .await?;
-        println!(
-            "IP access control lists of trunk {trunk} ({}):",
-            lists.len()
-        );
-        for list in &lists {
-            println!(
-                "  {}  {}",
-                list.sid.as_ref().map(|s| s.as_str()).unwrap_or("?"),
-                list.friendly_name.as_deref().unwrap_or("-")
-            );
-        }
     }
     if let Ok(acl) = std::env::var("TWILIO_IP_ACCESS_CONTROL_LIST_SID") {
         let addresses = client

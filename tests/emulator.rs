@@ -133,14 +133,14 @@ async fn ip_record_lifecycle() {
         .cidr_prefix_length(30)
         .await
         .unwrap();
-    let sid = first.sid.clone().unwrap();
-    assert_eq!(first.account_sid.as_ref(), Some(mock.account_sid()));
+    let sid = first.sid.clone();
+    assert_eq!(&first.account_sid, mock.account_sid());
     assert_eq!(first.friendly_name.as_deref(), Some("sbc-1"));
     assert_eq!(first.ip_address.as_deref(), Some("203.0.113.10"));
     assert_eq!(first.cidr_prefix_length, Some(30));
     assert_eq!(
-        first.url.as_deref(),
-        Some(&*format!("{}/v1/IpRecords/{sid}", mock.base_url()))
+        first.url,
+        format!("{}/v1/IpRecords/{sid}", mock.base_url())
     );
     for i in 11..15 {
         let record = records.create(format!("203.0.113.{i}")).await.unwrap();
@@ -153,7 +153,7 @@ async fn ip_record_lifecycle() {
     }
 
     let fetched = records.fetch(&sid).await.unwrap();
-    assert_eq!(fetched.sid.as_ref(), Some(&sid));
+    assert_eq!(&fetched.sid, &sid);
     assert_eq!(fetched.date_created, first.date_created);
 
     mock.clear_requests();
@@ -241,22 +241,22 @@ async fn source_ip_mapping_lifecycle() {
             .unwrap();
         let mapping = client
             .source_ip_mappings()
-            .create(record.sid.clone().unwrap(), &domain_a)
+            .create(record.sid.clone(), &domain_a)
             .await
             .unwrap();
         assert_eq!(mapping.ip_record_sid, record.sid);
-        assert_eq!(mapping.sip_domain_sid.as_ref(), Some(&domain_a));
-        let sid = mapping.sid.unwrap();
+        assert_eq!(&mapping.sip_domain_sid, &domain_a);
+        let sid = mapping.sid;
         assert_eq!(
-            mapping.url.as_deref(),
-            Some(&*format!("{}/v1/SourceIpMappings/{sid}", mock.base_url()))
+            mapping.url,
+            format!("{}/v1/SourceIpMappings/{sid}", mock.base_url())
         );
         sids.push(sid);
     }
     let mappings = client.source_ip_mappings();
     assert_eq!(
-        mappings.fetch(&sids[0]).await.unwrap().sid.as_ref(),
-        Some(&sids[0])
+        mappings.fetch(&sids[0]).await.unwrap().sid,
+        sids[0]
     );
 
     let pages: Vec<_> = mappings
@@ -270,20 +270,19 @@ async fn source_ip_mapping_lifecycle() {
     let listed: Vec<_> = pages
         .into_iter()
         .flatten()
-        .map(|m| m.sid.unwrap())
+        .map(|m| m.sid)
         .collect();
     assert_eq!(listed, sids);
 
     let updated = mappings.update(&sids[1], &domain_b).await.unwrap();
-    assert_eq!(updated.sip_domain_sid.as_ref(), Some(&domain_b));
+    assert_eq!(&updated.sip_domain_sid, &domain_b);
     assert_eq!(
         mappings
             .fetch(&sids[1])
             .await
             .unwrap()
-            .sip_domain_sid
-            .as_ref(),
-        Some(&domain_b)
+            .sip_domain_sid,
+        domain_b
     );
 
     mappings.delete(&sids[1]).await.unwrap();
@@ -309,19 +308,19 @@ async fn trunk_ip_access_control_list_lifecycle() {
     for i in 0..5 {
         let acl = mock.create_ip_access_control_list(&format!("list {i}"));
         let association = trunk.create(&acl).await.unwrap();
-        assert_eq!(association.sid.as_ref(), Some(&acl));
-        assert_eq!(association.trunk_sid.as_ref(), Some(&trunk_sid));
-        assert_eq!(association.account_sid.as_ref(), Some(mock.account_sid()));
+        assert_eq!(&association.sid, &acl);
+        assert_eq!(&association.trunk_sid, &trunk_sid);
+        assert_eq!(&association.account_sid, mock.account_sid());
         assert_eq!(
             association.friendly_name.as_deref(),
             Some(&*format!("list {i}"))
         );
         assert_eq!(
-            association.url.as_deref(),
-            Some(&*format!(
+            association.url,
+            format!(
                 "{}/v1/Trunks/{trunk_sid}/IpAccessControlLists/{acl}",
                 mock.base_url()
-            ))
+            )
         );
         acls.push(acl);
     }
@@ -346,7 +345,7 @@ async fn trunk_ip_access_control_list_lifecycle() {
     let listed: Vec<_> = pages
         .into_iter()
         .flatten()
-        .map(|a| a.sid.unwrap())
+        .map(|a| a.sid)
         .collect();
     assert_eq!(listed, acls);
 
@@ -380,14 +379,14 @@ async fn sip_ip_address_lifecycle() {
             .await
             .unwrap();
         assert_eq!(address.cidr_prefix_length, Some(32));
-        assert_eq!(address.ip_access_control_list_sid.as_ref(), Some(&acl));
-        let sid = address.sid.unwrap();
+        assert_eq!(&address.ip_access_control_list_sid, &acl);
+        let sid = address.sid;
         assert_eq!(
-            address.uri.as_deref(),
-            Some(&*format!(
+            address.uri,
+            format!(
                 "/2010-04-01/Accounts/{}/SIP/IpAccessControlLists/{acl}/IpAddresses/{sid}.json",
                 mock.account_sid()
-            ))
+            )
         );
         sids.push(sid);
     }
@@ -407,7 +406,7 @@ async fn sip_ip_address_lifecycle() {
         pages
             .into_iter()
             .flatten()
-            .map(|a| a.sid.unwrap())
+            .map(|a| a.sid)
             .collect::<Vec<_>>(),
         sids
     );
@@ -609,7 +608,7 @@ async fn authentication() {
         .build()
         .unwrap();
     let record = keyed.ip_records().create("203.0.113.1").await.unwrap();
-    assert_eq!(record.account_sid.as_ref(), Some(mock.account_sid()));
+    assert_eq!(&record.account_sid, mock.account_sid());
     let wrong_key = call_as(
         &mock,
         key.as_str(),
@@ -643,7 +642,7 @@ async fn subaccounts_have_their_own_resources() {
         .build()
         .unwrap();
     let record = sub_client.ip_records().create("203.0.113.5").await.unwrap();
-    assert_eq!(record.account_sid.as_ref(), Some(&sub));
+    assert_eq!(&record.account_sid, &sub);
     assert!(
         mock.client()
             .ip_records()
@@ -666,7 +665,7 @@ async fn subaccounts_have_their_own_resources() {
     let err = mock
         .client()
         .ip_records()
-        .fetch(record.sid.unwrap())
+        .fetch(record.sid)
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some(20404));
@@ -834,15 +833,13 @@ async fn update_validation() {
         .create("203.0.113.1")
         .await
         .unwrap()
-        .sid
-        .unwrap();
+        .sid;
     let mapping = client
         .source_ip_mappings()
         .create(&record, mock.create_sip_domain())
         .await
         .unwrap()
-        .sid
-        .unwrap();
+        .sid;
     let acl = mock.create_ip_access_control_list("office");
     let address = client
         .sip_ip_access_control_list(&acl)
@@ -850,8 +847,7 @@ async fn update_validation() {
         .create("a", "192.0.2.1")
         .await
         .unwrap()
-        .sid
-        .unwrap();
+        .sid;
 
     let answer = call(
         &mock,
@@ -1008,8 +1004,7 @@ async fn mappings_need_an_existing_record_and_domain() {
         .create("203.0.113.1")
         .await
         .unwrap()
-        .sid
-        .unwrap();
+        .sid;
     let domain = mock.create_sip_domain();
     let missing_record = format!("IL{}", "0".repeat(32));
     let missing_domain = format!("SD{}", "0".repeat(32));
@@ -1053,8 +1048,7 @@ async fn mappings_need_an_existing_record_and_domain() {
         .create(&record, &domain)
         .await
         .unwrap()
-        .sid
-        .unwrap();
+        .sid;
     let err = mock
         .client()
         .source_ip_mappings()

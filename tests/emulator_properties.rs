@@ -75,8 +75,8 @@ proptest! {
             let record = create.await.unwrap();
             assert_eq!(record.ip_address, Some(ip.to_string()));
             assert_eq!(record.friendly_name, name);
-            assert_eq!(record.cidr_prefix_length, Some(i64::from(cidr.unwrap_or(32))));
-            let sid = record.sid.clone().unwrap();
+            assert_eq!(record.cidr_prefix_length, Some(cidr.unwrap_or(32)));
+            let sid = record.sid.clone();
             assert_eq!(w.client.ip_records().fetch(&sid).await.unwrap(), record);
             let updated = w.client.ip_records().update(&sid).friendly_name(new_name.clone()).await.unwrap();
             assert_eq!(updated.friendly_name, Some(new_name));
@@ -99,8 +99,8 @@ proptest! {
             let created = create.await.unwrap();
             assert_eq!(created.friendly_name.as_deref(), Some(name.as_str()));
             assert_eq!(created.ip_address, Some(Ipv4Addr::from(ip).to_string()));
-            assert_eq!(created.cidr_prefix_length, Some(i64::from(cidr.unwrap_or(32))));
-            let sid = created.sid.clone().unwrap();
+            assert_eq!(created.cidr_prefix_length, Some(cidr.unwrap_or(32)));
+            let sid = created.sid.clone();
 
             let mut update = addresses.update(&sid);
             if let Some(ip) = new_ip { update = update.ip_address(Ipv4Addr::from(ip)); }
@@ -110,7 +110,7 @@ proptest! {
             let expected_ip = new_ip.map(Ipv4Addr::from).unwrap_or(Ipv4Addr::from(ip)).to_string();
             assert_eq!(updated.ip_address, Some(expected_ip));
             assert_eq!(updated.friendly_name, Some(new_name.unwrap_or(name)));
-            assert_eq!(updated.cidr_prefix_length, Some(i64::from(new_cidr.or(cidr).unwrap_or(32))));
+            assert_eq!(updated.cidr_prefix_length, Some(new_cidr.or(cidr).unwrap_or(32)));
             assert_eq!(addresses.fetch(&sid).await.unwrap(), updated);
             addresses.delete(&sid).await.unwrap();
         });
@@ -120,20 +120,20 @@ proptest! {
     fn mapping_and_association_bodies_round_trip(ip in any::<[u8; 4]>(), second in any::<bool>()) {
         let w = &*WORLD;
         RT.block_on(async {
-            let record = w.client.ip_records().create(Ipv4Addr::from(ip)).await.unwrap().sid.unwrap();
+            let record = w.client.ip_records().create(Ipv4Addr::from(ip)).await.unwrap().sid;
             let (first_domain, other_domain) = if second { (&w.domains[1], &w.domains[0]) } else { (&w.domains[0], &w.domains[1]) };
             let mapping = w.client.source_ip_mappings().create(&record, first_domain).await.unwrap();
-            assert_eq!(mapping.ip_record_sid.as_ref(), Some(&record));
-            assert_eq!(mapping.sip_domain_sid.as_ref(), Some(first_domain));
-            let sid = mapping.sid.unwrap();
+            assert_eq!(&mapping.ip_record_sid, &record);
+            assert_eq!(&mapping.sip_domain_sid, first_domain);
+            let sid = mapping.sid;
             let moved = w.client.source_ip_mappings().update(&sid, other_domain).await.unwrap();
-            assert_eq!(moved.sip_domain_sid.as_ref(), Some(other_domain));
+            assert_eq!(&moved.sip_domain_sid, other_domain);
             w.client.source_ip_mappings().delete(&sid).await.unwrap();
             w.client.ip_records().delete(&record).await.unwrap();
 
             let lists = w.client.trunk(&w.trunk).ip_access_control_lists();
             let association = lists.create(&w.acl).await.unwrap();
-            assert_eq!((association.sid.as_ref(), association.trunk_sid.as_ref()), (Some(&w.acl), Some(&w.trunk)));
+            assert_eq!((&association.sid, &association.trunk_sid), (&w.acl, &w.trunk));
             lists.delete(&w.acl).await.unwrap();
         });
     }
@@ -233,11 +233,11 @@ proptest! {
         // limits are never reached.
         RT.block_on(async {
             for record in w.client.ip_records().list().collect().await.unwrap() {
-                let _ = w.client.ip_records().delete(record.sid.as_ref().unwrap()).await;
+                let _ = w.client.ip_records().delete(&record.sid).await;
             }
             let addresses = w.client.sip_ip_access_control_list(&w.acl).ip_addresses();
             for address in addresses.list().collect().await.unwrap() {
-                let _ = addresses.delete(address.sid.as_ref().unwrap()).await;
+                let _ = addresses.delete(&address.sid).await;
             }
         });
     }

@@ -91,12 +91,11 @@ async fn server_errors_are_retried_on_get_with_exponential_delays() {
         .create("203.0.113.10")
         .await
         .unwrap()
-        .sid
-        .unwrap();
+        .sid;
     twilio.inject(Fault::on("GET", "/v1/IpRecords/").status(503).times(2));
     let started = Instant::now();
     let record = client.ip_records().fetch(&sid).await.unwrap();
-    assert_eq!(record.sid.as_ref(), Some(&sid));
+    assert_eq!(record.sid, sid);
     assert_eq!(started.elapsed(), Duration::from_millis(100 + 200));
     let gets = twilio
         .requests()

@@ -3,110 +3,61 @@
 
 use std::{net::SocketAddr, process::ExitCode};
 
+use clap::Parser;
 use twilio_ip_access::{
     mock::{MockConfig, MockTwilio},
     sid::AccountSid,
 };
 
-const USAGE: &str = "\
-Usage: twilio-mock [--listen ADDR] [--account-sid AC…] [--auth-token TOKEN] [--seed] [--help]
-
-Runs an emulator of Twilio's IP access resources (Voice IP Records and Source IP Mappings,
-Trunking IP Access Control Lists, SIP IP Access Control Lists with their IP Addresses and
-domain mappings, and read-only SIP Domains and Trunks) on one HTTP port.
-
-Options:
-  --listen ADDR          address and port to listen on (default 127.0.0.1:4010)
-  --account-sid AC…      the account SID to accept (default: a random one)
-  --auth-token TOKEN     the auth token to accept (default: a random one)
-  --seed                 create a trunk, a SIP domain and an IP access control list (named
-                         \"seed …\")
-  -h, --help             show this help
-
-Ctrl-C stops the server.";
-
-#[derive(Debug)]
+/// Runs an emulator of Twilio's IP access resources (Voice IP Records and Source IP Mappings,
+/// Trunking IP Access Control Lists, SIP IP Access Control Lists with their IP Addresses and
+/// domain mappings, and read-only SIP Domains and Trunks) on one HTTP port.
+///
+/// Point a Twilio client's voice, trunking and api base URLs at the address it prints, with the
+/// account SID and auth token it prints. Ctrl-C stops the server.
+#[derive(Debug, Parser)]
+#[command(name = "twilio-mock", version)]
 struct Args {
-    config: MockConfig,
+    /// Address and port to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:4010")]
+    listen: SocketAddr,
+
+    /// The account SID to accept [default: a random one].
+    #[arg(long, value_name = "AC…", value_parser = account_sid)]
+    account_sid: Option<AccountSid>,
+
+    /// The auth token to accept [default: a random one].
+    #[arg(long, value_name = "TOKEN", value_parser = auth_token)]
+    auth_token: Option<String>,
+
+    /// Create a trunk, a SIP domain and an IP access control list (named "seed …").
+    #[arg(long)]
     seed: bool,
 }
 
-/// What the command line asks for.
-#[derive(Debug)]
-enum Command {
-    Run(Args),
-    Help,
+fn account_sid(text: &str) -> Result<AccountSid, String> {
+    AccountSid::new(text).map_err(|e| e.to_string())
 }
 
-fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
-    let mut config = MockConfig {
-        listen: SocketAddr::from(([127, 0, 0, 1], 4010)),
-        ..MockConfig::default()
-    };
-    let mut seed = false;
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        // `--flag value` or `--flag=value`.
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => {
-                (flag.to_owned(), Some(value.to_owned()))
-            }
-            _ => (arg.clone(), None),
-        };
-        let mut value = |name: &str| -> Result<String, String> {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
-        match flag.as_str() {
-            "-h" | "--help" => return Ok(Command::Help),
-            "--seed" if inline.is_none() => seed = true,
-            "--listen" => {
-                let text = value("--listen")?;
-                config.listen = text.parse().map_err(|_| {
-                    format!("--listen: `{text}` is not an address and port such as 127.0.0.1:4010")
-                })?;
-            }
-            "--account-sid" => {
-                let text = value("--account-sid")?;
-                config.account_sid =
-                    Some(AccountSid::new(&text).map_err(|e| format!("--account-sid: {e}"))?);
-            }
-            "--auth-token" => {
-                let text = value("--auth-token")?;
-                if text.trim().is_empty() || text.chars().any(char::is_control) {
-                    return Err(
-                        "--auth-token: the token must not be blank or contain control characters"
-                            .into(),
-                    );
-                }
-                config.auth_token = Some(text);
-            }
-            _ => return Err(format!("unknown argument `{arg}`")),
-        }
+fn auth_token(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() || text.chars().any(char::is_control) {
+        return Err("the token must not be blank or contain control characters".into());
     }
-    Ok(Command::Run(Args { config, seed }))
+    Ok(text.to_owned())
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = match parse(std::env::args().skip(1)) {
-        Ok(Command::Run(args)) => args,
-        Ok(Command::Help) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(message) => {
-            eprintln!("twilio-mock: {message}\nRun `twilio-mock --help` for usage.");
-            return ExitCode::from(2);
-        }
+    let args = Args::parse();
+    let config = MockConfig {
+        listen: args.listen,
+        account_sid: args.account_sid,
+        auth_token: args.auth_token,
     };
-    let listen = args.config.listen;
-    let mock = match MockTwilio::start_with(args.config).await {
+    let mock = match MockTwilio::start_with(config).await {
         Ok(mock) => mock,
         Err(e) => {
-            eprintln!("twilio-mock: cannot listen on {listen}: {e}");
+            eprintln!("twilio-mock: cannot listen on {}: {e}", args.listen);
             return ExitCode::FAILURE;
         }
     };
@@ -146,56 +97,48 @@ async fn main() -> ExitCode {
 mod tests {
     use super::*;
 
-    fn run(args: &[&str]) -> Result<Command, String> {
-        parse(args.iter().map(|s| s.to_string()))
+    fn run(args: &[&str]) -> Result<Args, clap::Error> {
+        Args::try_parse_from(std::iter::once("twilio-mock").chain(args.iter().copied()))
     }
 
     #[test]
     fn parses_flags() {
-        let Ok(Command::Run(args)) = run(&[]) else {
-            panic!("defaults")
-        };
-        assert_eq!(args.config.listen.to_string(), "127.0.0.1:4010");
-        assert!(!args.seed);
+        let args = run(&[]).unwrap();
+        assert_eq!(args.listen.to_string(), "127.0.0.1:4010");
+        assert!(!args.seed && args.account_sid.is_none() && args.auth_token.is_none());
         let sid = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
-        let Ok(Command::Run(args)) = run(&[
+        let args = run(&[
             "--listen",
             "0.0.0.0:9000",
             "--account-sid",
             sid,
             "--auth-token=tok",
             "--seed",
-        ]) else {
-            panic!("all flags")
-        };
-        assert_eq!(args.config.listen.to_string(), "0.0.0.0:9000");
-        assert_eq!(args.config.account_sid.unwrap().as_str(), sid);
-        assert_eq!(args.config.auth_token.as_deref(), Some("tok"));
+        ])
+        .unwrap();
+        assert_eq!(args.listen.to_string(), "0.0.0.0:9000");
+        assert_eq!(args.account_sid.unwrap().as_str(), sid);
+        assert_eq!(args.auth_token.as_deref(), Some("tok"));
         assert!(args.seed);
-        assert!(matches!(run(&["--help"]), Ok(Command::Help)));
+        let help = run(&["--help"]).unwrap_err();
+        assert_eq!(help.kind(), clap::error::ErrorKind::DisplayHelp);
+        let text = help.to_string();
+        for option in ["--listen <ADDR>", "--account-sid <AC…>", "--auth-token <TOKEN>", "--seed", "[default: 127.0.0.1:4010]"] {
+            assert!(text.contains(option), "{option} in\n{text}");
+        }
     }
 
     #[test]
     fn rejects_bad_input() {
-        assert_eq!(
-            run(&["--verbose"]).unwrap_err(),
-            "unknown argument `--verbose`"
-        );
-        assert_eq!(run(&["--listen"]).unwrap_err(), "--listen needs a value");
-        assert!(
-            run(&["--listen", "localhost"])
-                .unwrap_err()
-                .contains("not an address")
-        );
-        assert!(
-            run(&["--account-sid", "SKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"])
-                .unwrap_err()
-                .starts_with("--account-sid")
-        );
-        assert!(run(&["--auth-token", " "]).is_err());
-        assert_eq!(
-            run(&["--seed=yes"]).unwrap_err(),
-            "unknown argument `--seed=yes`"
-        );
+        let kind = |args: &[&str]| run(args).unwrap_err().kind();
+        use clap::error::ErrorKind;
+        assert_eq!(kind(&["--verbose"]), ErrorKind::UnknownArgument);
+        assert_eq!(kind(&["--listen"]), ErrorKind::InvalidValue);
+        assert_eq!(kind(&["--listen", "localhost"]), ErrorKind::ValueValidation);
+        let err = run(&["--account-sid", "SKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::ValueValidation);
+        assert!(err.to_string().contains("an Account SID starts with `AC`"), "{err}");
+        assert_eq!(kind(&["--auth-token", " "]), ErrorKind::ValueValidation);
+        assert_eq!(kind(&["--seed=yes"]), ErrorKind::TooManyValues);
     }
 }
