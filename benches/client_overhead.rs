@@ -44,7 +44,7 @@ fn main() {
 
     let facade_once = || async {
         let record = facade.ip_records().fetch(SID).await.unwrap();
-        assert!(record.sid.is_some());
+        assert!(record.sid.as_str().starts_with("IL"));
     };
     let raw_once = || async {
         let record: IpRecord = raw
@@ -59,7 +59,7 @@ fn main() {
             .json()
             .await
             .unwrap();
-        assert!(record.sid.is_some());
+        assert!(record.sid.as_str().starts_with("IL"));
     };
 
     rt.block_on(async {

@@ -95,7 +95,7 @@ fn main() {
         for n in 0..50 {
             addresses.create(format!("a{n}"), format!("198.51.100.{n}")).await.unwrap();
         }
-        let record_sid = record.sid.unwrap();
+        let record_sid = record.sid;
         let fetch_url = format!("{base}/v1/IpRecords/{record_sid}");
         let list_url = format!("{base}/2010-04-01/Accounts/{account}/SIP/IpAccessControlLists/{acl}/IpAddresses.json?PageSize=20");
 

@@ -86,27 +86,3 @@ pub fn words(name: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names() {
-        assert_eq!(snake("IpAccessControlListSid"), "ip_access_control_list_sid");
-        assert_eq!(snake("SIP"), "sip");
-        assert_eq!(pascal("ip_access_control_lists"), "IpAccessControlLists");
-        assert_eq!(pascal("SIP"), "Sip");
-        assert_eq!(plural("SipIpAddress"), "SipIpAddresses");
-        assert_eq!(plural("TrunkIpAccessControlList"), "TrunkIpAccessControlLists");
-        assert_eq!(plural("Policy"), "Policies");
-        assert_eq!(singular("ip_addresses"), "ip_address");
-        assert_eq!(singular("IpAccessControlLists"), "IpAccessControlList");
-        assert_eq!(singular("trunks"), "trunk");
-        assert_eq!(singular("policies"), "policy");
-        assert_eq!(variant("sip-only"), "SipOnly");
-        assert_eq!(variant("IP-ACL"), "IpAcl");
-        assert_eq!(variant("2fa"), "V2fa");
-        assert_eq!(words("SipIpAddress"), "SIP IP address");
-    }
-}

@@ -1,6 +1,8 @@
-//! Every one of the 19 operations through the facade, against a recording server on 127.0.0.1:
-//! the exact method, URL, form body and headers sent, and the exact values parsed from the seed
-//! pages' JSON examples (verbatim, placeholder SIDs included).
+//! Every one of the 32 operations through the facade, against a recording server on 127.0.0.1:
+//! the exact method, URL, form body and headers sent, and the exact values parsed from JSON
+//! examples (verbatim, placeholder SIDs included): the seed pages' for the first four resources,
+//! Twilio's published OpenAPI description's for the others (twilio-oai 2.6.7,
+//! `twilio_api_v2010.yaml` and `twilio_trunking_v1.yaml`; MIT, Copyright (C) 2023 Twilio, Inc.).
 #![cfg(feature = "mock")]
 
 mod support;
@@ -190,16 +192,16 @@ async fn create_ip_record() {
         "/v1/IpRecords",
         "CidrPrefixLength=30&FriendlyName=sbc+one&IpAddress=203.0.113.10",
     );
-    assert_eq!(record.sid.unwrap(), IL);
-    assert_eq!(record.account_sid.unwrap(), AC);
+    assert_eq!(record.sid, IL);
+    assert_eq!(record.account_sid, AC);
     assert_eq!(record.friendly_name.as_deref(), Some("friendly_name"));
     assert_eq!(record.ip_address.as_deref(), Some("IpAddress"));
-    assert_eq!(record.cidr_prefix_length, Some(30));
-    assert_eq!(record.date_created, Some(v1_date(36)));
-    assert_eq!(record.date_updated, Some(v1_date(36)));
+    assert_eq!(record.cidr_prefix_length, Some(30u8));
+    assert_eq!(record.date_created, v1_date(36));
+    assert_eq!(record.date_updated, v1_date(36));
     assert_eq!(
-        record.url.as_deref(),
-        Some("https://voice.twilio.com/v1/IpRecords/ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+        record.url,
+        "https://voice.twilio.com/v1/IpRecords/ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
     );
 }
 
@@ -228,9 +230,17 @@ async fn fetch_ip_record() {
         Method::GET,
         "/v1/IpRecords/ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
     );
-    assert_eq!(record.sid, Some(sid));
+    assert_eq!(record.sid, sid);
+    assert_eq!(record.account_sid, AC);
+    assert_eq!(record.friendly_name.as_deref(), Some("friendly_name"));
     assert_eq!(record.ip_address.as_deref(), Some("10.2.3.4"));
-    assert_eq!(record.date_updated, Some(v1_date(37)));
+    assert_eq!(record.cidr_prefix_length, Some(30));
+    assert_eq!(record.date_created, v1_date(36));
+    assert_eq!(record.date_updated, v1_date(37));
+    assert_eq!(
+        record.url,
+        "https://voice.twilio.com/v1/IpRecords/ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    );
 }
 
 #[tokio::test]
@@ -256,6 +266,8 @@ async fn update_ip_record() {
         "FriendlyName=FriendlyName",
     );
     assert_eq!(record.friendly_name.as_deref(), Some("FriendlyName"));
+    assert_eq!(record.sid, IL);
+    assert_eq!(record.date_updated, v1_date(37));
 }
 
 #[tokio::test]
@@ -284,7 +296,13 @@ async fn list_ip_records() {
         .unwrap();
     assert_bodiless(&server.single(), Method::GET, "/v1/IpRecords?PageSize=50");
     assert_eq!(page.items().len(), 1);
-    assert_eq!(page.items()[0].ip_address.as_deref(), Some("10.2.3.4"));
+    let record = &page.items()[0];
+    assert_eq!(record.sid, IL);
+    assert_eq!(record.account_sid, AC);
+    assert_eq!(record.friendly_name.as_deref(), Some("friendly_name"));
+    assert_eq!(record.ip_address.as_deref(), Some("10.2.3.4"));
+    assert_eq!(record.cidr_prefix_length, Some(30));
+    assert_eq!(record.date_updated, v1_date(37));
     assert_eq!(page.next_cursor(), None);
 }
 
@@ -305,13 +323,14 @@ async fn create_source_ip_mapping() {
         "/v1/SourceIpMappings",
         "IpRecordSid=ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa&SipDomainSid=SDaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
     );
-    assert_eq!(mapping.sid.unwrap(), IB);
-    assert_eq!(mapping.ip_record_sid.unwrap(), IL);
-    assert_eq!(mapping.sip_domain_sid.unwrap(), SD);
-    assert_eq!(mapping.date_created, Some(v1_date(36)));
+    assert_eq!(mapping.sid, IB);
+    assert_eq!(mapping.ip_record_sid, IL);
+    assert_eq!(mapping.sip_domain_sid, SD);
+    assert_eq!(mapping.date_created, v1_date(36));
+    assert_eq!(mapping.date_updated, v1_date(37));
     assert_eq!(
-        mapping.url.as_deref(),
-        Some("https://voice.twilio.com/v1/SourceIpMappings/IBaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+        mapping.url,
+        "https://voice.twilio.com/v1/SourceIpMappings/IBaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
     );
 }
 
@@ -330,7 +349,11 @@ async fn fetch_source_ip_mapping() {
         Method::GET,
         "/v1/SourceIpMappings/IBaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
     );
-    assert_eq!(mapping.date_updated, Some(v1_date(37)));
+    assert_eq!(mapping.sid, IB);
+    assert_eq!(mapping.ip_record_sid, IL);
+    assert_eq!(mapping.sip_domain_sid, SD);
+    assert_eq!(mapping.date_created, v1_date(36));
+    assert_eq!(mapping.date_updated, v1_date(37));
 }
 
 #[tokio::test]
@@ -348,7 +371,8 @@ async fn update_source_ip_mapping() {
         "/v1/SourceIpMappings/IBaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
         "SipDomainSid=SDaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
     );
-    assert_eq!(mapping.sip_domain_sid.unwrap(), SD);
+    assert_eq!(mapping.sid, IB);
+    assert_eq!(mapping.sip_domain_sid, SD);
 }
 
 #[tokio::test]
@@ -402,12 +426,13 @@ async fn create_trunk_ip_access_control_list() {
         "/v1/Trunks/TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/IpAccessControlLists",
         "IpAccessControlListSid=ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
     );
-    assert_eq!(acl.sid.unwrap(), AL);
-    assert_eq!(acl.trunk_sid.unwrap(), TK);
+    assert_eq!(acl.sid, AL);
+    assert_eq!(acl.account_sid, AC);
+    assert_eq!(acl.trunk_sid, TK);
     assert_eq!(acl.friendly_name.as_deref(), Some("friendly_name"));
     assert_eq!(
         acl.date_created,
-        Some(Utc.with_ymd_and_hms(2018, 4, 30, 20, 59, 6).unwrap())
+        Utc.with_ymd_and_hms(2018, 4, 30, 20, 59, 6).unwrap()
     );
 }
 
@@ -427,19 +452,17 @@ async fn fetch_trunk_ip_access_control_list() {
         Method::GET,
         "/v1/Trunks/TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/IpAccessControlLists/ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
     );
-    assert_eq!(acl.account_sid.unwrap(), AC);
-    assert_eq!(acl.sid.unwrap(), AL);
-    assert_eq!(acl.trunk_sid.unwrap(), TK);
+    assert_eq!(acl.account_sid, AC);
+    assert_eq!(acl.sid, AL);
+    assert_eq!(acl.trunk_sid, TK);
     assert_eq!(acl.friendly_name.as_deref(), Some("friendly_name"));
     assert_eq!(
         acl.date_updated,
-        Some(Utc.with_ymd_and_hms(2018, 4, 30, 20, 59, 6).unwrap())
+        Utc.with_ymd_and_hms(2018, 4, 30, 20, 59, 6).unwrap()
     );
     assert_eq!(
-        acl.url.as_deref(),
-        Some(
-            "https://trunking.twilio.com/v1/Trunks/TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/IpAccessControlLists/ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-        )
+        acl.url,
+        "https://trunking.twilio.com/v1/Trunks/TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/IpAccessControlLists/ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
     );
 }
 
@@ -481,9 +504,11 @@ async fn list_trunk_ip_access_control_lists() {
         "/v1/Trunks/TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/IpAccessControlLists?PageSize=20",
     );
     assert_eq!(all.len(), 1);
+    assert_eq!(all[0].sid, AL);
+    assert_eq!(all[0].trunk_sid, TK);
     assert_eq!(
         all[0].date_created,
-        Some(Utc.with_ymd_and_hms(2018, 5, 2, 17, 29, 34).unwrap())
+        Utc.with_ymd_and_hms(2018, 5, 2, 17, 29, 34).unwrap()
     );
 }
 
@@ -506,22 +531,22 @@ async fn create_sip_ip_address() {
         &format!("{SIP_BASE}.json"),
         "CidrPrefixLength=24&FriendlyName=office&IpAddress=192.168.1.1",
     );
-    assert_eq!(address.sid.unwrap(), IP);
+    assert_eq!(address.sid, IP);
+    assert_eq!(address.account_sid, "ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX");
     assert_eq!(
-        address.account_sid.unwrap(),
-        "ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"
+        address.ip_access_control_list_sid,
+        "ALXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"
     );
+    assert_eq!(address.friendly_name.as_deref(), Some("friendly_name"));
+    assert_eq!(address.ip_address.as_deref(), Some("ip_address"));
     assert_eq!(address.cidr_prefix_length, Some(32));
-    let created = address.date_created.unwrap();
     assert_eq!(
-        *created,
+        *address.date_created,
         Utc.with_ymd_and_hms(2015, 7, 20, 17, 27, 10).unwrap()
     );
     assert_eq!(
-        address.uri.as_deref(),
-        Some(
-            "/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/SIP/IpAccessControlLists/ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/IpAddresses/IPaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.json"
-        )
+        address.uri,
+        "/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/SIP/IpAccessControlLists/ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/IpAddresses/IPaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.json"
     );
 }
 
@@ -541,10 +566,15 @@ async fn fetch_sip_ip_address() {
         Method::GET,
         &format!("{SIP_BASE}/{IP}.json"),
     );
+    assert_eq!(address.sid, "IPXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX");
     assert_eq!(address.ip_address.as_deref(), Some("192.168.1.1"));
     assert_eq!(
-        address.ip_access_control_list_sid.unwrap(),
+        address.ip_access_control_list_sid,
         "ALXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"
+    );
+    assert_eq!(
+        address.date_updated.to_string(),
+        "Mon, 20 Jul 2015 17:27:10 +0000"
     );
 }
 
@@ -584,12 +614,12 @@ async fn update_sip_ip_address() {
         &format!("{SIP_BASE}/{IP}.json"),
         "IpAddress=10.0.0.1",
     );
-    assert_eq!(updated.sid.unwrap(), "IPXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX");
+    assert_eq!(updated.sid, "IPXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX");
     assert_eq!(updated.friendly_name.as_deref(), Some("friendly_name"));
     assert_eq!(updated.ip_address.as_deref(), Some("192.168.1.1"));
     assert_eq!(updated.cidr_prefix_length, Some(32));
     assert_eq!(
-        updated.date_updated.unwrap().into_inner(),
+        updated.date_updated.into_inner(),
         Utc.with_ymd_and_hms(2015, 7, 20, 17, 27, 10).unwrap()
     );
 
@@ -642,10 +672,16 @@ async fn list_sip_ip_addresses() {
         .await
         .unwrap();
     assert_bodiless(&server.single(), Method::GET, &format!("{SIP_BASE}.json"));
+    assert_eq!(page.items().len(), 1);
+    assert_eq!(page.next_cursor(), None);
     let address = &page.items()[0];
-    assert_eq!(address.sid.as_ref().unwrap(), IP);
+    assert_eq!(address.sid, IP);
+    assert_eq!(address.account_sid, AC);
+    assert_eq!(address.ip_access_control_list_sid, AL);
+    assert_eq!(address.ip_address.as_deref(), Some("192.168.1.1"));
+    assert_eq!(address.cidr_prefix_length, Some(32));
     assert_eq!(
-        address.date_updated.unwrap().to_string(),
+        address.date_updated.to_string(),
         "Mon, 20 Jul 2015 17:27:10 +0000"
     );
 }

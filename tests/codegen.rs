@@ -254,3 +254,23 @@ fn convention_breaks_name_the_file_and_the_problem() {
         "both define `IpRecord`",
     );
 }
+
+#[test]
+fn names_follow_twilio_s_words() {
+    use codegen::naming::*;
+    assert_eq!(snake("IpAccessControlListSid"), "ip_access_control_list_sid");
+    assert_eq!(snake("SIP"), "sip");
+    assert_eq!(pascal("ip_access_control_lists"), "IpAccessControlLists");
+    assert_eq!(pascal("SIP"), "Sip");
+    assert_eq!(plural("SipIpAddress"), "SipIpAddresses");
+    assert_eq!(plural("TrunkIpAccessControlList"), "TrunkIpAccessControlLists");
+    assert_eq!(plural("Policy"), "Policies");
+    assert_eq!(singular("ip_addresses"), "ip_address");
+    assert_eq!(singular("IpAccessControlLists"), "IpAccessControlList");
+    assert_eq!(singular("trunks"), "trunk");
+    assert_eq!(singular("policies"), "policy");
+    assert_eq!(variant("sip-only"), "SipOnly");
+    assert_eq!(variant("IP-ACL"), "IpAcl");
+    assert_eq!(variant("2fa"), "V2fa");
+    assert_eq!(words("SipIpAddress"), "SIP IP address");
+}

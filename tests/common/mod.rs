@@ -2,3 +2,4 @@
 #![allow(dead_code)]
 
 pub mod schema;
+pub mod twilio_reference;
