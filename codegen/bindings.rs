@@ -89,7 +89,10 @@ pub fn generate(resource: &Resource, doc: &Value) -> Result<TokenStream, Vec<Str
         // Resources compare equal field by field, so callers (and tests) can diff them.
         .with_derive("PartialEq");
     for (schema, rust) in &resource.replacements {
-        settings.with_replacement(schema, rust, replacement_impls(rust).into_iter());
+        // typify matches a replacement by the Rust name it would give the schema
+        // (`trunk_enum_transfer_setting` → `TrunkEnumTransferSetting`).
+        let name = naming::pascal(schema);
+        settings.with_replacement(&name, rust, replacement_impls(rust).into_iter());
     }
     let mut generator = Generator::new(&settings);
     // progenitor reports some problems by panicking; keep the message, drop the backtrace.

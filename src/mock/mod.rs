@@ -16,9 +16,9 @@
 //! let client = mock.client();
 //!
 //! let record = client.ip_records().create("203.0.113.10").friendly_name("sbc-1").await?;
-//! let sid = record.sid.clone().unwrap();
+//! let sid = record.sid.clone();
 //! assert_eq!(record.cidr_prefix_length, Some(32));
-//! assert_eq!(record.url.as_deref(), Some(&*format!("{}/v1/IpRecords/{sid}", mock.base_url())));
+//! assert_eq!(record.url, format!("{}/v1/IpRecords/{sid}", mock.base_url()));
 //!
 //! client.ip_records().delete(&sid).await?;
 //! let err = client.ip_records().fetch(&sid).await.unwrap_err();

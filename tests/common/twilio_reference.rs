@@ -153,8 +153,8 @@ impl Reference {
 /// The `fixtures` array of [`SDK_FIXTURES`].
 pub fn load_sdk_fixtures() -> Vec<Value> {
     let path = crate_path(SDK_FIXTURES);
-    let text = fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let text =
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let doc: Value = serde_json::from_str(&text)
         .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
     match doc.get("fixtures") {
@@ -169,8 +169,10 @@ pub fn path_matches(template: &str, path: &str) -> bool {
     let template: Vec<&str> = template.split('/').collect();
     let path: Vec<&str> = path.split('/').collect();
     template.len() == path.len()
-        && template.iter().zip(&path).all(|(t, p)| {
-            match (t.find('{'), t.find('}')) {
+        && template
+            .iter()
+            .zip(&path)
+            .all(|(t, p)| match (t.find('{'), t.find('}')) {
                 (Some(open), Some(close)) if open < close => {
                     let (prefix, suffix) = (&t[..open], &t[close + 1..]);
                     p.len() > prefix.len() + suffix.len()
@@ -178,6 +180,5 @@ pub fn path_matches(template: &str, path: &str) -> bool {
                         && p.ends_with(suffix)
                 }
                 _ => t == p,
-            }
-        })
+            })
 }

@@ -205,6 +205,19 @@ pub fn assert_form(request: &Recorded, uri: &str, body: &str) {
         Some("application/x-www-form-urlencoded")
     );
     assert_eq!(request.body, body);
+    let length = body.len().to_string();
+    assert_eq!(request.header("content-length"), Some(length.as_str()));
+    assert_eq!(request.header("accept"), Some("application/json"));
+    assert_common_headers(request);
+}
+
+/// Asserts a POST whose form has no field set: no body, and `Content-Length: 0` says so.
+pub fn assert_empty_post(request: &Recorded, uri: &str) {
+    assert_eq!(request.method, Method::POST);
+    assert_eq!(request.uri, uri);
+    assert_eq!(request.body, "");
+    assert_eq!(request.header("content-length"), Some("0"));
+    assert_eq!(request.header("transfer-encoding"), None);
     assert_eq!(request.header("accept"), Some("application/json"));
     assert_common_headers(request);
 }
@@ -216,6 +229,7 @@ pub fn assert_bodiless(request: &Recorded, method: Method, uri: &str) {
     assert_eq!(request.uri, uri);
     assert_eq!(request.body, "");
     assert_eq!(request.header("content-type"), None);
+    assert_eq!(request.header("content-length"), None);
     let accept = if method == Method::DELETE {
         "*/*"
     } else {
