@@ -138,10 +138,7 @@ async fn ip_record_lifecycle() {
     assert_eq!(first.friendly_name.as_deref(), Some("sbc-1"));
     assert_eq!(first.ip_address.as_deref(), Some("203.0.113.10"));
     assert_eq!(first.cidr_prefix_length, Some(30));
-    assert_eq!(
-        first.url,
-        format!("{}/v1/IpRecords/{sid}", mock.base_url())
-    );
+    assert_eq!(first.url, format!("{}/v1/IpRecords/{sid}", mock.base_url()));
     for i in 11..15 {
         let record = records.create(format!("203.0.113.{i}")).await.unwrap();
         assert_eq!(record.friendly_name, None, "unset friendly name is null");
@@ -254,10 +251,7 @@ async fn source_ip_mapping_lifecycle() {
         sids.push(sid);
     }
     let mappings = client.source_ip_mappings();
-    assert_eq!(
-        mappings.fetch(&sids[0]).await.unwrap().sid,
-        sids[0]
-    );
+    assert_eq!(mappings.fetch(&sids[0]).await.unwrap().sid, sids[0]);
 
     let pages: Vec<_> = mappings
         .list()
@@ -267,21 +261,13 @@ async fn source_ip_mapping_lifecycle() {
         .await
         .unwrap();
     assert_eq!(pages.len(), 3);
-    let listed: Vec<_> = pages
-        .into_iter()
-        .flatten()
-        .map(|m| m.sid)
-        .collect();
+    let listed: Vec<_> = pages.into_iter().flatten().map(|m| m.sid).collect();
     assert_eq!(listed, sids);
 
     let updated = mappings.update(&sids[1], &domain_b).await.unwrap();
     assert_eq!(&updated.sip_domain_sid, &domain_b);
     assert_eq!(
-        mappings
-            .fetch(&sids[1])
-            .await
-            .unwrap()
-            .sip_domain_sid,
+        mappings.fetch(&sids[1]).await.unwrap().sip_domain_sid,
         domain_b
     );
 
@@ -342,11 +328,7 @@ async fn trunk_ip_access_control_list_lifecycle() {
         .await
         .unwrap();
     assert_eq!(pages.len(), 3);
-    let listed: Vec<_> = pages
-        .into_iter()
-        .flatten()
-        .map(|a| a.sid)
-        .collect();
+    let listed: Vec<_> = pages.into_iter().flatten().map(|a| a.sid).collect();
     assert_eq!(listed, acls);
 
     trunk.delete(&acls[0]).await.unwrap();
@@ -828,12 +810,7 @@ async fn missing_and_invalid_parameters() {
 async fn update_validation() {
     let mock = MockTwilio::start().await;
     let client = mock.client();
-    let record = client
-        .ip_records()
-        .create("203.0.113.1")
-        .await
-        .unwrap()
-        .sid;
+    let record = client.ip_records().create("203.0.113.1").await.unwrap().sid;
     let mapping = client
         .source_ip_mappings()
         .create(&record, mock.create_sip_domain())
@@ -1452,6 +1429,74 @@ async fn delay_faults_slow_a_request_down() {
         other => panic!("expected a timeout, got {other:?}"),
     }
     assert!(mock.client().ip_records().list().send().await.is_ok());
+}
+
+#[tokio::test]
+async fn faults_after_handling_let_the_write_land_and_the_log_says_so() {
+    let mock = MockTwilio::start().await;
+    let impatient = mock
+        .client_builder()
+        .timeout(Duration::from_millis(200))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    // A plain delay past the client's timeout: the client gives up, the handler never runs.
+    mock.inject(Fault::on("POST", "/v1/IpRecords").delay(Duration::from_secs(5)));
+    let err = impatient
+        .ip_records()
+        .create("203.0.113.1")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    // After handling: the same timeout for the client, but the record is stored.
+    mock.inject(
+        Fault::on("POST", "/v1/IpRecords")
+            .delay(Duration::from_secs(5))
+            .after_handling(),
+    );
+    let err = impatient
+        .ip_records()
+        .create("203.0.113.2")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    // After handling with a status: stored, answered 500.
+    mock.inject(
+        Fault::on("POST", "/v1/IpRecords")
+            .status(500)
+            .after_handling(),
+    );
+    let err = impatient
+        .ip_records()
+        .create("203.0.113.3")
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(500));
+    let stored: Vec<_> = mock
+        .client()
+        .ip_records()
+        .list()
+        .collect()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.ip_address.unwrap_or_default())
+        .collect();
+    assert_eq!(stored, ["203.0.113.2", "203.0.113.3"]);
+    let handled: Vec<_> = mock
+        .requests()
+        .iter()
+        .map(|r| (r.method.clone(), r.handled))
+        .collect();
+    assert_eq!(
+        handled,
+        [
+            ("POST".to_owned(), None),
+            ("POST".to_owned(), Some(201)),
+            ("POST".to_owned(), Some(201)),
+            ("GET".to_owned(), Some(200)),
+        ]
+    );
 }
 
 #[tokio::test]

@@ -19,8 +19,9 @@ const LOG_BODY_BYTES: usize = 16 * 1024 * 1024;
 ///
 /// Without [`status`](Self::status) or [`delay`](Self::delay), a fault answers
 /// `503` (Twilio code 20503, "Service unavailable"). With only a delay, the request is handled
-/// normally once the delay is over. It applies to one request unless [`times`](Self::times)
-/// says otherwise. Error bodies are Twilio's JSON with Twilio's code for the status:
+/// normally once the delay is over. With [`after_handling`](Self::after_handling), the request is
+/// handled first and the delay and status apply to its answer: the write lands, but the client
+/// sees the fault. It applies to one request unless [`times`](Self::times) says otherwise. Error bodies are Twilio's JSON with Twilio's code for the status:
 /// 429 → 20429 "Too Many Requests", 500 → 20500, 503 → 20503, other statuses → `20000 + status`.
 ///
 /// ```
@@ -41,6 +42,7 @@ pub struct Fault {
     retry_after: Option<Duration>,
     delay: Option<Duration>,
     times: u32,
+    after_handling: bool,
 }
 
 impl Fault {
@@ -55,6 +57,7 @@ impl Fault {
             retry_after: None,
             delay: None,
             times: 1,
+            after_handling: false,
         }
     }
 
@@ -76,6 +79,24 @@ impl Fault {
         self
     }
 
+    /// Handles the request first, then applies the delay and the status to its answer: a write
+    /// lands although the client sees an error, or, with a delay longer than the client's
+    /// timeout, no answer at all (a response lost on the way back). Without it, a faulted
+    /// request never reaches the handlers: a client that gives up during a delay cancels it.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use twilio_ip_access::mock::Fault;
+    ///
+    /// // The next create of an IP record is stored, but its answer comes 5 s late.
+    /// let lost = Fault::on("POST", "/v1/IpRecords").delay(Duration::from_secs(5)).after_handling();
+    /// # let _ = lost;
+    /// ```
+    pub fn after_handling(mut self) -> Fault {
+        self.after_handling = true;
+        self
+    }
+
     /// Applies to this many matching requests (default 1).
     pub fn times(mut self, times: u32) -> Fault {
         self.times = times;
@@ -94,6 +115,8 @@ impl Fault {
 pub(crate) struct Applied {
     pub(crate) delay: Option<Duration>,
     pub(crate) error: Option<TwilioError>,
+    /// The request is handled first; the delay and error apply to its answer.
+    pub(crate) after_handling: bool,
 }
 
 /// The faults waiting to apply, in the order they were injected.
@@ -119,6 +142,7 @@ impl Faults {
         let applied = Applied {
             delay: fault.delay,
             error: status.map(|s| TwilioError::injected(s, path, fault.retry_after)),
+            after_handling: fault.after_handling,
         };
         if fault.times == 0 {
             faults.remove(index);
@@ -153,6 +177,12 @@ pub struct RecordedRequest {
     pub headers: Vec<(String, String)>,
     /// The body as received (at most the first 64 KiB of an oversized one).
     pub body: Vec<u8>,
+    /// The status the emulator's handlers answered with, once they have: `None` while the
+    /// request is in progress, when it was answered before reaching them (authentication, an
+    /// unreadable body, an injected fault), or when the client gave up first. With a fault
+    /// [`after_handling`](Fault::after_handling) it is the handlers' status, not the fault's
+    /// the client saw: a 2xx here means the write landed.
+    pub handled: Option<u16>,
 }
 
 impl RecordedRequest {
@@ -177,27 +207,45 @@ pub(crate) struct RequestLog(Mutex<Log>);
 
 #[derive(Debug, Default)]
 struct Log {
-    requests: VecDeque<RecordedRequest>,
+    /// Each request with its number in arrival order.
+    requests: VecDeque<(u64, RecordedRequest)>,
     body_bytes: usize,
+    next: u64,
 }
 
 impl RequestLog {
-    pub(crate) fn push(&self, request: RecordedRequest) {
+    /// Adds a request; the number returned names it for [`set_handled`](Self::set_handled).
+    pub(crate) fn push(&self, request: RecordedRequest) -> u64 {
         let mut log = lock(&self.0);
+        let id = log.next;
+        log.next += 1;
         log.body_bytes += request.body.len();
-        log.requests.push_back(request);
+        log.requests.push_back((id, request));
         while log.requests.len() > LOG_CAPACITY
             || (log.body_bytes > LOG_BODY_BYTES && log.requests.len() > 1)
         {
             match log.requests.pop_front() {
-                Some(old) => log.body_bytes -= old.body.len(),
+                Some((_, old)) => log.body_bytes -= old.body.len(),
                 None => break,
             }
+        }
+        id
+    }
+
+    /// Records the status the handlers answered request `id` with, if it is still kept.
+    pub(crate) fn set_handled(&self, id: u64, status: u16) {
+        let mut log = lock(&self.0);
+        if let Some((_, request)) = log.requests.iter_mut().rev().find(|(n, _)| *n == id) {
+            request.handled = Some(status);
         }
     }
 
     pub(crate) fn snapshot(&self) -> Vec<RecordedRequest> {
-        lock(&self.0).requests.iter().cloned().collect()
+        lock(&self.0)
+            .requests
+            .iter()
+            .map(|(_, request)| request.clone())
+            .collect()
     }
 
     pub(crate) fn clear(&self) {
@@ -237,7 +285,7 @@ mod tests {
             assert_eq!(error.retry_after, Some(Duration::from_millis(1500)));
         }
         let applied = faults.take("POST", "/v1/IpRecords").unwrap();
-        assert!(applied.error.is_none());
+        assert!(applied.error.is_none() && !applied.after_handling);
         assert_eq!(applied.delay, Some(Duration::from_millis(1)));
         assert!(faults.take("POST", "/v1/IpRecords").is_none());
         faults.push(Fault::on("GET", "/"));
@@ -255,11 +303,20 @@ mod tests {
             query: None,
             headers: Vec::new(),
             body: vec![b'x'; body],
+            handled: None,
         };
         for _ in 0..LOG_CAPACITY + 5 {
             log.push(request(0));
         }
         assert_eq!(log.snapshot().len(), LOG_CAPACITY);
+        log.set_handled(LOG_CAPACITY as u64 + 4, 201);
+        log.set_handled(0, 201); // dropped already: nothing to mark
+        assert_eq!(log.snapshot().last().unwrap().handled, Some(201));
+        assert!(
+            log.snapshot()[..LOG_CAPACITY - 1]
+                .iter()
+                .all(|r| r.handled.is_none())
+        );
         for _ in 0..300 {
             log.push(request(64 * 1024));
         }

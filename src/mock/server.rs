@@ -125,7 +125,7 @@ async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -
     let (mut parts, body) = request.into_parts();
     let (method, path) = (parts.method.clone(), parts.uri.path().to_owned());
     let (bytes, read) = read_body(body, &parts.headers).await;
-    shared.log.push(record(&parts, &bytes));
+    let id = shared.log.push(record(&parts, &bytes));
     let response = match read {
         BodyRead::TooLarge => TwilioError::too_large(BODY_LIMIT).into_response(),
         BodyRead::Failed => {
@@ -135,16 +135,30 @@ async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -
         BodyRead::Complete => match authenticate(&shared, &parts.headers) {
             None => TwilioError::unauthorized().into_response(),
             Some(account) => {
-                let fault = shared.faults.take(method.as_str(), &path);
-                if let Some(delay) = fault.as_ref().and_then(|f| f.delay) {
+                let (before, after) = match shared.faults.take(method.as_str(), &path) {
+                    Some(fault) if fault.after_handling => (None, Some(fault)),
+                    fault => (fault, None),
+                };
+                if let Some(delay) = before.as_ref().and_then(|f| f.delay) {
                     pause(delay, shared.shutdown.clone()).await;
                 }
-                match fault.and_then(|f| f.error) {
+                match before.and_then(|f| f.error) {
                     Some(error) => error.into_response(),
                     None => {
                         parts.extensions.insert(Caller(account));
-                        next.run(Request::from_parts(parts, Body::from(bytes)))
-                            .await
+                        let response = next
+                            .run(Request::from_parts(parts, Body::from(bytes)))
+                            .await;
+                        shared.log.set_handled(id, response.status().as_u16());
+                        // A fault after handling: the write has landed; the answer is late,
+                        // replaced, or never sent if the client gives up meanwhile.
+                        if let Some(delay) = after.as_ref().and_then(|f| f.delay) {
+                            pause(delay, shared.shutdown.clone()).await;
+                        }
+                        match after.and_then(|f| f.error) {
+                            Some(error) => error.into_response(),
+                            None => response,
+                        }
                     }
                 }
             }
@@ -214,6 +228,7 @@ fn record(parts: &Parts, body: &[u8]) -> RecordedRequest {
         query: parts.uri.query().map(str::to_owned),
         headers,
         body: body.to_vec(),
+        handled: None,
     }
 }
 
