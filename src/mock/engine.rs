@@ -762,7 +762,6 @@ mod tests {
             "/SIP/Domains/{domain}/Auth/Calls/IpAccessControlListMappings.json"
         ));
         w.ok(Method::POST, &trunk_path, &form);
-        w.ok(Method::POST, &domain_path, &form);
 
         assert_eq!(
             w.err(Method::DELETE, &instance, ""),
@@ -774,6 +773,9 @@ mod tests {
                 )
             )
         );
+        // Mapped to the domain too (the rule names the first holder in table order: the
+        // domain's mappings come before the trunk's lists).
+        w.ok(Method::POST, &domain_path, &form);
         w.ok(Method::DELETE, &format!("{trunk_path}/{acl}"), "");
         // Removing the association leaves the list and its addresses alone.
         let kept = w.ok(Method::GET, &addresses, "");
