@@ -11,6 +11,9 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+#[cfg(feature = "allowlist")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allowlist")))]
+pub mod allowlist;
 pub mod auth;
 mod client;
 pub mod error;

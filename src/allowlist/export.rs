@@ -1,0 +1,209 @@
+//! Writing the live lists as a desired state.
+
+use std::collections::BTreeMap;
+
+use super::{
+    Error, Result,
+    desired::{Desired, DesiredAddress, DesiredList, MAX_NAME_CHARS, parse_cidr},
+    live,
+};
+use crate::Client;
+
+/// Which lists [`export`] writes.
+///
+/// ```
+/// use twilio_ip_access::allowlist::ExportOptions;
+///
+/// let only = ExportOptions::default().list("office allowlist").list("branch");
+/// assert_eq!(only.lists(), ["office allowlist", "branch"]);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ExportOptions {
+    lists: Vec<String>,
+}
+
+impl ExportOptions {
+    /// Exports this list (by name) instead of every list; call it once per list.
+    pub fn list(mut self, name: impl Into<String>) -> Self {
+        self.lists.push(name.into());
+        self
+    }
+
+    /// The lists asked for; empty for all.
+    pub fn lists(&self) -> &[String] {
+        &self.lists
+    }
+}
+
+/// Reads the live lists (all of them, or those `options` names) as a desired state, so that a
+/// plan of the result shows no changes. Trunks are written by `FriendlyName` and SIP domains by
+/// domain name when that names exactly one, else by SID.
+///
+/// What a desired-state file cannot say exactly is written as near as it can be and explained
+/// in [`Desired::notes`] (comments atop [`Desired::to_toml`]): a range with host bits set (as
+/// its network), an empty address name (as the address), the same address twice (once), and,
+/// when exporting every list, lists whose name is empty or shared by several lists (left out).
+/// A plan of such a file shows those entries as changes.
+///
+/// The reads are those of a plan: one for the lists, one per exported list, one for the trunks,
+/// one for the SIP domains and one per trunk and per domain.
+///
+/// # Errors
+///
+/// A request's error, or [`Error::Export`] when a list asked for does not exist or its name is
+/// shared by several lists.
+pub async fn export(client: &Client, options: ExportOptions) -> Result<Desired> {
+    let wanted = (!options.lists.is_empty()).then_some(options.lists.as_slice());
+    let live = live::read(client, wanted).await?;
+    let mut notes = Vec::new();
+    let mut names: Vec<String> = match wanted {
+        Some(names) => {
+            for name in names {
+                match live.lists_named(name).len() {
+                    0 => {
+                        return Err(Error::Export {
+                            reason: format!("there is no list named {name:?} in the account"),
+                        });
+                    }
+                    1 => {}
+                    n => {
+                        return Err(Error::Export {
+                            reason: format!(
+                                "{n} lists are named {name:?}; a desired-state file names lists by FriendlyName, so rename all but one first"
+                            ),
+                        });
+                    }
+                }
+            }
+            let mut unique = Vec::new();
+            for name in names {
+                if !unique.contains(name) {
+                    unique.push(name.clone());
+                }
+            }
+            unique
+        }
+        None => live.lists.iter().map(|l| l.name.clone()).collect(),
+    };
+    // Every list once, in the account's order; the unnamable ones left out with a note.
+    let mut seen = Vec::new();
+    names.retain(|name| {
+        if seen.contains(name) {
+            return false;
+        }
+        seen.push(name.clone());
+        let count = live.lists_named(name).len();
+        if count > 1 {
+            notes.push(format!(
+                "{count} lists are named {name:?}; they are left out (a file names lists by FriendlyName)"
+            ));
+            return false;
+        }
+        if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+            notes.push(format!(
+                "list {} has no usable name; it is left out",
+                live.lists_named(name)[0].sid
+            ));
+            return false;
+        }
+        true
+    });
+    let unique_trunk = |name: &Option<String>| -> Option<String> {
+        name.clone().filter(|n| {
+            !n.is_empty()
+                && !looks_like_sid(n, "TK")
+                && live
+                    .trunks
+                    .iter()
+                    .filter(|t| t.name.as_ref() == Some(n))
+                    .count()
+                    == 1
+        })
+    };
+    let unique_domain = |name: &Option<String>| -> Option<String> {
+        name.clone().filter(|n| {
+            !n.is_empty()
+                && !looks_like_sid(n, "SD")
+                && live
+                    .domains
+                    .iter()
+                    .filter(|d| d.domain_name.as_ref() == Some(n))
+                    .count()
+                    == 1
+        })
+    };
+    let mut lists = Vec::with_capacity(names.len());
+    for name in names {
+        let sid = live.lists_named(&name)[0].sid.clone();
+        let mut addresses: Vec<DesiredAddress> = Vec::new();
+        let mut by_key: BTreeMap<(std::net::Ipv4Addr, u8), ()> = BTreeMap::new();
+        for a in live.addresses.get(&sid).into_iter().flatten() {
+            let prefix = if a.prefix == 0 { 32 } else { a.prefix.min(32) };
+            let mask = u32::MAX << (32 - u32::from(prefix));
+            let network = std::net::Ipv4Addr::from(u32::from(a.ip) & mask);
+            if network != a.ip {
+                notes.push(format!(
+                    "list {name:?}: address {} has host bits set; written as its network {network}/{prefix}",
+                    a.sid
+                ));
+            }
+            if by_key.insert((network, prefix), ()).is_some() {
+                notes.push(format!(
+                    "list {name:?}: address {} repeats an earlier entry; written once",
+                    a.sid
+                ));
+                continue;
+            }
+            let text = if prefix == 32 {
+                network.to_string()
+            } else {
+                format!("{network}/{prefix}")
+            };
+            let address_name = if a.name.is_empty() || a.name.chars().count() > MAX_NAME_CHARS {
+                notes.push(format!(
+                    "list {name:?}: address {} has no usable name; named by its address",
+                    a.sid
+                ));
+                text.clone()
+            } else {
+                a.name.clone()
+            };
+            debug_assert_eq!(parse_cidr(&text), Ok((network, prefix)));
+            addresses.push(DesiredAddress::exported(network, prefix, address_name));
+        }
+        let trunks = live
+            .trunk_attachments
+            .get(&sid)
+            .into_iter()
+            .flatten()
+            .map(|t| {
+                let name = live
+                    .trunks
+                    .iter()
+                    .find(|x| &x.sid == t)
+                    .and_then(|x| unique_trunk(&x.name));
+                name.unwrap_or_else(|| t.to_string())
+            })
+            .collect();
+        let sip_domains = live
+            .domain_attachments
+            .get(&sid)
+            .into_iter()
+            .flatten()
+            .map(|d| {
+                let name = live
+                    .domains
+                    .iter()
+                    .find(|x| &x.sid == d)
+                    .and_then(|x| unique_domain(&x.domain_name));
+                name.unwrap_or_else(|| d.to_string())
+            })
+            .collect();
+        lists.push(DesiredList::exported(name, addresses, trunks, sip_domains));
+    }
+    Ok(Desired::exported(lists, notes))
+}
+
+fn looks_like_sid(text: &str, prefix: &str) -> bool {
+    text.len() == 34 && text.starts_with(prefix) && text[2..].bytes().all(|b| b.is_ascii_hexdigit())
+}

@@ -1,0 +1,184 @@
+//! Declarative allowlist sync (feature `allowlist`): say what your IP access control lists
+//! should be, see the exact difference, apply it safely, and re-run it with no effect.
+//!
+//! A [`Desired`] state names lists by `FriendlyName` and gives, for each, exactly which
+//! addresses it holds, which trunks it is attached to and which SIP domains' calls it is
+//! mapped to. [`plan`] reads the live state and computes the [`Plan`] that makes it so;
+//! [`Plan::apply`] sends it; [`export`] writes the live lists as a desired state. The
+//! `twilio-allowlist` command line (feature `cli`) is a thin layer over these.
+//!
+//! ```
+//! # #[cfg(not(feature = "mock"))] fn main() {}
+//! # #[cfg(feature = "mock")]
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use twilio_ip_access::{allowlist::{self, ApplyOptions, Desired}, mock::MockTwilio};
+//!
+//! let twilio = MockTwilio::start().await;
+//! twilio.create_trunk_named("my trunk", "my-trunk.pstn.twilio.com");
+//! let client = twilio.client();
+//!
+//! let desired = Desired::from_toml(r#"
+//!     [lists."office allowlist"]
+//!     addresses = [
+//!       "198.51.100.7",
+//!       "198.51.100.0/24",
+//!       { ip = "203.0.113.10", name = "sbc-frankfurt" },
+//!     ]
+//!     trunks = ["my trunk"]
+//!     sip_domains = []
+//! "#, "allowlist.toml")?;
+//!
+//! let plan = allowlist::plan(&client, &desired).await?;
+//! assert_eq!(plan.summary().to_string(), "Plan: 5 to add, 0 to change, 0 to remove.");
+//! println!("{plan}");
+//! let report = plan.apply(&client, ApplyOptions::default()).await?;
+//! assert!(report.is_complete());
+//!
+//! // Applied: planning again finds nothing to do, and exporting gives the same lists back.
+//! assert!(allowlist::plan(&client, &desired).await?.is_empty());
+//! let exported = allowlist::export(&client, Default::default()).await?;
+//! assert_eq!(exported.lists()[0].addresses().len(), 3);
+//! # Ok(()) }
+//! ```
+//!
+//! # The desired-state file
+//!
+//! ```toml
+//! [lists."office allowlist"]            # the list's FriendlyName
+//! addresses = [
+//!   "198.51.100.7",                      # one address: /32, FriendlyName "198.51.100.7"
+//!   "198.51.100.0/24",                   # a range: IpAddress 198.51.100.0, CidrPrefixLength 24
+//!   { ip = "203.0.113.10", name = "sbc-frankfurt" },
+//!   { ip = "192.0.2.0/28", name = "branch" },
+//! ]
+//! trunks = ["TK…", "my trunk"]           # SID or FriendlyName
+//! sip_domains = ["SD…", "acme.sip.twilio.com"]  # SID or domain name
+//! ```
+//!
+//! All three keys are required (an empty array says "none"). An address's identity is its
+//! (IpAddress, CidrPrefixLength); its name is the text given unless `name` says otherwise, and
+//! a different name for the same identity is a rename (an update in place, never a delete and
+//! re-create). Refused, with the file, line, column and entry, before any request: an invalid
+//! IPv4 address or prefix, host bits set in a range (`198.51.100.7/24`: the error names the
+//! network), `/0` (Twilio stores it as /32; write `0.0.0.0/1` and `128.0.0.0/1`), the same
+//! entry twice, more than 100 addresses in one list, a name that is empty or over 255
+//! characters, unknown keys; and, when planning, a trunk or domain that does not exist or whose
+//! name matches several, and a list name that several live lists share.
+//!
+//! # Scope
+//!
+//! The desired state is the truth for the lists it names, and only for them: their addresses,
+//! their trunk associations and their domain call mappings become exactly the given ones (a
+//! list is detached from trunks and domains the file does not name). Lists it does not name are
+//! never read or written beyond the listing of names; a named list that does not exist is
+//! created. Lists are never deleted.
+//!
+//! # What it costs
+//!
+//! Planning reads, whatever the number of addresses: one request for the lists (page size
+//! 1000), one per page of addresses of each named list that exists (a list holds at most 100
+//! addresses, so one), one for the trunks, one for the SIP domains, and one per trunk and one
+//! per SIP domain in the account (their lists: to detach a named list from a trunk or domain the
+//! file does not name, every trunk's and domain's attachments must be known). Applying sends
+//! exactly one request per change and reads nothing more, except that a saved plan is first
+//! verified with the same reads as a plan.
+//!
+//! # Applying safely
+//!
+//! [`Plan::apply`] runs in steps: create lists, add addresses, rename, attach, then detach and
+//! remove, so that no desired address is ever missing along the way; it stops before the next
+//! step when one fails, leaving the allowlist at worst wider than desired. It refuses, before
+//! writing, to leave an attached list empty (unless [`ApplyOptions::allow_empty`]) and to remove
+//! more than [`ApplyOptions::max_removals`] addresses (default 20). Writes run
+//! [`ApplyOptions::concurrency`] at a time (default 4) through the client's retry policy, which
+//! handles 429 and `Retry-After` and never sends a create twice; a create whose answer was lost
+//! is reported as of unknown outcome, and the next plan sees whether it landed. A plan is always
+//! computed from the live state, so applying again after any failure converges, without
+//! duplicates.
+//!
+//! IP addresses are PII for Twilio: this module logs nothing through `tracing`; the plan and
+//! report show them because they are the user's own output.
+
+mod apply;
+mod desired;
+mod export;
+mod live;
+mod plan;
+
+pub use apply::{
+    ApplyOptions, ChangeOutcome, ChangeResult, DEFAULT_CONCURRENCY, DEFAULT_MAX_REMOVALS,
+    ProgressFn, Report,
+};
+pub use desired::{
+    Desired, DesiredAddress, DesiredBuilder, DesiredError, DesiredList, ListBuilder,
+    MAX_ADDRESSES_PER_LIST, MAX_NAME_CHARS,
+};
+pub use export::{ExportOptions, export};
+pub use plan::{
+    AddressState, Change, ChangeKind, FORMAT_VERSION, ListState, Plan, PlannedList, StartingState,
+    Summary, Target,
+};
+
+use crate::Client;
+
+/// What can go wrong in planning, applying and exporting.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The desired state is refused: a bad entry, an unknown or ambiguous trunk or domain, a
+    /// list name several live lists share. Nothing was written.
+    #[error(transparent)]
+    Desired(#[from] DesiredError),
+    /// A request failed (while reading; the failures of single changes are in the [`Report`]).
+    #[error(transparent)]
+    Twilio(#[from] crate::Error),
+    /// A safety rule refused the plan before anything was written.
+    #[error("refused: {reason}")]
+    Refused {
+        /// Which rule, and how to proceed.
+        reason: String,
+    },
+    /// The live state is no longer the saved plan's starting state (another writer changed
+    /// it). Nothing was written; make a new plan.
+    #[error(
+        "the live state no longer matches the saved plan ({reason}); nothing was written: make a new plan"
+    )]
+    Stale {
+        /// What differs.
+        reason: String,
+    },
+    /// A saved plan could not be read.
+    #[error("not a usable plan document: {reason}")]
+    PlanDocument {
+        /// Why.
+        reason: String,
+    },
+    /// An export could not be made as asked.
+    #[error("cannot export: {reason}")]
+    Export {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// The result type of this module.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Reads the live state and computes the plan that takes it to `desired` (see the module
+/// documentation for the reads it costs).
+///
+/// # Errors
+///
+/// [`Error::Desired`] when a trunk or SIP domain does not exist or its name matches several,
+/// or several live lists share a name the desired state uses; [`Error::Twilio`] when a read
+/// fails.
+pub async fn plan(client: &Client, desired: &Desired) -> Result<Plan> {
+    let names: Vec<String> = desired
+        .lists()
+        .iter()
+        .map(|l| l.name().to_owned())
+        .collect();
+    let live = live::read(client, Some(&names)).await?;
+    plan::compute(desired, &live)
+}
