@@ -11,13 +11,22 @@ pub const MAX_ADDRESSES_PER_LIST: usize = 100;
 /// The longest `FriendlyName` Twilio accepts, in characters.
 pub const MAX_NAME_CHARS: usize = 255;
 
-/// Where an entry was written: its line and column (from 1) and its source text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where an entry was written: its line and column (from 1) and its source text. Not part of
+/// a desired state's value: two states that say the same are equal wherever they were written.
+#[derive(Debug, Clone)]
 pub(crate) struct Origin {
     pub(crate) line: usize,
     pub(crate) column: usize,
     pub(crate) entry: String,
 }
+
+impl PartialEq for Origin {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Origin {}
 
 /// A desired-state file refused: which file, where, which list and entry, and why. Everything
 /// is checked before any request is sent.
@@ -54,7 +63,10 @@ impl DesiredError {
             line: origin.map(|o| o.line),
             column: origin.map(|o| o.column),
             list: list.map(str::to_owned),
-            entry: origin.map(|o| o.entry.clone()).or(entry),
+            entry: origin
+                .map(|o| o.entry.clone())
+                .filter(|e| !e.is_empty())
+                .or(entry),
             reason: reason.into(),
         }
     }
@@ -265,14 +277,7 @@ impl Desired {
         };
         let document: Document = toml::from_str(text).map_err(|e| {
             let origin = e.span().map(|span| origin(text, span));
-            let reason = e.message().trim_end().to_owned();
-            fail(
-                origin.map(|o| Origin {
-                    entry: String::new(),
-                    ..o
-                }),
-                reason,
-            )
+            fail(origin, e.message().trim_end().to_owned())
         })?;
         let mut lists: Vec<_> = document.lists.into_iter().collect();
         // Back into the file's order.
@@ -663,8 +668,8 @@ fn check_name(name: &str, what: &str) -> Result<(), String> {
 
 fn at(origin: &Option<Origin>) -> String {
     match origin {
-        Some(o) => format!("line {}", o.line),
-        None => "earlier".into(),
+        Some(o) => format!("at line {}", o.line),
+        None => "given earlier".into(),
     }
 }
 
