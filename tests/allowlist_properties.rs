@@ -1,0 +1,250 @@
+//! Property test of the allowlist sync on the emulator (127.0.0.1 only): for random live and
+//! desired states, applying the plan makes the live state equal to the desired one, planning
+//! again is empty, a second apply only reads, and lists the desired state does not name are
+//! left as they were.
+
+#![cfg(all(feature = "allowlist", feature = "mock"))]
+
+mod allowlist_support;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use allowlist_support::snapshot;
+use proptest::prelude::*;
+use twilio_ip_access::{
+    allowlist::{self, ApplyOptions, Desired, ListBuilder},
+    mock::MockTwilio,
+};
+
+/// The addresses both states draw from: single addresses and overlapping ranges.
+const POOL: &[(&str, u8)] = &[
+    ("192.0.2.1", 32),
+    ("192.0.2.2", 32),
+    ("192.0.2.3", 32),
+    ("192.0.2.4", 32),
+    ("192.0.2.0", 28),
+    ("198.51.100.0", 24),
+    ("198.51.100.0", 25),
+    ("10.0.0.0", 8),
+];
+const NAMES: &[&str] = &["a", "b", "sbc \"quoted\""];
+const LISTS: &[&str] = &["office", "branch", "lab"];
+
+/// (pool index, name index; `None`: the address's own text).
+type Address = (usize, Option<usize>);
+
+#[derive(Debug, Clone)]
+struct LiveList {
+    exists: bool,
+    /// Duplicates allowed: a live list may hold the same identity twice.
+    addresses: Vec<Address>,
+    trunks: [bool; 2],
+    domain: bool,
+}
+
+#[derive(Debug, Clone)]
+struct WantList {
+    named: bool,
+    addresses: BTreeMap<usize, Option<usize>>,
+    trunks: [bool; 2],
+    domain: bool,
+}
+
+fn address() -> impl Strategy<Value = Address> {
+    (0..POOL.len(), prop::option::of(0..NAMES.len()))
+}
+
+fn live_list() -> impl Strategy<Value = LiveList> {
+    (
+        any::<bool>(),
+        prop::collection::vec(address(), 0..6),
+        any::<[bool; 2]>(),
+        any::<bool>(),
+    )
+        .prop_map(|(exists, addresses, trunks, domain)| LiveList {
+            exists,
+            addresses,
+            trunks,
+            domain,
+        })
+}
+
+fn want_list() -> impl Strategy<Value = WantList> {
+    (
+        any::<bool>(),
+        prop::collection::btree_map(0..POOL.len(), prop::option::of(0..NAMES.len()), 0..6),
+        any::<[bool; 2]>(),
+        any::<bool>(),
+    )
+        .prop_map(|(named, addresses, trunks, domain)| WantList {
+            named,
+            addresses,
+            trunks,
+            domain,
+        })
+}
+
+fn text((ip, prefix): (&str, u8)) -> String {
+    if prefix == 32 {
+        ip.to_owned()
+    } else {
+        format!("{ip}/{prefix}")
+    }
+}
+
+fn run(live: Vec<LiveList>, want: Vec<WantList>) -> Result<(), TestCaseError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async move {
+        let mock = MockTwilio::start().await;
+        let trunks = [
+            mock.create_trunk_named("t0", "t0.pstn.twilio.com"),
+            mock.create_trunk_named("t1", "t1.pstn.twilio.com"),
+        ];
+        let domain = mock.create_sip_domain_named("d0.sip.twilio.com", "d0");
+        let client = mock.client();
+        // A list no desired state names, attached to a trunk.
+        let other = client
+            .sip_ip_access_control_lists()
+            .create("other")
+            .await
+            .unwrap();
+        client
+            .sip_ip_access_control_list(&other.sid)
+            .ip_addresses()
+            .create("keep", "203.0.113.1")
+            .await
+            .unwrap();
+        client
+            .trunk(&trunks[0])
+            .ip_access_control_lists()
+            .create(&other.sid)
+            .await
+            .unwrap();
+        // The live state.
+        for (name, list) in LISTS.iter().zip(&live) {
+            if !list.exists {
+                continue;
+            }
+            let created = client
+                .sip_ip_access_control_lists()
+                .create(*name)
+                .await
+                .unwrap();
+            for (i, n) in &list.addresses {
+                let (ip, prefix) = POOL[*i];
+                let friendly = n.map_or_else(|| text(POOL[*i]), |n| NAMES[n].to_owned());
+                client
+                    .sip_ip_access_control_list(&created.sid)
+                    .ip_addresses()
+                    .create(friendly, ip)
+                    .cidr_prefix_length(prefix)
+                    .await
+                    .unwrap();
+            }
+            for (t, on) in trunks.iter().zip(list.trunks) {
+                if on {
+                    client
+                        .trunk(t)
+                        .ip_access_control_lists()
+                        .create(&created.sid)
+                        .await
+                        .unwrap();
+                }
+            }
+            if list.domain {
+                client
+                    .sip_domain(&domain)
+                    .auth_calls_ip_access_control_list_mappings()
+                    .create(&created.sid)
+                    .await
+                    .unwrap();
+            }
+        }
+        // The desired state.
+        let mut builder = Desired::builder();
+        for (name, list) in LISTS.iter().zip(&want) {
+            if !list.named {
+                continue;
+            }
+            let mut l = ListBuilder::new(*name);
+            for (i, n) in &list.addresses {
+                l = match n {
+                    None => l.address(text(POOL[*i])),
+                    Some(n) => l.named_address(text(POOL[*i]), NAMES[*n]),
+                };
+            }
+            for (t, on) in ["t0", "t1"].iter().zip(list.trunks) {
+                if on {
+                    l = l.trunk(*t);
+                }
+            }
+            if list.domain {
+                l = l.sip_domain("d0.sip.twilio.com");
+            }
+            builder = builder.list(l);
+        }
+        let desired = builder.build().unwrap();
+        let before = snapshot(&client).await;
+
+        let plan = allowlist::plan(&client, &desired).await.unwrap();
+        let options = ApplyOptions::default()
+            .allow_empty(true)
+            .max_removals(1000)
+            .concurrency(3);
+        mock.clear_requests();
+        let report = plan.apply(&client, options.clone()).await.unwrap();
+        prop_assert!(report.is_complete(), "{}", report);
+        let writes = mock.requests().len();
+        prop_assert_eq!(writes, plan.changes().len(), "one request per change");
+
+        // The live state is the desired state.
+        let after = snapshot(&client).await;
+        for list in desired.lists() {
+            let live = &after[list.name()];
+            let mut want: Vec<_> = list
+                .addresses()
+                .iter()
+                .map(|a| (a.ip(), a.prefix(), a.name().to_owned()))
+                .collect();
+            want.sort();
+            prop_assert_eq!(&live.addresses, &want);
+            let want_trunks: BTreeSet<String> = list
+                .trunks()
+                .map(|t| trunks[if t == "t0" { 0 } else { 1 }].to_string())
+                .collect();
+            prop_assert_eq!(&live.trunks, &want_trunks);
+            let want_domains: BTreeSet<String> =
+                list.sip_domains().map(|_| domain.to_string()).collect();
+            prop_assert_eq!(&live.domains, &want_domains);
+        }
+        // Lists not named are as they were (the unnamed fixture, and any unnamed live list).
+        for (name, list) in &before {
+            if desired.list(name).is_none() {
+                prop_assert_eq!(&after[name], list);
+            }
+        }
+        // Again: empty, and applying only reads.
+        mock.clear_requests();
+        let again = allowlist::plan(&client, &desired).await.unwrap();
+        prop_assert!(again.is_empty(), "{}", again);
+        let report = again.apply(&client, options).await.unwrap();
+        prop_assert!(report.outcomes.is_empty());
+        prop_assert!(mock.requests().iter().all(|r| r.method == "GET"));
+        Ok(())
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn apply_makes_the_live_state_the_desired_state(
+        live in prop::collection::vec(live_list(), LISTS.len()),
+        want in prop::collection::vec(want_list(), LISTS.len()),
+    ) {
+        run(live, want)?;
+    }
+}
