@@ -84,6 +84,11 @@ async fn main() -> ExitCode {
             mock.create_ip_access_control_list("seed")
         );
     }
+    println!(
+        "In another shell, for clients that read the environment (twilio-allowlist --base-url …):"
+    );
+    println!("  export TWILIO_ACCOUNT_SID={}", mock.account_sid());
+    println!("  export TWILIO_AUTH_TOKEN={}", mock.auth_token());
     println!("Press Ctrl-C to stop.");
     if let Err(e) = tokio::signal::ctrl_c().await {
         eprintln!("twilio-mock: cannot wait for Ctrl-C ({e}); stopping");
