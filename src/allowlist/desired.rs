@@ -378,7 +378,7 @@ impl Desired {
             out.push('\n');
         }
         for list in &self.lists {
-            out.push_str(&format!("\n[lists.{}]\n", quote(&list.name)));
+            out.push_str(&format!("\n[lists.{}]\n", key(&list.name)));
             if list.addresses.is_empty() {
                 out.push_str("addresses = []\n");
             } else {
@@ -412,6 +412,15 @@ impl Desired {
         }
         out
     }
+}
+
+/// A TOML key: bare when it can be, else quoted.
+fn key(text: &str) -> String {
+    let bare = !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if bare { text.to_owned() } else { quote(text) }
 }
 
 /// A TOML basic string.

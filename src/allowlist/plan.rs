@@ -398,16 +398,19 @@ impl StartingState {
         }
         for (then, now) in self.lists.iter().zip(&now.lists) {
             let name = &then.name;
-            if then.sid != now.sid {
-                let show = |sid: &Option<IpAccessControlListSid>| {
-                    sid.as_ref()
-                        .map_or_else(|| "no list".to_owned(), ToString::to_string)
-                };
-                return Some(format!(
-                    "list {name:?} was {}, it is now {}",
-                    show(&then.sid),
-                    show(&now.sid)
-                ));
+            match (&then.sid, &now.sid) {
+                (None, Some(sid)) => {
+                    return Some(format!(
+                        "list {name:?} did not exist when the plan was made; it does now ({sid})"
+                    ));
+                }
+                (Some(sid), None) => {
+                    return Some(format!("list {name:?} ({sid}) no longer exists"));
+                }
+                (Some(a), Some(b)) if a != b => {
+                    return Some(format!("list {name:?} was {a} and is now {b}"));
+                }
+                _ => {}
             }
             if then.addresses != now.addresses {
                 let sids = |s: &ListState| -> BTreeSet<IpAddressSid> {
@@ -609,9 +612,8 @@ impl fmt::Display for Plan {
                 continue;
             }
             changes.sort_by_key(|c| c.display_rank());
-            match &list.sid {
-                Some(sid) => writeln!(f, "list {:?} ({sid})", list.name)?,
-                None => {}
+            if let Some(sid) = &list.sid {
+                writeln!(f, "list {:?} ({sid})", list.name)?;
             }
             for change in changes {
                 writeln!(f, "{}", change.plan_line())?;
