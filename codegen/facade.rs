@@ -750,7 +750,12 @@ impl Emitter<'_> {
             args.push(quote! { #name: #ty });
             let check = check(f, quote! { #name });
             inits.push(quote! { #name: #check, });
-            arg_docs.push_str(&format!("\n- `{}`: {}", f.rust, field_doc(f)));
+            // Continuation lines indented under the list item (rustdoc and clippy read them so).
+            arg_docs.push_str(&format!(
+                "\n- `{}`: {}",
+                f.rust,
+                field_doc(f).replace('\n', "\n  ")
+            ));
         }
         for f in &optional {
             let name = ident(&f.rust);
@@ -844,8 +849,10 @@ impl Emitter<'_> {
             };
             unpack.push(if f.required {
                 quote! { let #name = self.#name #inner?; }
-            } else {
+            } else if is_pii(f) {
                 quote! { let #name = self.#name.map(|v| v #inner).transpose()?; }
+            } else {
+                quote! { let #name = self.#name.transpose()?; }
             });
         }
         if let Some(body) = &op.body_schema {
