@@ -12,21 +12,14 @@ pub const MAX_ADDRESSES_PER_LIST: usize = 100;
 pub const MAX_NAME_CHARS: usize = 255;
 
 /// Where an entry was written: its line and column (from 1) and its source text. Not part of
-/// a desired state's value: two states that say the same are equal wherever they were written.
+/// a desired state's value: two states that say the same are equal wherever they were written
+/// (the `PartialEq`s below leave it out).
 #[derive(Debug, Clone)]
 pub(crate) struct Origin {
     pub(crate) line: usize,
     pub(crate) column: usize,
     pub(crate) entry: String,
 }
-
-impl PartialEq for Origin {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-impl Eq for Origin {}
 
 /// A desired-state file refused: which file, where, which list and entry, and why. Everything
 /// is checked before any request is sent.
@@ -41,7 +34,10 @@ impl Eq for Origin {}
 /// assert!(err.to_string().contains("198.51.100.0/24"), "{err}");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DesiredError {
+pub struct DesiredError(Box<Details>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Details {
     file: Option<String>,
     line: Option<usize>,
     column: Option<usize>,
@@ -58,7 +54,7 @@ impl DesiredError {
         entry: Option<String>,
         reason: impl Into<String>,
     ) -> Self {
-        Self {
+        Self(Box::new(Details {
             file: file.map(str::to_owned),
             line: origin.map(|o| o.line),
             column: origin.map(|o| o.column),
@@ -68,76 +64,93 @@ impl DesiredError {
                 .filter(|e| !e.is_empty())
                 .or(entry),
             reason: reason.into(),
-        }
+        }))
     }
 
     /// The file's name, as given to [`Desired::from_toml`] (`None` for a state built in code).
     pub fn file(&self) -> Option<&str> {
-        self.file.as_deref()
+        self.0.file.as_deref()
     }
 
     /// The line of the entry, from 1.
     pub fn line(&self) -> Option<usize> {
-        self.line
+        self.0.line
     }
 
     /// The column of the entry, from 1, in characters.
     pub fn column(&self) -> Option<usize> {
-        self.column
+        self.0.column
     }
 
     /// The list the entry belongs to, by name.
     pub fn list(&self) -> Option<&str> {
-        self.list.as_deref()
+        self.0.list.as_deref()
     }
 
     /// The entry as written (its TOML source text, or the text given to the builder).
     pub fn entry(&self) -> Option<&str> {
-        self.entry.as_deref()
+        self.0.entry.as_deref()
     }
 
     /// Why it is refused.
     pub fn reason(&self) -> &str {
-        &self.reason
+        &self.0.reason
     }
 }
 
 impl fmt::Display for DesiredError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.file, self.line, self.column) {
+        let d = &self.0;
+        match (&d.file, d.line, d.column) {
             (Some(file), Some(line), Some(column)) => write!(f, "{file}:{line}:{column}: ")?,
             (Some(file), _, _) => write!(f, "{file}: ")?,
             (None, Some(line), Some(column)) => write!(f, "line {line}, column {column}: ")?,
             _ => {}
         }
-        match (&self.list, &self.entry) {
+        match (&d.list, &d.entry) {
             (Some(list), Some(entry)) => write!(f, "list {list:?}, entry {entry}: ")?,
             (Some(list), None) => write!(f, "list {list:?}: ")?,
             (None, Some(entry)) => write!(f, "entry {entry}: ")?,
             (None, None) => {}
         }
-        f.write_str(&self.reason)
+        f.write_str(&d.reason)
     }
 }
 
 impl std::error::Error for DesiredError {}
 
 /// A trunk or SIP domain as the file names it (a SID or a name), with where it was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(crate) struct Reference {
     pub(crate) text: String,
     pub(crate) origin: Option<Origin>,
 }
 
+impl PartialEq for Reference {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for Reference {}
+
 /// One address of a list: its identity (IPv4 address and CIDR prefix length) and its
-/// `FriendlyName`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `FriendlyName`. Equality compares those, not where they were written.
+#[derive(Debug, Clone)]
 pub struct DesiredAddress {
     ip: Ipv4Addr,
     prefix: u8,
     name: String,
     pub(crate) origin: Option<Origin>,
 }
+
+impl PartialEq for DesiredAddress {
+    fn eq(&self, other: &Self) -> bool {
+        (self.ip, self.prefix, &self.name) == (other.ip, other.prefix, &other.name)
+    }
+}
+
+impl Eq for DesiredAddress {}
 
 impl DesiredAddress {
     /// `IpAddress`: the address, or the network's first address for a range.
@@ -174,8 +187,9 @@ impl DesiredAddress {
     }
 }
 
-/// One IP access control list as the desired state names it (by `FriendlyName`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One IP access control list as the desired state names it (by `FriendlyName`). Equality
+/// compares what it says, not where it was written.
+#[derive(Debug, Clone)]
 pub struct DesiredList {
     name: String,
     pub(crate) origin: Option<Origin>,
@@ -183,6 +197,17 @@ pub struct DesiredList {
     pub(crate) trunks: Vec<Reference>,
     pub(crate) sip_domains: Vec<Reference>,
 }
+
+impl PartialEq for DesiredList {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.addresses == other.addresses
+            && self.trunks == other.trunks
+            && self.sip_domains == other.sip_domains
+    }
+}
+
+impl Eq for DesiredList {}
 
 impl DesiredList {
     /// The list's `FriendlyName`, which identifies it in the account.

@@ -35,8 +35,9 @@ impl ExportOptions {
     }
 }
 
-/// Reads the live lists (all of them, or those `options` names) as a desired state, so that a
-/// plan of the result shows no changes. Trunks are written by `FriendlyName` and SIP domains by
+/// Reads the live lists (all of them, or those `options` names, in the account's order) as a
+/// desired state, so that a plan of the result shows no changes. Addresses come in (address,
+/// prefix) order. Trunks are written by `FriendlyName` and SIP domains by
 /// domain name when that names exactly one, else by SID.
 ///
 /// What a desired-state file cannot say exactly is written as near as it can be and explained
@@ -171,6 +172,7 @@ pub async fn export(client: &Client, options: ExportOptions) -> Result<Desired> 
             debug_assert_eq!(parse_cidr(&text), Ok((network, prefix)));
             addresses.push(DesiredAddress::exported(network, prefix, address_name));
         }
+        addresses.sort_by_key(|a| (a.ip(), a.prefix()));
         let trunks = live
             .trunk_attachments
             .get(&sid)
