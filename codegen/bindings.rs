@@ -229,7 +229,7 @@ fn remove_derive(attrs: &mut [syn::Attribute], name: &str) -> bool {
         let kept: Vec<&syn::Path> = paths
             .iter()
             .filter(|p| {
-                let keep = !p.segments.last().is_some_and(|s| s.ident == name);
+                let keep = p.segments.last().is_none_or(|s| s.ident != name);
                 removed |= !keep;
                 keep
             })

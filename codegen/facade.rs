@@ -747,7 +747,9 @@ impl Emitter<'_> {
             args.push(quote! { #name: #ty });
             let check = check(f, quote! { #name });
             inits.push(quote! { #name: #check, });
-            arg_docs.push_str(&format!("\n- `{}`: {}", f.rust, field_doc(f)));
+            // Continuation lines of a list item are indented, as Markdown wants them.
+            let text = field_doc(f).replace('\n', "\n  ");
+            arg_docs.push_str(&format!("\n- `{}`: {text}", f.rust));
         }
         for f in &optional {
             let name = ident(&f.rust);
@@ -835,10 +837,10 @@ impl Emitter<'_> {
         for f in &op.fields {
             let name = ident(&f.rust);
             let inner = if is_pii(f) { quote! { .0 } } else { quote! {} };
-            unpack.push(if f.required {
-                quote! { let #name = self.#name #inner?; }
-            } else {
-                quote! { let #name = self.#name.map(|v| v #inner).transpose()?; }
+            unpack.push(match (f.required, is_pii(f)) {
+                (true, _) => quote! { let #name = self.#name #inner?; },
+                (false, true) => quote! { let #name = self.#name.map(|v| v #inner).transpose()?; },
+                (false, false) => quote! { let #name = self.#name.transpose()?; },
             });
         }
         if let Some(body) = &op.body_schema {
