@@ -744,7 +744,8 @@ const SIP_ACL_LIST: &str = r#"{
   "uri": "/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/SIP/IpAccessControlLists.json?PageSize=50&Page=0"
 }"#;
 
-const SIP_ACLS: &str = "/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/SIP/IpAccessControlLists";
+const SIP_ACLS: &str =
+    "/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/SIP/IpAccessControlLists";
 
 fn sip_acl_date() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2015, 7, 17, 21, 25, 15).unwrap()
@@ -1217,7 +1218,9 @@ async fn auth_calls_ip_access_control_list_mappings_of_a_subaccount() {
         .unwrap();
     assert_form(
         &server.single(),
-        &format!("/2010-04-01/Accounts/{sub}/SIP/Domains/{SD}/Auth/Calls/IpAccessControlListMappings.json"),
+        &format!(
+            "/2010-04-01/Accounts/{sub}/SIP/Domains/{SD}/Auth/Calls/IpAccessControlListMappings.json"
+        ),
         "IpAccessControlListSid=ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
     );
 }
