@@ -178,6 +178,8 @@ pub struct Property {
     pub name: String,
     pub source: Source,
     pub pii: bool,
+    /// `nullable: true` on the property (or on the schema it names).
+    pub nullable: bool,
 }
 
 /// A string enum component schema.
@@ -834,6 +836,9 @@ impl Reader<'_> {
         {
             let (_, resolved) = self.resolve(prop);
             let pii = is_pii(prop) || is_pii(resolved);
+            let nullable = [prop, resolved]
+                .iter()
+                .any(|s| s.get("nullable").and_then(Value::as_bool) == Some(true));
             let format = resolved.get("format").and_then(Value::as_str).unwrap_or("");
             let rfc2822 = format == "date-time-rfc-2822";
             let source = match name.as_str() {
@@ -857,6 +862,7 @@ impl Reader<'_> {
                 name: name.clone(),
                 source,
                 pii,
+                nullable,
             });
         }
         if !properties.iter().any(|p| p.source == Source::Sid) {

@@ -138,10 +138,7 @@ async fn ip_record_lifecycle() {
     assert_eq!(first.friendly_name.as_deref(), Some("sbc-1"));
     assert_eq!(first.ip_address.as_deref(), Some("203.0.113.10"));
     assert_eq!(first.cidr_prefix_length, Some(30));
-    assert_eq!(
-        first.url,
-        format!("{}/v1/IpRecords/{sid}", mock.base_url())
-    );
+    assert_eq!(first.url, format!("{}/v1/IpRecords/{sid}", mock.base_url()));
     for i in 11..15 {
         let record = records.create(format!("203.0.113.{i}")).await.unwrap();
         assert_eq!(record.friendly_name, None, "unset friendly name is null");
@@ -254,10 +251,7 @@ async fn source_ip_mapping_lifecycle() {
         sids.push(sid);
     }
     let mappings = client.source_ip_mappings();
-    assert_eq!(
-        mappings.fetch(&sids[0]).await.unwrap().sid,
-        sids[0]
-    );
+    assert_eq!(mappings.fetch(&sids[0]).await.unwrap().sid, sids[0]);
 
     let pages: Vec<_> = mappings
         .list()
@@ -267,21 +261,13 @@ async fn source_ip_mapping_lifecycle() {
         .await
         .unwrap();
     assert_eq!(pages.len(), 3);
-    let listed: Vec<_> = pages
-        .into_iter()
-        .flatten()
-        .map(|m| m.sid)
-        .collect();
+    let listed: Vec<_> = pages.into_iter().flatten().map(|m| m.sid).collect();
     assert_eq!(listed, sids);
 
     let updated = mappings.update(&sids[1], &domain_b).await.unwrap();
     assert_eq!(&updated.sip_domain_sid, &domain_b);
     assert_eq!(
-        mappings
-            .fetch(&sids[1])
-            .await
-            .unwrap()
-            .sip_domain_sid,
+        mappings.fetch(&sids[1]).await.unwrap().sip_domain_sid,
         domain_b
     );
 
@@ -342,11 +328,7 @@ async fn trunk_ip_access_control_list_lifecycle() {
         .await
         .unwrap();
     assert_eq!(pages.len(), 3);
-    let listed: Vec<_> = pages
-        .into_iter()
-        .flatten()
-        .map(|a| a.sid)
-        .collect();
+    let listed: Vec<_> = pages.into_iter().flatten().map(|a| a.sid).collect();
     assert_eq!(listed, acls);
 
     trunk.delete(&acls[0]).await.unwrap();
@@ -828,12 +810,7 @@ async fn missing_and_invalid_parameters() {
 async fn update_validation() {
     let mock = MockTwilio::start().await;
     let client = mock.client();
-    let record = client
-        .ip_records()
-        .create("203.0.113.1")
-        .await
-        .unwrap()
-        .sid;
+    let record = client.ip_records().create("203.0.113.1").await.unwrap().sid;
     let mapping = client
         .source_ip_mappings()
         .create(&record, mock.create_sip_domain())

@@ -400,12 +400,16 @@ fn render(scope: &Scope<'_>, owner: &Account, record: &Record) -> Value {
             Source::DateUpdated(format) => date_value(&record.updated, format),
             Source::Url => Value::from(format!("{}{}", scope.call.base_url, instance_path())),
             Source::Uri => Value::from(instance_path()),
-            Source::Value => record
+            Source::Value => match record
                 .values
                 .get(property.name)
                 .or_else(|| linked?.values.get(property.name))
-                .cloned()
-                .unwrap_or(Value::Null),
+            {
+                Some(value) => value.clone(),
+                None if property.nullable => Value::Null,
+                // The spec does not allow null here: an unset value is left out.
+                None => continue,
+            },
         };
         out.insert(property.name.to_owned(), value);
     }
