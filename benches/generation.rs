@@ -34,8 +34,13 @@ fn main() {
         }
         parse.push(started.elapsed());
         let started = Instant::now();
-        let out = codegen::generate_dir(std::path::Path::new("spec")).unwrap_or_else(|e| panic!("{e:?}"));
-        lines = out.bindings.iter().map(|(_, code)| code.lines().count()).sum::<usize>()
+        let out =
+            codegen::generate_dir(std::path::Path::new("spec")).unwrap_or_else(|e| panic!("{e:?}"));
+        lines = out
+            .bindings
+            .iter()
+            .map(|(_, code)| code.lines().count())
+            .sum::<usize>()
             + [&out.modules, &out.facade, &out.sid_kinds, &out.emulator]
                 .iter()
                 .map(|code| code.lines().count())

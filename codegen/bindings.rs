@@ -176,10 +176,11 @@ fn redact_items(items: &mut Vec<syn::Item>, pii: &[String]) {
                 let syn::Fields::Named(fields) = &item.fields else {
                     continue;
                 };
-                let has_pii = fields
-                    .named
-                    .iter()
-                    .any(|f| f.ident.as_ref().is_some_and(|i| pii.contains(&i.to_string())));
+                let has_pii = fields.named.iter().any(|f| {
+                    f.ident
+                        .as_ref()
+                        .is_some_and(|i| pii.contains(&i.to_string()))
+                });
                 if !has_pii || !remove_derive(&mut item.attrs, "Debug") {
                     continue;
                 }

@@ -225,10 +225,9 @@ fn example_argument(resource: &Resource, field: &Field) -> String {
             "\"{}\"",
             example.and_then(|e| e.as_str()).unwrap_or("203.0.113.10")
         ),
-        FieldType::Text { .. } => format!(
-            "{:?}",
-            example.and_then(|e| e.as_str()).unwrap_or("office")
-        ),
+        FieldType::Text { .. } => {
+            format!("{:?}", example.and_then(|e| e.as_str()).unwrap_or("office"))
+        }
         FieldType::Integer {
             minimum, maximum, ..
         } => example
@@ -300,7 +299,8 @@ impl Emitter<'_> {
                     children: Vec::new(),
                     file: resource.file.clone(),
                 });
-                let names = |ps: &[PathParam]| ps.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
+                let names =
+                    |ps: &[PathParam]| ps.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
                 if names(&entry.params) != names(&params) {
                     self.problems.push(format!(
                         "{}: names the parameters of `{}` {:?}, but {} names them {:?}; use the same names",
@@ -349,11 +349,7 @@ impl Emitter<'_> {
 
     fn tokens(&mut self) -> TokenStream {
         let bindings = self.bindings();
-        let contexts: Vec<TokenStream> = self
-            .contexts
-            .values()
-            .map(|c| self.context(c))
-            .collect();
+        let contexts: Vec<TokenStream> = self.contexts.values().map(|c| self.context(c)).collect();
         let resources: Vec<TokenStream> = self.resources.iter().map(|r| self.resource(r)).collect();
         let exports = self.resources.iter().map(|r| {
             let module = ident(&r.module);
@@ -369,10 +365,14 @@ impl Emitter<'_> {
                 pub type #class = crate::generated::#module::types::#class;
             }
         });
-        let enums = self.resources.iter().filter(|r| !r.enums.is_empty()).map(|r| {
-            let module = ident(&r.module);
-            quote! { pub use crate::generated::#module::enums::*; }
-        });
+        let enums = self
+            .resources
+            .iter()
+            .filter(|r| !r.enums.is_empty())
+            .map(|r| {
+                let module = ident(&r.module);
+                quote! { pub use crate::generated::#module::enums::*; }
+            });
         quote! {
             #bindings
             #(#exports)*
@@ -438,7 +438,10 @@ impl Emitter<'_> {
     }
 
     /// The fields a handle carries: the account (2010) and the path parameters.
-    fn handle_fields(api: Api, params: &[PathParam]) -> (Vec<TokenStream>, Vec<proc_macro2::Ident>) {
+    fn handle_fields(
+        api: Api,
+        params: &[PathParam],
+    ) -> (Vec<TokenStream>, Vec<proc_macro2::Ident>) {
         let mut decls = vec![quote! { client: crate::Client, }];
         let mut names = vec![ident("client")];
         if api == Api::V2010 {
@@ -836,7 +839,11 @@ impl Emitter<'_> {
         }
         for f in &op.fields {
             let name = ident(&f.rust);
-            let inner = if is_pii(f) { quote! { .0 } } else { quote! {} };
+            let inner = if is_pii(f) {
+                quote! { .0 }
+            } else {
+                quote! {}
+            };
             unpack.push(match (f.required, is_pii(f)) {
                 (true, _) => quote! { let #name = self.#name #inner?; },
                 (false, true) => quote! { let #name = self.#name.map(|v| v #inner).transpose()?; },

@@ -82,8 +82,8 @@ fn load(file: &Path) -> Result<Value, Vec<String>> {
     let text = std::fs::read_to_string(file).map_err(|e| vec![format!("cannot read: {e}")])?;
     let raw: serde_yaml::Value =
         serde_yaml::from_str(&text).map_err(|e| vec![format!("not valid YAML: {e}")])?;
-    let doc: Value = serde_json::to_value(&raw)
-        .map_err(|e| vec![format!("not representable as JSON: {e}")])?;
+    let doc: Value =
+        serde_json::to_value(&raw).map_err(|e| vec![format!("not representable as JSON: {e}")])?;
     let version = doc.get("openapi").and_then(Value::as_str).unwrap_or("");
     if !version.starts_with("3.0.") {
         return Err(vec![format!(
@@ -117,7 +117,10 @@ fn resource(file: &Path) -> Result<(model::Resource, TokenStream), Vec<String>> 
             "the file name must be a snake_case module name, such as `ip_record.yaml`".into(),
         ]);
     }
-    let shown = format!("spec/{}", file.file_name().and_then(|n| n.to_str()).unwrap_or(""));
+    let shown = format!(
+        "spec/{}",
+        file.file_name().and_then(|n| n.to_str()).unwrap_or("")
+    );
     let resource = model::read(&shown, &module, &doc)?;
     let tokens = bindings::generate(&resource, &doc)?;
     Ok((resource, tokens))
@@ -128,7 +131,10 @@ fn resource(file: &Path) -> Result<(model::Resource, TokenStream), Vec<String>> 
 #[allow(dead_code)]
 pub fn generate(file: &str) -> Result<String, Vec<String>> {
     let prefixed = |problems: Vec<String>| -> Vec<String> {
-        problems.into_iter().map(|p| format!("{file}: {p}")).collect()
+        problems
+            .into_iter()
+            .map(|p| format!("{file}: {p}"))
+            .collect()
     };
     let (_, tokens) = resource(Path::new(file)).map_err(prefixed)?;
     format(tokens).map_err(prefixed)

@@ -235,7 +235,10 @@ impl Resource {
 
     /// The parent path parameters, outermost first (`{AccountSid}` excluded).
     pub fn parents(&self) -> Vec<&PathParam> {
-        self.groups.iter().filter_map(|g| g.param.as_ref()).collect()
+        self.groups
+            .iter()
+            .filter_map(|g| g.param.as_ref())
+            .collect()
     }
 
     /// The create field whose SID becomes the resource's own (an association, such as a
@@ -505,7 +508,8 @@ impl Reader<'_> {
                 ));
             }
         }
-        let mut ordered: Vec<&String> = required.iter().filter(|r| props.contains_key(*r)).collect();
+        let mut ordered: Vec<&String> =
+            required.iter().filter(|r| props.contains_key(*r)).collect();
         ordered.extend(props.keys().filter(|k| !required.contains(k)));
         let mut fields = Vec::new();
         for wire in ordered {
@@ -632,8 +636,12 @@ impl Reader<'_> {
         let enums = self.enums();
         let paths = doc.get("paths").and_then(Value::as_object);
         let paths: Vec<(&String, &Value)> = paths.into_iter().flatten().collect();
-        let path_type = |item: &Value| text(item.get("x-twilio").unwrap_or(&Value::Null), "pathType");
-        let lists: Vec<_> = paths.iter().filter(|(_, i)| path_type(i) == "list").collect();
+        let path_type =
+            |item: &Value| text(item.get("x-twilio").unwrap_or(&Value::Null), "pathType");
+        let lists: Vec<_> = paths
+            .iter()
+            .filter(|(_, i)| path_type(i) == "list")
+            .collect();
         let instances: Vec<_> = paths
             .iter()
             .filter(|(_, i)| path_type(i) == "instance")
@@ -690,7 +698,9 @@ impl Reader<'_> {
                 Some(name) => {
                     let param = self.path_param(list_item, name, &sid_kinds);
                     if literals.is_empty() {
-                        self.problem(format!("`{list_path}`: a parameter must follow a literal segment"));
+                        self.problem(format!(
+                            "`{list_path}`: a parameter must follow a literal segment"
+                        ));
                     }
                     groups.push(Group {
                         literals: std::mem::take(&mut literals),
@@ -728,7 +738,11 @@ impl Reader<'_> {
                     self.problem(format!(
                         "{} {}: a {} answers {status}",
                         method.to_uppercase(),
-                        if kind == OpKind::Create || kind == OpKind::List { &list_path } else { &instance_path },
+                        if kind == OpKind::Create || kind == OpKind::List {
+                            &list_path
+                        } else {
+                            &instance_path
+                        },
                         kind.verb()
                     ));
                 }
@@ -809,9 +823,9 @@ impl Reader<'_> {
                 Api::V1 if !has("meta") => {
                     self.problem(format!("`{name}` is a v1 list: it needs `meta`"))
                 }
-                Api::V2010 if !has("next_page_uri") => self.problem(format!(
-                    "`{name}` is a 2010 list: it needs `next_page_uri`"
-                )),
+                Api::V2010 if !has("next_page_uri") => {
+                    self.problem(format!("`{name}` is a 2010 list: it needs `next_page_uri`"))
+                }
                 _ => {}
             }
         }
@@ -900,7 +914,9 @@ fn is_pii(schema: &Value) -> bool {
 }
 
 fn url_host(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
     let host = rest.split(['/', ':']).next()?;
     (!host.is_empty()).then_some(host)
 }

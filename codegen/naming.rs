@@ -17,7 +17,10 @@ pub fn pascal(name: &str) -> String {
 /// `IpAddresses`, `IpRecord` → `IpRecords`, `Policy` → `Policies`.
 pub fn plural(name: &str) -> String {
     let lower = name.to_ascii_lowercase();
-    if ["s", "x", "sh", "ch"].iter().any(|end| lower.ends_with(end)) {
+    if ["s", "x", "sh", "ch"]
+        .iter()
+        .any(|end| lower.ends_with(end))
+    {
         format!("{name}es")
     } else if lower.ends_with('y') && !lower.ends_with("ay") && !lower.ends_with("ey") {
         format!("{}ies", &name[..name.len() - 1])

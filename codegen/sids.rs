@@ -26,7 +26,11 @@ pub fn emit(resources: &[Resource]) -> Result<TokenStream, Vec<String>> {
             let doc = if kind.description.is_empty() {
                 format!("{} SID (`{}…`).", kind.name, kind.prefix)
             } else {
-                format!("{} (`{}…`)", kind.description.trim_end_matches('.'), kind.prefix)
+                format!(
+                    "{} (`{}…`)",
+                    kind.description.trim_end_matches('.'),
+                    kind.prefix
+                )
             };
             let entry = (kind.name.clone(), kind.prefix.clone(), doc, r.file.clone());
             match kinds.get(&kind.schema) {

@@ -62,7 +62,11 @@ async fn emulator_tour(twilio: &MockTwilio) -> Result<(), Error> {
         .sip_ip_access_control_lists()
         .create("office allowlist")
         .await?;
-    println!("   list {}  {:?}", acl.sid, acl.friendly_name.as_deref().unwrap_or("-"));
+    println!(
+        "   list {}  {:?}",
+        acl.sid,
+        acl.friendly_name.as_deref().unwrap_or("-")
+    );
     let addresses = client.sip_ip_access_control_list(&acl.sid).ip_addresses();
     for (n, name) in ["hq-1", "hq-2", "branch", "vpn", "backup"]
         .into_iter()
@@ -193,14 +197,22 @@ async fn emulator_tour(twilio: &MockTwilio) -> Result<(), Error> {
         .delete(&acl.sid)
         .await?;
     mappings.delete(&acl.sid).await?;
-    client.sip_ip_access_control_lists().delete(&acl.sid).await?;
+    client
+        .sip_ip_access_control_lists()
+        .delete(&acl.sid)
+        .await?;
     client.source_ip_mappings().delete(&source.sid).await?;
     client.ip_records().delete(&record.sid).await?;
     let gone = client.ip_records().fetch(&record.sid).await.unwrap_err();
     println!("   deleted everything; fetching the IP record again: {gone}");
     println!(
         "   left: {} lists, {} IP records, {} mappings",
-        client.sip_ip_access_control_lists().list().collect().await?.len(),
+        client
+            .sip_ip_access_control_lists()
+            .list()
+            .collect()
+            .await?
+            .len(),
         client.ip_records().list().collect().await?.len(),
         client.source_ip_mappings().list().collect().await?.len(),
     );

@@ -616,6 +616,9 @@ mod tests {
             .product_base_url("messaging", "http://127.0.0.1:4010")
             .build()
             .unwrap_err();
-        assert!(err.to_string().contains("unknown product `messaging`"), "{err}");
+        assert!(
+            err.to_string().contains("unknown product `messaging`"),
+            "{err}"
+        );
     }
 }

@@ -33,8 +33,10 @@ pub trait ListPage: Clone + Send + Sync + 'static + private::Sealed {
 
     /// Fetches one page.
     #[doc(hidden)]
-    fn list_page(&self, cursor: PageCursor)
-    -> impl Future<Output = Result<Page<Self::Item>>> + Send;
+    fn list_page(
+        &self,
+        cursor: PageCursor,
+    ) -> impl Future<Output = Result<Page<Self::Item>>> + Send;
 }
 
 pub(crate) mod private {

@@ -109,7 +109,10 @@ impl Transport {
                 .is_none_or(|b| b.as_bytes().is_some_and(<[u8]>::is_empty));
         let headers = request.headers_mut();
         if empty_post {
-            headers.insert(reqwest::header::CONTENT_LENGTH, HeaderValue::from_static("0"));
+            headers.insert(
+                reqwest::header::CONTENT_LENGTH,
+                HeaderValue::from_static("0"),
+            );
         }
         // progenitor sends the spec's `info.version` as `api-version`; Twilio has no such header.
         headers.remove("api-version");

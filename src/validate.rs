@@ -236,7 +236,9 @@ mod tests {
         );
         assert_eq!(name(String::new()).unwrap_err().reason, "must not be empty");
         assert_eq!(
-            text("ab".into(), "X", Some(3), None, None).unwrap_err().reason,
+            text("ab".into(), "X", Some(3), None, None)
+                .unwrap_err()
+                .reason,
             "at least 3 characters, got 2"
         );
         let coded = |v: &str| text(v.into(), "Code", None, None, Some("^[a-z]+$"));
@@ -246,7 +248,10 @@ mod tests {
         let cidr = |v: u8| range(v, "CidrPrefixLength", Some(0), Some(32));
         assert!(cidr(32).is_ok());
         assert_eq!(cidr(33).unwrap_err().reason, "must be 0 to 32, got 33");
-        assert_eq!(range(-1i64, "N", Some(0), None).unwrap_err().reason, "must be at least 0, got -1");
+        assert_eq!(
+            range(-1i64, "N", Some(0), None).unwrap_err().reason,
+            "must be at least 0, got -1"
+        );
         assert_eq!(page_size(0).unwrap_err().parameter, "PageSize");
         assert!(page_size(1000).is_ok());
         assert!(page_size(1001).is_err());

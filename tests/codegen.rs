@@ -163,9 +163,12 @@ fn pii_is_redacted_and_enums_keep_unknown_values() {
         ".field(\"ip_address\", &self.ip_address.as_ref().map(|_| crate::validate::RedactedPii))",
     );
     // The request body holds the address too.
-    assert_emits(&ip_record, "impl ::std::fmt::Debug for CreateIpRecordRequest {");
-    let trunk = codegen::generate(&format!("{}/spec/trunk.yaml", env!("CARGO_MANIFEST_DIR")))
-        .unwrap();
+    assert_emits(
+        &ip_record,
+        "impl ::std::fmt::Debug for CreateIpRecordRequest {",
+    );
+    let trunk =
+        codegen::generate(&format!("{}/spec/trunk.yaml", env!("CARGO_MANIFEST_DIR"))).unwrap();
     assert_emits(&trunk, "pub enum TrunkEnumTransferSetting {");
     assert_emits(&trunk, "Unknown(::std::string::String)");
     assert_emits(&trunk, "other => Self::Unknown(other.to_owned())");
@@ -258,12 +261,18 @@ fn convention_breaks_name_the_file_and_the_problem() {
 #[test]
 fn names_follow_twilio_s_words() {
     use codegen::naming::*;
-    assert_eq!(snake("IpAccessControlListSid"), "ip_access_control_list_sid");
+    assert_eq!(
+        snake("IpAccessControlListSid"),
+        "ip_access_control_list_sid"
+    );
     assert_eq!(snake("SIP"), "sip");
     assert_eq!(pascal("ip_access_control_lists"), "IpAccessControlLists");
     assert_eq!(pascal("SIP"), "Sip");
     assert_eq!(plural("SipIpAddress"), "SipIpAddresses");
-    assert_eq!(plural("TrunkIpAccessControlList"), "TrunkIpAccessControlLists");
+    assert_eq!(
+        plural("TrunkIpAccessControlList"),
+        "TrunkIpAccessControlLists"
+    );
     assert_eq!(plural("Policy"), "Policies");
     assert_eq!(singular("ip_addresses"), "ip_address");
     assert_eq!(singular("IpAccessControlLists"), "IpAccessControlList");

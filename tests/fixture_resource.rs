@@ -179,7 +179,10 @@ fn a_spec_file_alone_makes_a_working_resource() {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(output.status.success(), "the copy with the fixture spec failed:\n{text}");
+    assert!(
+        output.status.success(),
+        "the copy with the fixture spec failed:\n{text}"
+    );
     assert!(
         text.contains("test credential_lists_of_a_trunk ... ok"),
         "the copy's test did not run:\n{text}"

@@ -123,7 +123,13 @@ mod tests {
         let help = run(&["--help"]).unwrap_err();
         assert_eq!(help.kind(), clap::error::ErrorKind::DisplayHelp);
         let text = help.to_string();
-        for option in ["--listen <ADDR>", "--account-sid <AC…>", "--auth-token <TOKEN>", "--seed", "[default: 127.0.0.1:4010]"] {
+        for option in [
+            "--listen <ADDR>",
+            "--account-sid <AC…>",
+            "--auth-token <TOKEN>",
+            "--seed",
+            "[default: 127.0.0.1:4010]",
+        ] {
             assert!(text.contains(option), "{option} in\n{text}");
         }
     }
@@ -137,7 +143,10 @@ mod tests {
         assert_eq!(kind(&["--listen", "localhost"]), ErrorKind::ValueValidation);
         let err = run(&["--account-sid", "SKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::ValueValidation);
-        assert!(err.to_string().contains("an Account SID starts with `AC`"), "{err}");
+        assert!(
+            err.to_string().contains("an Account SID starts with `AC`"),
+            "{err}"
+        );
         assert_eq!(kind(&["--auth-token", " "]), ErrorKind::ValueValidation);
         assert_eq!(kind(&["--seed=yes"]), ErrorKind::TooManyValues);
     }
