@@ -1037,8 +1037,10 @@ fn without_documentation(value: &Value) -> Value {
         Value::Object(map) => Value::Object(
             map.iter()
                 .filter(|(k, v)| {
-                    !(matches!(k.as_str(), "description" | "summary") && v.is_string())
-                        && !matches!(k.as_str(), "examples" | "example")
+                    let documentation =
+                        matches!(k.as_str(), "description" | "summary") && v.is_string();
+                    let example = matches!(k.as_str(), "examples" | "example");
+                    !documentation && !example
                 })
                 .map(|(k, v)| (k.clone(), without_documentation(v)))
                 .collect(),
