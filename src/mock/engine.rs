@@ -768,25 +768,15 @@ mod tests {
         w.ok(Method::POST, &trunk_path, &form);
         w.ok(Method::POST, &domain_path, &form);
 
+        // The associations are named in spec file order: the domain mapping's file comes first.
         assert_eq!(
             w.err(Method::DELETE, &instance, ""),
             (
                 400,
                 20001,
                 format!(
-                    "IpAccessControlList {acl} cannot be deleted while it is associated with Trunk {trunk}; remove the association first"
+                    "IpAccessControlList {acl} cannot be deleted while it is associated with SIP Domain {domain}; remove the association first"
                 )
-            )
-        );
-        w.ok(Method::DELETE, &format!("{trunk_path}/{acl}"), "");
-        // Removing the association leaves the list and its addresses alone.
-        let kept = w.ok(Method::GET, &addresses, "");
-        assert_eq!(kept["ip_addresses"].as_array().map(Vec::len), Some(1));
-        assert_eq!(w.ok(Method::GET, &instance, "")["friendly_name"], "office");
-        assert_eq!(
-            w.err(Method::DELETE, &instance, "").2,
-            format!(
-                "IpAccessControlList {acl} cannot be deleted while it is associated with SIP Domain {domain}; remove the association first"
             )
         );
         w.ok(
@@ -794,6 +784,17 @@ mod tests {
             &domain_path.replace("Mappings.json", &format!("Mappings/{acl}.json")),
             "",
         );
+        // Removing the association leaves the list and its addresses alone.
+        let kept = w.ok(Method::GET, &addresses, "");
+        assert_eq!(kept["ip_addresses"].as_array().map(Vec::len), Some(1));
+        assert_eq!(w.ok(Method::GET, &instance, "")["friendly_name"], "office");
+        assert_eq!(
+            w.err(Method::DELETE, &instance, "").2,
+            format!(
+                "IpAccessControlList {acl} cannot be deleted while it is associated with Trunk {trunk}; remove the association first"
+            )
+        );
+        w.ok(Method::DELETE, &format!("{trunk_path}/{acl}"), "");
         let deleted = w.call(Method::DELETE, &instance, "").unwrap();
         assert_eq!(
             (deleted.status, deleted.body),
