@@ -213,6 +213,8 @@ pub struct Resource {
     pub instance_path: String,
     /// The list envelope's array key, such as `ip_addresses`.
     pub list_key: String,
+    /// The list response schema's name, such as `ListSipIpAddressResponse`.
+    pub list_schema: Option<String>,
     /// The kind of the resource's own SID.
     pub sid: SidKind,
     /// The path after the API prefix, in groups; the last one is the collection.
@@ -896,6 +898,7 @@ impl Reader<'_> {
             list_path,
             instance_path,
             list_key,
+            list_schema,
             sid: own?.kind,
             groups,
             mount,
