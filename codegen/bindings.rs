@@ -177,7 +177,11 @@ fn derive_json_schema(items: &mut [syn::Item]) {
         if module.ident != "types" {
             continue;
         }
-        for inner in module.content.iter_mut().flat_map(|(_, items)| items.iter_mut()) {
+        for inner in module
+            .content
+            .iter_mut()
+            .flat_map(|(_, items)| items.iter_mut())
+        {
             match inner {
                 syn::Item::Struct(s) => s.attrs.push(attr.clone()),
                 syn::Item::Enum(e) => e.attrs.push(attr.clone()),

@@ -28,7 +28,10 @@ fn assert_valid(validators: &Validators, module: &str, name: &str, body: &Value,
         .get(&(module.to_owned(), name.to_owned()))
         .unwrap_or_else(|| panic!("no schema for {module}/{name}"));
     let errors: Vec<String> = validator.iter_errors(body).map(|e| e.to_string()).collect();
-    assert!(errors.is_empty(), "{what} ({module}/{name}): {errors:#?}\n{body:#}");
+    assert!(
+        errors.is_empty(),
+        "{what} ({module}/{name}): {errors:#?}\n{body:#}"
+    );
 }
 
 /// Every `$ref`'d response schema and its examples, per spec file.
@@ -41,8 +44,7 @@ fn spec_examples() -> Vec<(String, String, Value, String)> {
             continue;
         }
         let module = path.file_stem().unwrap().to_str().unwrap().to_owned();
-        let doc: Value =
-            serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let doc: Value = serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         for (route, item) in doc["paths"].as_object().unwrap() {
             for (method, op) in item.as_object().unwrap() {
                 let Some(responses) = op.get("responses").and_then(Value::as_object) else {
@@ -101,7 +103,10 @@ fn every_type_of_every_spec_file_has_a_schema() {
         .iter()
         .find(|(_, name, _)| *name == "CreateIpRecordRequest")
         .unwrap();
-    assert_eq!(create.as_value()["properties"]["IpAddress"]["format"], "ipv4");
+    assert_eq!(
+        create.as_value()["properties"]["IpAddress"]["format"],
+        "ipv4"
+    );
     assert_eq!(create.as_value()["required"], json!(["IpAddress"]));
 }
 
@@ -135,7 +140,10 @@ async fn schemas_accept_every_body_the_emulator_sends() {
     let twilio = MockTwilio::start().await;
     let trunk = twilio.create_trunk_named("production", "acme.pstn.twilio.com");
     let domain = twilio.create_sip_domain_named("acme.sip.twilio.com", "acme");
-    let (base, account) = (twilio.base_url().to_owned(), twilio.account_sid().to_string());
+    let (base, account) = (
+        twilio.base_url().to_owned(),
+        twilio.account_sid().to_string(),
+    );
     let http = reqwest::Client::new();
     let call = |method: reqwest::Method, path: String, form: Vec<(&'static str, String)>| {
         let request = http
@@ -144,7 +152,11 @@ async fn schemas_accept_every_body_the_emulator_sends() {
             .form(&form);
         async move {
             let response = request.send().await.unwrap();
-            assert!(response.status().is_success(), "{path}: {}", response.status());
+            assert!(
+                response.status().is_success(),
+                "{path}: {}",
+                response.status()
+            );
             response.json::<Value>().await.unwrap()
         }
     };
@@ -152,41 +164,136 @@ async fn schemas_accept_every_body_the_emulator_sends() {
     let sip = format!("/2010-04-01/Accounts/{account}/SIP");
     let mut bodies: Vec<(&str, &str, Value)> = Vec::new();
 
-    let list = call(M::POST, format!("{sip}/IpAccessControlLists.json"), vec![("FriendlyName", "office".into())]).await;
+    let list = call(
+        M::POST,
+        format!("{sip}/IpAccessControlLists.json"),
+        vec![("FriendlyName", "office".into())],
+    )
+    .await;
     let al = list["sid"].as_str().unwrap().to_owned();
     bodies.push(("sip_ip_access_control_list", "SipIpAccessControlList", list));
-    bodies.push(("sip_ip_access_control_list", "ListSipIpAccessControlListResponse",
-        call(M::GET, format!("{sip}/IpAccessControlLists.json"), vec![]).await));
-    let address = call(M::POST, format!("{sip}/IpAccessControlLists/{al}/IpAddresses.json"),
-        vec![("FriendlyName", "desk".into()), ("IpAddress", "198.51.100.7".into())]).await;
+    bodies.push((
+        "sip_ip_access_control_list",
+        "ListSipIpAccessControlListResponse",
+        call(M::GET, format!("{sip}/IpAccessControlLists.json"), vec![]).await,
+    ));
+    let address = call(
+        M::POST,
+        format!("{sip}/IpAccessControlLists/{al}/IpAddresses.json"),
+        vec![
+            ("FriendlyName", "desk".into()),
+            ("IpAddress", "198.51.100.7".into()),
+        ],
+    )
+    .await;
     bodies.push(("sip_ip_address", "SipIpAddress", address));
-    bodies.push(("sip_ip_address", "ListSipIpAddressResponse",
-        call(M::GET, format!("{sip}/IpAccessControlLists/{al}/IpAddresses.json"), vec![]).await));
-    bodies.push(("trunk_ip_access_control_list", "TrunkIpAccessControlList",
-        call(M::POST, format!("/v1/Trunks/{trunk}/IpAccessControlLists"), vec![("IpAccessControlListSid", al.clone())]).await));
-    bodies.push(("trunk_ip_access_control_list", "ListTrunkIpAccessControlListResponse",
-        call(M::GET, format!("/v1/Trunks/{trunk}/IpAccessControlLists"), vec![]).await));
-    bodies.push(("auth_calls_ip_access_control_list_mapping", "AuthCallsIpAccessControlListMapping",
-        call(M::POST, format!("{sip}/Domains/{domain}/Auth/Calls/IpAccessControlListMappings.json"), vec![("IpAccessControlListSid", al.clone())]).await));
-    bodies.push(("auth_calls_ip_access_control_list_mapping", "ListAuthCallsIpAccessControlListMappingResponse",
-        call(M::GET, format!("{sip}/Domains/{domain}/Auth/Calls/IpAccessControlListMappings.json"), vec![]).await));
-    bodies.push(("trunk", "Trunk", call(M::GET, format!("/v1/Trunks/{trunk}"), vec![]).await));
-    bodies.push(("trunk", "ListTrunkResponse", call(M::GET, "/v1/Trunks".into(), vec![]).await));
-    bodies.push(("sip_domain", "SipDomain", call(M::GET, format!("{sip}/Domains/{domain}.json"), vec![]).await));
-    bodies.push(("sip_domain", "ListSipDomainResponse", call(M::GET, format!("{sip}/Domains.json"), vec![]).await));
-    let record = call(M::POST, "/v1/IpRecords".into(), vec![("IpAddress", "203.0.113.10".into())]).await;
+    bodies.push((
+        "sip_ip_address",
+        "ListSipIpAddressResponse",
+        call(
+            M::GET,
+            format!("{sip}/IpAccessControlLists/{al}/IpAddresses.json"),
+            vec![],
+        )
+        .await,
+    ));
+    bodies.push((
+        "trunk_ip_access_control_list",
+        "TrunkIpAccessControlList",
+        call(
+            M::POST,
+            format!("/v1/Trunks/{trunk}/IpAccessControlLists"),
+            vec![("IpAccessControlListSid", al.clone())],
+        )
+        .await,
+    ));
+    bodies.push((
+        "trunk_ip_access_control_list",
+        "ListTrunkIpAccessControlListResponse",
+        call(
+            M::GET,
+            format!("/v1/Trunks/{trunk}/IpAccessControlLists"),
+            vec![],
+        )
+        .await,
+    ));
+    bodies.push((
+        "auth_calls_ip_access_control_list_mapping",
+        "AuthCallsIpAccessControlListMapping",
+        call(
+            M::POST,
+            format!("{sip}/Domains/{domain}/Auth/Calls/IpAccessControlListMappings.json"),
+            vec![("IpAccessControlListSid", al.clone())],
+        )
+        .await,
+    ));
+    bodies.push((
+        "auth_calls_ip_access_control_list_mapping",
+        "ListAuthCallsIpAccessControlListMappingResponse",
+        call(
+            M::GET,
+            format!("{sip}/Domains/{domain}/Auth/Calls/IpAccessControlListMappings.json"),
+            vec![],
+        )
+        .await,
+    ));
+    bodies.push((
+        "trunk",
+        "Trunk",
+        call(M::GET, format!("/v1/Trunks/{trunk}"), vec![]).await,
+    ));
+    bodies.push((
+        "trunk",
+        "ListTrunkResponse",
+        call(M::GET, "/v1/Trunks".into(), vec![]).await,
+    ));
+    bodies.push((
+        "sip_domain",
+        "SipDomain",
+        call(M::GET, format!("{sip}/Domains/{domain}.json"), vec![]).await,
+    ));
+    bodies.push((
+        "sip_domain",
+        "ListSipDomainResponse",
+        call(M::GET, format!("{sip}/Domains.json"), vec![]).await,
+    ));
+    let record = call(
+        M::POST,
+        "/v1/IpRecords".into(),
+        vec![("IpAddress", "203.0.113.10".into())],
+    )
+    .await;
     let il = record["sid"].as_str().unwrap().to_owned();
     bodies.push(("ip_record", "IpRecord", record));
-    bodies.push(("ip_record", "ListIpRecordResponse", call(M::GET, "/v1/IpRecords".into(), vec![]).await));
-    bodies.push(("source_ip_mapping", "SourceIpMapping",
-        call(M::POST, "/v1/SourceIpMappings".into(), vec![("IpRecordSid", il), ("SipDomainSid", domain.to_string())]).await));
-    bodies.push(("source_ip_mapping", "ListSourceIpMappingResponse", call(M::GET, "/v1/SourceIpMappings".into(), vec![]).await));
+    bodies.push((
+        "ip_record",
+        "ListIpRecordResponse",
+        call(M::GET, "/v1/IpRecords".into(), vec![]).await,
+    ));
+    bodies.push((
+        "source_ip_mapping",
+        "SourceIpMapping",
+        call(
+            M::POST,
+            "/v1/SourceIpMappings".into(),
+            vec![("IpRecordSid", il), ("SipDomainSid", domain.to_string())],
+        )
+        .await,
+    ));
+    bodies.push((
+        "source_ip_mapping",
+        "ListSourceIpMappingResponse",
+        call(M::GET, "/v1/SourceIpMappings".into(), vec![]).await,
+    ));
 
     // Every resource and list-page type of every spec file has been seen.
     let seen: Vec<(&str, &str)> = bodies.iter().map(|(m, n, _)| (*m, *n)).collect();
     for (module, name, _) in json_schemas() {
         if !name.ends_with("Request") {
-            assert!(seen.contains(&(module, name)), "no emulator body for {module}/{name}");
+            assert!(
+                seen.contains(&(module, name)),
+                "no emulator body for {module}/{name}"
+            );
         }
     }
     for (module, name, body) in &bodies {
