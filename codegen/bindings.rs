@@ -10,6 +10,8 @@
 //!   SIDs, IPv4 addresses, RFC 2822 dates, the error body, and enums with an `Unknown(String)`
 //!   variant emitted here, so that a value Twilio adds later still decodes.
 //! - Types holding a property Twilio marks as PII get a `Debug` that redacts it.
+//! - With the crate's `schemars` feature, every resource, request and list-page type derives
+//!   `schemars::JsonSchema`, so that users can embed them in their own documented APIs.
 
 use proc_macro2::TokenStream;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
@@ -128,6 +130,7 @@ pub fn generate(resource: &Resource, doc: &Value) -> Result<TokenStream, Vec<Str
     if !pii.is_empty() {
         redact_items(&mut file.items, &pii);
     }
+    derive_json_schema(&mut file.items);
     let enums = resource.enums.iter().map(emit_enum);
     Ok(quote! {
         #file
@@ -160,6 +163,32 @@ fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     QUIET.with(|q| q.set(false));
     result
+}
+
+/// Adds `#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]` to the types of the
+/// `types` module (not to its builders): the resources, requests and list pages.
+fn derive_json_schema(items: &mut [syn::Item]) {
+    let attr: syn::Attribute =
+        syn::parse_quote!(#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]);
+    for item in items.iter_mut() {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        if module.ident != "types" {
+            continue;
+        }
+        for inner in module
+            .content
+            .iter_mut()
+            .flat_map(|(_, items)| items.iter_mut())
+        {
+            match inner {
+                syn::Item::Struct(s) => s.attrs.push(attr.clone()),
+                syn::Item::Enum(e) => e.attrs.push(attr.clone()),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// Replaces the derived `Debug` of every struct with a PII field by one that redacts it.
@@ -266,6 +295,9 @@ fn emit_enum(schema: &super::model::EnumSchema) -> TokenStream {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    let schema_name = schema.rust.clone();
+    let schema_doc = format!("{doc} {values_doc}");
+    let values = schema.values.clone();
     let decls = variants.iter().map(|(v, value)| {
         let doc = format!("`{value}`");
         quote! { #[doc = #doc] #v, }
@@ -316,6 +348,23 @@ fn emit_enum(schema: &super::model::EnumSchema) -> TokenStream {
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
+            }
+        }
+
+        /// A string: one of the known values, or any other (a value Twilio adds later).
+        #[cfg(feature = "schemars")]
+        impl ::schemars::JsonSchema for #name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                #schema_name.into()
+            }
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                ::schemars::json_schema!({
+                    "description": #schema_doc,
+                    "anyOf": [
+                        { "type": "string", "enum": [#(#values),*] },
+                        { "type": "string" }
+                    ]
+                })
             }
         }
 

@@ -109,7 +109,8 @@ fn resource(r: &Resource) -> TokenStream {
             Source::Uri => quote! { Source::Uri },
             Source::Value => quote! { Source::Value },
         };
-        quote! { Property { name: #name, source: #source }, }
+        let nullable = p.nullable;
+        quote! { Property { name: #name, source: #source, nullable: #nullable }, }
     });
     quote! {
         Resource {

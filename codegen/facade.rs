@@ -373,8 +373,10 @@ impl Emitter<'_> {
                 let module = ident(&r.module);
                 quote! { pub use crate::generated::#module::enums::*; }
             });
+        let schemas = self.json_schemas();
         quote! {
             #bindings
+            #schemas
             #(#exports)*
             #(#enums)*
             #(#contexts)*
@@ -434,6 +436,43 @@ impl Emitter<'_> {
             }
 
             crate::transport::hooks!(#(#modules),*);
+        }
+    }
+
+    /// `json_schemas()`: the JSON Schema of every resource, list page and request type, by
+    /// spec file and schema name (feature `schemars`).
+    fn json_schemas(&self) -> TokenStream {
+        let entries = self.resources.iter().flat_map(|r| {
+            let module = ident(&r.module);
+            let names = std::iter::once(r.class.clone())
+                .chain(r.list_schema.clone())
+                .chain(r.operations.iter().filter_map(|o| o.body_schema.clone()));
+            let module_name = r.module.clone();
+            names
+                .map(move |name| {
+                    let ty = ident(&name);
+                    quote! {
+                        (#module_name, #name, ::schemars::schema_for!(crate::generated::#module::types::#ty)),
+                    }
+                })
+                .collect::<Vec<_>>()
+        });
+        quote! {
+            /// The JSON Schema (draft 2020-12) of every resource, list page and request type, as
+            /// `(spec file stem, schema name, schema)`: the same types, generated from the same
+            /// spec files, that the client sends and returns.
+            ///
+            /// ```
+            /// let schemas = twilio_ip_access::resources::json_schemas();
+            /// let (_, _, ip_record) = schemas.iter().find(|(_, name, _)| *name == "IpRecord").unwrap();
+            /// assert_eq!(ip_record.as_value()["properties"]["sid"]["$ref"], "#/$defs/IpRecordSid");
+            /// assert_eq!(ip_record.as_value()["$defs"]["IpRecordSid"]["pattern"], "^IL[0-9a-fA-F]{32}$");
+            /// ```
+            #[cfg(feature = "schemars")]
+            #[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
+            pub fn json_schemas() -> ::std::vec::Vec<(&'static str, &'static str, ::schemars::Schema)> {
+                ::std::vec![#(#entries)*]
+            }
         }
     }
 
@@ -750,12 +789,9 @@ impl Emitter<'_> {
             args.push(quote! { #name: #ty });
             let check = check(f, quote! { #name });
             inits.push(quote! { #name: #check, });
-            // Continuation lines indented under the list item (rustdoc and clippy read them so).
-            arg_docs.push_str(&format!(
-                "\n- `{}`: {}",
-                f.rust,
-                field_doc(f).replace('\n', "\n  ")
-            ));
+            // Continuation lines of a list item are indented, as Markdown wants them.
+            let text = field_doc(f).replace('\n', "\n  ");
+            arg_docs.push_str(&format!("\n- `{}`: {text}", f.rust));
         }
         for f in &optional {
             let name = ident(&f.rust);
@@ -847,12 +883,10 @@ impl Emitter<'_> {
             } else {
                 quote! {}
             };
-            unpack.push(if f.required {
-                quote! { let #name = self.#name #inner?; }
-            } else if is_pii(f) {
-                quote! { let #name = self.#name.map(|v| v #inner).transpose()?; }
-            } else {
-                quote! { let #name = self.#name.transpose()?; }
+            unpack.push(match (f.required, is_pii(f)) {
+                (true, _) => quote! { let #name = self.#name #inner?; },
+                (false, true) => quote! { let #name = self.#name.map(|v| v #inner).transpose()?; },
+                (false, false) => quote! { let #name = self.#name.transpose()?; },
             });
         }
         if let Some(body) = &op.body_schema {

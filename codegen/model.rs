@@ -178,6 +178,8 @@ pub struct Property {
     pub name: String,
     pub source: Source,
     pub pii: bool,
+    /// `nullable: true` on the property (or on the schema it names).
+    pub nullable: bool,
 }
 
 /// A string enum component schema.
@@ -211,6 +213,8 @@ pub struct Resource {
     pub instance_path: String,
     /// The list envelope's array key, such as `ip_addresses`.
     pub list_key: String,
+    /// The list response schema's name, such as `ListSipIpAddressResponse`.
+    pub list_schema: Option<String>,
     /// The kind of the resource's own SID.
     pub sid: SidKind,
     /// The path after the API prefix, in groups; the last one is the collection.
@@ -848,6 +852,9 @@ impl Reader<'_> {
         {
             let (_, resolved) = self.resolve(prop);
             let pii = is_pii(prop) || is_pii(resolved);
+            let nullable = [prop, resolved]
+                .iter()
+                .any(|s| s.get("nullable").and_then(Value::as_bool) == Some(true));
             let format = resolved.get("format").and_then(Value::as_str).unwrap_or("");
             let rfc2822 = format == "date-time-rfc-2822";
             let source = match name.as_str() {
@@ -871,6 +878,7 @@ impl Reader<'_> {
                 name: name.clone(),
                 source,
                 pii,
+                nullable,
             });
         }
         if !properties.iter().any(|p| p.source == Source::Sid) {
@@ -890,6 +898,7 @@ impl Reader<'_> {
             list_path,
             instance_path,
             list_key,
+            list_schema,
             sid: own?.kind,
             groups,
             mount,

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// The generated bindings use this type for the spec's `TwilioError` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ApiErrorBody {
     /// Twilio's error code, such as `20404`.
     pub code: i64,

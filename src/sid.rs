@@ -231,6 +231,23 @@ impl<'de, K: SidKind> Deserialize<'de> for Sid<K> {
     }
 }
 
+/// The schema of a SID as this crate's spec states it: `^XX[0-9a-fA-F]{32}$`, 34 characters.
+#[cfg(feature = "schemars")]
+impl<K: SidKind> schemars::JsonSchema for Sid<K> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("{}Sid", K::NAME).into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": format!("{} {} SID: `{}` followed by 32 hex digits.", article(K::NAME), K::NAME, K::PREFIX),
+            "pattern": format!("^{}[0-9a-fA-F]{{32}}$", K::PREFIX),
+            "minLength": SID_LEN,
+            "maxLength": SID_LEN,
+        })
+    }
+}
+
 /// Anything the facade accepts where a SID of kind `K` belongs: the typed SID itself or a
 /// string, which is validated before any request is sent.
 pub trait IntoSid<K> {

@@ -32,6 +32,22 @@ impl Rfc2822DateTime {
     }
 }
 
+/// A string in RFC 2822 format (`format: date-time-rfc-2822`, Twilio's own name for it).
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for Rfc2822DateTime {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Rfc2822DateTime".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date-time-rfc-2822",
+            "description": "A date and time in GMT in RFC 2822 format, such as `Mon, 20 Jul 2015 17:27:10 +0000`.",
+            "pattern": "^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4}$",
+        })
+    }
+}
+
 impl Deref for Rfc2822DateTime {
     type Target = DateTime<Utc>;
     fn deref(&self) -> &DateTime<Utc> {

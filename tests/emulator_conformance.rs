@@ -618,7 +618,7 @@ async fn every_operation_validates_against_the_spec() {
         .await;
 
     // ---- Read-only Trunking v1 Trunks and Api 2010-04-01 SIP Domains
-    // TEMP trunks(&mut c).await;
+    trunks(&mut c).await;
     sip_domains(&mut c).await;
 
     // ---- Api 2010-04-01 SIP Domain Auth Calls IpAccessControlListMappings

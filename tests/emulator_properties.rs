@@ -135,6 +135,32 @@ proptest! {
             let association = lists.create(&w.acl).await.unwrap();
             assert_eq!((&association.sid, &association.trunk_sid), (&w.acl, &w.trunk));
             lists.delete(&w.acl).await.unwrap();
+
+            let mappings = w.client.sip_domain(first_domain).auth_calls_ip_access_control_list_mappings();
+            let mapping = mappings.create(&w.acl).await.unwrap();
+            assert_eq!(&mapping.sid, &w.acl);
+            assert_eq!(mapping.friendly_name.as_deref(), Some("properties"));
+            assert_eq!(mappings.fetch(&w.acl).await.unwrap(), mapping);
+            mappings.delete(&w.acl).await.unwrap();
+        });
+    }
+
+    #[test]
+    fn sip_ip_access_control_list_bodies_round_trip(name in friendly_name(), new_name in friendly_name()) {
+        let w = &*WORLD;
+        RT.block_on(async {
+            let lists = w.client.sip_ip_access_control_lists();
+            let created = lists.create(name.clone()).await.unwrap();
+            assert_eq!(created.friendly_name.as_deref(), Some(name.as_str()));
+            assert_eq!(lists.fetch(&created.sid).await.unwrap(), created);
+            let renamed = lists.update(&created.sid, new_name.clone()).await.unwrap();
+            assert_eq!(renamed.friendly_name, Some(new_name.clone()));
+            // The association copies the list's name as it is now.
+            let trunk_lists = w.client.trunk(&w.trunk).ip_access_control_lists();
+            let association = trunk_lists.create(&created.sid).await.unwrap();
+            assert_eq!(association.friendly_name, Some(new_name));
+            trunk_lists.delete(&created.sid).await.unwrap();
+            lists.delete(&created.sid).await.unwrap();
         });
     }
 }
@@ -143,6 +169,8 @@ fn path() -> impl Strategy<Value = String> {
     let account = MALFORMED.twilio.account_sid().to_string();
     let acl = MALFORMED.acl.to_string();
     let trunk = MALFORMED.trunk.to_string();
+    let domain = MALFORMED.domains[0].to_string();
+    let sip = format!("/2010-04-01/Accounts/{account}/SIP");
     prop_oneof![
         Just("/v1/IpRecords".to_owned()),
         Just("/v1/IpRecords/ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".to_owned()),
@@ -157,6 +185,21 @@ fn path() -> impl Strategy<Value = String> {
         Just(format!(
             "/2010-04-01/Accounts/{account}/SIP/IpAccessControlLists/{acl}/IpAddresses/IPzz.json"
         )),
+        Just(format!("{sip}/IpAccessControlLists.json")),
+        Just(format!(
+            "{sip}/IpAccessControlLists/ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.json"
+        )),
+        Just(format!("{sip}/IpAccessControlLists/{acl}")),
+        Just(format!("{sip}/Domains.json")),
+        Just(format!("{sip}/Domains/{domain}.json")),
+        Just(format!(
+            "{sip}/Domains/{domain}/Auth/Calls/IpAccessControlListMappings.json"
+        )),
+        Just(format!(
+            "{sip}/Domains/{domain}/Auth/Calls/IpAccessControlListMappings/{acl}.json"
+        )),
+        Just("/v1/Trunks".to_owned()),
+        Just(format!("/v1/Trunks/{trunk}")),
         "/[a-zA-Z0-9%./_-]{0,80}",
     ]
 }
@@ -238,6 +281,16 @@ proptest! {
             let addresses = w.client.sip_ip_access_control_list(&w.acl).ip_addresses();
             for address in addresses.list().collect().await.unwrap() {
                 let _ = addresses.delete(&address.sid).await;
+            }
+            let mappings = w.client.sip_domain(&w.domains[0]).auth_calls_ip_access_control_list_mappings();
+            for mapping in mappings.list().collect().await.unwrap() {
+                let _ = mappings.delete(&mapping.sid).await;
+            }
+            let lists = w.client.sip_ip_access_control_lists();
+            for list in lists.list().collect().await.unwrap() {
+                if list.sid != w.acl {
+                    let _ = lists.delete(&list.sid).await;
+                }
             }
         });
     }

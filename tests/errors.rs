@@ -8,6 +8,29 @@ use twilio_ip_access::Error;
 
 const IL: &str = "ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const AL: &str = "ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+const RQ: &str = "RQaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+/// A complete IpRecord with `changes` applied (`null` removes a property).
+fn ip_record(changes: serde_json::Value) -> String {
+    let mut record = serde_json::json!({
+        "account_sid": "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "sid": IL,
+        "friendly_name": "friendly_name",
+        "ip_address": "10.2.3.4",
+        "cidr_prefix_length": 30,
+        "date_created": "2020-03-18T23:31:36Z",
+        "date_updated": "2020-03-18T23:31:37Z",
+        "url": "https://voice.twilio.com/v1/IpRecords/ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    });
+    for (key, value) in changes.as_object().unwrap() {
+        if value.is_null() {
+            record.as_object_mut().unwrap().remove(key);
+        } else {
+            record[key] = value.clone();
+        }
+    }
+    record.to_string()
+}
 
 #[tokio::test]
 async fn twilio_json_error_keeps_everything_twilio_said() {
@@ -31,6 +54,8 @@ async fn twilio_json_error_keeps_everything_twilio_said() {
     assert!(err.is_not_found());
     assert!(!err.is_retryable());
     assert_eq!(err.attempts(), Some(1));
+    // Without a `Twilio-Request-Id` header there is no id.
+    assert_eq!(err.request_id(), None);
     assert_eq!(
         err.to_string(),
         "HTTP 404: Twilio error 20404: The requested resource /IpRecords/ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa was not found \
@@ -141,11 +166,11 @@ async fn malformed_success_body_is_a_decode_error_without_the_data() {
     let server = Recorder::start().await;
     server.json(
         200,
-        r#"{"sid": "ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "cidr_prefix_length": "10.9.8.7"}"#,
+        &ip_record(serde_json::json!({"cidr_prefix_length": "10.9.8.7"})),
     );
     let err = server.client().ip_records().fetch(IL).await.unwrap_err();
     match &err {
-        Error::Decode { status, reason } => {
+        Error::Decode { status, reason, .. } => {
             assert_eq!(*status, 200);
             assert!(reason.contains("invalid type"), "{reason}");
         }
@@ -181,7 +206,10 @@ async fn undeclared_success_status_is_reported() {
 #[tokio::test]
 async fn wrong_kind_of_sid_in_a_response_is_a_decode_error() {
     let server = Recorder::start().await;
-    server.json(200, r#"{"sid": "TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}"#);
+    server.json(
+        200,
+        &ip_record(serde_json::json!({"sid": "TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})),
+    );
     let err = server.client().ip_records().fetch(IL).await.unwrap_err();
     assert!(
         matches!(&err, Error::Decode { reason, .. } if reason.contains("starts with `IL`")),
@@ -192,15 +220,19 @@ async fn wrong_kind_of_sid_in_a_response_is_a_decode_error() {
 #[tokio::test]
 async fn unknown_fields_are_tolerated() {
     let server = Recorder::start().await;
-    server.json(201, r#"{"sid": "ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "brand_new_field": {"x": [1, 2]}, "ip_address": null}"#);
+    server.json(
+        201,
+        &ip_record(serde_json::json!({"brand_new_field": {"x": [1, 2]}, "ip_address": null})),
+    );
     let record = server
         .client()
         .ip_records()
         .create("10.0.0.1")
         .await
         .unwrap();
-    assert_eq!(record.sid.unwrap(), IL);
+    assert_eq!(record.sid, IL);
     assert_eq!(record.ip_address, None);
+    assert_eq!(record.cidr_prefix_length, Some(30));
 }
 
 #[tokio::test]
@@ -270,4 +302,116 @@ async fn http_error_bodies_are_not_printed_by_debug() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[tokio::test]
+async fn a_property_twilio_always_returns_is_required() {
+    let server = Recorder::start().await;
+    server.json(200, &ip_record(serde_json::json!({"account_sid": null})));
+    let err = server.client().ip_records().fetch(IL).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode { status: 200, reason, .. } if reason.contains("missing field `account_sid`")),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_twilio_request_id_of_a_json_error_is_kept() {
+    let server = Recorder::start().await;
+    server.canned(
+        404,
+        vec![
+            ("content-type", "application/json".into()),
+            ("twilio-request-id", RQ.into()),
+        ],
+        r#"{"code": 20404, "message": "The requested resource was not found", "more_info": "https://www.twilio.com/docs/errors/20404", "status": 404}"#,
+    );
+    let err = server
+        .client()
+        .sip_ip_access_control_lists()
+        .fetch(AL)
+        .await
+        .unwrap_err();
+    assert_eq!(err.request_id(), Some(RQ));
+    assert_eq!(err.code(), Some(20404));
+    match err {
+        Error::Api { error, .. } => assert_eq!(error.request_id.as_deref(), Some(RQ)),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_twilio_request_id_of_a_non_json_error_is_kept() {
+    let server = Recorder::start().await;
+    server.canned(
+        502,
+        vec![
+            ("content-type", "text/html".into()),
+            ("Twilio-Request-Id", RQ.into()),
+        ],
+        "<html>Bad Gateway</html>",
+    );
+    let err = server
+        .client()
+        .sip_domain("SDaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+        .auth_calls_ip_access_control_list_mappings()
+        .delete(AL)
+        .await
+        .unwrap_err();
+    assert_eq!(err.request_id(), Some(RQ));
+    match &err {
+        Error::Http {
+            status, request_id, ..
+        } => {
+            assert_eq!(*status, 502);
+            assert_eq!(request_id.as_deref(), Some(RQ));
+        }
+        other => panic!("{other:?}"),
+    }
+    // A declared error status (4xx) whose body is not JSON keeps it too.
+    let server = Recorder::start().await;
+    server.canned(
+        400,
+        vec![
+            ("content-type", "application/json".into()),
+            ("twilio-request-id", RQ.into()),
+        ],
+        "not json",
+    );
+    let err = server
+        .client()
+        .trunks()
+        .fetch("TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, Error::Http { status: 400, .. }), "{err:?}");
+    assert_eq!(err.request_id(), Some(RQ));
+}
+
+#[tokio::test]
+async fn the_twilio_request_id_of_an_undecodable_success_is_kept() {
+    let server = Recorder::start().await;
+    server.canned(
+        200,
+        vec![
+            ("content-type", "application/json".into()),
+            ("twilio-request-id", RQ.into()),
+        ],
+        "not json",
+    );
+    let err = server.client().ip_records().fetch(IL).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode { status: 200, request_id: Some(id), .. } if id == RQ),
+        "{err:?}"
+    );
+    assert_eq!(err.request_id(), Some(RQ));
+}
+
+#[tokio::test]
+async fn errors_without_a_response_have_no_request_id() {
+    let server = Recorder::start().await;
+    let err = server.client().ip_records().fetch("IL1").await.unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument { .. }));
+    assert_eq!(err.request_id(), None);
+    assert!(server.requests().is_empty());
 }

@@ -42,20 +42,53 @@ async fn tracing_spans_carry_request_facts_but_no_secrets_or_addresses() {
     tracing::subscriber::set_global_default(subscriber).unwrap();
 
     let server = Recorder::start().await;
-    server.json(
+    let json = |id: &str| {
+        vec![
+            ("content-type", "application/json".to_owned()),
+            ("twilio-request-id", id.to_owned()),
+        ]
+    };
+    server.canned(
         201,
-        r#"{"sid": "IPaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "ip_address": "198.51.100.77", "friendly_name": "edge"}"#,
+        json("RQ00000000000000000000000000000201"),
+        r#"{"account_sid": "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "sid": "IPaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "ip_access_control_list_sid": "ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "cidr_prefix_length": 32,
+            "ip_address": "198.51.100.77", "friendly_name": "edge",
+            "date_created": "Mon, 20 Jul 2015 17:27:10 +0000", "date_updated": "Mon, 20 Jul 2015 17:27:10 +0000",
+            "uri": "/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/SIP/IpAccessControlLists/ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/IpAddresses/IPaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.json"}"#,
     );
-    server.json(
+    server.canned(
         400,
+        json("RQ00000000000000000000000000000400"),
         r#"{"code": 21201, "message": "Invalid IpAddress", "status": 400}"#,
+    );
+    // A proxy's page that is not JSON.
+    server.canned(
+        502,
+        vec![
+            ("content-type", "text/plain".into()),
+            (
+                "twilio-request-id",
+                "RQ00000000000000000000000000000502".into(),
+            ),
+        ],
+        "Bad Gateway",
     );
     let addresses = server
         .client()
         .sip_ip_access_control_list("ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
         .ip_addresses();
     addresses.create("edge", "198.51.100.77").await.unwrap();
-    addresses.create("edge", "198.51.100.78").await.unwrap_err();
+    let err = addresses.create("edge", "198.51.100.78").await.unwrap_err();
+    assert_eq!(err.request_id(), Some("RQ00000000000000000000000000000400"));
+    let err = server
+        .client()
+        .sip_domain("SDaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+        .auth_calls_ip_access_control_list_mappings()
+        .delete("ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+        .await
+        .unwrap_err();
+    assert_eq!(err.request_id(), Some("RQ00000000000000000000000000000502"));
 
     let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
     assert!(log.contains("twilio_request"), "{log}");
@@ -68,6 +101,22 @@ async fn tracing_spans_carry_request_facts_but_no_secrets_or_addresses() {
     assert!(log.contains("status=201"), "{log}");
     assert!(log.contains("status=400"), "{log}");
     assert!(log.contains("elapsed_ms="), "{log}");
+    // Twilio's request id, on the span of the request it names (the line that closes it).
+    for (status, id) in [
+        (201, "RQ00000000000000000000000000000201"),
+        (400, "RQ00000000000000000000000000000400"),
+        (502, "RQ00000000000000000000000000000502"),
+    ] {
+        let closed = log
+            .lines()
+            .find(|l| l.contains("close") && l.contains(&format!("status={status}")))
+            .unwrap_or_else(|| panic!("no span closed with status {status}: {log}"));
+        assert!(closed.contains(&format!("request_id=\"{id}\"")), "{closed}");
+    }
+    assert!(
+        log.contains("operation=DeleteAuthCallsIpAccessControlListMapping"),
+        "{log}"
+    );
     assert_clean(&log);
     for address in ["198.51.100.77", "198.51.100.78"] {
         assert!(

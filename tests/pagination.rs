@@ -305,7 +305,12 @@ async fn a_repeated_link_ends_the_stream_with_an_error() {
     let link = "https://trunking.twilio.com/v1/Trunks/TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/IpAccessControlLists?PageSize=1&Page=1&PageToken=PAloop";
     let page = |next: &str| {
         serde_json::json!({
-            "ip_access_control_lists": [{"sid": AL, "trunk_sid": TK}],
+            "ip_access_control_lists": [{
+                "account_sid": "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "sid": AL, "trunk_sid": TK,
+                "friendly_name": "friendly_name",
+                "date_created": "2018-05-02T17:29:34Z", "date_updated": "2018-05-02T17:29:34Z",
+                "url": format!("https://trunking.twilio.com/v1/Trunks/{TK}/IpAccessControlLists/{AL}"),
+            }],
             "meta": {"key": "ip_access_control_lists", "page": 1, "page_size": 1, "next_page_url": next,
                      "first_page_url": link, "url": link, "previous_page_url": null}
         })
@@ -537,4 +542,140 @@ async fn a_cursor_whose_link_is_not_a_path_is_refused() {
         "{err:?}"
     );
     assert!(server.requests().is_empty());
+}
+
+/// Two pages of each list added with the 2010 SIP resources and the trunks: the envelope key and
+/// the next link of each are read, and the second page is requested from the link verbatim.
+#[tokio::test]
+async fn the_new_lists_follow_their_links() {
+    const AC: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const SD: &str = "SDaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    let date_2010 = "Mon, 20 Jul 2015 17:27:10 +0000";
+    let sip_acl = |n: u32| {
+        serde_json::json!({
+            "account_sid": AC, "sid": format!("AL{n:032x}"), "friendly_name": format!("list {n}"),
+            "date_created": date_2010, "date_updated": date_2010,
+            "uri": format!("/2010-04-01/Accounts/{AC}/SIP/IpAccessControlLists/AL{n:032x}.json"),
+        })
+    };
+    let domain = |n: u32| {
+        serde_json::json!({
+            "account_sid": AC, "sid": format!("SD{n:032x}"), "friendly_name": format!("domain {n}"),
+            "date_created": date_2010, "date_updated": date_2010,
+            "uri": format!("/2010-04-01/Accounts/{AC}/SIP/Domains/SD{n:032x}.json"),
+        })
+    };
+    let mapping = |n: u32| {
+        serde_json::json!({
+            "account_sid": AC, "sid": format!("AL{n:032x}"), "friendly_name": format!("mapping {n}"),
+            "date_created": date_2010, "date_updated": date_2010,
+        })
+    };
+    let trunk = |n: u32| {
+        serde_json::json!({
+            "account_sid": AC, "sid": format!("TK{n:032x}"), "friendly_name": format!("trunk {n}"),
+            "date_created": "2015-01-02T11:23:45Z", "date_updated": "2015-01-02T11:23:45Z",
+            "url": format!("https://trunking.twilio.com/v1/Trunks/TK{n:032x}"),
+        })
+    };
+    let sip_acls = format!("/2010-04-01/Accounts/{AC}/SIP/IpAccessControlLists.json");
+    let domains = format!("/2010-04-01/Accounts/{AC}/SIP/Domains.json");
+    let mappings = format!(
+        "/2010-04-01/Accounts/{AC}/SIP/Domains/{SD}/Auth/Calls/IpAccessControlListMappings.json"
+    );
+    let v2010 = |key: &str, item: serde_json::Value, next: Option<String>| {
+        serde_json::json!({ key: [item], "next_page_uri": next, "page_size": 1 }).to_string()
+    };
+    let next = |list: &str| format!("{list}?PageSize=1&Page=1&PageToken=PAx1");
+
+    let server = Recorder::start().await;
+    let client = server.client();
+    server
+        .json(
+            200,
+            &v2010("ip_access_control_lists", sip_acl(1), Some(next(&sip_acls))),
+        )
+        .json(200, &v2010("ip_access_control_lists", sip_acl(2), None));
+    let names: Vec<_> = client
+        .sip_ip_access_control_lists()
+        .list()
+        .page_size(1)
+        .collect()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| l.friendly_name.unwrap())
+        .collect();
+    assert_eq!(names, ["list 1", "list 2"]);
+
+    server
+        .json(200, &v2010("domains", domain(1), Some(next(&domains))))
+        .json(200, &v2010("domains", domain(2), None));
+    let names: Vec<_> = client
+        .sip_domains()
+        .list()
+        .page_size(1)
+        .collect()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.friendly_name.unwrap())
+        .collect();
+    assert_eq!(names, ["domain 1", "domain 2"]);
+
+    server
+        .json(200, &v2010("contents", mapping(1), Some(next(&mappings))))
+        .json(200, &v2010("contents", mapping(2), None));
+    let sids: Vec<_> = client
+        .sip_domain(SD)
+        .auth_calls_ip_access_control_list_mappings()
+        .list()
+        .page_size(1)
+        .collect()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.sid.to_string())
+        .collect();
+    assert_eq!(sids, [format!("AL{:032x}", 1), format!("AL{:032x}", 2)]);
+
+    let trunks_next = "https://trunking.twilio.com/v1/Trunks?PageSize=1&Page=1&PageToken=PAt1";
+    server
+        .json(
+            200,
+            &serde_json::json!({"meta": {"key": "trunks", "next_page_url": trunks_next}, "trunks": [trunk(1)]})
+                .to_string(),
+        )
+        .json(
+            200,
+            &serde_json::json!({"meta": {"key": "trunks", "next_page_url": null}, "trunks": [trunk(2)]})
+                .to_string(),
+        );
+    let names: Vec<_> = client
+        .trunks()
+        .list()
+        .page_size(1)
+        .collect()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.friendly_name.unwrap())
+        .collect();
+    assert_eq!(names, ["trunk 1", "trunk 2"]);
+
+    let requests = server.requests();
+    let expected = [
+        format!("{sip_acls}?PageSize=1"),
+        next(&sip_acls),
+        format!("{domains}?PageSize=1"),
+        next(&domains),
+        format!("{mappings}?PageSize=1"),
+        next(&mappings),
+        "/v1/Trunks?PageSize=1".to_owned(),
+        "/v1/Trunks?PageSize=1&Page=1&PageToken=PAt1".to_owned(),
+    ];
+    assert_eq!(requests.len(), expected.len());
+    for (request, uri) in requests.iter().zip(&expected) {
+        assert_bodiless(request, Method::GET, uri);
+    }
 }

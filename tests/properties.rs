@@ -9,7 +9,7 @@ use std::{net::Ipv4Addr, sync::LazyLock};
 use proptest::{prelude::*, strategy::ValueTree};
 use support::Recorder;
 use twilio_ip_access::{
-    Error, PageCursor,
+    Error, PageCursor, SipDomainEnumHttpMethod, TrunkEnumTransferSetting,
     sid::{AccountSid, IpAddressSid, IpRecordSid, TrunkSid},
 };
 
@@ -100,6 +100,48 @@ proptest! {
     fn arbitrary_links_never_panic(link in ".{0,200}") {
         let _ = link.parse::<PageCursor>();
     }
+
+    #[test]
+    fn sip_list_names_are_checked_by_their_length_in_characters(
+        name in proptest::collection::vec(any::<char>(), 0..=300).prop_map(String::from_iter)
+    ) {
+        let chars = name.chars().count();
+        let create = RT.block_on(OFFLINE.sip_ip_access_control_lists().create(name.as_str()).send());
+        let update = RT.block_on(
+            OFFLINE
+                .sip_ip_access_control_lists()
+                .update("ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", name.as_str())
+                .send(),
+        );
+        for result in [create.map(|_| ()), update.map(|_| ())] {
+            match result {
+                Err(Error::InvalidArgument { parameter, reason }) => {
+                    prop_assert_eq!(parameter, "FriendlyName");
+                    let expected = if chars == 0 {
+                        "must not be empty".to_owned()
+                    } else {
+                        format!("at most 255 characters, got {chars}")
+                    };
+                    prop_assert_eq!(reason, expected);
+                }
+                Err(Error::Transport { .. }) => prop_assert!((1..=255).contains(&chars)),
+                other => prop_assert!(false, "{:?}", other),
+            }
+        }
+    }
+
+    #[test]
+    fn every_enum_value_decodes_and_round_trips(value in ".{0,30}") {
+        let json = serde_json::Value::String(value.clone());
+        let mode: TrunkEnumTransferSetting = serde_json::from_value(json.clone()).unwrap();
+        prop_assert_eq!(mode.as_str(), value.as_str());
+        let known = ["disable-all", "enable-all", "sip-only"].contains(&value.as_str());
+        prop_assert_eq!(matches!(mode, TrunkEnumTransferSetting::Unknown(_)), !known);
+        prop_assert_eq!(serde_json::to_value(&mode).unwrap(), json.clone());
+        let method: SipDomainEnumHttpMethod = serde_json::from_value(json.clone()).unwrap();
+        prop_assert_eq!(method.to_string(), value.clone());
+        prop_assert_eq!(method.as_str().parse::<SipDomainEnumHttpMethod>().unwrap(), method);
+    }
 }
 
 static RT: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
@@ -155,6 +197,8 @@ fn arbitrary_response_bodies_never_panic() {
             Just(b"{\"code\": 20404}".to_vec()),
             Just(b"{\"ip_records\": [{}], \"meta\": {\"next_page_url\": \"::::\"}}".to_vec()),
             Just(b"{\"sid\": 7, \"date_created\": \"yesterday\"}".to_vec()),
+            Just(b"{\"trunks\": [{\"transfer_mode\": 3}], \"domains\": [{\"voice_method\": null}], \"meta\": {}}".to_vec()),
+            Just(b"{\"contents\": [], \"next_page_uri\": \"//elsewhere\"}".to_vec()),
             Just(b"[]".to_vec()),
         ];
         let cases: Vec<(u16, Vec<u8>)> = (0..256)
@@ -165,7 +209,7 @@ fn arbitrary_response_bodies_never_panic() {
             })
             .collect();
         for (status, body) in cases {
-            for op in 0..3 {
+            for op in 0..6 {
                 server.push(support::Canned {
                     status,
                     headers: vec![("content-type", "application/json".into())],
@@ -178,6 +222,19 @@ fn arbitrary_response_bodies_never_panic() {
                         .await
                         .map(|_| ()),
                     1 => client.ip_records().list().send().await.map(|_| ()),
+                    2 => client
+                        .trunks()
+                        .fetch("TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                        .await
+                        .map(|_| ()),
+                    3 => client.sip_domains().list().send().await.map(|_| ()),
+                    4 => client
+                        .sip_domain("SDaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                        .auth_calls_ip_access_control_list_mappings()
+                        .list()
+                        .send()
+                        .await
+                        .map(|_| ()),
                     _ => {
                         client
                             .sip_ip_access_control_list("ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")

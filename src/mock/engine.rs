@@ -400,12 +400,16 @@ fn render(scope: &Scope<'_>, owner: &Account, record: &Record) -> Value {
             Source::DateUpdated(format) => date_value(&record.updated, format),
             Source::Url => Value::from(format!("{}{}", scope.call.base_url, instance_path())),
             Source::Uri => Value::from(instance_path()),
-            Source::Value => record
+            Source::Value => match record
                 .values
                 .get(property.name)
                 .or_else(|| linked?.values.get(property.name))
-                .cloned()
-                .unwrap_or(Value::Null),
+            {
+                Some(value) => value.clone(),
+                None if property.nullable => Value::Null,
+                // The spec does not allow null here: an unset value is left out.
+                None => continue,
+            },
         };
         out.insert(property.name.to_owned(), value);
     }
@@ -762,29 +766,17 @@ mod tests {
             "/SIP/Domains/{domain}/Auth/Calls/IpAccessControlListMappings.json"
         ));
         w.ok(Method::POST, &trunk_path, &form);
+        w.ok(Method::POST, &domain_path, &form);
 
+        // The associations are named in spec file order: the domain mapping's file comes first.
         assert_eq!(
             w.err(Method::DELETE, &instance, ""),
             (
                 400,
                 20001,
                 format!(
-                    "IpAccessControlList {acl} cannot be deleted while it is associated with Trunk {trunk}; remove the association first"
+                    "IpAccessControlList {acl} cannot be deleted while it is associated with SIP Domain {domain}; remove the association first"
                 )
-            )
-        );
-        // Mapped to the domain too (the rule names the first holder in table order: the
-        // domain's mappings come before the trunk's lists).
-        w.ok(Method::POST, &domain_path, &form);
-        w.ok(Method::DELETE, &format!("{trunk_path}/{acl}"), "");
-        // Removing the association leaves the list and its addresses alone.
-        let kept = w.ok(Method::GET, &addresses, "");
-        assert_eq!(kept["ip_addresses"].as_array().map(Vec::len), Some(1));
-        assert_eq!(w.ok(Method::GET, &instance, "")["friendly_name"], "office");
-        assert_eq!(
-            w.err(Method::DELETE, &instance, "").2,
-            format!(
-                "IpAccessControlList {acl} cannot be deleted while it is associated with SIP Domain {domain}; remove the association first"
             )
         );
         w.ok(
@@ -792,6 +784,17 @@ mod tests {
             &domain_path.replace("Mappings.json", &format!("Mappings/{acl}.json")),
             "",
         );
+        // Removing the association leaves the list and its addresses alone.
+        let kept = w.ok(Method::GET, &addresses, "");
+        assert_eq!(kept["ip_addresses"].as_array().map(Vec::len), Some(1));
+        assert_eq!(w.ok(Method::GET, &instance, "")["friendly_name"], "office");
+        assert_eq!(
+            w.err(Method::DELETE, &instance, "").2,
+            format!(
+                "IpAccessControlList {acl} cannot be deleted while it is associated with Trunk {trunk}; remove the association first"
+            )
+        );
+        w.ok(Method::DELETE, &format!("{trunk_path}/{acl}"), "");
         let deleted = w.call(Method::DELETE, &instance, "").unwrap();
         assert_eq!(
             (deleted.status, deleted.body),

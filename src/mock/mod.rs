@@ -85,6 +85,10 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// The spec files (resource table modules) the seeding helpers create records of.
 const SIP_DOMAIN: &str = "sip_domain";
 const TRUNK: &str = "trunk";
+/// A new trunk's call transfer setting in Twilio (`trunk_enum_transfer_setting`).
+const TRUNK_TRANSFER_MODE: &str = "disable-all";
+/// A new trunk's caller ID for transferred calls (`trunk_enum_transfer_caller_id`).
+const TRUNK_TRANSFER_CALLER_ID: &str = "from-transferee";
 const SIP_IP_ACCESS_CONTROL_LIST: &str = "sip_ip_access_control_list";
 /// A SIP domain's `api_version`.
 const API_2010: &str = "2010-04-01";
@@ -475,6 +479,8 @@ impl MockTwilio {
             values([
                 ("friendly_name", format!("trunk-{n}")),
                 ("domain_name", format!("trunk-{n}.pstn.twilio.com")),
+                ("transfer_mode", TRUNK_TRANSFER_MODE.to_owned()),
+                ("transfer_caller_id", TRUNK_TRANSFER_CALLER_ID.to_owned()),
             ])
         })
     }
@@ -486,6 +492,8 @@ impl MockTwilio {
             values([
                 ("friendly_name", friendly_name.to_owned()),
                 ("domain_name", domain_name.to_owned()),
+                ("transfer_mode", TRUNK_TRANSFER_MODE.to_owned()),
+                ("transfer_caller_id", TRUNK_TRANSFER_CALLER_ID.to_owned()),
             ])
         })
     }

@@ -112,6 +112,9 @@ pub(crate) enum Scalar {
 pub(crate) struct Property {
     pub(crate) name: &'static str,
     pub(crate) source: Source,
+    /// Whether the spec allows `null`: an unset [`Source::Value`] property that does not is left
+    /// out of the body instead.
+    pub(crate) nullable: bool,
 }
 
 /// Where a response property's value comes from.

@@ -1,0 +1,193 @@
+//! Twilio's official Python library, unchanged, against the standalone `twilio-mock` binary: the
+//! script `tests/python/new_operations.py` drives the 13 operations of the SIP IP access control
+//! lists, SIP domains, domain mappings and trunks, and checks what the library makes of the
+//! answers.
+//!
+//! Skipped, with the reason printed, when `python3 -c "import twilio"` fails (set `PYTHON` to
+//! use another interpreter). Everything here talks to 127.0.0.1 only.
+
+#![cfg(feature = "mock")]
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Child, Command, Stdio},
+    sync::mpsc,
+    time::{Duration, Instant},
+};
+
+/// The server, killed and reaped when the test ends (passing or not).
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// What `twilio-mock` printed on start.
+#[derive(Debug, Default)]
+struct Started {
+    base_url: String,
+    account_sid: String,
+    auth_token: String,
+}
+
+fn python() -> String {
+    std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned())
+}
+
+/// Why the Python library cannot be used here, if it cannot.
+fn python_library_missing(python: &str) -> Option<String> {
+    match Command::new(python).args(["-c", "import twilio"]).output() {
+        Ok(output) if output.status.success() => None,
+        Ok(output) => Some(format!(
+            "`{python} -c \"import twilio\"` failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        )),
+        Err(e) => Some(format!("`{python}` cannot be run: {e}")),
+    }
+}
+
+/// Starts `twilio-mock --listen 127.0.0.1:0 --seed` and reads its address and credentials.
+fn start_server() -> (Server, Started) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_twilio-mock"))
+        .args(["--listen", "127.0.0.1:0", "--seed"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("twilio-mock starts");
+    let stdout = child.stdout.take().expect("a stdout pipe");
+    let server = Server(child);
+    // Lines are read on a thread of their own, so that a server that never prints cannot hang
+    // the test; the thread drains the pipe until the server exits.
+    let (lines_tx, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if lines_tx.send(line).is_err() {
+                // Nobody listens any more: keep draining so the server never blocks on a write.
+                continue;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut started = Started::default();
+    let mut printed = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = match lines.recv_timeout(left) {
+            Ok(line) => line,
+            Err(e) => {
+                panic!("twilio-mock did not finish starting ({e}); it printed:\n{printed:#?}")
+            }
+        };
+        let field = |label: &str| {
+            line.trim().strip_prefix(label).map(|rest| {
+                rest.split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+        };
+        if let Some(url) = field("Twilio emulator listening on") {
+            started.base_url = url;
+        } else if let Some(sid) = field("account SID:") {
+            started.account_sid = sid;
+        } else if let Some(token) = field("auth token:") {
+            started.auth_token = token;
+        }
+        let ready = line.starts_with("Press Ctrl-C");
+        printed.push(line);
+        if ready {
+            break;
+        }
+    }
+    assert!(
+        started.base_url.starts_with("http://127.0.0.1:")
+            && started.account_sid.starts_with("AC")
+            && !started.auth_token.is_empty(),
+        "{started:?} from:\n{printed:#?}"
+    );
+    assert!(
+        printed.iter().any(|l| l.contains("seed trunk")),
+        "--seed seeds: {printed:#?}"
+    );
+    (server, started)
+}
+
+#[test]
+fn twilio_python_library_drives_the_new_operations_against_twilio_mock() {
+    let python = python();
+    if let Some(reason) = python_library_missing(&python) {
+        eprintln!(
+            "skipped: Twilio's Python library is not available ({reason}); \
+             `pip install twilio` to run this test"
+        );
+        return;
+    }
+    let (_server, started) = start_server();
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/python/new_operations.py"
+    );
+    let mut run = Command::new(&python)
+        .arg(script)
+        .args([&started.base_url, &started.account_sid, &started.auth_token])
+        // Loopback only: no proxy, no region or edge rewriting by the library.
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env("no_proxy", "127.0.0.1,localhost")
+        .env_remove("TWILIO_REGION")
+        .env_remove("TWILIO_EDGE")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the script starts");
+    // The pipes are drained on threads of their own while the script runs.
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_string(&mut text);
+            }
+            text
+        })
+    };
+    let stdout = drain(
+        run.stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
+    );
+    let stderr = drain(
+        run.stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
+    );
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = run.try_wait().expect("the script can be waited on") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = run.kill();
+            let _ = run.wait();
+            panic!("{script} did not finish within 120 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let stdout = stdout.join().expect("stdout is read");
+    let stderr = stderr.join().expect("stderr is read");
+    println!("{stdout}");
+    assert!(
+        status.success(),
+        "{script} failed ({status}):\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("OK: twilio-python drove 13 operations"),
+        "{stdout}\n{stderr}"
+    );
+}
