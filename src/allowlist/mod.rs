@@ -105,6 +105,8 @@ mod desired;
 mod export;
 mod live;
 mod plan;
+#[cfg(feature = "schemars")]
+mod schema;
 
 pub use apply::{
     ApplyOptions, ChangeOutcome, ChangeResult, DEFAULT_CONCURRENCY, DEFAULT_MAX_REMOVALS,
@@ -119,6 +121,9 @@ pub use plan::{
     AddressState, Change, ChangeKind, FORMAT_VERSION, ListState, Plan, PlannedList, StartingState,
     Summary, Target,
 };
+#[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
+pub use schema::{allowlist_schema, plan_schema};
 
 use crate::Client;
 

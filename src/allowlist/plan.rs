@@ -24,6 +24,7 @@ pub const FORMAT_VERSION: u32 = 1;
 /// call mappings).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub enum Target {
     /// A trunk: `client.trunk(sid).ip_access_control_lists()`.
     Trunk {
@@ -64,6 +65,7 @@ pub enum ChangeKind {
 /// One write: exactly one request to Twilio.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub enum Change {
     /// Create the list (`POST …/SIP/IpAccessControlLists.json`).
     CreateList {
@@ -234,6 +236,7 @@ impl fmt::Display for Change {
 
 /// How many changes add, change and remove.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Summary {
     /// Lists created, addresses added, lists attached.
     pub add: usize,
@@ -275,6 +278,7 @@ impl fmt::Display for Summary {
 
 /// A list the plan covers: its name, and its SID when it exists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct PlannedList {
     /// The list's `FriendlyName`.
     pub name: String,
@@ -284,6 +288,7 @@ pub struct PlannedList {
 
 /// An address as it was when the plan was made.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AddressState {
     /// `IpAddress`.
     pub ip: Ipv4Addr,
@@ -297,6 +302,7 @@ pub struct AddressState {
 
 /// A list as it was when the plan was made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ListState {
     /// The list's `FriendlyName`.
     pub name: String,
@@ -313,6 +319,7 @@ pub struct ListState {
 /// What applying a saved plan must find unchanged: the account, and for every list the plan
 /// names its SID (or that it does not exist), addresses and attachments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct StartingState {
     /// The account the plan was made for.
     pub account_sid: AccountSid,
@@ -473,14 +480,28 @@ pub struct Plan {
     pub(crate) fresh: bool,
 }
 
-/// The plan document as read, before its checks.
+/// A `twilio-allowlist` plan document: what `plan --json` and `plan -o PLAN.json` write and
+/// `apply PLAN.json` reads. Applying it first checks that the live state still equals
+/// `starting_state`.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schemars",
+    schemars(title = "twilio-allowlist plan document")
+)]
 #[serde(deny_unknown_fields)]
-struct PlanDocument {
+pub(crate) struct PlanDocument {
+    /// The version of this format: 1.
+    #[cfg_attr(feature = "schemars", schemars(extend("const" = 1)))]
     format_version: u32,
+    /// Every list the desired state names, with its SID when it exists.
     lists: Vec<PlannedList>,
+    /// The writes, one request each, in the order apply runs them: create lists, add
+    /// addresses, rename, attach, detach, remove.
     changes: Vec<Change>,
+    /// How many changes add, change and remove.
     summary: Summary,
+    /// What applying this plan must find unchanged.
     starting_state: StartingState,
 }
 

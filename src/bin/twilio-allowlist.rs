@@ -157,6 +157,27 @@ enum Command {
         #[arg(long = "list", value_name = "NAME")]
         lists: Vec<String>,
     },
+    /// Print the JSON Schema of the desired-state file or of the plan document.
+    #[command(
+        long_about = "Print the JSON Schema (draft 2020-12) of the desired-state file \
+                      (`allowlist`) or of the plan document (`plan`), for editors and CI. \
+                      Needs no credentials. The same files are in the repository's `schemas/`.",
+        after_help = "Examples:\n  twilio-allowlist schema allowlist > allowlist.schema.json\n  twilio-allowlist schema plan > plan.schema.json"
+    )]
+    Schema {
+        /// Which schema.
+        #[arg(value_enum)]
+        of: SchemaOf,
+    },
+}
+
+/// The formats `schema` prints.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum SchemaOf {
+    /// The desired-state file (TOML, checked as its JSON equivalent).
+    Allowlist,
+    /// The plan document (`plan --json`, `plan -o PLAN.json`).
+    Plan,
 }
 
 /// A failure to report, with its exit code.
@@ -231,6 +252,16 @@ fn desired(path: &Path) -> Result<Desired, Fail> {
 async fn run(args: Args) -> Result<u8, Fail> {
     let base_url = args.base_url.as_deref();
     match args.command {
+        Command::Schema { of } => {
+            let schema = match of {
+                SchemaOf::Allowlist => allowlist::allowlist_schema(),
+                SchemaOf::Plan => allowlist::plan_schema(),
+            };
+            let text = serde_json::to_string_pretty(schema.as_value())
+                .map_err(|e| Fail(FAILED, e.to_string()))?;
+            println!("{text}");
+            Ok(OK)
+        }
         Command::Plan { file, json, out } => {
             let desired = desired(&file)?;
             let client = client(base_url)?;

@@ -1,0 +1,96 @@
+//! JSON Schemas of the two formats other tools read (feature `schemars`): the desired-state
+//! file and the plan document, generated from Rust types with schemars. The committed copies
+//! in `schemas/` are checked against these by `tests/allowlist_schema.rs`, so a format change
+//! shows up in review; `twilio-allowlist schema allowlist|plan` prints them.
+//!
+//! The file's schema is made from the types below, which state the file's shape with the
+//! parser's limits (`Desired::from_toml` reads the file with spans, for its error messages, so
+//! it cannot derive the schema itself; the tests feed both the same files). What a schema
+//! cannot say (host bits set in a CIDR, `/0`, names that must exist in the account) the parser
+//! and the plan still refuse, with the file and line.
+
+use std::collections::BTreeMap;
+
+use schemars::{JsonSchema, Schema, schema_for};
+
+use super::{MAX_ADDRESSES_PER_LIST, MAX_NAME_CHARS, plan::PlanDocument};
+
+/// The `addresses` syntax: IPv4 in dotted decimal, optionally `/1` to `/32`.
+const ADDRESS_PATTERN: &str = r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(/([1-9]|[12][0-9]|3[0-2]))?$";
+
+/// A `twilio-allowlist` desired-state file: the IP allowlists some SIP IP access control lists
+/// should hold, and the trunks and SIP domains they should be attached to. The file is the
+/// truth for the lists it names, and only for them: their addresses become exactly the given
+/// set, their trunk associations and domain call mappings exactly the given ones; a named list
+/// that does not exist is created; lists the file does not name are never touched.
+#[derive(JsonSchema)]
+#[schemars(title = "twilio-allowlist desired-state file", deny_unknown_fields)]
+#[allow(dead_code)]
+struct AllowlistFile {
+    /// The lists, by `FriendlyName` (1 to 255 characters, unique in the account).
+    #[schemars(extend("propertyNames" = { "minLength": 1, "maxLength": MAX_NAME_CHARS }))]
+    lists: Option<BTreeMap<String, List>>,
+}
+
+/// What one list should be. All three keys are required (write `[]` for none), so that leaving
+/// one out never detaches or empties a list by accident.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct List {
+    /// The addresses, at most 100 per list (Twilio's limit). An address's identity is its IP
+    /// address and prefix length; a different name for the same identity renames it in place.
+    #[schemars(length(max = MAX_ADDRESSES_PER_LIST), extend("uniqueItems" = true))]
+    addresses: Vec<Address>,
+    /// Trunks the list is attached to, each by SID (`TK…`) or `FriendlyName`.
+    trunks: Vec<String>,
+    /// SIP domains whose calls the list is mapped to, each by SID (`SD…`) or `domain_name`.
+    sip_domains: Vec<String>,
+}
+
+/// One address: `"198.51.100.7"` (a /32 named by the text given), `"198.51.100.0/24"` (a
+/// range: IpAddress 198.51.100.0, CidrPrefixLength 24, with no host bits set), or a table
+/// `{ ip = "…", name = "…" }` that also sets the `FriendlyName`. `/0` is refused (Twilio stores
+/// it as /32): write `0.0.0.0/1` and `128.0.0.0/1`.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+enum Address {
+    /// The address, named by itself.
+    Text(AddressText),
+    /// The address with a name.
+    Named {
+        /// The address.
+        ip: AddressText,
+        /// Its `FriendlyName`: 1 to 255 characters.
+        #[schemars(length(min = 1, max = MAX_NAME_CHARS))]
+        name: String,
+    },
+}
+
+/// IPv4 in dotted decimal, optionally with `/1` to `/32`: `198.51.100.7`, `198.51.100.0/24`.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct AddressText(#[schemars(regex(pattern = ADDRESS_PATTERN))] String);
+
+/// The JSON Schema (draft 2020-12) of the desired-state file, for editors (Taplo's `#:schema`
+/// directive) and CI checks. TOML files are checked as their JSON equivalent.
+///
+/// ```
+/// let schema = twilio_ip_access::allowlist::allowlist_schema();
+/// assert_eq!(schema.as_value()["title"], "twilio-allowlist desired-state file");
+/// ```
+pub fn allowlist_schema() -> Schema {
+    schema_for!(AllowlistFile)
+}
+
+/// The JSON Schema (draft 2020-12) of the plan document (`plan --json`, `plan -o`).
+///
+/// ```
+/// let schema = twilio_ip_access::allowlist::plan_schema();
+/// assert_eq!(schema.as_value()["properties"]["format_version"]["const"], 1);
+/// ```
+pub fn plan_schema() -> Schema {
+    schema_for!(PlanDocument)
+}

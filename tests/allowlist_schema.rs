@@ -1,0 +1,179 @@
+//! The JSON Schemas of the desired-state file and of the plan document: the committed copies in
+//! `schemas/` are what the Rust types generate (so a format change shows up in review), the
+//! README's example file and a real `plan --json` output validate against them, and what the
+//! parser refuses for its shape the file schema refuses too.
+
+#![cfg(all(feature = "cli", feature = "mock"))]
+
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+use twilio_ip_access::{
+    allowlist::{Desired, allowlist_schema, plan_schema},
+    mock::MockTwilio,
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_twilio-allowlist");
+
+fn committed(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/schemas/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+#[track_caller]
+fn assert_committed(name: &str, of: &str, schema: &schemars::Schema) {
+    let generated = serde_json::to_string_pretty(schema.as_value()).unwrap() + "\n";
+    assert!(
+        committed(name) == generated,
+        "schemas/{name} differs from what the Rust types generate; if the format change is \
+         intended, regenerate it:\n  cargo run --features cli --bin twilio-allowlist -- schema {of} > schemas/{name}"
+    );
+    // And the binary prints exactly the committed file.
+    let out = Command::new(BIN)
+        .args(["schema", of])
+        .env_clear()
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), generated);
+}
+
+#[test]
+fn committed_schemas_are_what_the_types_generate() {
+    assert_committed("allowlist.schema.json", "allowlist", &allowlist_schema());
+    assert_committed("plan.schema.json", "plan", &plan_schema());
+}
+
+/// A TOML file as the JSON value validators check.
+fn toml_as_json(text: &str) -> Value {
+    serde_json::to_value(toml::from_str::<toml::Value>(text).unwrap()).unwrap()
+}
+
+fn validator(name: &str) -> jsonschema::Validator {
+    let schema: Value = serde_json::from_str(&committed(name)).unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+/// The README's example desired-state file (the TOML block under "### The file").
+fn readme_example() -> String {
+    let readme = include_str!("../README.md");
+    let start = readme
+        .find("### The file")
+        .expect("the README shows the file format");
+    let block = &readme[start..];
+    let open = block.find("```toml\n").unwrap() + "```toml\n".len();
+    let close = block[open..].find("```").unwrap();
+    block[open..open + close].to_owned()
+}
+
+#[test]
+fn the_readme_example_file_validates_and_parses() {
+    let text = readme_example();
+    assert!(text.contains("[lists.\"office allowlist\"]"), "{text}");
+    let errors: Vec<String> = validator("allowlist.schema.json")
+        .iter_errors(&toml_as_json(&text))
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The parser agrees (the trunk and domain names are resolved only when planning).
+    Desired::from_toml(&text, "README.md").unwrap();
+}
+
+#[test]
+fn what_the_parser_refuses_for_its_shape_the_schema_refuses_too() {
+    let schema = validator("allowlist.schema.json");
+    let list = |addresses: &str| {
+        format!("[lists.office]\naddresses = [{addresses}]\ntrunks = []\nsip_domains = []\n")
+    };
+    let hundred_and_one = (0..101)
+        .map(|n| format!("\"10.0.{}.{}\"", n / 256, n % 256))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let long_name = format!("{{ ip = \"10.0.0.1\", name = \"{}\" }}", "x".repeat(256));
+    let cases = [
+        ("not an address", list("\"10.0.0\"")),
+        ("a wildcard", list("\"10.0.0.*\"")),
+        ("leading zeros", list("\"010.0.0.1\"")),
+        ("a prefix over 32", list("\"10.0.0.0/33\"")),
+        ("/0", list("\"0.0.0.0/0\"")),
+        ("the same entry twice", list("\"10.0.0.1\", \"10.0.0.1\"")),
+        ("101 addresses", list(&hundred_and_one)),
+        ("a name over 255 characters", list(&long_name)),
+        ("an empty name", list("{ ip = \"10.0.0.1\", name = \"\" }")),
+        (
+            "an unknown key in an address",
+            list("{ ip = \"10.0.0.1\", nam = \"x\" }"),
+        ),
+        (
+            "a missing key",
+            "[lists.office]\naddresses = []\ntrunks = []\n".to_owned(),
+        ),
+        (
+            "an unknown key",
+            "[lists.office]\naddresses = []\ntrunks = []\nsip_domains = []\nowner = \"me\"\n"
+                .to_owned(),
+        ),
+        (
+            "an empty list name",
+            "[lists.\"\"]\naddresses = []\ntrunks = []\nsip_domains = []\n".to_owned(),
+        ),
+    ];
+    for (what, text) in cases {
+        assert!(
+            !schema.is_valid(&toml_as_json(&text)),
+            "the schema accepts {what}:\n{text}"
+        );
+        assert!(
+            Desired::from_toml(&text, "case.toml").is_err(),
+            "the parser accepts {what}:\n{text}"
+        );
+    }
+    // And both accept the edges.
+    let edges = list("\"0.0.0.0/1\", \"128.0.0.0/1\", { ip = \"10.0.0.0/8\", name = \"x\" }");
+    assert!(schema.is_valid(&toml_as_json(&edges)));
+    Desired::from_toml(&edges, "edges.toml").unwrap();
+}
+
+#[test]
+fn a_real_plan_document_validates() {
+    let mock = MockTwilio::start_blocking();
+    mock.create_trunk_named("my trunk", "my-trunk.pstn.twilio.com");
+    mock.create_sip_domain_named("acme.sip.twilio.com", "acme");
+    let existing = mock.create_ip_access_control_list("branch");
+    let dir = std::env::temp_dir().join(format!("twilio-allowlist-schema-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("allowlist.toml");
+    std::fs::write(
+        &file,
+        "[lists.\"office allowlist\"]\naddresses = [\"198.51.100.7\", { ip = \"192.0.2.0/28\", name = \"branch\" }]\n\
+         trunks = [\"my trunk\"]\nsip_domains = [\"acme.sip.twilio.com\"]\n\
+         [lists.branch]\naddresses = [\"203.0.113.10\"]\ntrunks = []\nsip_domains = []\n",
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .args(["--base-url", mock.base_url(), "plan", "--json", "-f"])
+        .arg(&file)
+        .env_clear()
+        .env("TWILIO_ACCOUNT_SID", mock.account_sid().as_str())
+        .env("TWILIO_AUTH_TOKEN", mock.auth_token())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(2), "changes pending");
+    let document: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(document["format_version"], 1);
+    assert_eq!(document["lists"][1]["sid"], existing.as_str());
+    let errors: Vec<String> = validator("plan.schema.json")
+        .iter_errors(&document)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}\n{document:#}");
+    // A document with an unknown key or another version is not a plan.
+    let mut wrong = document.clone();
+    wrong["format_version"] = 2.into();
+    assert!(!validator("plan.schema.json").is_valid(&wrong));
+    let mut wrong = document;
+    wrong["extra"] = true.into();
+    assert!(!validator("plan.schema.json").is_valid(&wrong));
+}
