@@ -16,97 +16,12 @@ use twilio_ip_access::{
     reqwest::{self, Method},
 };
 
+mod common;
+
+use common::emulator::{assert_api_error, assert_twilio_error, call, call_as, receive};
+
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-/// A raw HTTP answer: status, headers and JSON body (`Null` when empty).
-struct Answer {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    body: Value,
-    text: String,
-}
-
-/// Sends a request with the main account's credentials.
-async fn call(mock: &MockTwilio, method: Method, path: &str, form: &[(&str, &str)]) -> Answer {
-    call_as(
-        mock,
-        mock.account_sid().as_str(),
-        mock.auth_token(),
-        method,
-        path,
-        form,
-    )
-    .await
-}
-
-async fn call_as(
-    mock: &MockTwilio,
-    user: &str,
-    password: &str,
-    method: Method,
-    path: &str,
-    form: &[(&str, &str)],
-) -> Answer {
-    let mut request = reqwest::Client::new()
-        .request(method, format!("{}{path}", mock.base_url()))
-        .basic_auth(user, Some(password));
-    if !form.is_empty() {
-        request = request.form(form);
-    }
-    receive(request).await
-}
-
-async fn receive(request: reqwest::RequestBuilder) -> Answer {
-    let response = request.send().await.expect("the emulator answers");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let text = response.text().await.expect("a body");
-    let body = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).expect("a JSON body")
-    };
-    Answer {
-        status,
-        headers,
-        body,
-        text,
-    }
-}
-
-/// Asserts a Twilio error body, exactly.
-#[track_caller]
-fn assert_twilio_error(answer: &Answer, status: u16, code: u64, message: &str) {
-    assert_eq!(answer.status, status, "{}", answer.text);
-    assert_eq!(
-        answer
-            .headers
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/json")
-    );
-    assert_eq!(answer.body["code"].as_u64(), Some(code), "{}", answer.text);
-    assert_eq!(
-        answer.body["message"].as_str(),
-        Some(message),
-        "{}",
-        answer.text
-    );
-    assert_eq!(answer.body["status"].as_u64(), Some(u64::from(status)));
-    assert_eq!(
-        answer.body["more_info"].as_str(),
-        Some(&*format!("https://www.twilio.com/docs/errors/{code}"))
-    );
-}
-
-/// Asserts a facade error.
-#[track_caller]
-fn assert_api_error(error: &Error, status: u16, code: i64, message: &str) {
-    assert_eq!(error.status(), Some(status), "{error}");
-    assert_eq!(error.code(), Some(code), "{error}");
-    assert_eq!(error.message(), Some(message), "{error}");
-}
 
 fn sip_path(mock: &MockTwilio, acl: &str) -> String {
     format!(

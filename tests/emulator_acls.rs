@@ -6,78 +6,15 @@
 
 use futures_util::TryStreamExt;
 use serde_json::Value;
-use twilio_ip_access::{
-    Error,
-    mock::MockTwilio,
-    reqwest::{self, Method},
-};
+use twilio_ip_access::{mock::MockTwilio, reqwest::Method};
+
+mod common;
+
+use common::emulator::{assert_api_error, assert_twilio_error, call};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/// A raw HTTP answer: status, headers and JSON body (`Null` when empty).
-struct Answer {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    body: Value,
-    text: String,
-}
-
-/// Sends a request with the main account's credentials.
-async fn call(mock: &MockTwilio, method: Method, path: &str, form: &[(&str, &str)]) -> Answer {
-    let mut request = reqwest::Client::new()
-        .request(method, format!("{}{path}", mock.base_url()))
-        .basic_auth(mock.account_sid().as_str(), Some(mock.auth_token()));
-    if !form.is_empty() {
-        request = request.form(form);
-    }
-    let response = request.send().await.expect("the emulator answers");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let text = response.text().await.expect("a body");
-    let body = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).expect("a JSON body")
-    };
-    Answer {
-        status,
-        headers,
-        body,
-        text,
-    }
-}
-
-/// Asserts a Twilio error body, exactly.
-#[track_caller]
-fn assert_twilio_error(answer: &Answer, status: u16, code: u64, message: &str) {
-    assert_eq!(answer.status, status, "{}", answer.text);
-    assert_eq!(
-        answer
-            .headers
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/json")
-    );
-    assert_eq!(answer.body["code"].as_u64(), Some(code), "{}", answer.text);
-    assert_eq!(
-        answer.body["message"].as_str(),
-        Some(message),
-        "{}",
-        answer.text
-    );
-    assert_eq!(answer.body["status"].as_u64(), Some(u64::from(status)));
-}
-
-/// Asserts a client error.
-#[track_caller]
-fn assert_api_error(error: &Error, status: u16, code: i64, message: &str) {
-    assert_eq!(error.status(), Some(status), "{error}");
-    assert_eq!(error.code(), Some(code), "{error}");
-    assert_eq!(error.message(), Some(message), "{error}");
-}
-
-/// `/2010-04-01/Accounts/{account}/SIP/{rest}`.
 fn sip(account: &str, rest: &str) -> String {
     format!("/2010-04-01/Accounts/{account}/SIP/{rest}")
 }

@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod emulator;
 pub mod schema;
 pub mod twilio_reference;
