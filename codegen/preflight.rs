@@ -1,6 +1,7 @@
-//! Checks for the spec shapes that make progenitor panic or generate code that misbehaves
-//! (`../shared/notes/progenitor-notes.md` in the workplace), so that a broken spec fails the build
-//! with the file name and the problem instead of a backtrace from inside the generator.
+//! Checks for the spec shapes that make progenitor 0.15 panic or generate code that misbehaves
+//! (each found with scratch builds; `tests/build_script.rs` breaks a spec in each way), so that a
+//! broken spec fails the build with the file name and the problem instead of a backtrace from
+//! inside the generator.
 
 use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 

@@ -1,7 +1,7 @@
 //! The eight curated OpenAPI files in `spec/` (32 operations), checked two ways.
 //!
-//! 1. Against the facts (`../shared/notes/twilio-api-facts.md`) and the conventions of
-//!    `spec/README.md`, with the expected tables below: the files and their hosts, the operations
+//! 1. Against what Twilio's reference pages say of these resources (restated here as the
+//!    expected tables below) and the conventions of `spec/README.md`: the files and their hosts, the operations
 //!    (method, path, success status), `4XX` → `TwilioError` with its four example classes,
 //!    parameters and form fields with their required flags and constraints, the properties Twilio
 //!    always returns (`required`, not nullable), list envelopes, links, date formats, SID
