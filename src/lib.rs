@@ -38,7 +38,7 @@ pub use pagination::{ListPage, ListRequest, Page, PageCursor};
 pub use resources::*;
 pub use retry::RetryPolicy;
 pub use transport::user_agent;
-pub use validate::{IntoIpv4, REDACTED_PII};
+pub use validate::{IntoIpv4, MAX_ADDRESSES_PER_LIST, REDACTED_PII};
 
 /// The reqwest this crate is built on, for [`ClientBuilder::http_client`].
 pub use reqwest;

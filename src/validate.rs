@@ -42,6 +42,10 @@ impl<T> std::fmt::Debug for Pii<T> {
     }
 }
 
+/// The most IP addresses one SIP IP access control list holds: Twilio's documented limit, which
+/// no spec field states. The emulator enforces it; the allowlist refuses files over it.
+pub const MAX_ADDRESSES_PER_LIST: usize = 100;
+
 /// What `Debug` shows instead of a value Twilio marks as PII.
 pub const REDACTED_PII: &str = "** redacted (PII) **";
 

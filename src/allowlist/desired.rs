@@ -6,8 +6,7 @@ use std::{collections::BTreeMap, fmt, net::Ipv4Addr};
 use serde::Deserialize;
 use toml::Spanned;
 
-/// The most addresses one IP access control list holds (Twilio's limit).
-pub const MAX_ADDRESSES_PER_LIST: usize = 100;
+pub use crate::MAX_ADDRESSES_PER_LIST;
 /// The longest `FriendlyName` Twilio accepts, in characters.
 pub const MAX_NAME_CHARS: usize = 255;
 

@@ -827,7 +827,7 @@ mod tests {
         );
         let acl = w.seed("sip_ip_access_control_list", &[("friendly_name", "x")]);
         let path = w.api(&format!("/SIP/IpAccessControlLists/{acl}/IpAddresses.json"));
-        for i in 0..rules::MAX_ADDRESSES_PER_LIST {
+        for i in 0..crate::MAX_ADDRESSES_PER_LIST {
             w.ok(
                 Method::POST,
                 &path,

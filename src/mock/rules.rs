@@ -9,10 +9,7 @@ use super::{
     store::Account,
     table::{RESOURCES, Resource},
 };
-
-/// How many IP addresses one SIP IP access control list holds at most (Twilio's documented
-/// limit).
-pub(crate) const MAX_ADDRESSES_PER_LIST: usize = 100;
+use crate::MAX_ADDRESSES_PER_LIST;
 
 /// The resource [`MAX_ADDRESSES_PER_LIST`] limits, under its list.
 const SIP_IP_ADDRESS: &str = "sip_ip_address";
