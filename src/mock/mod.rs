@@ -451,21 +451,21 @@ impl MockTwilio {
     /// list mappings), named `domain-N.sip.twilio.com` (friendly name `domain-N`), N counting the
     /// main account's domains from 1.
     pub fn create_sip_domain(&self) -> SipDomainSid {
-        self.seed(SIP_DOMAIN, |n| {
-            values([
-                ("domain_name", format!("domain-{n}.sip.twilio.com")),
-                ("friendly_name", format!("domain-{n}")),
-                ("api_version", API_2010.to_owned()),
-            ])
-        })
+        self.seed_sip_domain(|n| (format!("domain-{n}.sip.twilio.com"), format!("domain-{n}")))
     }
 
     /// Creates a SIP domain in the main account with this domain name and friendly name.
     pub fn create_sip_domain_named(&self, domain_name: &str, friendly_name: &str) -> SipDomainSid {
-        self.seed(SIP_DOMAIN, |_| {
+        self.seed_sip_domain(|_| (domain_name.to_owned(), friendly_name.to_owned()))
+    }
+
+    /// A SIP domain with the (domain name, friendly name) `names(N)` gives.
+    fn seed_sip_domain(&self, names: impl FnOnce(usize) -> (String, String)) -> SipDomainSid {
+        self.seed(SIP_DOMAIN, |n| {
+            let (domain_name, friendly_name) = names(n);
             values([
-                ("domain_name", domain_name.to_owned()),
-                ("friendly_name", friendly_name.to_owned()),
+                ("domain_name", domain_name),
+                ("friendly_name", friendly_name),
                 ("api_version", API_2010.to_owned()),
             ])
         })
@@ -475,23 +475,23 @@ impl MockTwilio {
     /// `trunk-N` (domain name `trunk-N.pstn.twilio.com`), N counting the main account's trunks
     /// from 1.
     pub fn create_trunk(&self) -> TrunkSid {
-        self.seed(TRUNK, |n| {
-            values([
-                ("friendly_name", format!("trunk-{n}")),
-                ("domain_name", format!("trunk-{n}.pstn.twilio.com")),
-                ("transfer_mode", TRUNK_TRANSFER_MODE.to_owned()),
-                ("transfer_caller_id", TRUNK_TRANSFER_CALLER_ID.to_owned()),
-            ])
-        })
+        self.seed_trunk(|n| (format!("trunk-{n}"), format!("trunk-{n}.pstn.twilio.com")))
     }
 
     /// Creates a SIP trunk in the main account with this friendly name and termination domain
     /// name.
     pub fn create_trunk_named(&self, friendly_name: &str, domain_name: &str) -> TrunkSid {
-        self.seed(TRUNK, |_| {
+        self.seed_trunk(|_| (friendly_name.to_owned(), domain_name.to_owned()))
+    }
+
+    /// A trunk with the (friendly name, domain name) `names(N)` gives and Twilio's transfer
+    /// settings of a new trunk.
+    fn seed_trunk(&self, names: impl FnOnce(usize) -> (String, String)) -> TrunkSid {
+        self.seed(TRUNK, |n| {
+            let (friendly_name, domain_name) = names(n);
             values([
-                ("friendly_name", friendly_name.to_owned()),
-                ("domain_name", domain_name.to_owned()),
+                ("friendly_name", friendly_name),
+                ("domain_name", domain_name),
                 ("transfer_mode", TRUNK_TRANSFER_MODE.to_owned()),
                 ("transfer_caller_id", TRUNK_TRANSFER_CALLER_ID.to_owned()),
             ])
