@@ -286,6 +286,18 @@ impl Error {
         }
     }
 
+    /// Whether the request may have reached Twilio although no answer came back: a timeout or a
+    /// connection lost after sending (not a failure to connect, which never left the machine),
+    /// or the overall deadline passing. A create that ends this way may or may not have been
+    /// made: only a new read tells. The retry policy never resends a `POST` in this state.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            Error::Transport { source, .. } => !source.is_connect(),
+            Error::DeadlineExceeded { .. } => true,
+            _ => false,
+        }
+    }
+
     /// Whether Twilio said the resource does not exist (HTTP 404, code 20404).
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)

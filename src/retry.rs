@@ -138,8 +138,7 @@ fn may_retry(method: &Method, error: &Error) -> bool {
             _ => false,
         },
         // A connect error means the request never left: safe to send again, even a POST.
-        Error::Transport { source, .. } if source.is_connect() => true,
-        Error::Transport { .. } => repeatable,
+        Error::Transport { .. } => repeatable || !error.outcome_unknown(),
         _ => false,
     }
 }

@@ -401,11 +401,8 @@ fn classify(change: &Change, error: &crate::Error) -> ChangeResult {
         // Gone already: what the removal wanted.
         e if removal && e.is_not_found() => ChangeResult::Done,
         // Sent (the retry policy resends what never left), but no answer.
-        crate::Error::Transport { source, .. } if !source.is_connect() => ChangeResult::Unknown {
-            error: error.to_string(),
-        },
-        crate::Error::DeadlineExceeded { .. } => ChangeResult::Unknown {
-            error: error.to_string(),
+        e if e.outcome_unknown() => ChangeResult::Unknown {
+            error: e.to_string(),
         },
         e => ChangeResult::Failed {
             error: e.to_string(),
