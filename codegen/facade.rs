@@ -404,12 +404,43 @@ impl Emitter<'_> {
         for r in self.resources {
             products.entry(&r.product).or_insert(&r.server);
         }
-        let products = products.iter().map(|(p, s)| quote! { (#p, #s), });
+        // Per product: its host constant and its `ClientBuilder` setter, named after it.
+        let mut per_product = Vec::new();
+        let mut entries = Vec::new();
+        for (product, server) in &products {
+            let constant = format_ident!("{}_BASE_URL", product.to_ascii_uppercase());
+            let setter = format_ident!("{}_base_url", product);
+            let served: Vec<String> = self
+                .resources
+                .iter()
+                .filter(|r| r.product == *product)
+                .map(|r| plural(&words(&r.class)))
+                .collect();
+            let served = served.join(", ");
+            let constant_doc = format!(
+                "The host of Twilio's `{product}` product (the `servers` of its spec files): {served}."
+            );
+            let setter_doc = format!("Replaces `{server}` ({served}).");
+            per_product.push(quote! {
+                #[doc = #constant_doc]
+                pub const #constant: &str = #server;
+
+                impl crate::ClientBuilder {
+                    #[doc = #setter_doc]
+                    pub fn #setter(self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+                        self.product_base_url(#product, url)
+                    }
+                }
+            });
+            entries.push(quote! { (#product, #constant), });
+        }
         let modules = self.resources.iter().map(|r| ident(&r.module));
         quote! {
+            #(#per_product)*
+
             /// Twilio's products these resources live on, and their hosts (from each spec's
             /// `servers`).
-            pub(crate) const PRODUCTS: &[(&str, &str)] = &[#(#products)*];
+            pub(crate) const PRODUCTS: &[(&str, &str)] = &[#(#entries)*];
 
             /// One generated client per spec file, sharing one connection pool and transport.
             #[derive(Debug)]

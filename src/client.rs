@@ -15,13 +15,6 @@ use crate::{
     transport::Transport,
 };
 
-/// Voice's host (IP Records, Source IP Mappings).
-pub const VOICE_BASE_URL: &str = "https://voice.twilio.com";
-/// Trunking v1's host (trunks and their IP Access Control Lists).
-pub const TRUNKING_BASE_URL: &str = "https://trunking.twilio.com";
-/// Api 2010-04-01's host (SIP IP Access Control Lists, their IP addresses, SIP domains).
-pub const API_BASE_URL: &str = "https://api.twilio.com";
-
 /// A Twilio client for the IP access resources. Cheap to clone: clones share one connection
 /// pool and configuration.
 ///
@@ -270,25 +263,11 @@ impl ClientBuilder {
     }
 
     /// Replaces one product's host (`voice`, `trunking` or `api`: the first label of the host
-    /// its spec files name). An unknown product is a configuration error at `build`.
+    /// its spec files name). An unknown product is a configuration error at `build`. Each
+    /// product also has its own setter, generated from the spec (`voice_base_url`, …).
     pub fn product_base_url(mut self, product: impl Into<String>, url: impl Into<String>) -> Self {
         self.base_urls.push((product.into(), url.into()));
         self
-    }
-
-    /// Replaces `https://voice.twilio.com` (IP Records, Source IP Mappings).
-    pub fn voice_base_url(self, url: impl Into<String>) -> Self {
-        self.product_base_url("voice", url)
-    }
-
-    /// Replaces `https://trunking.twilio.com` (trunks and their IP Access Control Lists).
-    pub fn trunking_base_url(self, url: impl Into<String>) -> Self {
-        self.product_base_url("trunking", url)
-    }
-
-    /// Replaces `https://api.twilio.com` (SIP IP Access Control Lists and addresses, SIP domains).
-    pub fn api_base_url(self, url: impl Into<String>) -> Self {
-        self.product_base_url("api", url)
     }
 
     /// Sends every product to one base URL, as an emulator serving them all expects.

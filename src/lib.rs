@@ -32,7 +32,7 @@ mod transport;
 mod validate;
 
 pub use auth::Credentials;
-pub use client::{API_BASE_URL, Client, ClientBuilder, TRUNKING_BASE_URL, VOICE_BASE_URL};
+pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, ApiErrorBody, Error, ResponseBody, Result};
 pub use pagination::{ListPage, ListRequest, Page, PageCursor};
 pub use resources::*;

@@ -143,6 +143,15 @@ fn checks_come_from_the_schema_constraints() {
     // Read-only resources get only fetch and list.
     assert!(!out.facade.contains("CreateTrunk {") && !out.facade.contains("struct DeleteTrunk "));
     assert_emits(&out.facade, "pub struct FetchTrunk {");
+    // Each product's host and its builder setter come from the spec files' `servers`.
+    assert_emits(
+        &out.facade,
+        "pub const VOICE_BASE_URL: &str = \"https://voice.twilio.com\";",
+    );
+    assert_emits(
+        &out.facade,
+        "pub fn trunking_base_url(self, url: impl ::std::convert::Into<::std::string::String>) -> Self { self.product_base_url(\"trunking\", url) }",
+    );
     // The emulator knows Twilio's default for CidrPrefixLength.
     assert_emits(
         &out.emulator,
