@@ -291,7 +291,7 @@ impl Emitter<'_> {
                     .collect();
                 let entry = self.contexts.entry(key).or_insert_with(|| Context {
                     name: name.clone(),
-                    accessor: snake(&group.singular_pascal()),
+                    accessor: group.accessor(),
                     api: resource.api,
                     params: params.clone(),
                     parent: parent.clone(),
@@ -655,7 +655,7 @@ impl Emitter<'_> {
             if let Some(param) = &group.param {
                 chain.push_str(&format!(
                     "\n    .{}(\"{}{}\")",
-                    snake(&group.singular_pascal()),
+                    group.accessor(),
                     param.kind.prefix,
                     "a".repeat(32)
                 ));

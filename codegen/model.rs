@@ -57,6 +57,12 @@ impl Group {
         singular(&self.literals.iter().map(|l| pascal(l)).collect::<String>())
     }
 
+    /// `sip_ip_access_control_list`: the accessor of the instance handle (`…Context`) this
+    /// group's parameter names.
+    pub fn accessor(&self) -> String {
+        snake(&self.singular_pascal())
+    }
+
     /// `sip_ip_access_control_lists` for `[SIP, IpAccessControlLists]`.
     pub fn plural_snake(&self) -> String {
         snake(&self.literals.iter().map(|l| pascal(l)).collect::<String>())
