@@ -21,7 +21,8 @@ const LOG_BODY_BYTES: usize = 16 * 1024 * 1024;
 /// `503` (Twilio code 20503, "Service unavailable"). With only a delay, the request is handled
 /// normally once the delay is over. With [`after_handling`](Self::after_handling), the request is
 /// handled first and the delay and status apply to its answer: the write lands, but the client
-/// sees the fault. It applies to one request unless [`times`](Self::times) says otherwise. Error bodies are Twilio's JSON with Twilio's code for the status:
+/// sees the fault. It applies to one request unless [`times`](Self::times) says otherwise.
+/// Error bodies are Twilio's JSON with Twilio's code for the status:
 /// 429 → 20429 "Too Many Requests", 500 → 20500, 503 → 20503, other statuses → `20000 + status`.
 ///
 /// ```
