@@ -2,11 +2,12 @@
 //!
 //! The generated clients call [`ClientHooks`](progenitor_client::ClientHooks) around each
 //! request; the impls here add the Basic `Authorization` header (marked sensitive) and the
-//! `User-Agent`, set the per-attempt timeout, and open a `tracing` span with the method, host, path, status, elapsed time and Twilio's
-//! request id. The retry loop and the mapping of progenitor's errors to [`Error`] live in
-//! [`Transport::execute`], which every generated builder calls with a closure that sends one
-//! attempt. The retry decision uses the method of the request the closure actually built, as the
-//! hooks saw it, so no call site can claim a POST is a GET.
+//! `User-Agent`, set the per-attempt timeout, and open a `tracing` span with the method, host,
+//! path, status, elapsed time and Twilio's request id. The retry loop and the mapping of
+//! progenitor's errors to [`Error`] live in [`Transport::execute`], which every generated
+//! builder calls with a closure that sends one attempt. The retry decision uses the method of
+//! the request the closure actually built, as the hooks saw it, so no call site can claim a POST
+//! is a GET.
 
 use std::{
     cell::RefCell,
