@@ -184,7 +184,7 @@ pub struct Property {
     pub name: String,
     pub source: Source,
     pub pii: bool,
-    /// `nullable: true` on the property (or on the schema it names).
+    /// Whether the property admits `null` (on it or on the schema it names, see `admits_null`).
     pub nullable: bool,
 }
 
@@ -292,6 +292,23 @@ fn text(value: &Value, key: &str) -> String {
         .unwrap_or_default()
         .trim()
         .to_owned()
+}
+
+/// Whether a property schema allows `null` in OpenAPI 3.0: `nullable: true` beside its `type`,
+/// or an `anyOf` with an `enum: [null]` branch (how a `$ref` is made nullable, since `nullable`
+/// beside a `$ref` or without `type` has no effect).
+fn admits_null(schema: &Value) -> bool {
+    schema.get("nullable").and_then(Value::as_bool) == Some(true)
+        || schema
+            .get("anyOf")
+            .and_then(Value::as_array)
+            .is_some_and(|branches| {
+                branches.iter().any(|b| {
+                    b.get("enum")
+                        .and_then(Value::as_array)
+                        .is_some_and(|values| values.iter().all(Value::is_null))
+                })
+            })
 }
 
 /// `#/components/schemas/Name` → `Name`.
@@ -858,9 +875,7 @@ impl Reader<'_> {
         {
             let (_, resolved) = self.resolve(prop);
             let pii = is_pii(prop) || is_pii(resolved);
-            let nullable = [prop, resolved]
-                .iter()
-                .any(|s| s.get("nullable").and_then(Value::as_bool) == Some(true));
+            let nullable = [prop, resolved].iter().any(|s| admits_null(s));
             let format = resolved.get("format").and_then(Value::as_str).unwrap_or("");
             let rfc2822 = format == "date-time-rfc-2822";
             let source = match name.as_str() {

@@ -25,7 +25,9 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::schema::{METHODS, Operation, SpecValidator, convert_schema, resolve, resolve_pointer};
+use common::schema::{
+    METHODS, Operation, SpecValidator, compile, convert_schema, resolve, resolve_pointer,
+};
 use common::twilio_reference::{self, RefOperation, Reference, load_sdk_fixtures, path_matches};
 use serde_json::{Map, Value, json};
 
@@ -619,8 +621,9 @@ fn declared_fields<'a>(
 }
 
 /// A schema as a validator sees it: a `$ref` followed (its siblings ignored, as OpenAPI 3.0
-/// says), and a one-element `allOf` merged into the schema holding it (how the spec files wrap a
-/// `$ref` to make it nullable or describe it; the outer keywords win).
+/// says), a one-element `allOf` merged into the schema holding it (the outer keywords win), and
+/// `anyOf: [<schema>, {enum: [null]}]` (how the spec files make a `$ref` nullable) read as
+/// `<schema>` with `nullable: true`.
 fn effective(doc: &Value, schema: &Value) -> Map<String, Value> {
     let node = resolve(doc, schema).unwrap_or(schema);
     let Some(obj) = node.as_object() else {
@@ -628,7 +631,7 @@ fn effective(doc: &Value, schema: &Value) -> Map<String, Value> {
     };
     let mut out: Map<String, Value> = obj
         .iter()
-        .filter(|(k, _)| *k != "allOf")
+        .filter(|(k, _)| *k != "allOf" && *k != "anyOf")
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     match obj.get("allOf") {
@@ -642,7 +645,36 @@ fn effective(doc: &Value, schema: &Value) -> Map<String, Value> {
         }
         None => {}
     }
+    match obj.get("anyOf").and_then(nullable_branch) {
+        Some(inner) => {
+            for (k, v) in effective(doc, inner) {
+                out.entry(k).or_insert(v);
+            }
+            out.insert("nullable".into(), Value::Bool(true));
+        }
+        None => {
+            if let Some(any) = obj.get("anyOf") {
+                out.insert("anyOf".into(), any.clone());
+            }
+        }
+    }
     out
+}
+
+/// The other branch of `anyOf: [<schema>, {enum: [null]}]`.
+fn nullable_branch(any_of: &Value) -> Option<&Value> {
+    let [a, b] = any_of.as_array()?.as_slice() else {
+        return None;
+    };
+    let is_null = |s: &Value| {
+        s.as_object()
+            .is_some_and(|o| o.len() == 1 && o.get("enum") == Some(&json!([null])))
+    };
+    match (is_null(a), is_null(b)) {
+        (false, true) => Some(a),
+        (true, false) => Some(b),
+        _ => None,
+    }
 }
 
 fn is_nullable(schema: &Map<String, Value>) -> bool {
@@ -675,7 +707,7 @@ fn at_least_as_strict(keyword: &str, ours: &Value, twilio: Option<&Value>) -> bo
 }
 
 /// The descriptions that explain a schema: its own and those of the schemas it refers to (by
-/// `$ref` or a one-element `allOf`).
+/// `$ref`, a one-element `allOf`, or the schema branch of a nullable `anyOf`).
 fn description_of(doc: &Value, schema: &Value) -> String {
     let mut out = str_at(schema, "description").unwrap_or_default().to_owned();
     if let Some(reference) = str_at(schema, "$ref")
@@ -687,6 +719,10 @@ fn description_of(doc: &Value, schema: &Value) -> String {
     if let Some(Value::Array(all)) = schema.get("allOf")
         && let [inner] = all.as_slice()
     {
+        out.push(' ');
+        out.push_str(&description_of(doc, inner));
+    }
+    if let Some(inner) = schema.get("anyOf").and_then(nullable_branch) {
         out.push(' ');
         out.push_str(&description_of(doc, inner));
     }
@@ -1928,7 +1964,7 @@ fn always_returned_properties_are_required_and_not_nullable() {
                 continue;
             }
             let reference = str_at(prop, "$ref")
-                .or_else(|| prop.pointer("/allOf/0/$ref").and_then(Value::as_str));
+                .or_else(|| prop.pointer("/anyOf/0/$ref").and_then(Value::as_str));
             p.check(
                 reference
                     .is_some_and(|r| r.starts_with("#/components/schemas/") && r.ends_with("Sid")),
@@ -2752,14 +2788,33 @@ fn openapi_schemas_convert_faithfully() {
         c(json!({"type": "string", "nullable": true, "example": "x", "x-twilio-pii": true})),
         json!({"type": ["string", "null"]})
     );
+    // A nullable reference: the only form that accepts null in OpenAPI 3.0.
     assert_eq!(
-        c(json!({"$ref": "#/components/schemas/A", "nullable": true, "description": "ignored"})),
-        json!({"anyOf": [{"$ref": "#/$defs/A"}, {"type": "null"}]})
+        c(
+            json!({"anyOf": [{"$ref": "#/components/schemas/A"}, {"enum": [null]}], "description": "d"})
+        ),
+        json!({"anyOf": [{"$ref": "#/$defs/A"}, {"enum": [null]}], "description": "d"})
     );
+    // `nullable` widens `type` only: an enum beside it still rejects null unless it lists it.
     assert_eq!(
-        c(json!({"allOf": [{"$ref": "#/components/schemas/A"}], "nullable": true})),
-        json!({"anyOf": [{"allOf": [{"$ref": "#/$defs/A"}]}, {"type": "null"}]})
+        c(json!({"type": "string", "nullable": true, "enum": ["GET", "POST"]})),
+        json!({"type": ["string", "null"], "enum": ["GET", "POST"]})
     );
+    let accepts_null = |s: Value| {
+        let mut document = c(s);
+        document["$defs"] = json!({"A": {"type": "string", "enum": ["GET", "POST"]}});
+        compile(&document).expect("compiles").is_valid(&Value::Null)
+    };
+    assert!(accepts_null(
+        json!({"anyOf": [{"$ref": "#/components/schemas/A"}, {"enum": [null]}]})
+    ));
+    assert!(accepts_null(json!({"type": "string", "nullable": true})));
+    assert!(!accepts_null(
+        json!({"type": "string", "nullable": true, "enum": ["GET"]})
+    ));
+    assert!(!accepts_null(
+        json!({"type": "string", "allOf": [{"$ref": "#/components/schemas/A"}], "nullable": true})
+    ));
     assert_eq!(
         c(
             json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true, "maximum": 9, "exclusiveMaximum": false})
@@ -2789,6 +2844,10 @@ fn openapi_schemas_convert_faithfully() {
         json!({"$ref": "#/components/parameters/A"}),
         json!({"type": ["string", "null"]}),
         json!({"type": "integer", "exclusiveMinimum": 0}),
+        // `nullable` with no effect in OpenAPI 3.0: beside `$ref`, or without `type`.
+        json!({"$ref": "#/components/schemas/A", "nullable": true}),
+        json!({"allOf": [{"$ref": "#/components/schemas/A"}], "nullable": true}),
+        json!({"nullable": true}),
     ] {
         assert!(convert_schema(&bad, "test").is_err(), "should refuse {bad}");
     }

@@ -5,9 +5,11 @@
 //! `#/$defs/X`, so a response schema is validated exactly as written, references included.
 //!
 //! Conversion follows OpenAPI 3.0.3:
-//! - `nullable: true` adds `"null"` to `type`; on a schema without `type` that is a `$ref` or a
-//!   composition (`allOf`/`anyOf`/`oneOf`) the schema becomes `anyOf: [<schema>, {type: null}]`.
-//!   An `enum` is left as written (it must list `null` itself to accept it, as in 3.0.3).
+//! - `nullable: true` adds `"null"` to the `type` beside it and does nothing else, as OpenAPI
+//!   3.0.3 states: `enum`, `allOf`, `anyOf`, … keep their meaning and may still reject `null`
+//!   (an `enum` must list `null` itself to accept it). `nullable` without `type`, or beside a
+//!   `$ref`, has no effect and is reported as an error; a nullable reference is written
+//!   `anyOf: [{$ref: ...}, {enum: [null]}]`.
 //! - Boolean `exclusiveMinimum`/`exclusiveMaximum` become the numeric keywords of 2020-12.
 //! - Siblings of `$ref` are ignored, as OpenAPI 3.0 says.
 //! - OpenAPI-only keywords (`example`, `x-*`, `discriminator`, `xml`, `externalDocs`, `readOnly`,
@@ -222,12 +224,12 @@ pub fn convert_schema(schema: &Value, at: &str) -> Result<Value, String> {
                 "{at}/$ref: `{reference}` is not a local `#/components/schemas/...` reference"
             ));
         };
-        let converted = json!({ "$ref": format!("#/$defs/{name}") });
-        return Ok(if nullable {
-            json!({ "anyOf": [converted, { "type": "null" }] })
-        } else {
-            converted
-        });
+        if obj.contains_key("nullable") {
+            return Err(format!(
+                "{at}: `nullable` beside `$ref` has no effect in OpenAPI 3.0 (siblings of `$ref` are ignored); use `anyOf: [{{$ref: ...}}, {{enum: [null]}}]`"
+            ));
+        }
+        return Ok(json!({ "$ref": format!("#/$defs/{name}") }));
     }
 
     let mut out = Map::new();
@@ -314,18 +316,18 @@ pub fn convert_schema(schema: &Value, at: &str) -> Result<Value, String> {
     }
 
     if nullable {
-        let composed = ["allOf", "anyOf", "oneOf"]
-            .iter()
-            .any(|k| out.contains_key(*k));
+        // OpenAPI 3.0.3: `nullable: true` adds `null` to the `type` of the same Schema Object and
+        // does nothing else; every other keyword (`enum`, `allOf`, …) keeps its meaning and may
+        // still reject `null`. Without `type` it has no effect, which is always a mistake here.
         match out.get("type").cloned() {
-            Some(Value::String(t)) if !composed => {
+            Some(Value::String(t)) => {
                 out.insert("type".into(), json!([t, "null"]));
             }
-            _ if composed || out.contains_key("type") => {
-                return Ok(json!({ "anyOf": [Value::Object(out), { "type": "null" }] }));
+            _ => {
+                return Err(format!(
+                    "{at}: `nullable: true` without `type` has no effect in OpenAPI 3.0; use `anyOf: [<schema>, {{enum: [null]}}]`"
+                ));
             }
-            // No type and no composition: null already validates.
-            _ => {}
         }
     }
     Ok(Value::Object(out))
