@@ -1026,15 +1026,21 @@ async fn page_parameters() {
                 20001,
                 "Invalid PageSize: must be an integer from 1 to 1000",
             ),
+            ("Page=-1", 20001, "Invalid Page: must be 0 or more"),
             (
-                "Page=-1",
+                "Page=x",
                 20001,
-                "Invalid Page: must be an integer of 0 or more",
+                "Invalid Page: not an integer; a page index is from 0 to 9223372036854775807",
+            ),
+            (
+                "Page=9223372036854775808",
+                20001,
+                "Invalid Page: above the largest page index, 9223372036854775807",
             ),
             (
                 "Page=184467440737095516160",
                 20001,
-                "Invalid Page: must be an integer of 0 or more",
+                "Invalid Page: above the largest page index, 9223372036854775807",
             ),
             (
                 "PageToken=nonsense",
@@ -1067,6 +1073,74 @@ async fn page_parameters() {
             200
         );
     }
+}
+
+/// `Page` is an int64 of 0 or more in the spec, and the emulator serves every such value: a page
+/// index above 2^32 with a page token is answered, and echoed in the page's links.
+#[tokio::test]
+async fn every_page_index_the_spec_allows_is_served() {
+    let mock = MockTwilio::start().await;
+    let client = mock.client();
+    let mut sids = Vec::new();
+    for i in 0..2 {
+        let record = client
+            .ip_records()
+            .create(format!("198.51.100.{i}"))
+            .await
+            .unwrap();
+        sids.push(record.sid.to_string());
+    }
+    for page in ["4294967296", "9223372036854775806"] {
+        let path = format!(
+            "/v1/IpRecords?PageSize=1&Page={page}&PageToken=PA{}",
+            sids[0]
+        );
+        let answer = call(&mock, Method::GET, &path, &[]).await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        assert_eq!(answer.body["meta"]["page"].to_string(), page);
+        assert_eq!(answer.body["ip_records"][0]["sid"], sids[1].as_str());
+    }
+}
+
+/// Twilio stores a `CidrPrefixLength` of 0 as 32 (terraform-provider-twilio #137): an entry sent
+/// as `/0` holds one address. The emulator does the same on create and on update.
+#[tokio::test]
+async fn a_prefix_length_of_0_is_stored_as_32() {
+    let mock = MockTwilio::start().await;
+    let acl = mock.create_ip_access_control_list("office");
+    let path = sip_path(&mock, acl.as_str());
+    let created = call(
+        &mock,
+        Method::POST,
+        &path,
+        &[
+            ("FriendlyName", "everyone?"),
+            ("IpAddress", "0.0.0.0"),
+            ("CidrPrefixLength", "0"),
+        ],
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_eq!(created.body["cidr_prefix_length"], 32);
+    let uri = created.body["uri"].as_str().unwrap().to_owned();
+    let updated = call(&mock, Method::POST, &uri, &[("CidrPrefixLength", "24")]).await;
+    assert_eq!(updated.body["cidr_prefix_length"], 24);
+    let updated = call(&mock, Method::POST, &uri, &[("CidrPrefixLength", "0")]).await;
+    assert_eq!(updated.status, 200, "{}", updated.text);
+    assert_eq!(updated.body["cidr_prefix_length"], 32);
+    assert_eq!(
+        call(&mock, Method::GET, &uri, &[]).await.body["cidr_prefix_length"],
+        32
+    );
+
+    let record = mock
+        .client()
+        .ip_records()
+        .create("0.0.0.0")
+        .cidr_prefix_length(0)
+        .await
+        .unwrap();
+    assert_eq!(record.cidr_prefix_length, Some(32));
 }
 
 // ---------------------------------------------------------------------------------------------

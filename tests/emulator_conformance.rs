@@ -1115,3 +1115,86 @@ async fn oversized_and_malformed_bodies_are_twilio_errors() {
         .validate_response("CreateIpRecord", 400, &body)
         .unwrap();
 }
+
+/// Every 405 carries `Allow` with the methods its path accepts (RFC 9110 §15.5.6): those the
+/// spec file declares on the path, and `HEAD` beside `GET`. Paths are taken from the spec files
+/// and filled with well-formed SIDs of no record (a 405 comes before any lookup).
+#[tokio::test]
+async fn every_405_carries_allow_with_the_methods_the_path_accepts() {
+    let mock = MockTwilio::start().await;
+    let spec = SpecValidator::load();
+    let http = reqwest::Client::new();
+    let mut checked = 0;
+    for file in spec.files() {
+        let paths = file.json["paths"].as_object().expect("paths");
+        for (template, item) in paths {
+            let path = fill_path(template, mock.account_sid().as_str());
+            let declared: Vec<&str> = ["get", "post", "delete"]
+                .into_iter()
+                .filter(|m| item.get(*m).is_some())
+                .collect();
+            let mut allow: Vec<&str> = Vec::new();
+            for (method, upper) in [
+                ("get", "GET"),
+                ("get", "HEAD"),
+                ("post", "POST"),
+                ("delete", "DELETE"),
+            ] {
+                if declared.contains(&method) {
+                    allow.push(upper);
+                }
+            }
+            let allow = allow.join(", ");
+            for method in [
+                Method::GET,
+                Method::HEAD,
+                Method::POST,
+                Method::DELETE,
+                Method::PUT,
+                Method::PATCH,
+            ] {
+                if allow.split(", ").any(|m| m == method.as_str()) {
+                    continue;
+                }
+                let response = http
+                    .request(method.clone(), format!("{}{path}", mock.base_url()))
+                    .basic_auth(mock.account_sid().as_str(), Some(mock.auth_token()))
+                    .send()
+                    .await
+                    .expect("the emulator answers");
+                assert_eq!(response.status().as_u16(), 405, "{method} {path}");
+                assert_eq!(
+                    response
+                        .headers()
+                        .get("allow")
+                        .and_then(|v| v.to_str().ok()),
+                    Some(allow.as_str()),
+                    "{method} {path} (spec/{}.yaml)",
+                    file.stem
+                );
+                checked += 1;
+            }
+        }
+    }
+    // 8 files × 2 paths, each refusing at least PUT and PATCH.
+    assert!(checked >= 32, "{checked} answers checked");
+}
+
+/// A spec path template with `{AccountSid}` set to `account` and every other parameter to
+/// `ZZ000…` (the router takes any non-empty value; the method is checked before any lookup).
+fn fill_path(template: &str, account: &str) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = open + rest[open..].find('}').expect("a closed parameter");
+        let name = &rest[open + 1..close];
+        out.push_str(&match name {
+            "AccountSid" => account.to_owned(),
+            _ => unknown("ZZ"),
+        });
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}

@@ -58,6 +58,14 @@ fn friendly_name() -> impl Strategy<Value = String> {
     ]
 }
 
+/// The prefix length Twilio stores for the one sent: 32 when none is sent, and also for 0.
+fn stored(sent: Option<u8>) -> u8 {
+    match sent {
+        None | Some(0) => 32,
+        Some(cidr) => cidr,
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
@@ -75,7 +83,7 @@ proptest! {
             let record = create.await.unwrap();
             assert_eq!(record.ip_address, Some(ip.to_string()));
             assert_eq!(record.friendly_name, name);
-            assert_eq!(record.cidr_prefix_length, Some(cidr.unwrap_or(32)));
+            assert_eq!(record.cidr_prefix_length, Some(stored(cidr)));
             let sid = record.sid.clone();
             assert_eq!(w.client.ip_records().fetch(&sid).await.unwrap(), record);
             let updated = w.client.ip_records().update(&sid).friendly_name(new_name.clone()).await.unwrap();
@@ -99,7 +107,7 @@ proptest! {
             let created = create.await.unwrap();
             assert_eq!(created.friendly_name.as_deref(), Some(name.as_str()));
             assert_eq!(created.ip_address, Some(Ipv4Addr::from(ip).to_string()));
-            assert_eq!(created.cidr_prefix_length, Some(cidr.unwrap_or(32)));
+            assert_eq!(created.cidr_prefix_length, Some(stored(cidr)));
             let sid = created.sid.clone();
 
             let mut update = addresses.update(&sid);
@@ -110,7 +118,7 @@ proptest! {
             let expected_ip = new_ip.map(Ipv4Addr::from).unwrap_or(Ipv4Addr::from(ip)).to_string();
             assert_eq!(updated.ip_address, Some(expected_ip));
             assert_eq!(updated.friendly_name, Some(new_name.unwrap_or(name)));
-            assert_eq!(updated.cidr_prefix_length, Some(new_cidr.or(cidr).unwrap_or(32)));
+            assert_eq!(updated.cidr_prefix_length, Some(stored(new_cidr.or(cidr))));
             assert_eq!(addresses.fetch(&sid).await.unwrap(), updated);
             addresses.delete(&sid).await.unwrap();
         });

@@ -73,7 +73,7 @@ pub(crate) fn handle(store: &Mutex<Store>, call: &Call<'_>) -> Result<Reply, Twi
     let matched = routes::resolve(call.path).ok_or_else(not_found)?;
     let operation = matched
         .operation(call.method)
-        .ok_or_else(TwilioError::method_not_allowed)?;
+        .ok_or_else(|| TwilioError::method_not_allowed(matched.allow()))?;
     let form = || Form::from_body(call.content_type, call.body);
     let work = match operation {
         Operation::Create => Work::Create(form()?),
@@ -199,8 +199,8 @@ fn create(store: &mut Store, scope: &Scope<'_>, form: &Form) -> Result<Reply, Tw
     let resource = scope.resource;
     let fields = resource
         .create
-        .ok_or_else(TwilioError::method_not_allowed)?;
-    let given = form.fields(fields)?;
+        .ok_or_else(|| TwilioError::method_not_allowed(routes::allow(scope.call.path)))?;
+    let given = as_twilio_stores(form.fields(fields)?);
     let owner = scope.owner(store)?;
     check_references(owner, &given)?;
     let linked_sid = match resource.association {
@@ -259,8 +259,8 @@ fn update(store: &mut Store, scope: &Scope<'_>, form: &Form) -> Result<Reply, Tw
         .ok_or_else(|| scope.not_found())?;
     let fields = resource
         .update
-        .ok_or_else(TwilioError::method_not_allowed)?;
-    let given = form.fields(fields)?;
+        .ok_or_else(|| TwilioError::method_not_allowed(routes::allow(scope.call.path)))?;
+    let given = as_twilio_stores(form.fields(fields)?);
     check_references(owner, &given)?;
     let record = scope
         .owner_mut(store)?
@@ -324,6 +324,23 @@ fn list(store: &Store, scope: &Scope<'_>, paging: &Paging) -> Result<Reply, Twil
 
 // ---------------------------------------------------------------------------------------------
 // References, associations, rendering
+
+/// The form field whose value 0 Twilio stores as 32.
+const CIDR_PREFIX_LENGTH: &str = "CidrPrefixLength";
+
+/// The values as Twilio stores them, where that differs from what was sent: Twilio accepts a
+/// `CidrPrefixLength` of 0 and stores 32 (terraform-provider-twilio issue #137), so an entry
+/// sent as `/0` allows one address, not every one.
+fn as_twilio_stores(
+    mut given: Vec<(&'static Field, Option<Value>)>,
+) -> Vec<(&'static Field, Option<Value>)> {
+    for (field, value) in &mut given {
+        if field.wire == CIDR_PREFIX_LENGTH && value.as_ref().and_then(Value::as_i64) == Some(0) {
+            *value = Some(Value::from(32));
+        }
+    }
+    given
+}
 
 /// Every SID-valued field whose prefix names an emulated resource must name an existing record
 /// of it in the account.

@@ -8,7 +8,7 @@
 //! |---|---|---|
 //! | 401 | 20003 `Authenticate` | missing or wrong Basic credentials |
 //! | 404 | 20404 | unknown route, unknown SID, another account's resource |
-//! | 405 | 20004 `Method not allowed` | known route, unsupported method |
+//! | 405 | 20004 `Method not allowed` | known route, unsupported method (with `Allow`) |
 //! | 400 | 20001 | a missing or invalid parameter, a broken referential rule |
 //! | 400 | 70002 | a request that cannot be read: wrong content type, invalid UTF-8, malformed form, `Page` without `PageToken` |
 //! | 413 | 70002 | a body over 64 KiB |
@@ -24,6 +24,8 @@ use axum::{
 };
 use serde::Serialize;
 
+use super::routes;
+
 /// Twilio's page for an error code.
 pub(crate) fn more_info(code: u32) -> String {
     format!("https://www.twilio.com/docs/errors/{code}")
@@ -36,6 +38,8 @@ pub(crate) struct TwilioError {
     pub(crate) code: u32,
     pub(crate) message: String,
     pub(crate) retry_after: Option<Duration>,
+    /// For a 405: the methods the path accepts, sent as `Allow` (RFC 9110 §15.5.6).
+    pub(crate) allow: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -53,6 +57,7 @@ impl TwilioError {
             code,
             message: message.into(),
             retry_after: None,
+            allow: None,
         }
     }
 
@@ -75,9 +80,11 @@ impl TwilioError {
         )
     }
 
-    /// 405, 20004.
-    pub(crate) fn method_not_allowed() -> Self {
-        Self::new(StatusCode::METHOD_NOT_ALLOWED, 20004, "Method not allowed")
+    /// 405, 20004, with `Allow: <allow>` (the methods the path accepts, such as `GET, HEAD`).
+    pub(crate) fn method_not_allowed(allow: String) -> Self {
+        let mut error = Self::new(StatusCode::METHOD_NOT_ALLOWED, 20004, "Method not allowed");
+        error.allow = Some(allow);
+        error
     }
 
     /// 400, 20001: a required form parameter is absent (or empty).
@@ -129,7 +136,7 @@ impl TwilioError {
             400 => Self::bad_request("Bad request"),
             401 => Self::unauthorized(),
             404 => Self::not_found(path),
-            405 => Self::method_not_allowed(),
+            405 => Self::method_not_allowed(routes::allow(path)),
             429 => Self::new(status, 20429, "Too Many Requests"),
             500 => Self::new(status, 20500, "Internal Server Error"),
             503 => Self::new(status, 20503, "Service unavailable"),
@@ -167,6 +174,13 @@ impl IntoResponse for TwilioError {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        if let Some(allow) = self
+            .allow
+            .as_deref()
+            .and_then(|a| HeaderValue::from_str(a).ok())
+        {
+            response.headers_mut().insert(header::ALLOW, allow);
         }
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(

@@ -18,6 +18,8 @@ use super::{errors::TwilioError, form};
 pub(crate) const DEFAULT_PAGE_SIZE: u32 = 50;
 /// The largest `PageSize`.
 pub(crate) const MAX_PAGE_SIZE: u32 = 1000;
+/// The largest `Page`: the spec declares it an int64 with no other maximum.
+const MAX_PAGE: u64 = i64::MAX as u64;
 
 /// Something that can be listed: an ordering key and a SID.
 pub(crate) trait Listed {
@@ -77,11 +79,7 @@ impl Paging {
         };
         let page = match get("Page") {
             None => 0,
-            Some(v) => v
-                .parse::<u64>()
-                .ok()
-                .filter(|n| *n <= u64::from(u32::MAX))
-                .ok_or_else(|| TwilioError::invalid("Page", "must be an integer of 0 or more"))?,
+            Some(v) => parse_page(v)?,
         };
         let raw_token = get("PageToken")
             .filter(|t| !t.is_empty())
@@ -150,7 +148,8 @@ impl Paging {
                 Some(item) => format!("PageSize={size}&Page={page}&PageToken=PA{}", item.sid()),
             }
         };
-        let next = (range.end < items.len()).then(|| link(range.end, self.page.saturating_add(1)));
+        let next = (range.end < items.len())
+            .then(|| link(range.end, self.page.saturating_add(1).min(MAX_PAGE)));
         let previous = (range.start > 0).then(|| {
             link(
                 range.start.saturating_sub(size),
@@ -238,6 +237,26 @@ impl Paging {
     }
 }
 
+/// `Page` as the spec declares it: an int64 of 0 or more. The message says which part of that
+/// the value breaks (without repeating it).
+fn parse_page(value: &str) -> Result<u64, TwilioError> {
+    let invalid = |reason: &str| TwilioError::invalid("Page", reason);
+    let digits = value.strip_prefix(['-', '+']).unwrap_or(value);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid(&format!(
+            "not an integer; a page index is from 0 to {MAX_PAGE}"
+        )));
+    }
+    if value.starts_with('-') && digits.bytes().any(|b| b != b'0') {
+        return Err(invalid("must be 0 or more"));
+    }
+    digits
+        .parse::<u64>()
+        .ok()
+        .filter(|n| *n <= MAX_PAGE)
+        .ok_or_else(|| invalid(&format!("above the largest page index, {MAX_PAGE}")))
+}
+
 fn invalid_token() -> TwilioError {
     TwilioError::invalid(
         "PageToken",
@@ -297,10 +316,22 @@ mod tests {
                 "PageSize=99999999999999999999999",
                 "Invalid PageSize: must be an integer from 1 to 1000",
             ),
-            ("Page=-1", "Invalid Page: must be an integer of 0 or more"),
+            ("Page=-1", "Invalid Page: must be 0 or more"),
+            (
+                "Page=1.5",
+                "Invalid Page: not an integer; a page index is from 0 to 9223372036854775807",
+            ),
+            (
+                "Page=",
+                "Invalid Page: not an integer; a page index is from 0 to 9223372036854775807",
+            ),
+            (
+                "Page=9223372036854775808",
+                "Invalid Page: above the largest page index, 9223372036854775807",
+            ),
             (
                 "Page=99999999999999999999999",
-                "Invalid Page: must be an integer of 0 or more",
+                "Invalid Page: above the largest page index, 9223372036854775807",
             ),
             (
                 "Page=%zz",
@@ -311,6 +342,25 @@ mod tests {
                 Paging::from_query(Some(query)).unwrap_err().message,
                 message,
                 "{query}"
+            );
+        }
+        // Every int64 of 0 or more is a page index, as the spec declares (a Page above 0 still
+        // needs its token).
+        for page in ["0", "-0", "%2B0"] {
+            assert_eq!(
+                Paging::from_query(Some(&format!("Page={page}")))
+                    .unwrap()
+                    .page,
+                0
+            );
+        }
+        for page in ["4294967296", "9223372036854775807"] {
+            let err = Paging::from_query(Some(&format!("Page={page}"))).unwrap_err();
+            assert_eq!(err.code, 70002, "{page}: {}", err.message);
+            let query = format!("Page={page}&PageToken=PA{}", "0".repeat(32));
+            assert_eq!(
+                Paging::from_query(Some(&query)).unwrap().page.to_string(),
+                page
             );
         }
         let err = Paging::from_query(Some("Page=2")).unwrap_err();

@@ -130,6 +130,13 @@ pub(crate) fn resolve(path: &str) -> Option<Matched<'_>> {
     resolve_in(&ROUTES, path)
 }
 
+/// The `Allow` value of `path`: the methods it accepts (empty for a path of no resource).
+pub(crate) fn allow(path: &str) -> String {
+    resolve(path)
+        .map(|matched| matched.allow())
+        .unwrap_or_default()
+}
+
 fn resolve_in<'p>(routes: &[Route], path: &'p str) -> Option<Matched<'p>> {
     let mut best: Option<(usize, Matched<'p>)> = None;
     for route in routes {
@@ -169,6 +176,17 @@ impl Matched<'_> {
             Operation::Delete => r.delete,
         };
         declared.then_some(operation)
+    }
+
+    /// The methods this path accepts, for a 405's `Allow` header (such as `GET, HEAD, POST`):
+    /// the operations the resource declares on it.
+    pub(crate) fn allow(&self) -> String {
+        [Method::GET, Method::HEAD, Method::POST, Method::DELETE]
+            .iter()
+            .filter(|method| self.operation(method).is_some())
+            .map(Method::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// The path parameters, percent-decoded; an undecodable one names no resource.
@@ -301,9 +319,15 @@ mod tests {
             resolve("/v1/Trunks").unwrap().operation(&Method::POST),
             None
         );
+        assert_eq!(trunk.allow(), "GET, HEAD");
+        assert_eq!(allow("/v1/Trunks"), "GET, HEAD");
+        assert_eq!(allow("/v1/IpRecords"), "GET, HEAD, POST");
+        assert_eq!(allow("/v1/IpRecords/IL1"), "GET, HEAD, POST, DELETE");
+        assert_eq!(allow("/v1/Nope"), "");
         // No update on an association.
         let association = resolve("/v1/Trunks/TK1/IpAccessControlLists/AL1").unwrap();
         assert_eq!(association.operation(&Method::POST), None);
+        assert_eq!(association.allow(), "GET, HEAD, DELETE");
         assert_eq!(
             association.operation(&Method::DELETE),
             Some(Operation::Delete)
