@@ -107,6 +107,10 @@ fn resource(r: &Resource) -> TokenStream {
             }
             Source::Url => quote! { Source::Url },
             Source::Uri => quote! { Source::Uri },
+            Source::Links => {
+                let names = &p.subresources;
+                quote! { Source::Links(&[#(#names),*]) }
+            }
             Source::Value => quote! { Source::Value },
         };
         let nullable = p.nullable;

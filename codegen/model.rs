@@ -175,6 +175,7 @@ pub enum Source {
     DateUpdated { rfc2822: bool },
     Url,
     Uri,
+    Links,
     Value,
 }
 
@@ -186,6 +187,10 @@ pub struct Property {
     pub pii: bool,
     /// Whether the property admits `null` (on it or on the schema it names, see `admits_null`).
     pub nullable: bool,
+    /// For a map of links (`subresource_uris`, `links`, [`Source::Links`]): the subresources
+    /// it names, from the property's `x-subresources` (the emulator builds each link from the
+    /// instance's path).
+    pub subresources: Vec<String>,
 }
 
 /// A string enum component schema.
@@ -878,7 +883,30 @@ impl Reader<'_> {
             let nullable = [prop, resolved].iter().any(|s| admits_null(s));
             let format = resolved.get("format").and_then(Value::as_str).unwrap_or("");
             let rfc2822 = format == "date-time-rfc-2822";
+            let subresources = match prop.get("x-subresources") {
+                None => Vec::new(),
+                Some(names) => {
+                    let names: Vec<String> = names
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .filter(|n| !n.is_empty() && snake(n) == *n)
+                        .map(str::to_owned)
+                        .collect();
+                    if names.is_empty()
+                        || Some(names.len()) != prop["x-subresources"].as_array().map(Vec::len)
+                        || prop.get("type").and_then(Value::as_str) != Some("object")
+                    {
+                        self.problem(format!(
+                            "`{class}.{name}`: `x-subresources` must be a list of snake_case subresource names on a `type: object` property"
+                        ));
+                    }
+                    names
+                }
+            };
             let source = match name.as_str() {
+                _ if !subresources.is_empty() => Source::Links,
                 "sid" => Source::Sid,
                 "account_sid" => Source::AccountSid,
                 "date_created" => Source::DateCreated { rfc2822 },
@@ -900,6 +928,7 @@ impl Reader<'_> {
                 source,
                 pii,
                 nullable,
+                subresources,
             });
         }
         if !properties.iter().any(|p| p.source == Source::Sid) {

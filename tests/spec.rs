@@ -3511,3 +3511,123 @@ fn pii_markers_match_twilios() {
     }
     p.finish("PII markers");
 }
+
+// =============================================================================================
+// Links to subresources
+// =============================================================================================
+
+/// The link Twilio gives to the subresource `name` of the instance at `base` (its v1 `url` or
+/// its 2010 `uri`): the name in PascalCase after the instance, `.json` kept at the end in 2010.
+fn subresource_link(base: &str, name: &str) -> String {
+    let segment: String = name
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+    match base.strip_suffix(".json") {
+        Some(stem) => format!("{stem}/{segment}.json"),
+        None => format!("{base}/{segment}"),
+    }
+}
+
+/// A map of links (`subresource_uris`, `links`) names its subresources in `x-subresources`
+/// (which the emulator serves), and every success example shows exactly those links, each built
+/// from the example's own `uri` or `url`.
+#[test]
+fn link_maps_in_the_examples_are_the_declared_subresources() {
+    let v = SpecValidator::load();
+    let mut p = Problems::default();
+    // (file, property) → the declared subresources.
+    let mut declared: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for file in v.files() {
+        let schemas = file.json["components"]["schemas"].as_object();
+        for (class, schema) in schemas.into_iter().flatten() {
+            let props = schema.get("properties").and_then(Value::as_object);
+            for (name, prop) in props.into_iter().flatten() {
+                let Some(names) = prop.get("x-subresources") else {
+                    continue;
+                };
+                let names: Vec<String> = names
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|n| n.as_str().map(str::to_owned))
+                    .collect();
+                p.check(!names.is_empty(), || {
+                    format!(
+                        "spec/{}.yaml {class}.{name}: empty x-subresources",
+                        file.stem
+                    )
+                });
+                declared.insert((file.stem.clone(), name.clone()), names);
+            }
+        }
+    }
+    let mut checked = 0;
+    for (stem, id, status, example, value) in v.response_examples() {
+        if !status.starts_with('2') {
+            continue;
+        }
+        let resources: Vec<&Value> = match value.get("sid") {
+            Some(_) => vec![&value],
+            None => value
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter_map(|(_, v)| v.as_array())
+                .flatten()
+                .collect(),
+        };
+        for resource in resources {
+            for ((file, property), names) in &declared {
+                if *file != stem {
+                    continue;
+                }
+                let at = format!("spec/{stem}.yaml {id} {status} example {example}: {property}");
+                let base = resource
+                    .get("uri")
+                    .or_else(|| resource.get("url"))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let expected: Map<String, Value> = names
+                    .iter()
+                    .map(|n| (n.clone(), Value::from(subresource_link(base, n))))
+                    .collect();
+                let shown = resource.get(property);
+                p.check(shown == Some(&Value::Object(expected.clone())), || {
+                    format!("{at}: {shown:?}, expected {}", Value::Object(expected))
+                });
+                checked += 1;
+            }
+        }
+    }
+    // Each of the three link maps appears in at least one list and one instance example.
+    p.check(declared.len() == 3, || {
+        format!("3 link maps declared, found {declared:?}")
+    });
+    p.check(checked >= 6, || format!("only {checked} examples checked"));
+    p.finish("link maps");
+}
+
+#[test]
+fn subresource_links_are_built_as_twilio_builds_them() {
+    assert_eq!(
+        subresource_link(
+            "/2010-04-01/Accounts/AC1/SIP/IpAccessControlLists/AL1.json",
+            "ip_addresses"
+        ),
+        "/2010-04-01/Accounts/AC1/SIP/IpAccessControlLists/AL1/IpAddresses.json"
+    );
+    assert_eq!(
+        subresource_link(
+            "https://trunking.twilio.com/v1/Trunks/TK1",
+            "origination_urls"
+        ),
+        "https://trunking.twilio.com/v1/Trunks/TK1/OriginationUrls"
+    );
+}

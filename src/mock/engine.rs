@@ -417,6 +417,13 @@ fn render(scope: &Scope<'_>, owner: &Account, record: &Record) -> Value {
             Source::DateUpdated(format) => date_value(&record.updated, format),
             Source::Url => Value::from(format!("{}{}", scope.call.base_url, instance_path())),
             Source::Uri => Value::from(instance_path()),
+            Source::Links(names) => {
+                let base = match resource.api {
+                    Api::V1 => format!("{}{}", scope.call.base_url, instance_path()),
+                    Api::V2010 => instance_path(),
+                };
+                links(&base, names)
+            }
             Source::Value => match record
                 .values
                 .get(property.name)
@@ -431,6 +438,36 @@ fn render(scope: &Scope<'_>, owner: &Account, record: &Record) -> Value {
         out.insert(property.name.to_owned(), value);
     }
     Value::Object(out)
+}
+
+/// The links to the subresources `names` of the instance at `base` (its v1 `url`, or its 2010
+/// `uri`): `…/IpAccessControlLists` in v1, `…/IpAddresses.json` in 2010.
+fn links(base: &str, names: &[&str]) -> Value {
+    let (stem, suffix) = match base.strip_suffix(".json") {
+        Some(stem) => (stem, ".json"),
+        None => (base, ""),
+    };
+    names
+        .iter()
+        .map(|name| {
+            let segment: String = name
+                .split('_')
+                .flat_map(|word| {
+                    let mut chars = word.chars();
+                    chars
+                        .next()
+                        .map(|first| first.to_ascii_uppercase())
+                        .into_iter()
+                        .chain(chars)
+                })
+                .collect();
+            (
+                (*name).to_owned(),
+                Value::from(format!("{stem}/{segment}{suffix}")),
+            )
+        })
+        .collect::<Map<String, Value>>()
+        .into()
 }
 
 /// `2020-03-18T23:31:36Z` (v1) or `Mon, 20 Jul 2015 17:27:10 +0000` (2010).
@@ -602,6 +639,14 @@ mod tests {
         assert_eq!(trunk_body["friendly_name"], "t");
         assert_eq!(trunk_body["secure"], Value::Null);
         assert_eq!(trunk_body["url"], format!("{BASE}/v1/Trunks/{trunk}"));
+        assert_eq!(
+            trunk_body["links"]["ip_access_control_lists"],
+            format!("{BASE}/v1/Trunks/{trunk}/IpAccessControlLists")
+        );
+        assert_eq!(
+            trunk_body["links"]["origination_urls"],
+            format!("{BASE}/v1/Trunks/{trunk}/OriginationUrls")
+        );
     }
 
     #[test]
@@ -660,7 +705,12 @@ mod tests {
             "",
         );
         assert_eq!(list["friendly_name"], "office");
-        assert_eq!(list["subresource_uris"], Value::Null);
+        assert_eq!(
+            list["subresource_uris"],
+            serde_json::json!({
+                "ip_addresses": w.api(&format!("/SIP/IpAccessControlLists/{acl}/IpAddresses.json"))
+            })
+        );
         assert_eq!(
             list["uri"],
             w.api(&format!("/SIP/IpAccessControlLists/{acl}.json"))

@@ -132,6 +132,10 @@ pub(crate) enum Source {
     Url,
     /// The instance path, relative to the host (2010).
     Uri,
+    /// Links to the named subresources (`subresource_uris` in 2010, `links` in v1), built as
+    /// Twilio builds them: the instance's `uri` without `.json` (2010) or its `url` (v1), then
+    /// `/` and the name in PascalCase, then `.json` in 2010.
+    Links(&'static [&'static str]),
     /// A stored value (from a form field, a default, a seeding helper or the linked resource of
     /// an association), or `null`.
     Value,

@@ -78,6 +78,10 @@ def main(base_url, account_sid, auth_token):
     assert trunk.url == f"{base_url}/v1/Trunks/{trunk.sid}", trunk.url
     assert is_utc_datetime(trunk.date_created), repr(trunk.date_created)
     assert is_utc_datetime(trunk.date_updated), repr(trunk.date_updated)
+    assert trunk.links["ip_access_control_lists"] == f"{trunk.url}/IpAccessControlLists", trunk.links
+    assert sorted(trunk.links) == [
+        "credential_lists", "ip_access_control_lists", "origination_urls", "phone_numbers"
+    ], trunk.links
     # The library can create trunks; the emulator's trunks are read-only.
     expect_error(
         lambda: client.trunking.v1.trunks.create(friendly_name="new"), 405, 20004, "create a trunk"
@@ -100,6 +104,12 @@ def main(base_url, account_sid, auth_token):
     assert domain.api_version == "2010-04-01", domain.api_version
     assert domain.uri == f"/2010-04-01/Accounts/{account_sid}/SIP/Domains/{domain.sid}.json"
     assert is_utc_datetime(domain.date_created), repr(domain.date_created)
+    assert domain.subresource_uris == {
+        "credential_list_mappings": domain.uri.replace(".json", "/CredentialListMappings.json"),
+        "ip_access_control_list_mappings": domain.uri.replace(
+            ".json", "/IpAccessControlListMappings.json"
+        ),
+    }, domain.subresource_uris
 
     # ---- Api 2010-04-01 SIP IpAccessControlLists
     lists = sip.ip_access_control_lists
@@ -113,6 +123,9 @@ def main(base_url, account_sid, auth_token):
     ), created.uri
     assert is_utc_datetime(created.date_created), repr(created.date_created)
     assert is_utc_datetime(created.date_updated), repr(created.date_updated)
+    assert created.subresource_uris == {
+        "ip_addresses": created.uri.replace(".json", "/IpAddresses.json")
+    }, created.subresource_uris
 
     fetched = lists(created.sid).fetch()
     done.add("FetchSipIpAccessControlList")
