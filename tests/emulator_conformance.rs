@@ -11,7 +11,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::schema::SpecValidator;
-use serde_json::Value;
+use serde_json::{Value, json};
 use twilio_ip_access::{
     mock::{Fault, MockTwilio},
     reqwest::{self, Method},
@@ -24,6 +24,9 @@ struct Conformance {
     spec: SpecValidator,
     /// Per operation: how many success and error bodies validated.
     covered: BTreeMap<String, (usize, usize)>,
+    /// Every body validated, as `{"operation", "status", "body"}`, for the cross-check with
+    /// the reference OpenAPI 3.0 validator.
+    bodies: Vec<Value>,
 }
 
 /// How a request authenticates.
@@ -40,6 +43,7 @@ impl Conformance {
             http: reqwest::Client::new(),
             spec: SpecValidator::load(),
             covered: BTreeMap::new(),
+            bodies: Vec::new(),
         }
     }
 
@@ -103,6 +107,8 @@ impl Conformance {
         if let Err(problem) = self.spec.validate_response(operation, status, &body) {
             panic!("{method} {path}:\n{problem}");
         }
+        self.bodies
+            .push(json!({"operation": operation, "status": status, "body": body}));
         let entry = self.covered.entry(operation.to_owned()).or_default();
         if status < 300 {
             entry.0 += 1;
@@ -644,6 +650,41 @@ async fn every_operation_validates_against_the_spec() {
         declared.len(),
         "only the spec's operations: {:?}",
         c.covered.keys()
+    );
+    cross_check_with_the_reference_validator(&c.bodies);
+}
+
+/// The same bodies through `openapi-schema-validator` (OAS30Validator), the Python reference
+/// implementation of OpenAPI 3.0 schema semantics (`nullable` included), so that the Rust
+/// validator's reading of the spec is not the only one (`tests/python/validate_oas30.py`).
+fn cross_check_with_the_reference_validator(bodies: &[Value]) {
+    let Some(python) = common::tools::python_with(
+        "every_operation_validates_against_the_spec (OAS30Validator cross-check)",
+        &["openapi_schema_validator", "yaml"],
+        "openapi-schema-validator pyyaml",
+    ) else {
+        return;
+    };
+    let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("oas30-bodies-{}.json", std::process::id()));
+    std::fs::write(&file, serde_json::to_vec(bodies).expect("JSON")).expect("written");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let output = std::process::Command::new(python)
+        .arg(format!("{root}/tests/python/validate_oas30.py"))
+        .arg(common::schema::spec_dir())
+        .arg(&file)
+        .output()
+        .expect("the validator runs");
+    let _ = std::fs::remove_file(&file);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "OAS30Validator rejects emulator responses:\n{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains(&format!("OK: {} bodies", bodies.len())),
+        "{stdout}"
     );
 }
 

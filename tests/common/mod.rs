@@ -3,4 +3,5 @@
 
 pub mod emulator;
 pub mod schema;
+pub mod tools;
 pub mod twilio_reference;

@@ -1,12 +1,15 @@
-//! Twilio's official Python library, unchanged, against the standalone `twilio-mock` binary: the
-//! script `tests/python/new_operations.py` drives the 13 operations of the SIP IP access control
-//! lists, SIP domains, domain mappings and trunks, and checks what the library makes of the
-//! answers.
+//! Twilio's official libraries, unchanged, against the standalone `twilio-mock` binary: the
+//! scripts `tests/python/new_operations.py` (twilio-python) and `tests/node/new_operations.js`
+//! (twilio-node) drive the 13 operations of the SIP IP access control lists, SIP domains, domain
+//! mappings and trunks, and check what the library makes of the answers.
 //!
-//! Skipped, with the reason printed, when `python3 -c "import twilio"` fails (set `PYTHON` to
-//! use another interpreter). Everything here talks to 127.0.0.1 only.
+//! `.ci/run` installs pinned versions of both libraries (a virtual environment from PyPI, a
+//! package from npm); without one its test fails under `CI=true` and reports a skip elsewhere
+//! (`common::tools`). Everything here talks to 127.0.0.1 only.
 
 #![cfg(feature = "mock")]
+
+mod common;
 
 use std::{
     io::{BufRead, BufReader},
@@ -31,23 +34,6 @@ struct Started {
     base_url: String,
     account_sid: String,
     auth_token: String,
-}
-
-fn python() -> String {
-    std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned())
-}
-
-/// Why the Python library cannot be used here, if it cannot.
-fn python_library_missing(python: &str) -> Option<String> {
-    match Command::new(python).args(["-c", "import twilio"]).output() {
-        Ok(output) if output.status.success() => None,
-        Ok(output) => Some(format!(
-            "`{python} -c \"import twilio\"` failed ({}): {}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr).trim()
-        )),
-        Err(e) => Some(format!("`{python}` cannot be run: {e}")),
-    }
 }
 
 /// Starts `twilio-mock --listen 127.0.0.1:0 --seed` and reads its address and credentials.
@@ -118,22 +104,11 @@ fn start_server() -> (Server, Started) {
     (server, started)
 }
 
-#[test]
-fn twilio_python_library_drives_the_new_operations_against_twilio_mock() {
-    let python = python();
-    if let Some(reason) = python_library_missing(&python) {
-        eprintln!(
-            "skipped: Twilio's Python library is not available ({reason}); \
-             `pip install twilio` to run this test"
-        );
-        return;
-    }
+/// Runs `interpreter script BASE_URL ACCOUNT_SID AUTH_TOKEN` against a seeded `twilio-mock` and
+/// asserts that it succeeds and prints `ok`.
+fn drive(interpreter: &str, script: &str, ok: &str) {
     let (_server, started) = start_server();
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/python/new_operations.py"
-    );
-    let mut run = Command::new(&python)
+    let mut run = Command::new(interpreter)
         .arg(script)
         .args([&started.base_url, &started.account_sid, &started.auth_token])
         // Loopback only: no proxy, no region or edge rewriting by the library.
@@ -186,8 +161,39 @@ fn twilio_python_library_drives_the_new_operations_against_twilio_mock() {
         status.success(),
         "{script} failed ({status}):\n{stdout}\n{stderr}"
     );
-    assert!(
-        stdout.contains("OK: twilio-python drove 13 operations"),
-        "{stdout}\n{stderr}"
+    assert!(stdout.contains(ok), "{stdout}\n{stderr}");
+}
+
+#[test]
+fn twilio_python_library_drives_the_new_operations_against_twilio_mock() {
+    let Some(python) = common::tools::python_with(
+        "twilio_python_library_drives_the_new_operations_against_twilio_mock",
+        &["twilio"],
+        "twilio",
+    ) else {
+        return;
+    };
+    drive(
+        &python,
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/python/new_operations.py"
+        ),
+        "OK: twilio-python drove 13 operations",
+    );
+}
+
+#[test]
+fn twilio_node_library_drives_the_new_operations_against_twilio_mock() {
+    let Some(node) = common::tools::node_with(
+        "twilio_node_library_drives_the_new_operations_against_twilio_mock",
+        "twilio",
+    ) else {
+        return;
+    };
+    drive(
+        &node,
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/node/new_operations.js"),
+        "OK: twilio-node drove 13 operations",
     );
 }
