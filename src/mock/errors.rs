@@ -216,6 +216,17 @@ mod tests {
     }
 
     #[test]
+    fn a_405_names_the_methods_of_its_path_in_allow() {
+        let injected = TwilioError::injected(405, "/v1/IpRecords", None);
+        assert_eq!(injected.allow.as_deref(), Some("GET, HEAD, POST"));
+        let response = injected.into_response();
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(response.headers()[header::ALLOW], "GET, HEAD, POST");
+        let other = TwilioError::injected(404, "/v1/IpRecords", None).into_response();
+        assert!(other.headers().get(header::ALLOW).is_none());
+    }
+
+    #[test]
     fn injected_codes() {
         assert_eq!(TwilioError::injected(429, "/", None).code, 20429);
         assert_eq!(TwilioError::injected(503, "/", None).code, 20503);
