@@ -496,7 +496,7 @@ sip_domains = []
     assert_eq!(
         plan.to_string(),
         format!(
-            "list \"office allowlist\" ({office})\n  + 198.51.100.0/24    \"198.51.100.0/24\"\n  ~ 203.0.113.10/32    \"old name\" -> \"sbc-frankfurt\"\n  - 192.0.2.9/32       \"gone\"\n  + attach trunk \"my trunk\" ({})\n  - detach trunk \"backup trunk\" ({})\n  - detach sip domain \"acme.sip.twilio.com\" ({})\n\nPlan: 2 to add, 1 to change, 3 to remove.\n",
+            "list \"office allowlist\" ({office})\n  + 198.51.100.0/24    \"198.51.100.0/24\"\n  ~ 203.0.113.10/32    \"old name\" -> \"sbc-frankfurt\"\n  + attach trunk \"my trunk\" ({})\n  - detach trunk \"backup trunk\" ({})\n  - detach sip domain \"acme.sip.twilio.com\" ({})\n  - 192.0.2.9/32       \"gone\"\n\nPlan: 2 to add, 1 to change, 3 to remove.\n",
             w.trunk, w.other_trunk, w.domain
         )
     );
@@ -989,7 +989,7 @@ fn by_step(desired_plan: &Plan, results: &[ChangeResult]) -> Vec<(usize, String)
                 ChangeResult::Unknown { .. } => "unknown",
                 ChangeResult::NotAttempted => "not attempted",
             };
-            (c.step(), status.to_owned())
+            (c.step().index(), status.to_owned())
         })
         .collect()
 }

@@ -7,8 +7,10 @@ use futures_util::{StreamExt, stream};
 use serde::Serialize;
 
 use super::{
-    Error, Result, live,
-    plan::{Change, ChangeKind, Plan, StartingState, Summary, Target},
+    Error, Result,
+    change::{Change, ChangeKind, Step, Summary},
+    document::{Plan, StartingState},
+    live,
 };
 use crate::{Client, sid::IpAccessControlListSid};
 
@@ -290,7 +292,7 @@ impl Plan {
     /// [`Error::Stale`] when anything differs; a request's error otherwise.
     pub async fn verify(&self, client: &Client) -> Result<()> {
         let names: Vec<String> = self.lists().iter().map(|l| l.name.clone()).collect();
-        let live = live::read(client, Some(&names)).await?;
+        let live = live::read(client, Some(&names), live::READ_CONCURRENCY).await?;
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let now = match StartingState::of(&live, &refs) {
             Ok(now) => now,
@@ -338,7 +340,7 @@ impl Plan {
         let mut outcomes: Vec<Option<ChangeResult>> = vec![None; total];
         let mut finished = 0;
         let mut halted = false;
-        for step in 0..6 {
+        for step in Step::ALL {
             let indices: Vec<usize> = (0..total)
                 .filter(|&i| self.changes()[i].step() == step)
                 .collect();
@@ -455,38 +457,12 @@ async fn send(
                 .delete(sid)
                 .await?;
         }
-        Change::Attach { target, .. } => match target {
-            Target::Trunk { sid, .. } => {
-                client
-                    .trunk(sid)
-                    .ip_access_control_lists()
-                    .create(list_sid()?)
-                    .await?;
-            }
-            Target::SipDomain { sid, .. } => {
-                client
-                    .sip_domain(sid)
-                    .auth_calls_ip_access_control_list_mappings()
-                    .create(list_sid()?)
-                    .await?;
-            }
-        },
-        Change::Detach { target, .. } => match target {
-            Target::Trunk { sid, .. } => {
-                client
-                    .trunk(sid)
-                    .ip_access_control_lists()
-                    .delete(list_sid()?)
-                    .await?;
-            }
-            Target::SipDomain { sid, .. } => {
-                client
-                    .sip_domain(sid)
-                    .auth_calls_ip_access_control_list_mappings()
-                    .delete(list_sid()?)
-                    .await?;
-            }
-        },
+        Change::Attach { target, .. } => {
+            target.kind.attach(client, &target.sid, list_sid()?).await?;
+        }
+        Change::Detach { target, .. } => {
+            target.kind.detach(client, &target.sid, list_sid()?).await?;
+        }
     }
     Ok(None)
 }

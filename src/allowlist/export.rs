@@ -6,6 +6,7 @@ use super::{
     Error, Result,
     desired::{Desired, DesiredAddress, DesiredList, MAX_NAME_CHARS, parse_cidr},
     live,
+    target::TargetKind,
 };
 use crate::Client;
 
@@ -55,7 +56,7 @@ impl ExportOptions {
 /// shared by several lists.
 pub async fn export(client: &Client, options: ExportOptions) -> Result<Desired> {
     let wanted = (!options.lists.is_empty()).then_some(options.lists.as_slice());
-    let live = live::read(client, wanted).await?;
+    let live = live::read(client, wanted, live::READ_CONCURRENCY).await?;
     let mut notes = Vec::new();
     let mut names: Vec<String> = match wanted {
         Some(names) => {
@@ -109,29 +110,22 @@ pub async fn export(client: &Client, options: ExportOptions) -> Result<Desired> 
         }
         true
     });
-    let unique_trunk = |name: &Option<String>| -> Option<String> {
-        name.clone().filter(|n| {
+    // A trunk or domain is written by name when that names exactly one, else by SID.
+    let reference = |kind: TargetKind, sid: &str| -> String {
+        let name = live
+            .targets(kind)
+            .find(|t| t.sid == sid)
+            .and_then(|t| t.name.clone());
+        name.filter(|n| {
             !n.is_empty()
-                && !looks_like_sid(n, "TK")
+                && !kind.is_sid(n)
                 && live
-                    .trunks
-                    .iter()
+                    .targets(kind)
                     .filter(|t| t.name.as_ref() == Some(n))
                     .count()
                     == 1
         })
-    };
-    let unique_domain = |name: &Option<String>| -> Option<String> {
-        name.clone().filter(|n| {
-            !n.is_empty()
-                && !looks_like_sid(n, "SD")
-                && live
-                    .domains
-                    .iter()
-                    .filter(|d| d.domain_name.as_ref() == Some(n))
-                    .count()
-                    == 1
-        })
+        .unwrap_or_else(|| sid.to_owned())
     };
     let mut lists = Vec::with_capacity(names.len());
     for name in names {
@@ -173,39 +167,16 @@ pub async fn export(client: &Client, options: ExportOptions) -> Result<Desired> 
             addresses.push(DesiredAddress::exported(network, prefix, address_name));
         }
         addresses.sort_by_key(|a| (a.ip(), a.prefix()));
-        let trunks = live
-            .trunk_attachments
-            .get(&sid)
+        let targets = TargetKind::ALL
             .into_iter()
-            .flatten()
-            .map(|t| {
-                let name = live
-                    .trunks
-                    .iter()
-                    .find(|x| &x.sid == t)
-                    .and_then(|x| unique_trunk(&x.name));
-                name.unwrap_or_else(|| t.to_string())
+            .flat_map(|kind| {
+                live.attached(&sid, kind)
+                    .into_iter()
+                    .map(move |t| (kind, t))
             })
+            .map(|(kind, t)| (kind, reference(kind, &t)))
             .collect();
-        let sip_domains = live
-            .domain_attachments
-            .get(&sid)
-            .into_iter()
-            .flatten()
-            .map(|d| {
-                let name = live
-                    .domains
-                    .iter()
-                    .find(|x| &x.sid == d)
-                    .and_then(|x| unique_domain(&x.domain_name));
-                name.unwrap_or_else(|| d.to_string())
-            })
-            .collect();
-        lists.push(DesiredList::exported(name, addresses, trunks, sip_domains));
+        lists.push(DesiredList::exported(name, addresses, targets));
     }
     Ok(Desired::exported(lists, notes))
-}
-
-fn looks_like_sid(text: &str, prefix: &str) -> bool {
-    text.len() == 34 && text.starts_with(prefix) && text[2..].bytes().all(|b| b.is_ascii_hexdigit())
 }

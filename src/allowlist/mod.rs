@@ -101,29 +101,32 @@
 //! report show them because they are the user's own output.
 
 mod apply;
+mod change;
 mod desired;
+mod diff;
+mod document;
 mod export;
 mod live;
-mod plan;
+mod render;
 #[cfg(feature = "schemars")]
 mod schema;
+mod target;
 
 pub use apply::{
     ApplyOptions, ChangeOutcome, ChangeResult, DEFAULT_CONCURRENCY, DEFAULT_MAX_REMOVALS,
     ProgressFn, Report,
 };
+pub use change::{Change, ChangeKind, Step, Summary, Target};
 pub use desired::{
     Desired, DesiredAddress, DesiredBuilder, DesiredError, DesiredList, ListBuilder,
     MAX_ADDRESSES_PER_LIST, MAX_NAME_CHARS,
 };
+pub use document::{AddressState, FORMAT_VERSION, ListState, Plan, PlannedList, StartingState};
 pub use export::{ExportOptions, export};
-pub use plan::{
-    AddressState, Change, ChangeKind, FORMAT_VERSION, ListState, Plan, PlannedList, StartingState,
-    Summary, Target,
-};
 #[cfg(feature = "schemars")]
 #[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 pub use schema::{allowlist_schema, plan_schema};
+pub use target::TargetKind;
 
 use crate::Client;
 
@@ -184,6 +187,6 @@ pub async fn plan(client: &Client, desired: &Desired) -> Result<Plan> {
         .iter()
         .map(|l| l.name().to_owned())
         .collect();
-    let live = live::read(client, Some(&names)).await?;
-    plan::compute(desired, &live)
+    let live = live::read(client, Some(&names), live::READ_CONCURRENCY).await?;
+    diff::compute(desired, &live)
 }

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use schemars::{JsonSchema, Schema, schema_for};
 
-use super::{MAX_ADDRESSES_PER_LIST, MAX_NAME_CHARS, plan::PlanDocument};
+use super::{MAX_ADDRESSES_PER_LIST, MAX_NAME_CHARS, document::PlanDocument};
 
 /// The `addresses` syntax: IPv4 in dotted decimal, optionally `/1` to `/32`.
 const ADDRESS_PATTERN: &str = r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(/([1-9]|[12][0-9]|3[0-2]))?$";

@@ -1,0 +1,109 @@
+//! Building a desired state in code; checked as a file is.
+
+use super::{
+    Desired, DesiredError, Reference,
+    validate::{RawAddress, RawList, validate},
+};
+use crate::allowlist::target::TargetKind;
+
+/// Builds a [`Desired`] in code. [`build`](Self::build) checks it as a file would be checked.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct DesiredBuilder {
+    lists: Vec<ListBuilder>,
+}
+
+impl DesiredBuilder {
+    /// Adds a list.
+    pub fn list(mut self, list: ListBuilder) -> Self {
+        self.lists.push(list);
+        self
+    }
+
+    /// Checks every entry and makes the desired state.
+    ///
+    /// # Errors
+    ///
+    /// The first problem found, naming the list and entry (no file or line).
+    pub fn build(self) -> Result<Desired, DesiredError> {
+        let raw = self
+            .lists
+            .into_iter()
+            .map(|list| RawList {
+                name: list.name,
+                origin: None,
+                addresses: list
+                    .addresses
+                    .into_iter()
+                    .map(|(ip, name)| RawAddress {
+                        ip,
+                        name,
+                        origin: None,
+                    })
+                    .collect(),
+                targets: list
+                    .trunks
+                    .into_iter()
+                    .map(|text| (TargetKind::Trunk, text))
+                    .chain(
+                        list.sip_domains
+                            .into_iter()
+                            .map(|text| (TargetKind::SipDomain, text)),
+                    )
+                    .map(|(kind, text)| Reference {
+                        kind,
+                        text,
+                        origin: None,
+                    })
+                    .collect(),
+            })
+            .collect();
+        validate(None, raw)
+    }
+}
+
+/// One list of a [`DesiredBuilder`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ListBuilder {
+    name: String,
+    addresses: Vec<(String, Option<String>)>,
+    trunks: Vec<String>,
+    sip_domains: Vec<String>,
+}
+
+impl ListBuilder {
+    /// A list named `name` (its `FriendlyName`), with no addresses, trunks or domains yet.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            addresses: Vec::new(),
+            trunks: Vec::new(),
+            sip_domains: Vec::new(),
+        }
+    }
+
+    /// An address (`"198.51.100.7"`, a /32) or range (`"198.51.100.0/24"`), named by this text.
+    pub fn address(mut self, ip: impl Into<String>) -> Self {
+        self.addresses.push((ip.into(), None));
+        self
+    }
+
+    /// An address or range with its own `FriendlyName`.
+    pub fn named_address(mut self, ip: impl Into<String>, name: impl Into<String>) -> Self {
+        self.addresses.push((ip.into(), Some(name.into())));
+        self
+    }
+
+    /// A trunk to attach the list to: its SID (`TK…`) or `FriendlyName`.
+    pub fn trunk(mut self, sid_or_name: impl Into<String>) -> Self {
+        self.trunks.push(sid_or_name.into());
+        self
+    }
+
+    /// A SIP domain whose calls the list is mapped to: its SID (`SD…`) or domain name.
+    pub fn sip_domain(mut self, sid_or_domain_name: impl Into<String>) -> Self {
+        self.sip_domains.push(sid_or_domain_name.into());
+        self
+    }
+}
