@@ -10,7 +10,7 @@ use super::{
     Error, Result,
     change::{Change, ChangeKind, Step, Summary},
     document::{Plan, StartingState},
-    live,
+    live::{self, ReadOptions},
 };
 use crate::{Client, sid::IpAccessControlListSid};
 
@@ -37,6 +37,7 @@ pub struct ApplyOptions {
     allow_empty: bool,
     max_removals: usize,
     concurrency: usize,
+    read: ReadOptions,
     progress: Option<Arc<ProgressFn>>,
 }
 
@@ -46,6 +47,7 @@ impl Default for ApplyOptions {
             allow_empty: false,
             max_removals: DEFAULT_MAX_REMOVALS,
             concurrency: DEFAULT_CONCURRENCY,
+            read: ReadOptions::default(),
             progress: None,
         }
     }
@@ -57,6 +59,7 @@ impl fmt::Debug for ApplyOptions {
             .field("allow_empty", &self.allow_empty)
             .field("max_removals", &self.max_removals)
             .field("concurrency", &self.concurrency)
+            .field("read", &self.read)
             .field("progress", &self.progress.as_ref().map(|_| "callback"))
             .finish()
     }
@@ -80,6 +83,12 @@ impl ApplyOptions {
     /// How many writes run at once within a step (default 4, at least 1).
     pub fn concurrency(mut self, n: usize) -> Self {
         self.concurrency = n.max(1);
+        self
+    }
+
+    /// How a saved plan's verification reads the live state.
+    pub fn read_options(mut self, read: ReadOptions) -> Self {
+        self.read = read;
         self
     }
 
@@ -285,14 +294,24 @@ impl Plan {
         Ok(())
     }
 
-    /// Checks a saved plan's starting state against the live state (the same reads as a plan).
+    /// Checks a saved plan's starting state against the live state (the same reads as a plan,
+    /// at the default [`ReadOptions`]).
     ///
     /// # Errors
     ///
     /// [`Error::Stale`] when anything differs; a request's error otherwise.
     pub async fn verify(&self, client: &Client) -> Result<()> {
+        self.verify_with(client, ReadOptions::default()).await
+    }
+
+    /// [`verify`](Self::verify), reading as `options` says.
+    ///
+    /// # Errors
+    ///
+    /// As [`verify`](Self::verify).
+    pub async fn verify_with(&self, client: &Client, options: ReadOptions) -> Result<()> {
         let names: Vec<String> = self.lists().iter().map(|l| l.name.clone()).collect();
-        let live = live::read(client, Some(&names), live::READ_CONCURRENCY).await?;
+        let live = live::read(client, Some(&names), options).await?;
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let now = match StartingState::of(&live, &refs) {
             Ok(now) => now,
@@ -329,7 +348,7 @@ impl Plan {
     pub async fn apply(&self, client: &Client, options: ApplyOptions) -> Result<Report> {
         self.check(&options)?;
         if self.is_saved() {
-            self.verify(client).await?;
+            self.verify_with(client, options.read).await?;
         }
         let mut sids: HashMap<String, IpAccessControlListSid> = self
             .lists()

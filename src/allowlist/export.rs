@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::{
     Error, Result,
     desired::{Desired, DesiredAddress, DesiredList, MAX_NAME_CHARS, parse_cidr},
-    live,
+    live::{self, ReadOptions},
     target::TargetKind,
 };
 use crate::Client;
@@ -21,12 +21,19 @@ use crate::Client;
 #[derive(Debug, Clone, Default)]
 pub struct ExportOptions {
     lists: Vec<String>,
+    read: ReadOptions,
 }
 
 impl ExportOptions {
     /// Exports this list (by name) instead of every list; call it once per list.
     pub fn list(mut self, name: impl Into<String>) -> Self {
         self.lists.push(name.into());
+        self
+    }
+
+    /// Reads as `read` says (how many reads are in flight).
+    pub fn read_options(mut self, read: ReadOptions) -> Self {
+        self.read = read;
         self
     }
 
@@ -56,7 +63,7 @@ impl ExportOptions {
 /// shared by several lists.
 pub async fn export(client: &Client, options: ExportOptions) -> Result<Desired> {
     let wanted = (!options.lists.is_empty()).then_some(options.lists.as_slice());
-    let live = live::read(client, wanted, live::READ_CONCURRENCY).await?;
+    let live = live::read(client, wanted, options.read).await?;
     let mut notes = Vec::new();
     let mut names: Vec<String> = match wanted {
         Some(names) => {

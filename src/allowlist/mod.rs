@@ -80,7 +80,9 @@
 //! 1000), one per page of addresses of each named list that exists (a list holds at most 100
 //! addresses, so one), one for the trunks, one for the SIP domains, and one per trunk and one
 //! per SIP domain in the account (their lists: to detach a named list from a trunk or domain the
-//! file does not name, every trunk's and domain's attachments must be known). Applying sends
+//! file does not name, every trunk's and domain's attachments must be known). Those run
+//! [`DEFAULT_READ_CONCURRENCY`] (16) at a time, or as [`plan_with`]'s [`ReadOptions`] say:
+//! 1,000 trunks and 1,000 SIP domains at 50 ms per request plan in about 6.5 s. Applying sends
 //! exactly one request per change and reads nothing more, except that a saved plan is first
 //! verified with the same reads as a plan.
 //!
@@ -123,6 +125,7 @@ pub use desired::{
 };
 pub use document::{AddressState, FORMAT_VERSION, ListState, Plan, PlannedList, StartingState};
 pub use export::{ExportOptions, export};
+pub use live::{DEFAULT_READ_CONCURRENCY, ReadOptions};
 #[cfg(feature = "schemars")]
 #[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 pub use schema::{allowlist_schema, plan_schema};
@@ -182,11 +185,20 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// or several live lists share a name the desired state uses; [`Error::Twilio`] when a read
 /// fails.
 pub async fn plan(client: &Client, desired: &Desired) -> Result<Plan> {
+    plan_with(client, desired, ReadOptions::default()).await
+}
+
+/// [`plan`], reading as `options` says (how many reads are in flight).
+///
+/// # Errors
+///
+/// As [`plan`].
+pub async fn plan_with(client: &Client, desired: &Desired, options: ReadOptions) -> Result<Plan> {
     let names: Vec<String> = desired
         .lists()
         .iter()
         .map(|l| l.name().to_owned())
         .collect();
-    let live = live::read(client, Some(&names), live::READ_CONCURRENCY).await?;
+    let live = live::read(client, Some(&names), options).await?;
     diff::compute(desired, &live)
 }

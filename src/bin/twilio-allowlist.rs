@@ -13,8 +13,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use twilio_ip_access::{
     Client, ClientBuilder,
     allowlist::{
-        self, ApplyOptions, ChangeResult, DEFAULT_CONCURRENCY, DEFAULT_MAX_REMOVALS, Desired,
-        Error, ExportOptions, Plan,
+        self, ApplyOptions, ChangeResult, DEFAULT_CONCURRENCY, DEFAULT_MAX_REMOVALS,
+        DEFAULT_READ_CONCURRENCY, Desired, Error, ExportOptions, Plan, ReadOptions,
     },
 };
 
@@ -72,6 +72,17 @@ struct Args {
     /// or a proxy [default: Twilio's own hosts, after TWILIO_REGION/TWILIO_EDGE routing].
     #[arg(long, global = true, value_name = "URL")]
     base_url: Option<String>,
+
+    /// How many reads of the live state are in flight at once (one per list, trunk and SIP
+    /// domain; Twilio answers 429 when an account has too many, and those are retried).
+    #[arg(
+        long,
+        global = true,
+        value_name = "N",
+        default_value_t = DEFAULT_READ_CONCURRENCY as u16,
+        value_parser = clap::value_parser!(u16).range(1..=64)
+    )]
+    read_concurrency: u16,
 
     #[command(subcommand)]
     command: Command,
@@ -251,6 +262,7 @@ fn desired(path: &Path) -> Result<Desired, Fail> {
 
 async fn run(args: Args) -> Result<u8, Fail> {
     let base_url = args.base_url.as_deref();
+    let reads = ReadOptions::default().concurrency(args.read_concurrency.into());
     match args.command {
         Command::Schema { of } => {
             let schema = match of {
@@ -265,7 +277,7 @@ async fn run(args: Args) -> Result<u8, Fail> {
         Command::Plan { file, json, out } => {
             let desired = desired(&file)?;
             let client = client(base_url)?;
-            let plan = allowlist::plan(&client, &desired).await?;
+            let plan = allowlist::plan_with(&client, &desired, reads).await?;
             if let Some(out) = &out {
                 write(out, &plan.to_json())?;
             }
@@ -293,26 +305,23 @@ async fn run(args: Args) -> Result<u8, Fail> {
         } => {
             let client = client(base_url)?;
             let plan = match (file, plan) {
-                (Some(file), _) => allowlist::plan(&client, &desired(&file)?).await?,
+                (Some(file), _) => allowlist::plan_with(&client, &desired(&file)?, reads).await?,
                 (None, Some(path)) => Plan::from_json(&read(&path, "plan")?)?,
                 (None, None) => return Err(Fail(FAILED, "give -f FILE or PLAN.json".into())),
             };
-            apply(
-                &client,
-                plan,
-                yes,
-                allow_empty,
-                max_removals,
-                concurrency.into(),
-                json,
-            )
-            .await
+            let options = ApplyOptions::default()
+                .allow_empty(allow_empty)
+                .max_removals(max_removals)
+                .concurrency(concurrency.into())
+                .read_options(reads);
+            apply(&client, plan, yes, options, json).await
         }
         Command::Export { out, lists } => {
             let client = client(base_url)?;
-            let options = lists
-                .into_iter()
-                .fold(ExportOptions::default(), ExportOptions::list);
+            let options = lists.into_iter().fold(
+                ExportOptions::default().read_options(reads),
+                ExportOptions::list,
+            );
             let desired = allowlist::export(&client, options).await?;
             for note in desired.notes() {
                 eprintln!("note: {note}");
@@ -338,9 +347,7 @@ async fn apply(
     client: &Client,
     plan: Plan,
     yes: bool,
-    allow_empty: bool,
-    max_removals: usize,
-    concurrency: usize,
+    options: ApplyOptions,
     json: bool,
 ) -> Result<u8, Fail> {
     // With --json, standard output carries only the JSON document.
@@ -358,10 +365,6 @@ async fn apply(
         }
         return Ok(OK);
     }
-    let options = ApplyOptions::default()
-        .allow_empty(allow_empty)
-        .max_removals(max_removals)
-        .concurrency(concurrency);
     plan.check(&options)?;
     if !yes {
         if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
