@@ -139,6 +139,9 @@ pub enum Change {
         prefix: u8,
         /// `FriendlyName`.
         name: String,
+        /// The set it comes from (`[sets.NAME]`), when it is not written in the list itself.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        set: Option<String>,
     },
     /// Rename an address in place (same identity, new `FriendlyName`).
     RenameAddress {
@@ -154,6 +157,10 @@ pub enum Change {
         from: String,
         /// The name it gets.
         to: String,
+        /// The set the new name comes from (`[sets.NAME]`), when it is not written in the list
+        /// itself.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        set: Option<String>,
     },
     /// Attach the list to a trunk or map it to a SIP domain's calls.
     Attach {
@@ -234,15 +241,28 @@ impl Change {
         match self {
             Change::CreateList { list } => format!("+ list {list:?} (new)"),
             Change::AddAddress {
-                ip, prefix, name, ..
-            } => format!("  + {:<18} {name:?}", format!("{ip}/{prefix}")),
+                ip,
+                prefix,
+                name,
+                set,
+                ..
+            } => format!(
+                "  + {:<18} {name:?}{}",
+                format!("{ip}/{prefix}"),
+                from_set(set)
+            ),
             Change::RenameAddress {
                 ip,
                 prefix,
                 from,
                 to,
+                set,
                 ..
-            } => format!("  ~ {:<18} {from:?} -> {to:?}", format!("{ip}/{prefix}")),
+            } => format!(
+                "  ~ {:<18} {from:?} -> {to:?}{}",
+                format!("{ip}/{prefix}"),
+                from_set(set)
+            ),
             Change::RemoveAddress {
                 ip, prefix, name, ..
             } => format!("  - {:<18} {name:?}", format!("{ip}/{prefix}")),
@@ -250,6 +270,13 @@ impl Change {
             Change::Detach { target, .. } => format!("  - detach {target}"),
         }
     }
+}
+
+/// ` (set "carrier-a")` for an address that comes from a set, else nothing.
+fn from_set(set: &Option<String>) -> String {
+    set.as_ref()
+        .map(|s| format!(" (set {s:?})"))
+        .unwrap_or_default()
 }
 
 /// One line, with the list: `+ 198.51.100.0/24 "office" in list "office allowlist"`.
@@ -262,7 +289,12 @@ impl fmt::Display for Change {
                 ip,
                 prefix,
                 name,
-            } => write!(f, "+ {ip}/{prefix} {name:?} in list {list:?}"),
+                set,
+            } => write!(
+                f,
+                "+ {ip}/{prefix} {name:?}{} in list {list:?}",
+                from_set(set)
+            ),
             Change::RenameAddress {
                 list,
                 ip,

@@ -145,6 +145,7 @@ pub(crate) fn compute(desired: &Desired, live: &Live) -> Result<Plan> {
                     ip: want.ip(),
                     prefix: want.prefix(),
                     name: want.name().to_owned(),
+                    set: want.set().map(str::to_owned),
                 }),
                 Some(group) => {
                     // Keep one entry (the one already named right, if any); duplicates go.
@@ -163,6 +164,7 @@ pub(crate) fn compute(desired: &Desired, live: &Live) -> Result<Plan> {
                                 prefix: a.prefix,
                                 from: a.name.clone(),
                                 to: want.name().to_owned(),
+                                set: want.set().map(str::to_owned),
                             });
                         }
                     }

@@ -56,6 +56,22 @@
 //! sip_domains = ["SD…", "acme.sip.twilio.com"]  # SID or domain name
 //! ```
 //!
+//! An address set names addresses that several lists share:
+//!
+//! ```toml
+//! [sets.carrier-a]
+//! addresses = ["198.51.100.0/24", { ip = "203.0.113.10", name = "carrier-a sbc" }]
+//!
+//! [lists."office allowlist"]
+//! addresses = ["192.0.2.1", { set = "carrier-a" }]   # a set's addresses, in place
+//! trunks = ["my trunk"]
+//! sip_domains = []
+//! ```
+//!
+//! A set may use other sets. An unknown set, sets that use each other in a cycle, and the
+//! same identity twice once sets are expanded are refused, naming both places; a set no list
+//! uses is a warning ([`Desired::warnings`]). The plan shows the set each address comes from.
+//!
 //! All three keys are required (an empty array says "none"). An address's identity is its
 //! (IpAddress, CidrPrefixLength); its name is the text given unless `name` says otherwise, and
 //! a different name for the same identity is a rename (an update in place, never a delete and
@@ -121,7 +137,7 @@ pub use apply::{
 pub use change::{Change, ChangeKind, Step, Summary, Target};
 pub use desired::{
     Desired, DesiredAddress, DesiredBuilder, DesiredError, DesiredList, ListBuilder,
-    MAX_ADDRESSES_PER_LIST, MAX_NAME_CHARS,
+    MAX_ADDRESSES_PER_LIST, MAX_NAME_CHARS, SetBuilder,
 };
 pub use document::{AddressState, FORMAT_VERSION, ListState, Plan, PlannedList, StartingState};
 pub use export::{ExportOptions, export};

@@ -27,6 +27,10 @@ const ADDRESS_PATTERN: &str = r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\
 #[schemars(title = "twilio-allowlist desired-state file", deny_unknown_fields)]
 #[allow(dead_code)]
 struct AllowlistFile {
+    /// Named sets of addresses, which lists and other sets use with `{ set = "NAME" }` (a set
+    /// may use other sets, not in a cycle). A set no list uses is a warning.
+    #[schemars(extend("propertyNames" = { "minLength": 1, "maxLength": MAX_NAME_CHARS }))]
+    sets: Option<BTreeMap<String, Set>>,
     /// The lists, by `FriendlyName` (1 to 255 characters, unique in the account).
     #[schemars(extend("propertyNames" = { "minLength": 1, "maxLength": MAX_NAME_CHARS }))]
     lists: Option<BTreeMap<String, List>>,
@@ -38,7 +42,7 @@ struct AllowlistFile {
 #[schemars(deny_unknown_fields)]
 #[allow(dead_code)]
 struct List {
-    /// The addresses, at most 100 per list (Twilio's limit). An address's identity is its IP
+    /// The addresses, at most 100 per list (Twilio's limit) once sets are expanded. An address's identity is its IP
     /// address and prefix length; a different name for the same identity renames it in place.
     #[schemars(length(max = MAX_ADDRESSES_PER_LIST), extend("uniqueItems" = true))]
     addresses: Vec<Address>,
@@ -48,10 +52,21 @@ struct List {
     sip_domains: Vec<String>,
 }
 
+/// A named set of addresses.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Set {
+    /// Its addresses, and the sets it uses.
+    #[schemars(extend("uniqueItems" = true))]
+    addresses: Vec<Address>,
+}
+
 /// One address: `"198.51.100.7"` (a /32 named by the text given), `"198.51.100.0/24"` (a
 /// range: IpAddress 198.51.100.0, CidrPrefixLength 24, with no host bits set), or a table
-/// `{ ip = "…", name = "…" }` that also sets the `FriendlyName`. `/0` is refused (Twilio stores
-/// it as /32): write `0.0.0.0/1` and `128.0.0.0/1`.
+/// `{ ip = "…", name = "…" }` that also sets the `FriendlyName`; or `{ set = "NAME" }`, the
+/// addresses of a set. `/0` is refused (Twilio stores it as /32): write `0.0.0.0/1` and
+/// `128.0.0.0/1`.
 #[derive(JsonSchema)]
 #[serde(untagged)]
 #[schemars(deny_unknown_fields)]
@@ -66,6 +81,11 @@ enum Address {
         /// Its `FriendlyName`: 1 to 255 characters.
         #[schemars(length(min = 1, max = MAX_NAME_CHARS))]
         name: String,
+    },
+    /// The addresses of a set (`[sets.NAME]`).
+    Set {
+        /// The set's name.
+        set: String,
     },
 }
 

@@ -257,7 +257,12 @@ fn write(path: &Path, text: &str) -> Result<(), Fail> {
 
 fn desired(path: &Path) -> Result<Desired, Fail> {
     let text = read(path, "desired-state file")?;
-    Desired::from_toml(&text, path.display().to_string()).map_err(|e| Fail(FAILED, e.to_string()))
+    let desired = Desired::from_toml(&text, path.display().to_string())
+        .map_err(|e| Fail(FAILED, e.to_string()))?;
+    for warning in desired.warnings() {
+        eprintln!("warning: {}: {warning}", path.display());
+    }
+    Ok(desired)
 }
 
 async fn run(args: Args) -> Result<u8, Fail> {

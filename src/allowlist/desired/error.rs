@@ -25,6 +25,7 @@ struct Details {
     line: Option<usize>,
     column: Option<usize>,
     list: Option<String>,
+    set: Option<String>,
     entry: Option<String>,
     reason: String,
 }
@@ -42,12 +43,20 @@ impl DesiredError {
             line: origin.map(|o| o.line),
             column: origin.map(|o| o.column),
             list: list.map(str::to_owned),
+            set: None,
             entry: origin
                 .map(|o| o.entry.clone())
                 .filter(|e| !e.is_empty())
                 .or(entry),
             reason: reason.into(),
         }))
+    }
+
+    /// The same error, about an entry of a set rather than of a list.
+    pub(crate) fn in_set(mut self, set: &str) -> Self {
+        self.0.list = None;
+        self.0.set = Some(set.to_owned());
+        self
     }
 
     /// The file's name, as given to [`Desired::from_toml`] (`None` for a state built in code).
@@ -70,6 +79,11 @@ impl DesiredError {
         self.0.list.as_deref()
     }
 
+    /// The set the entry belongs to, by name (`[sets.NAME]`), when it is in a set.
+    pub fn set(&self) -> Option<&str> {
+        self.0.set.as_deref()
+    }
+
     /// The entry as written (its TOML source text, or the text given to the builder).
     pub fn entry(&self) -> Option<&str> {
         self.0.entry.as_deref()
@@ -89,6 +103,13 @@ impl fmt::Display for DesiredError {
             (Some(file), _, _) => write!(f, "{file}: ")?,
             (None, Some(line), Some(column)) => write!(f, "line {line}, column {column}: ")?,
             _ => {}
+        }
+        if let Some(set) = &d.set {
+            write!(f, "set {set:?}")?;
+            return match &d.entry {
+                Some(entry) => write!(f, ", entry {entry}: {}", d.reason),
+                None => write!(f, ": {}", d.reason),
+            };
         }
         match (&d.list, &d.entry) {
             (Some(list), Some(entry)) => write!(f, "list {list:?}, entry {entry}: ")?,

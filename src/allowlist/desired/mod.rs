@@ -10,7 +10,7 @@ mod writer;
 
 use std::net::Ipv4Addr;
 
-pub use builder::{DesiredBuilder, ListBuilder};
+pub use builder::{DesiredBuilder, ListBuilder, SetBuilder};
 pub use error::DesiredError;
 pub(crate) use validate::parse_cidr;
 
@@ -52,6 +52,8 @@ pub struct DesiredAddress {
     ip: Ipv4Addr,
     prefix: u8,
     name: String,
+    /// The set it is written in (`[sets.NAME]`), when it came from one.
+    set: Option<String>,
     pub(crate) origin: Option<Origin>,
 }
 
@@ -93,8 +95,15 @@ impl DesiredAddress {
             ip,
             prefix,
             name,
+            set: None,
             origin: None,
         }
+    }
+
+    /// The set it came from (`[sets.NAME]`, the one it is written in), if it is not written in
+    /// the list itself.
+    pub fn set(&self) -> Option<&str> {
+        self.set.as_deref()
     }
 }
 
@@ -200,6 +209,8 @@ pub struct Desired {
     lists: Vec<DesiredList>,
     /// Remarks written as comments at the top of [`to_toml`](Self::to_toml) (from `export`).
     notes: Vec<String>,
+    /// What is allowed but probably not meant (a set no list uses).
+    warnings: Vec<String>,
 }
 
 impl Desired {
@@ -230,11 +241,17 @@ impl Desired {
         &self.notes
     }
 
+    /// What the file says that is allowed but probably not meant: a set that no list uses.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
     pub(crate) fn exported(lists: Vec<DesiredList>, notes: Vec<String>) -> Self {
         Self {
             file: None,
             lists,
             notes,
+            warnings: Vec::new(),
         }
     }
 }

@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use super::{
     Desired, DesiredError, Origin, Reference,
-    validate::{RawAddress, RawList, validate},
+    validate::{RawAddress, RawEntry, RawList, RawSet, validate},
 };
 use crate::allowlist::target::TargetKind;
 
@@ -30,6 +30,22 @@ impl Desired {
             let origin = e.span().map(|span| origin(text, span));
             fail(origin, e.message().trim_end().to_owned())
         })?;
+        let mut sets: Vec<_> = document.sets.into_iter().collect();
+        sets.sort_by_key(|(key, _)| key.span().start);
+        let mut raw_sets = Vec::with_capacity(sets.len());
+        for (key, table) in sets {
+            let set_origin = origin(text, key.span());
+            let name = key.into_inner();
+            let addresses =
+                entries(text, table.into_inner().addresses).map_err(|(o, reason)| {
+                    DesiredError::new(Some(&file), Some(&o), None, None, reason).in_set(&name)
+                })?;
+            raw_sets.push(RawSet {
+                name,
+                origin: Some(set_origin),
+                addresses,
+            });
+        }
         let mut lists: Vec<_> = document.lists.into_iter().collect();
         // Back into the file's order.
         lists.sort_by_key(|(key, _)| key.span().start);
@@ -64,18 +80,9 @@ impl Desired {
                     " to map the list to no SIP domain",
                 )
             })?;
-            let mut entries = Vec::with_capacity(addresses.len());
-            for value in addresses {
-                let entry_origin = origin(text, value.span());
-                let (ip, name_given) = address_fields(value.into_inner()).map_err(|reason| {
-                    DesiredError::new(Some(&file), Some(&entry_origin), Some(&name), None, reason)
-                })?;
-                entries.push(RawAddress {
-                    ip,
-                    name: name_given,
-                    origin: Some(entry_origin),
-                });
-            }
+            let entries = entries(text, addresses).map_err(|(o, reason)| {
+                DesiredError::new(Some(&file), Some(&o), Some(&name), None, reason)
+            })?;
             let reference = |kind: TargetKind| {
                 move |r: Spanned<String>| Reference {
                     kind,
@@ -96,7 +103,7 @@ impl Desired {
                     .collect(),
             });
         }
-        validate(Some(file.clone()), raw)
+        validate(Some(file.clone()), raw_sets, raw)
     }
 }
 
@@ -104,7 +111,47 @@ impl Desired {
 #[serde(deny_unknown_fields)]
 struct Document {
     #[serde(default)]
+    sets: BTreeMap<Spanned<String>, Spanned<SetTable>>,
+    #[serde(default)]
     lists: BTreeMap<Spanned<String>, Spanned<ListTable>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetTable {
+    addresses: Vec<Spanned<toml::Value>>,
+}
+
+/// The entries of an `addresses` array, or the position of a malformed one and why.
+fn entries(
+    text: &str,
+    values: Vec<Spanned<toml::Value>>,
+) -> Result<Vec<RawEntry>, (Origin, String)> {
+    let mut out = Vec::with_capacity(values.len());
+    for value in values {
+        let entry_origin = origin(text, value.span());
+        out.push(match address_fields(value.into_inner()) {
+            Ok(Fields::Address(ip, name)) => RawEntry::Address(RawAddress {
+                ip,
+                name,
+                origin: Some(entry_origin),
+            }),
+            Ok(Fields::Set(name)) => RawEntry::Set {
+                name,
+                origin: Some(entry_origin),
+            },
+            Err(reason) => return Err((entry_origin, reason)),
+        });
+    }
+    Ok(out)
+}
+
+/// What one entry of `addresses` says.
+enum Fields {
+    /// `"…"` or `{ ip = "…", name = "…" }`.
+    Address(String, Option<String>),
+    /// `{ set = "…" }`.
+    Set(String),
 }
 
 #[derive(Deserialize)]
@@ -130,11 +177,23 @@ fn origin(text: &str, span: std::ops::Range<usize>) -> Origin {
     }
 }
 
-/// The `ip` text and optional name of one entry of `addresses`.
-fn address_fields(value: toml::Value) -> Result<(String, Option<String>), String> {
-    const SHAPE: &str = "an address is a string (\"198.51.100.7\", \"198.51.100.0/24\") or a table { ip = \"198.51.100.7\", name = \"…\" }";
+/// The `ip` text and optional name of one entry of `addresses`, or the set it uses.
+fn address_fields(value: toml::Value) -> Result<Fields, String> {
+    const SHAPE: &str = "an address is a string (\"198.51.100.7\", \"198.51.100.0/24\"), a table { ip = \"198.51.100.7\", name = \"…\" }, or { set = \"NAME\" } for the addresses of [sets.NAME]";
     match value {
-        toml::Value::String(ip) => Ok((ip, None)),
+        toml::Value::String(ip) => Ok(Fields::Address(ip, None)),
+        toml::Value::Table(mut table) if table.contains_key("set") => {
+            let name = match table.remove("set") {
+                Some(toml::Value::String(name)) => name,
+                _ => return Err("`set` must be a string: the name of a [sets.NAME] table".into()),
+            };
+            if let Some(key) = table.keys().next() {
+                return Err(format!(
+                    "unknown key `{key}` (a set's use is {{ set = \"NAME\" }} alone)"
+                ));
+            }
+            Ok(Fields::Set(name))
+        }
         toml::Value::Table(mut table) => {
             let ip = match table.remove("ip") {
                 Some(toml::Value::String(ip)) => ip,
@@ -151,7 +210,7 @@ fn address_fields(value: toml::Value) -> Result<(String, Option<String>), String
                     "unknown key `{key}` (an address table has `ip` and `name`)"
                 ));
             }
-            Ok((ip, name))
+            Ok(Fields::Address(ip, name))
         }
         _ => Err(SHAPE.into()),
     }

@@ -1,6 +1,7 @@
-//! The checks a file and a builder share: CIDR text, names, duplicates, limits.
+//! The checks a file and a builder share: CIDR text, names, sets and their expansion,
+//! duplicates, limits.
 
-use std::net::Ipv4Addr;
+use std::{collections::BTreeMap, net::Ipv4Addr};
 
 use super::{
     Desired, DesiredAddress, DesiredError, DesiredList, MAX_ADDRESSES_PER_LIST, MAX_NAME_CHARS,
@@ -11,8 +12,25 @@ use crate::allowlist::target::TargetKind;
 pub(super) struct RawList {
     pub(super) name: String,
     pub(super) origin: Option<Origin>,
-    pub(super) addresses: Vec<RawAddress>,
+    pub(super) addresses: Vec<RawEntry>,
     pub(super) targets: Vec<Reference>,
+}
+
+/// A named set of addresses (`[sets.NAME]`), which lists and other sets use with
+/// `{ set = NAME }`.
+pub(super) struct RawSet {
+    pub(super) name: String,
+    pub(super) origin: Option<Origin>,
+    pub(super) addresses: Vec<RawEntry>,
+}
+
+/// One entry of an `addresses` array: an address, or the use of a set.
+pub(super) enum RawEntry {
+    Address(RawAddress),
+    Set {
+        name: String,
+        origin: Option<Origin>,
+    },
 }
 
 pub(super) struct RawAddress {
@@ -90,7 +108,189 @@ fn at(origin: &Option<Origin>) -> String {
     }
 }
 
-pub(super) fn validate(file: Option<String>, raw: Vec<RawList>) -> Result<Desired, DesiredError> {
+/// Where an error is: in a list or in a set.
+#[derive(Clone, Copy)]
+enum Scope<'a> {
+    List(&'a str),
+    Set(&'a str),
+}
+
+/// An entry checked: an address (with the set it is written in), or the use of a set.
+enum Entry {
+    Address(DesiredAddress),
+    Set(String, Option<Origin>),
+}
+
+struct Checker<'a> {
+    file: Option<&'a str>,
+    sets: BTreeMap<String, (Option<Origin>, Vec<Entry>)>,
+}
+
+impl Checker<'_> {
+    fn fail(
+        &self,
+        scope: Scope<'_>,
+        origin: Option<&Origin>,
+        entry: Option<String>,
+        reason: String,
+    ) -> DesiredError {
+        match scope {
+            Scope::List(list) => DesiredError::new(self.file, origin, Some(list), entry, reason),
+            Scope::Set(set) => {
+                DesiredError::new(self.file, origin, None, entry, reason).in_set(set)
+            }
+        }
+    }
+
+    /// Checks the entries of a list or set, one by one (not yet expanded).
+    fn entries(&self, scope: Scope<'_>, raw: Vec<RawEntry>) -> Result<Vec<Entry>, DesiredError> {
+        let set = match scope {
+            Scope::Set(set) => Some(set.to_owned()),
+            Scope::List(_) => None,
+        };
+        let mut out = Vec::with_capacity(raw.len());
+        for raw in raw {
+            match raw {
+                RawEntry::Address(raw) => {
+                    let fail = |reason: String| {
+                        self.fail(
+                            scope,
+                            raw.origin.as_ref(),
+                            Some(format!("{:?}", raw.ip)),
+                            reason,
+                        )
+                    };
+                    let (ip, prefix) = parse_cidr(&raw.ip).map_err(fail)?;
+                    let address_name = raw.name.unwrap_or_else(|| raw.ip.clone());
+                    check_name(&address_name, "address's name").map_err(fail)?;
+                    out.push(Entry::Address(DesiredAddress {
+                        ip,
+                        prefix,
+                        name: address_name,
+                        set: set.clone(),
+                        origin: raw.origin,
+                    }));
+                }
+                RawEntry::Set { name, origin } => out.push(Entry::Set(name, origin)),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Refuses the use of a set that does not exist, and a set that uses itself through
+    /// others; `path` is the sets being expanded, outermost first.
+    fn check_uses(
+        &self,
+        scope: Scope<'_>,
+        entries: &[Entry],
+        path: &mut Vec<String>,
+    ) -> Result<(), DesiredError> {
+        for entry in entries {
+            let Entry::Set(name, origin) = entry else {
+                continue;
+            };
+            let fail = |reason: String| {
+                self.fail(
+                    scope,
+                    origin.as_ref(),
+                    Some(format!("{{ set = {name:?} }}")),
+                    reason,
+                )
+            };
+            let Some((_, inner)) = self.sets.get(name) else {
+                let known: Vec<&str> = self.sets.keys().map(String::as_str).collect();
+                return Err(fail(if known.is_empty() {
+                    format!("there is no set named {name:?} (the file has no `[sets.NAME]` table)")
+                } else {
+                    format!(
+                        "there is no set named {name:?} (the file's sets: {})",
+                        known.join(", ")
+                    )
+                }));
+            };
+            if path.contains(name) {
+                let mut cycle: Vec<String> = path
+                    .iter()
+                    .skip_while(|s| *s != name)
+                    .map(|s| format!("{s:?}"))
+                    .collect();
+                cycle.push(format!("{name:?}"));
+                return Err(fail(format!(
+                    "the sets use each other in a cycle: {}",
+                    cycle.join(" -> ")
+                )));
+            }
+            path.push(name.clone());
+            self.check_uses(Scope::Set(name), inner, path)?;
+            path.pop();
+        }
+        Ok(())
+    }
+
+    /// The addresses of `entries` with every set expanded, in the order written; `used` gets
+    /// every set reached.
+    fn expand(
+        &self,
+        entries: &[Entry],
+        out: &mut Vec<(DesiredAddress, Option<Origin>)>,
+        via: Option<&Option<Origin>>,
+        used: &mut Vec<String>,
+    ) {
+        for entry in entries {
+            match entry {
+                Entry::Address(a) => out.push((a.clone(), via.cloned().flatten())),
+                Entry::Set(name, origin) => {
+                    if !used.contains(name) {
+                        used.push(name.clone());
+                    }
+                    if let Some((_, inner)) = self.sets.get(name) {
+                        self.expand(inner, out, Some(via.unwrap_or(origin)), used);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Where an address was written, for an error about another: its line, and its set.
+fn written(address: &DesiredAddress, via: &Option<Origin>) -> String {
+    match (&address.set, via) {
+        (Some(set), Some(via)) => format!(
+            "{} in set {set:?} (used at line {})",
+            at(&address.origin),
+            via.line
+        ),
+        (Some(set), None) => format!("{} in set {set:?}", at(&address.origin)),
+        (None, _) => at(&address.origin),
+    }
+}
+
+pub(super) fn validate(
+    file: Option<String>,
+    sets: Vec<RawSet>,
+    raw: Vec<RawList>,
+) -> Result<Desired, DesiredError> {
+    let mut checker = Checker {
+        file: file.as_deref(),
+        sets: BTreeMap::new(),
+    };
+    let mut set_order = Vec::with_capacity(sets.len());
+    for set in sets {
+        let fail =
+            |reason: String| checker.fail(Scope::Set(&set.name), set.origin.as_ref(), None, reason);
+        check_name(&set.name, "set name").map_err(fail)?;
+        if let Some((earlier, _)) = checker.sets.get(&set.name) {
+            return Err(fail(format!("the same set twice (also {})", at(earlier))));
+        }
+        let entries = checker.entries(Scope::Set(&set.name), set.addresses)?;
+        set_order.push(set.name.clone());
+        checker.sets.insert(set.name, (set.origin, entries));
+    }
+    for name in &set_order {
+        let (_, entries) = &checker.sets[name];
+        checker.check_uses(Scope::Set(name), entries, &mut vec![name.clone()])?;
+    }
+    let mut used = Vec::new();
     let mut lists: Vec<DesiredList> = Vec::with_capacity(raw.len());
     for list in raw {
         let name = list.name;
@@ -110,24 +310,40 @@ pub(super) fn validate(file: Option<String>, raw: Vec<RawList>) -> Result<Desire
                 at(&earlier.origin)
             )));
         }
-        let mut addresses: Vec<DesiredAddress> = Vec::with_capacity(list.addresses.len());
-        for raw in list.addresses {
+        let entries = checker.entries(Scope::List(&name), list.addresses)?;
+        checker.check_uses(Scope::List(&name), &entries, &mut Vec::new())?;
+        let mut expanded = Vec::new();
+        checker.expand(&entries, &mut expanded, None, &mut used);
+        let mut addresses: Vec<(DesiredAddress, Option<Origin>)> =
+            Vec::with_capacity(expanded.len());
+        for (address, via) in expanded {
             let fail = |reason: String| {
-                DesiredError::new(
-                    file.as_deref(),
-                    raw.origin.as_ref(),
-                    Some(&name),
-                    Some(format!("{:?}", raw.ip)),
+                let scope = match &address.set {
+                    Some(set) => Scope::Set(set),
+                    None => Scope::List(&name),
+                };
+                checker.fail(
+                    scope,
+                    address.origin.as_ref(),
+                    Some(format!("{:?}", address.name)),
                     reason,
                 )
             };
-            let (ip, prefix) = parse_cidr(&raw.ip).map_err(fail)?;
-            let address_name = raw.name.unwrap_or_else(|| raw.ip.clone());
-            check_name(&address_name, "address's name").map_err(fail)?;
-            if let Some(earlier) = addresses.iter().find(|a| a.key() == (ip, prefix)) {
+            if let Some((earlier, earlier_via)) =
+                addresses.iter().find(|(a, _)| a.key() == address.key())
+            {
+                let here = match (&address.set, &via) {
+                    (Some(_), Some(via)) => format!(
+                        " (through the set used at line {} of list {name:?})",
+                        via.line
+                    ),
+                    (Some(_), None) => format!(" (through list {name:?})"),
+                    (None, _) => String::new(),
+                };
                 return Err(fail(format!(
-                    "the same entry twice: {ip}/{prefix} is also {}",
-                    at(&earlier.origin)
+                    "the same entry twice: {} is also {}{here}",
+                    address.cidr(),
+                    written(earlier, earlier_via)
                 )));
             }
             if addresses.len() == MAX_ADDRESSES_PER_LIST {
@@ -135,13 +351,9 @@ pub(super) fn validate(file: Option<String>, raw: Vec<RawList>) -> Result<Desire
                     "more than {MAX_ADDRESSES_PER_LIST} addresses in one list (Twilio's limit); split them across lists"
                 )));
             }
-            addresses.push(DesiredAddress {
-                ip,
-                prefix,
-                name: address_name,
-                origin: raw.origin,
-            });
+            addresses.push((address, via));
         }
+        let addresses = addresses.into_iter().map(|(a, _)| a).collect();
         for kind in TargetKind::ALL {
             let what = kind.what();
             let references: Vec<&Reference> =
@@ -174,10 +386,23 @@ pub(super) fn validate(file: Option<String>, raw: Vec<RawList>) -> Result<Desire
             targets: list.targets,
         });
     }
+    let warnings = set_order
+        .iter()
+        .filter(|name| !used.contains(name))
+        .map(|name| {
+            let line = checker.sets[name]
+                .0
+                .as_ref()
+                .map(|o| format!(" (line {})", o.line))
+                .unwrap_or_default();
+            format!("set {name:?}{line} is used by no list")
+        })
+        .collect();
     Ok(Desired {
         file,
         lists,
         notes: Vec::new(),
+        warnings,
     })
 }
 
