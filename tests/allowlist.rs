@@ -758,7 +758,7 @@ async fn a_saved_plan_applies_only_on_its_starting_state() {
         .unwrap();
     let json = w.plan(&desired).await.to_json();
     let document: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(document["format_version"], 1);
+    assert_eq!(document["format_version"], 2);
     assert_eq!(
         document["summary"],
         serde_json::json!({"add": 1, "change": 1, "remove": 0})
@@ -812,11 +812,32 @@ async fn a_saved_plan_applies_only_on_its_starting_state() {
 
     // Documents that are not plans, or not this version.
     let mut other = document.clone();
-    other["format_version"] = 2.into();
+    other["format_version"] = 3.into();
     let err = Plan::from_json(&other.to_string()).unwrap_err();
     assert!(
         err.to_string()
-            .contains("format_version 2 is not supported"),
+            .contains("format_version 3 is not supported"),
+        "{err}"
+    );
+    // A version 1 document (what this crate wrote before 2) is read: it means the same.
+    let mut older = document.clone();
+    older["format_version"] = 1.into();
+    let read = Plan::from_json(&older.to_string()).unwrap();
+    assert_eq!(
+        read.changes(),
+        Plan::from_json(&document.to_string()).unwrap().changes()
+    );
+    // …but one that says what only version 2 can say is refused, not misread.
+    let mut mixed = older.clone();
+    mixed["changes"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"action": "delete_list", "list": "office allowlist"}));
+    mixed["summary"]["remove"] = (mixed["summary"]["remove"].as_u64().unwrap() + 1).into();
+    let err = Plan::from_json(&mixed.to_string()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("format_version 1 has no `delete_list`"),
         "{err}"
     );
     let mut lying = document.clone();

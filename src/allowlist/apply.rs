@@ -311,7 +311,8 @@ impl Plan {
     /// As [`verify`](Self::verify).
     pub async fn verify_with(&self, client: &Client, options: ReadOptions) -> Result<()> {
         let names: Vec<String> = self.lists().iter().map(|l| l.name.clone()).collect();
-        let live = live::read(client, Some(&names), options).await?;
+        let wanted = |name: &str| names.iter().any(|n| n == name);
+        let live = live::read(client, Some(&wanted), options).await?;
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let now = match StartingState::of(&live, &refs) {
             Ok(now) => now,
@@ -467,6 +468,12 @@ async fn send(
                 .ip_addresses()
                 .update(sid)
                 .friendly_name(to)
+                .await?;
+        }
+        Change::DeleteList { .. } => {
+            client
+                .sip_ip_access_control_lists()
+                .delete(list_sid()?)
                 .await?;
         }
         Change::RemoveAddress { sid, .. } => {

@@ -30,17 +30,21 @@ pub enum Step {
     Detach,
     /// Remove addresses.
     RemoveAddress,
+    /// Delete the parts of split lists that are left empty (the only lists ever deleted),
+    /// once detached and emptied.
+    DeleteList,
 }
 
 impl Step {
     /// Every step, in apply order.
-    pub const ALL: [Step; 6] = [
+    pub const ALL: [Step; 7] = [
         Step::CreateList,
         Step::AddAddress,
         Step::RenameAddress,
         Step::Attach,
         Step::Detach,
         Step::RemoveAddress,
+        Step::DeleteList,
     ];
 
     /// Whether a change of this step adds, changes or removes (the summary's three counts).
@@ -48,7 +52,7 @@ impl Step {
         match self {
             Step::CreateList | Step::AddAddress | Step::Attach => ChangeKind::Add,
             Step::RenameAddress => ChangeKind::Change,
-            Step::Detach | Step::RemoveAddress => ChangeKind::Remove,
+            Step::Detach | Step::RemoveAddress | Step::DeleteList => ChangeKind::Remove,
         }
     }
 
@@ -189,6 +193,12 @@ pub enum Change {
         /// Its `FriendlyName`.
         name: String,
     },
+    /// Delete a part of a split list that is left empty (`DELETE …/SIP/IpAccessControlLists/{Sid}.json`),
+    /// after it is detached and emptied.
+    DeleteList {
+        /// The part's name (`NAME (2)`…).
+        list: String,
+    },
 }
 
 impl Change {
@@ -196,6 +206,7 @@ impl Change {
     pub fn list(&self) -> &str {
         match self {
             Change::CreateList { list }
+            | Change::DeleteList { list }
             | Change::AddAddress { list, .. }
             | Change::RenameAddress { list, .. }
             | Change::Attach { list, .. }
@@ -213,6 +224,7 @@ impl Change {
             Change::Attach { .. } => Step::Attach,
             Change::Detach { .. } => Step::Detach,
             Change::RemoveAddress { .. } => Step::RemoveAddress,
+            Change::DeleteList { .. } => Step::DeleteList,
         }
     }
 
@@ -240,6 +252,7 @@ impl Change {
     pub(crate) fn plan_line(&self) -> String {
         match self {
             Change::CreateList { list } => format!("+ list {list:?} (new)"),
+            Change::DeleteList { list } => format!("- delete list {list:?} (an empty part)"),
             Change::AddAddress {
                 ip,
                 prefix,
@@ -284,6 +297,7 @@ impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Change::CreateList { list } => write!(f, "+ create list {list:?}"),
+            Change::DeleteList { list } => write!(f, "- delete list {list:?}"),
             Change::AddAddress {
                 list,
                 ip,

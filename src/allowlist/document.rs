@@ -14,8 +14,12 @@ use super::{
 };
 use crate::sid::{AccountSid, IpAccessControlListSid, IpAddressSid, SipDomainSid, TrunkSid};
 
-/// The version of the plan document this crate writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version of the plan document this crate writes.
+///
+/// 2 added `delete_list` (an emptied part of a split list) and the optional `set` of
+/// `add_address` and `rename_address`. A document of version 1 is read as well (it means the
+/// same in version 2: nothing it can say changed meaning); any other version is refused.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A list the plan covers: its name, and its SID when it exists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -210,7 +214,7 @@ impl StartingState {
 /// ```
 ///
 /// Serialized (serde, or [`to_json`](Self::to_json)), it is the plan document
-/// `{"format_version": 1, "lists": […], "changes": […], "summary": {…}, "starting_state": {…}}`.
+/// `{"format_version": 2, "lists": […], "changes": […], "summary": {…}, "starting_state": {…}}`.
 /// A plan read back from it ([`from_json`](Self::from_json), or any serde deserializer) is a
 /// saved plan: [`apply`](Self::apply) first checks that the live state still equals its
 /// `starting_state`.
@@ -239,13 +243,14 @@ pub struct Plan {
 )]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PlanDocument {
-    /// The version of this format: 1.
-    #[cfg_attr(feature = "schemars", schemars(extend("const" = 1)))]
+    /// The version of this format: 2 (1 is read too: it is version 2 without `delete_list`
+    /// and `set`).
+    #[cfg_attr(feature = "schemars", schemars(extend("enum" = [1, 2])))]
     format_version: u32,
     /// Every list the desired state names, with its SID when it exists.
     lists: Vec<PlannedList>,
     /// The writes, one request each, in the order apply runs them (by step: create lists, add
-    /// addresses, rename, attach, detach, remove).
+    /// addresses, rename, attach, detach, remove addresses, delete emptied parts).
     changes: Vec<Change>,
     /// How many changes add, change and remove.
     summary: Summary,
@@ -257,11 +262,24 @@ impl TryFrom<PlanDocument> for Plan {
     type Error = String;
 
     fn try_from(doc: PlanDocument) -> std::result::Result<Self, String> {
-        if doc.format_version != FORMAT_VERSION {
-            return Err(format!(
-                "format_version {} is not supported (this version reads {FORMAT_VERSION})",
-                doc.format_version
-            ));
+        match doc.format_version {
+            FORMAT_VERSION => {}
+            1 => {
+                if let Some(change) = doc.changes.iter().find(|c| {
+                    matches!(c, Change::DeleteList { .. })
+                        || matches!(c, Change::AddAddress { set: Some(_), .. })
+                        || matches!(c, Change::RenameAddress { set: Some(_), .. })
+                }) {
+                    return Err(format!(
+                        "format_version 1 has no `delete_list` and no `set`, but a change is: {change}"
+                    ));
+                }
+            }
+            other => {
+                return Err(format!(
+                    "format_version {other} is not supported (this version reads 1 and {FORMAT_VERSION}); make the plan again with this version"
+                ));
+            }
         }
         if Summary::of(&doc.changes) != doc.summary {
             return Err("the summary does not count the changes".into());

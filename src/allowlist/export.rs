@@ -6,6 +6,7 @@ use super::{
     Error, Result,
     desired::{Desired, DesiredAddress, DesiredList, MAX_NAME_CHARS, parse_cidr},
     live::{self, ReadOptions},
+    split,
     target::TargetKind,
 };
 use crate::Client;
@@ -63,7 +64,19 @@ impl ExportOptions {
 /// shared by several lists.
 pub async fn export(client: &Client, options: ExportOptions) -> Result<Desired> {
     let wanted = (!options.lists.is_empty()).then_some(options.lists.as_slice());
-    let live = live::read(client, wanted, options.read).await?;
+    // The lists asked for, and the parts of a split list.
+    let asked = |name: &str| {
+        options
+            .lists
+            .iter()
+            .any(|l| split::part_number(l, name).is_some())
+    };
+    let live = live::read(
+        client,
+        wanted.is_some().then_some(&asked as &dyn Fn(&str) -> bool),
+        options.read,
+    )
+    .await?;
     let mut notes = Vec::new();
     let mut names: Vec<String> = match wanted {
         Some(names) => {
@@ -134,12 +147,28 @@ pub async fn export(client: &Client, options: ExportOptions) -> Result<Desired> 
         })
         .unwrap_or_else(|| sid.to_owned())
     };
+    // The parts `NAME (2)`… of a list `NAME` are exported with it, as one split list.
+    names.retain(|name| {
+        !live
+            .lists
+            .iter()
+            .any(|l| split::part_number(&l.name, name).is_some_and(|n| n >= 2))
+    });
     let mut lists = Vec::with_capacity(names.len());
     for name in names {
         let sid = live.lists_named(&name)[0].sid.clone();
+        let parts: Vec<_> = live
+            .lists
+            .iter()
+            .filter(|l| split::part_number(&name, &l.name).is_some())
+            .map(|l| l.sid.clone())
+            .collect();
         let mut addresses: Vec<DesiredAddress> = Vec::new();
         let mut by_key: BTreeMap<(std::net::Ipv4Addr, u8), ()> = BTreeMap::new();
-        for a in live.addresses.get(&sid).into_iter().flatten() {
+        for a in parts
+            .iter()
+            .flat_map(|part| live.addresses.get(part).into_iter().flatten())
+        {
             let prefix = if a.prefix == 0 { 32 } else { a.prefix.min(32) };
             let mask = u32::MAX << (32 - u32::from(prefix));
             let network = std::net::Ipv4Addr::from(u32::from(a.ip) & mask);
@@ -183,7 +212,12 @@ pub async fn export(client: &Client, options: ExportOptions) -> Result<Desired> 
             })
             .map(|(kind, t)| (kind, reference(kind, &t)))
             .collect();
-        lists.push(DesiredList::exported(name, addresses, targets));
+        lists.push(DesiredList::exported(
+            name,
+            addresses,
+            targets,
+            parts.len() > 1,
+        ));
     }
     Ok(Desired::exported(lists, notes))
 }

@@ -180,11 +180,12 @@ async fn addresses(client: &Client, list: IpAccessControlListSid) -> Result<Got>
     Ok(Got::Addresses(list, addresses))
 }
 
-/// Reads the live state; the addresses of the lists named in `wanted` (all lists when `None`),
-/// with at most `options.concurrency` of the per-list and per-target reads in flight.
+/// Reads the live state; the addresses of the lists whose name `wanted` accepts (all lists
+/// when `None`), with at most `options.concurrency` of the per-list and per-target reads in
+/// flight.
 pub(crate) async fn read(
     client: &Client,
-    wanted: Option<&[String]>,
+    wanted: Option<&dyn Fn(&str) -> bool>,
     options: ReadOptions,
 ) -> Result<Live> {
     let (lists, targets) = future::try_join(
@@ -219,7 +220,7 @@ pub(crate) async fn read(
     let targets: Vec<LiveTarget> = targets.into_iter().flatten().collect();
     let list_reads = lists
         .iter()
-        .filter(|l| wanted.is_none_or(|names| names.contains(&l.name)))
+        .filter(|l| wanted.is_none_or(|wanted| wanted(&l.name)))
         .map(|l| future::Either::Left(addresses(client, l.sid.clone())));
     let target_reads = targets.iter().map(|t| {
         future::Either::Right(async move {

@@ -78,7 +78,7 @@
 //! re-create). Refused, with the file, line, column and entry, before any request: an invalid
 //! IPv4 address or prefix, host bits set in a range (`198.51.100.7/24`: the error names the
 //! network), `/0` (Twilio stores it as /32; write `0.0.0.0/1` and `128.0.0.0/1`), the same
-//! entry twice, more than 100 addresses in one list, a name that is empty or over 255
+//! entry twice, more than 100 addresses in one list (unless it says `split = true`), a name that is empty or over 255
 //! characters, unknown keys; and, when planning, a trunk or domain that does not exist or whose
 //! name matches several, and a list name that several live lists share.
 //!
@@ -88,7 +88,19 @@
 //! their trunk associations and their domain call mappings become exactly the given ones (a
 //! list is detached from trunks and domains the file does not name). Lists it does not name are
 //! never read or written beyond the listing of names; a named list that does not exist is
-//! created. Lists are never deleted.
+//! created. Lists are never deleted, except the emptied parts of a split list.
+//!
+//! # More than 100 addresses
+//!
+//! Twilio keeps at most 100 addresses in a list. A list that says `split = true` may hold more:
+//! it is kept as several Twilio lists named `NAME`, `NAME (2)`, `NAME (3)`…, each holding at
+//! most 100 and each attached to exactly the list's trunks and SIP domains. An address stays in
+//! the part that holds it; new addresses go to the first part with room (counted before this
+//! apply's removals, since apply adds first), then to a new part. A part other than the first
+//! that is left with nothing is detached, emptied and deleted. A plan that would take the
+//! account over Twilio's 1,000 lists is refused before writing. `export` writes the parts
+//! back as one list with `split = true` (a list `NAME (2)` beside a list `NAME` is read as its
+//! part).
 //!
 //! # What it costs
 //!
@@ -128,6 +140,7 @@ mod live;
 mod render;
 #[cfg(feature = "schemars")]
 mod schema;
+mod split;
 mod target;
 
 pub use apply::{
@@ -210,11 +223,12 @@ pub async fn plan(client: &Client, desired: &Desired) -> Result<Plan> {
 ///
 /// As [`plan`].
 pub async fn plan_with(client: &Client, desired: &Desired, options: ReadOptions) -> Result<Plan> {
-    let names: Vec<String> = desired
-        .lists()
-        .iter()
-        .map(|l| l.name().to_owned())
-        .collect();
-    let live = live::read(client, Some(&names), options).await?;
+    // The named lists, and the parts of split ones.
+    let wanted = |name: &str| {
+        desired.lists().iter().any(|l| {
+            l.name() == name || (l.split() && split::part_number(l.name(), name).is_some())
+        })
+    };
+    let live = live::read(client, Some(&wanted), options).await?;
     diff::compute(desired, &live)
 }

@@ -39,13 +39,23 @@ struct AllowlistFile {
 /// What one list should be. All three keys are required (write `[]` for none), so that leaving
 /// one out never detaches or empties a list by accident.
 #[derive(JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[schemars(
+    deny_unknown_fields,
+    extend(
+        "if" = { "properties": { "split": { "const": true } }, "required": ["split"] },
+        "else" = { "properties": { "addresses": { "maxItems": MAX_ADDRESSES_PER_LIST } } }
+    )
+)]
 #[allow(dead_code)]
 struct List {
-    /// The addresses, at most 100 per list (Twilio's limit) once sets are expanded. An address's identity is its IP
-    /// address and prefix length; a different name for the same identity renames it in place.
-    #[schemars(length(max = MAX_ADDRESSES_PER_LIST), extend("uniqueItems" = true))]
+    /// The addresses, at most 100 (Twilio's limit) once sets are expanded unless `split` is
+    /// true. An address's identity is its IP address and prefix length; a different name for
+    /// the same identity renames it in place.
+    #[schemars(extend("uniqueItems" = true))]
     addresses: Vec<Address>,
+    /// More than 100 addresses, kept as several Twilio lists `NAME`, `NAME (2)`, `NAME (3)`…,
+    /// each attached to exactly this list's trunks and SIP domains.
+    split: Option<bool>,
     /// Trunks the list is attached to, each by SID (`TK…`) or `FriendlyName`.
     trunks: Vec<String>,
     /// SIP domains whose calls the list is mapped to, each by SID (`SD…`) or `domain_name`.
@@ -109,7 +119,7 @@ pub fn allowlist_schema() -> Schema {
 ///
 /// ```
 /// let schema = twilio_ip_access::allowlist::plan_schema();
-/// assert_eq!(schema.as_value()["properties"]["format_version"]["const"], 1);
+/// assert_eq!(schema.as_value()["properties"]["format_version"]["enum"][1], 2);
 /// ```
 pub fn plan_schema() -> Schema {
     schema_for!(PlanDocument)

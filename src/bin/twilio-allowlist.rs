@@ -102,7 +102,7 @@ enum Command {
         /// The desired-state file.
         #[arg(short = 'f', long = "file", value_name = "FILE")]
         file: PathBuf,
-        /// Print the plan document (JSON, "format_version": 1) instead of the text.
+        /// Print the plan document (JSON, "format_version": 2) instead of the text.
         #[arg(long)]
         json: bool,
         /// Also save the plan document here, for `apply PLAN.json`.
@@ -417,7 +417,7 @@ async fn apply(
     Ok(if report.is_complete() { OK } else { FAILED })
 }
 
-/// `{"format_version": 1, "plan": …, "report": …}`.
+/// `{"format_version": 2, "plan": …, "report": …}`.
 fn document(plan: &Plan, report: Option<&allowlist::Report>) -> String {
     let value = serde_json::json!({
         "format_version": allowlist::FORMAT_VERSION,

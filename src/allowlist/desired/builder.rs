@@ -58,6 +58,7 @@ impl DesiredBuilder {
             .lists
             .into_iter()
             .map(|list| RawList {
+                split: list.split,
                 name: list.name,
                 origin: None,
                 addresses: raw(list.addresses),
@@ -99,6 +100,7 @@ pub struct ListBuilder {
     addresses: Vec<Entry>,
     trunks: Vec<String>,
     sip_domains: Vec<String>,
+    split: bool,
 }
 
 impl ListBuilder {
@@ -109,6 +111,7 @@ impl ListBuilder {
             addresses: Vec::new(),
             trunks: Vec::new(),
             sip_domains: Vec::new(),
+            split: false,
         }
     }
 
@@ -128,6 +131,13 @@ impl ListBuilder {
     /// The addresses of the set named `name` (see [`DesiredBuilder::set`]).
     pub fn set(mut self, name: impl Into<String>) -> Self {
         self.addresses.push(Entry::Set(name.into()));
+        self
+    }
+
+    /// Allows more than 100 addresses, kept as several Twilio lists `NAME`, `NAME (2)`, …
+    /// (a file's `split = true`).
+    pub fn split(mut self, split: bool) -> Self {
+        self.split = split;
         self
     }
 

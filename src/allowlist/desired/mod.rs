@@ -116,6 +116,8 @@ pub struct DesiredList {
     addresses: Vec<DesiredAddress>,
     /// The trunks and SIP domains, as written (trunks first).
     pub(crate) targets: Vec<Reference>,
+    /// Kept as several Twilio lists of at most 100 (`split = true`).
+    pub(crate) split: bool,
 }
 
 impl PartialEq for DesiredList {
@@ -123,6 +125,7 @@ impl PartialEq for DesiredList {
         self.name == other.name
             && self.addresses == other.addresses
             && self.targets == other.targets
+            && self.split == other.split
     }
 }
 
@@ -150,20 +153,29 @@ impl DesiredList {
             .map(|r| r.text.as_str())
     }
 
+    /// Whether it may hold more than 100 addresses, kept as several Twilio lists named `NAME`,
+    /// `NAME (2)`, `NAME (3)`… (`split = true`).
+    pub fn split(&self) -> bool {
+        self.split
+    }
+
     /// The references of one kind, as written.
     pub(crate) fn references(&self, kind: TargetKind) -> impl Iterator<Item = &Reference> {
         self.targets.iter().filter(move |r| r.kind == kind)
     }
 
-    /// A list as `export` writes it: `targets` are (kind, SID or name).
+    /// A list as `export` writes it: `targets` are (kind, SID or name); `split` when it was
+    /// found as several parts.
     pub(crate) fn exported(
         name: String,
         addresses: Vec<DesiredAddress>,
         targets: Vec<(TargetKind, String)>,
+        split: bool,
     ) -> Self {
         Self {
             name,
             origin: None,
+            split,
             addresses,
             targets: targets
                 .into_iter()

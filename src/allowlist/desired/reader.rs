@@ -91,6 +91,7 @@ impl Desired {
                 }
             };
             raw.push(RawList {
+                split: table.split.unwrap_or(false),
                 name,
                 origin: Some(list_origin),
                 addresses: entries,
@@ -160,6 +161,7 @@ struct ListTable {
     addresses: Option<Vec<Spanned<toml::Value>>>,
     trunks: Option<Vec<Spanned<String>>>,
     sip_domains: Option<Vec<Spanned<String>>>,
+    split: Option<bool>,
 }
 
 /// The line and column (from 1) of a byte offset, and the source text of the span.

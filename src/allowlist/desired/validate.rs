@@ -14,6 +14,7 @@ pub(super) struct RawList {
     pub(super) origin: Option<Origin>,
     pub(super) addresses: Vec<RawEntry>,
     pub(super) targets: Vec<Reference>,
+    pub(super) split: bool,
 }
 
 /// A named set of addresses (`[sets.NAME]`), which lists and other sets use with
@@ -346,9 +347,9 @@ pub(super) fn validate(
                     written(earlier, earlier_via)
                 )));
             }
-            if addresses.len() == MAX_ADDRESSES_PER_LIST {
+            if addresses.len() == MAX_ADDRESSES_PER_LIST && !list.split {
                 return Err(fail(format!(
-                    "more than {MAX_ADDRESSES_PER_LIST} addresses in one list (Twilio's limit); split them across lists"
+                    "more than {MAX_ADDRESSES_PER_LIST} addresses in one list (Twilio's limit); say `split = true` to keep it as several lists, or split them across lists"
                 )));
             }
             addresses.push((address, via));
@@ -384,6 +385,7 @@ pub(super) fn validate(
             origin: list.origin,
             addresses,
             targets: list.targets,
+            split: list.split,
         });
     }
     let warnings = set_order

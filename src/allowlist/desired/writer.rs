@@ -39,9 +39,19 @@ impl Desired {
                             quote(&address.name)
                         ));
                     }
-                    out.push_str(",\n");
+                    out.push(',');
+                    if address.key() == (std::net::Ipv4Addr::UNSPECIFIED, 32) {
+                        // What a `/0` entry made elsewhere became: worth a word to the reader.
+                        out.push_str(
+                            " # Twilio stores a /0 entry as this /32 (0.0.0.0 only); to allow every address write \"0.0.0.0/1\" and \"128.0.0.0/1\"",
+                        );
+                    }
+                    out.push('\n');
                 }
                 out.push_str("]\n");
+            }
+            if list.split {
+                out.push_str("split = true\n");
             }
             for kind in TargetKind::ALL {
                 let items: Vec<String> = list.references(kind).map(|r| quote(&r.text)).collect();
