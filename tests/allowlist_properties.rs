@@ -11,7 +11,7 @@ mod allowlist_support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use allowlist_support::{replay_never_narrower, snapshot};
+use allowlist_support::{kept_by_part, replay_never_narrower, snapshot};
 use proptest::prelude::*;
 use twilio_ip_access::{
     allowlist::{self, ApplyOptions, Desired, ListBuilder, SetBuilder},
@@ -382,19 +382,7 @@ fn run_sets_and_split(
             .iter()
             .flat_map(|l| l.addresses().iter().map(|a| (a.ip(), a.prefix())))
             .collect();
-        let desired_by_part: BTreeMap<String, BTreeSet<(std::net::Ipv4Addr, u8)>> = after
-            .iter()
-            .map(|(name, part)| {
-                let keep = part
-                    .addresses
-                    .iter()
-                    .map(|a| (a.0, a.1))
-                    .filter(|k| wanted.contains(k))
-                    .collect();
-                (name.clone(), keep)
-            })
-            .collect();
-        replay_never_narrower(&before, &desired_by_part, &after, &log);
+        replay_never_narrower(&before, &kept_by_part(&after, &wanted), &after, &log);
 
         // Again: empty, and applying only reads.
         mock.clear_requests();

@@ -7,12 +7,9 @@
 
 mod allowlist_support;
 
-use std::{
-    collections::{BTreeMap, BTreeSet},
-    net::Ipv4Addr,
-};
+use std::{collections::BTreeSet, net::Ipv4Addr};
 
-use allowlist_support::{replay_never_narrower, snapshot, writes};
+use allowlist_support::{kept_by_part, replay_never_narrower, snapshot, writes};
 use twilio_ip_access::{
     Client,
     allowlist::{self, ApplyOptions, Desired, Error, ListBuilder, Plan},
@@ -93,23 +90,9 @@ impl World {
         assert!(report.is_complete(), "{report}");
         let log = self.mock.requests();
         let after = snapshot(&self.client).await;
-        // Each desired address is in the part that holds it after the run (no address moves
-        // between parts), so the parts' final contents are what must never be missing.
         let wanted: BTreeSet<(Ipv4Addr, u8)> =
             addresses.iter().map(|a| (a.parse().unwrap(), 32)).collect();
-        let desired: BTreeMap<String, BTreeSet<(Ipv4Addr, u8)>> = after
-            .iter()
-            .map(|(name, list)| {
-                let held = list
-                    .addresses
-                    .iter()
-                    .map(|a| (a.0, a.1))
-                    .filter(|k| wanted.contains(k))
-                    .collect();
-                (name.clone(), held)
-            })
-            .collect();
-        replay_never_narrower(&before, &desired, &after, &log);
+        replay_never_narrower(&before, &kept_by_part(&after, &wanted), &after, &log);
         assert!(self.plan(addresses).await.is_empty());
         plan
     }
