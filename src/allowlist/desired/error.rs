@@ -59,7 +59,7 @@ impl DesiredError {
         self
     }
 
-    /// The file's name, as given to [`Desired::from_toml`] (`None` for a state built in code).
+    /// The file's name, as given to [`Desired::from_toml`](super::Desired::from_toml) (`None` for a state built in code).
     pub fn file(&self) -> Option<&str> {
         self.0.file.as_deref()
     }
