@@ -109,8 +109,8 @@
 //! addresses, so one), one for the trunks, one for the SIP domains, and one per trunk and one
 //! per SIP domain in the account (their lists: to detach a named list from a trunk or domain the
 //! file does not name, every trunk's and domain's attachments must be known). Those run
-//! [`DEFAULT_READ_CONCURRENCY`] (20) at a time, or as [`plan_with`]'s [`ReadOptions`] say:
-//! 1,000 trunks and 1,000 SIP domains at 50 ms per request wait 5 s for their reads (100 s one
+//! [`DEFAULT_READ_CONCURRENCY`] (32) at a time, or as [`plan_with`]'s [`ReadOptions`] say:
+//! 1,000 trunks and 1,000 SIP domains at 50 ms per request wait 3 s for their reads (100 s one
 //! at a time; `benches/allowlist.rs` measures the whole plan against 7 s). Applying sends
 //! exactly one request per change and reads nothing more, except that a saved plan is first
 //! verified with the same reads as a plan.
