@@ -496,7 +496,7 @@ sip_domains = []
     assert_eq!(
         plan.to_string(),
         format!(
-            "list \"office allowlist\" ({office})\n  + 198.51.100.0/24    \"198.51.100.0/24\"\n  ~ 203.0.113.10/32    \"old name\" -> \"sbc-frankfurt\"\n  - 192.0.2.9/32       \"gone\"\n  + attach trunk \"my trunk\" ({})\n  - detach trunk \"backup trunk\" ({})\n  - detach sip domain \"acme.sip.twilio.com\" ({})\n\nPlan: 2 to add, 1 to change, 3 to remove.\n",
+            "list \"office allowlist\" ({office})\n  + 198.51.100.0/24    \"198.51.100.0/24\"\n  ~ 203.0.113.10/32    \"old name\" -> \"sbc-frankfurt\"\n  + attach trunk \"my trunk\" ({})\n  - detach trunk \"backup trunk\" ({})\n  - detach sip domain \"acme.sip.twilio.com\" ({})\n  - 192.0.2.9/32       \"gone\"\n\nPlan: 2 to add, 1 to change, 3 to remove.\n",
             w.trunk, w.other_trunk, w.domain
         )
     );
@@ -758,7 +758,7 @@ async fn a_saved_plan_applies_only_on_its_starting_state() {
         .unwrap();
     let json = w.plan(&desired).await.to_json();
     let document: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(document["format_version"], 1);
+    assert_eq!(document["format_version"], 2);
     assert_eq!(
         document["summary"],
         serde_json::json!({"add": 1, "change": 1, "remove": 0})
@@ -812,11 +812,32 @@ async fn a_saved_plan_applies_only_on_its_starting_state() {
 
     // Documents that are not plans, or not this version.
     let mut other = document.clone();
-    other["format_version"] = 2.into();
+    other["format_version"] = 3.into();
     let err = Plan::from_json(&other.to_string()).unwrap_err();
     assert!(
         err.to_string()
-            .contains("format_version 2 is not supported"),
+            .contains("format_version 3 is not supported"),
+        "{err}"
+    );
+    // A version 1 document (what this crate wrote before 2) is read: it means the same.
+    let mut older = document.clone();
+    older["format_version"] = 1.into();
+    let read = Plan::from_json(&older.to_string()).unwrap();
+    assert_eq!(
+        read.changes(),
+        Plan::from_json(&document.to_string()).unwrap().changes()
+    );
+    // …but one that says what only version 2 can say is refused, not misread.
+    let mut mixed = older.clone();
+    mixed["changes"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"action": "delete_list", "list": "office allowlist"}));
+    mixed["summary"]["remove"] = (mixed["summary"]["remove"].as_u64().unwrap() + 1).into();
+    let err = Plan::from_json(&mixed.to_string()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("format_version 1 has no `delete_list`"),
         "{err}"
     );
     let mut lying = document.clone();
@@ -989,7 +1010,7 @@ fn by_step(desired_plan: &Plan, results: &[ChangeResult]) -> Vec<(usize, String)
                 ChangeResult::Unknown { .. } => "unknown",
                 ChangeResult::NotAttempted => "not attempted",
             };
-            (c.step(), status.to_owned())
+            (c.step().index(), status.to_owned())
         })
         .collect()
 }

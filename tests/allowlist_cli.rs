@@ -170,7 +170,7 @@ fn json_documents() {
     let out = cli.at(&["plan", "-f", &file, "--json", "-o", &saved]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["format_version"], 1);
+    assert_eq!(doc["format_version"], 2);
     assert_eq!(
         doc["summary"],
         serde_json::json!({"add": 5, "change": 0, "remove": 0})
@@ -195,7 +195,7 @@ fn json_documents() {
     let applied = cli.at(&["apply", &saved, "--yes", "--json"]);
     assert_eq!(code(&applied), 0, "{}", stderr(&applied));
     let doc: serde_json::Value = serde_json::from_slice(&applied.stdout).unwrap();
-    assert_eq!(doc["format_version"], 1);
+    assert_eq!(doc["format_version"], 2);
     assert_eq!(doc["plan"]["summary"]["add"], 5);
     let outcomes = doc["report"]["outcomes"].as_array().unwrap();
     assert_eq!(outcomes.len(), 5);
@@ -399,4 +399,58 @@ fn arguments() {
         assert_eq!(code(&out), 1, "{args:?}: {}", stderr(&out));
         assert!(!stderr(&out).is_empty());
     }
+}
+
+#[test]
+fn sets_split_lists_and_read_concurrency_on_the_command_line() {
+    let cli = Cli::new("sets-split");
+    let many: Vec<String> = (1..=120).map(|i| format!("\"10.7.0.{i}\"")).collect();
+    let text = format!(
+        "[sets.carrier-a]\naddresses = [\"198.51.100.0/24\"]\n\n[sets.spare]\naddresses = [\"192.0.2.9\"]\n\n[lists.office]\naddresses = [{{ set = \"carrier-a\" }}]\ntrunks = [\"my trunk\"]\nsip_domains = []\n\n[lists.platform]\nsplit = true\naddresses = [{}]\ntrunks = [\"my trunk\"]\nsip_domains = []\n",
+        many.join(", ")
+    );
+    let file = cli.file("allowlist.toml", &text);
+    // The unused set is a warning on stderr, naming the file; the plan shows the set.
+    let plan = cli.at(&["plan", "-f", &file, "--read-concurrency", "2"]);
+    assert_eq!(code(&plan), 2, "{}", stderr(&plan));
+    assert!(
+        stderr(&plan).contains(&format!(
+            "warning: {file}: set \"spare\" (line 4) is used by no list"
+        )),
+        "{}",
+        stderr(&plan)
+    );
+    let shown = stdout(&plan);
+    assert!(
+        shown.contains("  + 198.51.100.0/24    \"198.51.100.0/24\" (set \"carrier-a\")\n"),
+        "{shown}"
+    );
+    assert!(shown.contains("+ list \"platform (2)\" (new)\n"), "{shown}");
+    let applied = cli.at(&["apply", "-f", &file, "--yes"]);
+    assert_eq!(code(&applied), 0, "{}", stderr(&applied));
+    let again = cli.at(&["plan", "-f", &file]);
+    assert_eq!(code(&again), 0, "{}", stdout(&again));
+    // Export writes the parts back as one list; planning it changes nothing.
+    let exported = cli.path("exported.toml");
+    assert_eq!(code(&cli.at(&["export", "-o", &exported])), 0);
+    let written = std::fs::read_to_string(&exported).unwrap();
+    assert!(
+        written.contains("[lists.platform]\naddresses = [\n") && written.contains("split = true\n"),
+        "{written}"
+    );
+    assert!(!written.contains("platform (2)"), "{written}");
+    assert_eq!(code(&cli.at(&["plan", "-f", &exported])), 0);
+    // Without split, more than 100 is refused with the file and line, exit 1.
+    let unsplit = cli.file("unsplit.toml", &text.replace("split = true\n", ""));
+    let refused = cli.at(&["plan", "-f", &unsplit]);
+    assert_eq!(code(&refused), 1);
+    assert!(
+        stderr(&refused).contains(&format!("{unsplit}:13:"))
+            && stderr(&refused).contains("split = true"),
+        "{}",
+        stderr(&refused)
+    );
+    // The read concurrency is bounded as documented.
+    let zero = cli.at(&["plan", "-f", &file, "--read-concurrency", "0"]);
+    assert_eq!(code(&zero), 1, "{}", stderr(&zero));
 }

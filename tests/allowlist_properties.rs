@@ -1,7 +1,9 @@
 //! Property test of the allowlist sync on the emulator (127.0.0.1 only): for random live and
 //! desired states, applying the plan makes the live state equal to the desired one, planning
 //! again is empty, a second apply only reads, and lists the desired state does not name are
-//! left as they were.
+//! left as they were. A second property covers address sets and split lists (more than 100
+//! addresses), and replays the request log to check that no desired address ever went
+//! missing between the first and last write.
 
 #![cfg(all(feature = "allowlist", feature = "mock"))]
 
@@ -9,10 +11,10 @@ mod allowlist_support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use allowlist_support::snapshot;
+use allowlist_support::{kept_by_part, replay_never_narrower, snapshot};
 use proptest::prelude::*;
 use twilio_ip_access::{
-    allowlist::{self, ApplyOptions, Desired, ListBuilder},
+    allowlist::{self, ApplyOptions, Desired, ListBuilder, SetBuilder},
     mock::MockTwilio,
 };
 
@@ -246,5 +248,164 @@ proptest! {
         want in prop::collection::vec(want_list(), LISTS.len()),
     ) {
         run(live, want)?;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sets and split lists.
+
+/// A live split list `big`: for each of its parts 1 to 3, whether it exists and how many of
+/// the big pool's addresses it holds (from an offset, so parts may overlap).
+type LiveParts = [(bool, usize, usize); 3];
+
+/// The big pool: 10.9.x.y, enough to need three parts.
+fn big(i: usize) -> String {
+    format!("10.9.{}.{}", i / 200, i % 200 + 1)
+}
+
+fn run_sets_and_split(
+    parts: LiveParts,
+    big_wanted: (usize, usize),
+    shared: BTreeSet<usize>,
+    office_own: BTreeSet<usize>,
+    attached: bool,
+) -> Result<(), TestCaseError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async move {
+        let mock = MockTwilio::start().await;
+        let trunk = mock.create_trunk_named("t0", "t0.pstn.twilio.com");
+        let client = mock.client();
+        for (n, (exists, from, count)) in parts.iter().enumerate() {
+            if !exists {
+                continue;
+            }
+            let name = if n == 0 {
+                "big".to_owned()
+            } else {
+                format!("big ({})", n + 1)
+            };
+            let list = client
+                .sip_ip_access_control_lists()
+                .create(name)
+                .await
+                .unwrap();
+            for i in *from..*from + *count {
+                client
+                    .sip_ip_access_control_list(&list.sid)
+                    .ip_addresses()
+                    .create(big(i), big(i))
+                    .await
+                    .unwrap();
+            }
+            if attached {
+                client
+                    .trunk(&trunk)
+                    .ip_access_control_lists()
+                    .create(&list.sid)
+                    .await
+                    .unwrap();
+            }
+        }
+        // The desired state: a set shared by `office` and `big`, and `big` split.
+        let small = |i: &usize| POOL[*i % 4].0.to_owned();
+        let shared_set = shared
+            .iter()
+            .fold(SetBuilder::new("shared"), |s, i| s.address(small(i)));
+        let office = office_own
+            .iter()
+            .filter(|i| !shared.contains(&(*i % 4)) && !shared.contains(i))
+            .filter(|i| **i < 4)
+            .fold(ListBuilder::new("office").set("shared"), |l, i| {
+                l.address(small(i))
+            })
+            .trunk("t0");
+        let (from, count) = big_wanted;
+        let big_list = (from..from + count)
+            .fold(ListBuilder::new("big").split(true).set("shared"), |l, i| {
+                l.address(big(i))
+            })
+            .trunk("t0");
+        let desired = Desired::builder()
+            .set(shared_set)
+            .list(office)
+            .list(big_list)
+            .build()
+            .unwrap();
+        let before = snapshot(&client).await;
+        let plan = allowlist::plan(&client, &desired).await.unwrap();
+        let options = ApplyOptions::default()
+            .allow_empty(true)
+            .max_removals(1000)
+            .concurrency(3);
+        mock.clear_requests();
+        let report = plan.apply(&client, options.clone()).await.unwrap();
+        prop_assert!(report.is_complete(), "{}", report);
+        let log = mock.requests();
+        prop_assert_eq!(log.len(), plan.changes().len(), "one request per change");
+        let after = snapshot(&client).await;
+
+        // Every part holds at most 100, is attached to the trunk, and together they hold
+        // exactly the desired addresses; `office` holds its own and the set's.
+        for list in desired.lists() {
+            let want: BTreeSet<(std::net::Ipv4Addr, u8)> = list
+                .addresses()
+                .iter()
+                .map(|a| (a.ip(), a.prefix()))
+                .collect();
+            let mut held = Vec::new();
+            for (name, part) in &after {
+                let is_part = name == list.name()
+                    || (list.split() && name.starts_with(&format!("{} (", list.name())));
+                if !is_part {
+                    continue;
+                }
+                prop_assert!(
+                    part.addresses.len() <= 100,
+                    "{} holds {}",
+                    name,
+                    part.addresses.len()
+                );
+                prop_assert_eq!(part.trunks.len(), 1, "{} is attached", name);
+                held.extend(part.addresses.iter().map(|a| (a.0, a.1)));
+            }
+            let held_set: BTreeSet<_> = held.iter().copied().collect();
+            prop_assert_eq!(held.len(), held_set.len(), "no duplicates across parts");
+            prop_assert_eq!(&held_set, &want);
+        }
+        // Replaying the log: no desired address present at some point goes missing later. Each
+        // address stays in one part, so a part's final desired contents are what it must keep.
+        let wanted: BTreeSet<(std::net::Ipv4Addr, u8)> = desired
+            .lists()
+            .iter()
+            .flat_map(|l| l.addresses().iter().map(|a| (a.ip(), a.prefix())))
+            .collect();
+        replay_never_narrower(&before, &kept_by_part(&after, &wanted), &after, &log);
+
+        // Again: empty, and applying only reads.
+        mock.clear_requests();
+        let again = allowlist::plan(&client, &desired).await.unwrap();
+        prop_assert!(again.is_empty(), "{}", again);
+        let report = again.apply(&client, options).await.unwrap();
+        prop_assert!(report.outcomes.is_empty());
+        prop_assert!(mock.requests().iter().all(|r| r.method == "GET"));
+        Ok(())
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+
+    #[test]
+    fn sets_and_split_lists_converge_and_nothing_desired_goes_missing(
+        parts in any::<[(bool, usize, usize); 3]>().prop_map(|p| p.map(|(e, f, c)| (e, f % 200, c % 101))),
+        big_wanted in (0..200usize, 0..260usize),
+        shared in prop::collection::btree_set(0..4usize, 0..3),
+        office_own in prop::collection::btree_set(0..4usize, 0..4),
+        attached in any::<bool>(),
+    ) {
+        run_sets_and_split(parts, big_wanted, shared, office_own, attached)?;
     }
 }

@@ -132,6 +132,20 @@ fn what_the_parser_refuses_for_its_shape_the_schema_refuses_too() {
     let edges = list("\"0.0.0.0/1\", \"128.0.0.0/1\", { ip = \"10.0.0.0/8\", name = \"x\" }");
     assert!(schema.is_valid(&toml_as_json(&edges)));
     Desired::from_toml(&edges, "edges.toml").unwrap();
+    // 101 addresses with `split = true`, and sets.
+    let split = list(&hundred_and_one).replace("trunks = []", "split = true\ntrunks = []");
+    let sets = format!(
+        "[sets.a]\naddresses = [\"10.0.0.1\", {{ set = \"b\" }}]\n[sets.b]\naddresses = [\"10.0.0.2\"]\n{}",
+        list("{ set = \"a\" }")
+    );
+    for text in [split, sets] {
+        let errors: Vec<String> = schema
+            .iter_errors(&toml_as_json(&text))
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}\n{text}");
+        Desired::from_toml(&text, "edges.toml").unwrap();
+    }
 }
 
 #[test]
@@ -162,7 +176,7 @@ fn a_real_plan_document_validates() {
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(out.status.code(), Some(2), "changes pending");
     let document: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(document["format_version"], 1);
+    assert_eq!(document["format_version"], 2);
     assert_eq!(document["lists"][1]["sid"], existing.as_str());
     let errors: Vec<String> = validator("plan.schema.json")
         .iter_errors(&document)
@@ -171,7 +185,7 @@ fn a_real_plan_document_validates() {
     assert!(errors.is_empty(), "{errors:#?}\n{document:#}");
     // A document with an unknown key or another version is not a plan.
     let mut wrong = document.clone();
-    wrong["format_version"] = 2.into();
+    wrong["format_version"] = 3.into();
     assert!(!validator("plan.schema.json").is_valid(&wrong));
     let mut wrong = document;
     wrong["extra"] = true.into();

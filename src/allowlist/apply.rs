@@ -7,8 +7,10 @@ use futures_util::{StreamExt, stream};
 use serde::Serialize;
 
 use super::{
-    Error, Result, live,
-    plan::{Change, ChangeKind, Plan, StartingState, Summary, Target},
+    Error, Result,
+    change::{Change, ChangeKind, Step, Summary},
+    document::{Plan, StartingState},
+    live::{self, ReadOptions},
 };
 use crate::{Client, sid::IpAccessControlListSid};
 
@@ -35,6 +37,7 @@ pub struct ApplyOptions {
     allow_empty: bool,
     max_removals: usize,
     concurrency: usize,
+    read: ReadOptions,
     progress: Option<Arc<ProgressFn>>,
 }
 
@@ -44,6 +47,7 @@ impl Default for ApplyOptions {
             allow_empty: false,
             max_removals: DEFAULT_MAX_REMOVALS,
             concurrency: DEFAULT_CONCURRENCY,
+            read: ReadOptions::default(),
             progress: None,
         }
     }
@@ -55,6 +59,7 @@ impl fmt::Debug for ApplyOptions {
             .field("allow_empty", &self.allow_empty)
             .field("max_removals", &self.max_removals)
             .field("concurrency", &self.concurrency)
+            .field("read", &self.read)
             .field("progress", &self.progress.as_ref().map(|_| "callback"))
             .finish()
     }
@@ -78,6 +83,12 @@ impl ApplyOptions {
     /// How many writes run at once within a step (default 4, at least 1).
     pub fn concurrency(mut self, n: usize) -> Self {
         self.concurrency = n.max(1);
+        self
+    }
+
+    /// How a saved plan's verification reads the live state.
+    pub fn read_options(mut self, read: ReadOptions) -> Self {
+        self.read = read;
         self
     }
 
@@ -283,14 +294,25 @@ impl Plan {
         Ok(())
     }
 
-    /// Checks a saved plan's starting state against the live state (the same reads as a plan).
+    /// Checks a saved plan's starting state against the live state (the same reads as a plan,
+    /// at the default [`ReadOptions`]).
     ///
     /// # Errors
     ///
     /// [`Error::Stale`] when anything differs; a request's error otherwise.
     pub async fn verify(&self, client: &Client) -> Result<()> {
+        self.verify_with(client, ReadOptions::default()).await
+    }
+
+    /// [`verify`](Self::verify), reading as `options` says.
+    ///
+    /// # Errors
+    ///
+    /// As [`verify`](Self::verify).
+    pub async fn verify_with(&self, client: &Client, options: ReadOptions) -> Result<()> {
         let names: Vec<String> = self.lists().iter().map(|l| l.name.clone()).collect();
-        let live = live::read(client, Some(&names)).await?;
+        let wanted = |name: &str| names.iter().any(|n| n == name);
+        let live = live::read(client, Some(&wanted), options).await?;
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let now = match StartingState::of(&live, &refs) {
             Ok(now) => now,
@@ -327,7 +349,7 @@ impl Plan {
     pub async fn apply(&self, client: &Client, options: ApplyOptions) -> Result<Report> {
         self.check(&options)?;
         if self.is_saved() {
-            self.verify(client).await?;
+            self.verify_with(client, options.read).await?;
         }
         let mut sids: HashMap<String, IpAccessControlListSid> = self
             .lists()
@@ -338,7 +360,7 @@ impl Plan {
         let mut outcomes: Vec<Option<ChangeResult>> = vec![None; total];
         let mut finished = 0;
         let mut halted = false;
-        for step in 0..6 {
+        for step in Step::ALL {
             let indices: Vec<usize> = (0..total)
                 .filter(|&i| self.changes()[i].step() == step)
                 .collect();
@@ -448,6 +470,12 @@ async fn send(
                 .friendly_name(to)
                 .await?;
         }
+        Change::DeleteList { .. } => {
+            client
+                .sip_ip_access_control_lists()
+                .delete(list_sid()?)
+                .await?;
+        }
         Change::RemoveAddress { sid, .. } => {
             client
                 .sip_ip_access_control_list(list_sid()?)
@@ -455,38 +483,12 @@ async fn send(
                 .delete(sid)
                 .await?;
         }
-        Change::Attach { target, .. } => match target {
-            Target::Trunk { sid, .. } => {
-                client
-                    .trunk(sid)
-                    .ip_access_control_lists()
-                    .create(list_sid()?)
-                    .await?;
-            }
-            Target::SipDomain { sid, .. } => {
-                client
-                    .sip_domain(sid)
-                    .auth_calls_ip_access_control_list_mappings()
-                    .create(list_sid()?)
-                    .await?;
-            }
-        },
-        Change::Detach { target, .. } => match target {
-            Target::Trunk { sid, .. } => {
-                client
-                    .trunk(sid)
-                    .ip_access_control_lists()
-                    .delete(list_sid()?)
-                    .await?;
-            }
-            Target::SipDomain { sid, .. } => {
-                client
-                    .sip_domain(sid)
-                    .auth_calls_ip_access_control_list_mappings()
-                    .delete(list_sid()?)
-                    .await?;
-            }
-        },
+        Change::Attach { target, .. } => {
+            target.kind.attach(client, &target.sid, list_sid()?).await?;
+        }
+        Change::Detach { target, .. } => {
+            target.kind.detach(client, &target.sid, list_sid()?).await?;
+        }
     }
     Ok(None)
 }

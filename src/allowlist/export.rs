@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use super::{
     Error, Result,
     desired::{Desired, DesiredAddress, DesiredList, MAX_NAME_CHARS, parse_cidr},
-    live,
+    live::{self, ReadOptions},
+    split,
+    target::TargetKind,
 };
 use crate::Client;
 
@@ -20,12 +22,19 @@ use crate::Client;
 #[derive(Debug, Clone, Default)]
 pub struct ExportOptions {
     lists: Vec<String>,
+    read: ReadOptions,
 }
 
 impl ExportOptions {
     /// Exports this list (by name) instead of every list; call it once per list.
     pub fn list(mut self, name: impl Into<String>) -> Self {
         self.lists.push(name.into());
+        self
+    }
+
+    /// Reads as `read` says (how many reads are in flight).
+    pub fn read_options(mut self, read: ReadOptions) -> Self {
+        self.read = read;
         self
     }
 
@@ -55,7 +64,19 @@ impl ExportOptions {
 /// shared by several lists.
 pub async fn export(client: &Client, options: ExportOptions) -> Result<Desired> {
     let wanted = (!options.lists.is_empty()).then_some(options.lists.as_slice());
-    let live = live::read(client, wanted).await?;
+    // The lists asked for, and the parts of a split list.
+    let asked = |name: &str| {
+        options
+            .lists
+            .iter()
+            .any(|l| split::part_number(l, name).is_some())
+    };
+    let live = live::read(
+        client,
+        wanted.is_some().then_some(&asked as &dyn Fn(&str) -> bool),
+        options.read,
+    )
+    .await?;
     let mut notes = Vec::new();
     let mut names: Vec<String> = match wanted {
         Some(names) => {
@@ -109,36 +130,45 @@ pub async fn export(client: &Client, options: ExportOptions) -> Result<Desired> 
         }
         true
     });
-    let unique_trunk = |name: &Option<String>| -> Option<String> {
-        name.clone().filter(|n| {
+    // A trunk or domain is written by name when that names exactly one, else by SID.
+    let reference = |kind: TargetKind, sid: &str| -> String {
+        let name = live
+            .targets(kind)
+            .find(|t| t.sid == sid)
+            .and_then(|t| t.name.clone());
+        name.filter(|n| {
             !n.is_empty()
-                && !looks_like_sid(n, "TK")
+                && !kind.is_sid(n)
                 && live
-                    .trunks
-                    .iter()
+                    .targets(kind)
                     .filter(|t| t.name.as_ref() == Some(n))
                     .count()
                     == 1
         })
+        .unwrap_or_else(|| sid.to_owned())
     };
-    let unique_domain = |name: &Option<String>| -> Option<String> {
-        name.clone().filter(|n| {
-            !n.is_empty()
-                && !looks_like_sid(n, "SD")
-                && live
-                    .domains
-                    .iter()
-                    .filter(|d| d.domain_name.as_ref() == Some(n))
-                    .count()
-                    == 1
-        })
-    };
+    // The parts `NAME (2)`… of a list `NAME` are exported with it, as one split list.
+    names.retain(|name| {
+        !live
+            .lists
+            .iter()
+            .any(|l| split::part_number(&l.name, name).is_some_and(|n| n >= 2))
+    });
     let mut lists = Vec::with_capacity(names.len());
     for name in names {
         let sid = live.lists_named(&name)[0].sid.clone();
+        let parts: Vec<_> = live
+            .lists
+            .iter()
+            .filter(|l| split::part_number(&name, &l.name).is_some())
+            .map(|l| l.sid.clone())
+            .collect();
         let mut addresses: Vec<DesiredAddress> = Vec::new();
         let mut by_key: BTreeMap<(std::net::Ipv4Addr, u8), ()> = BTreeMap::new();
-        for a in live.addresses.get(&sid).into_iter().flatten() {
+        for a in parts
+            .iter()
+            .flat_map(|part| live.addresses.get(part).into_iter().flatten())
+        {
             let prefix = if a.prefix == 0 { 32 } else { a.prefix.min(32) };
             let mask = u32::MAX << (32 - u32::from(prefix));
             let network = std::net::Ipv4Addr::from(u32::from(a.ip) & mask);
@@ -173,39 +203,21 @@ pub async fn export(client: &Client, options: ExportOptions) -> Result<Desired> 
             addresses.push(DesiredAddress::exported(network, prefix, address_name));
         }
         addresses.sort_by_key(|a| (a.ip(), a.prefix()));
-        let trunks = live
-            .trunk_attachments
-            .get(&sid)
+        let targets = TargetKind::ALL
             .into_iter()
-            .flatten()
-            .map(|t| {
-                let name = live
-                    .trunks
-                    .iter()
-                    .find(|x| &x.sid == t)
-                    .and_then(|x| unique_trunk(&x.name));
-                name.unwrap_or_else(|| t.to_string())
+            .flat_map(|kind| {
+                live.attached(&sid, kind)
+                    .into_iter()
+                    .map(move |t| (kind, t))
             })
+            .map(|(kind, t)| (kind, reference(kind, &t)))
             .collect();
-        let sip_domains = live
-            .domain_attachments
-            .get(&sid)
-            .into_iter()
-            .flatten()
-            .map(|d| {
-                let name = live
-                    .domains
-                    .iter()
-                    .find(|x| &x.sid == d)
-                    .and_then(|x| unique_domain(&x.domain_name));
-                name.unwrap_or_else(|| d.to_string())
-            })
-            .collect();
-        lists.push(DesiredList::exported(name, addresses, trunks, sip_domains));
+        lists.push(DesiredList::exported(
+            name,
+            addresses,
+            targets,
+            parts.len() > 1,
+        ));
     }
     Ok(Desired::exported(lists, notes))
-}
-
-fn looks_like_sid(text: &str, prefix: &str) -> bool {
-    text.len() == 34 && text.starts_with(prefix) && text[2..].bytes().all(|b| b.is_ascii_hexdigit())
 }

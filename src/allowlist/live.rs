@@ -3,9 +3,9 @@
 //!
 //! The cost is fixed by the account's shape, never by its addresses: one request for the lists,
 //! one per page of addresses of each wanted list that exists (a list holds at most 100, a page
-//! 1000), one for the trunks, one for the SIP domains, and one per trunk and per SIP domain
+//! 1000), one per kind of target (trunks, SIP domains), and one per trunk and per SIP domain
 //! (their lists), each with a page size of 1000 (one more request per further 1000 items).
-//! Reads after the first three run [`READ_CONCURRENCY`] at a time.
+//! Reads after the first ones run [`ReadOptions::concurrency`] at a time.
 
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -14,16 +14,66 @@ use std::{
 
 use futures_util::{StreamExt, TryStreamExt, future, stream};
 
+use super::target::TargetKind;
 use crate::{
     Client, SipIpAddress,
     error::{Error, Result},
-    sid::{AccountSid, IpAccessControlListSid, IpAddressSid, SipDomainSid, TrunkSid},
+    sid::{AccountSid, IpAccessControlListSid, IpAddressSid},
 };
 
 /// The page size of every read: Twilio's largest.
 pub(crate) const PAGE_SIZE: u32 = 1000;
-/// How many reads run at once.
-pub(crate) const READ_CONCURRENCY: usize = 4;
+/// The default of [`ReadOptions::concurrency`]: 32 reads in flight.
+///
+/// Planning reads one request per trunk and per SIP domain, so on a large account the reads'
+/// latency, not their number, sets the time: 1,000 trunks and 1,000 SIP domains at 50 ms per
+/// request wait 2,000 × 50 ms / 32 ≈ 3.1 s at 32 (26 s at the former 4, 100 s one at a time).
+/// Each request also costs some time of its own (about 7 ms on the emulator in a debug
+/// build), which at 20 in flight already took the whole plan to 8 s: 32 keeps it under the
+/// 7 s target (`benches/allowlist.rs` measures it). Twilio limits requests per account by
+/// concurrency, not by rate, and publishes no number for these APIs; these are cheap GETs
+/// during a plan only, and a 429 (error 20429) is retried by the client's
+/// [`RetryPolicy`](crate::RetryPolicy) after `Retry-After` like any other request. Lower it
+/// with [`ReadOptions::concurrency`] (`--read-concurrency`) on an account that is often at its
+/// limit.
+pub const DEFAULT_READ_CONCURRENCY: usize = 32;
+
+/// How the live state is read (by [`plan_with`](super::plan_with), a saved plan's
+/// verification and [`export`](super::export)).
+///
+/// ```
+/// use twilio_ip_access::allowlist::{DEFAULT_READ_CONCURRENCY, ReadOptions};
+///
+/// assert_eq!(ReadOptions::default().get_concurrency(), DEFAULT_READ_CONCURRENCY);
+/// assert_eq!(ReadOptions::default().concurrency(0).get_concurrency(), 1);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOptions {
+    concurrency: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        Self {
+            concurrency: DEFAULT_READ_CONCURRENCY,
+        }
+    }
+}
+
+impl ReadOptions {
+    /// How many of the per-list and per-target reads are in flight at once (default
+    /// [`DEFAULT_READ_CONCURRENCY`], at least 1).
+    #[must_use]
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n.max(1);
+        self
+    }
+
+    /// The read concurrency.
+    pub fn get_concurrency(&self) -> usize {
+        self.concurrency
+    }
+}
 
 /// A list of the account.
 #[derive(Debug, Clone)]
@@ -41,18 +91,12 @@ pub(crate) struct LiveAddress {
     pub(crate) name: String,
 }
 
-/// A trunk: its SID and `FriendlyName`.
+/// A trunk or SIP domain: its kind, SID and name (`FriendlyName`, domain name).
 #[derive(Debug, Clone)]
-pub(crate) struct LiveTrunk {
-    pub(crate) sid: TrunkSid,
+pub(crate) struct LiveTarget {
+    pub(crate) kind: TargetKind,
+    pub(crate) sid: String,
     pub(crate) name: Option<String>,
-}
-
-/// A SIP domain: its SID and domain name.
-#[derive(Debug, Clone)]
-pub(crate) struct LiveDomain {
-    pub(crate) sid: SipDomainSid,
-    pub(crate) domain_name: Option<String>,
 }
 
 /// What was read.
@@ -62,12 +106,9 @@ pub(crate) struct Live {
     pub(crate) lists: Vec<LiveList>,
     /// The addresses of the lists that were wanted, by list.
     pub(crate) addresses: BTreeMap<IpAccessControlListSid, Vec<LiveAddress>>,
-    pub(crate) trunks: Vec<LiveTrunk>,
-    pub(crate) domains: Vec<LiveDomain>,
-    /// The trunks each list is attached to.
-    pub(crate) trunk_attachments: BTreeMap<IpAccessControlListSid, BTreeSet<TrunkSid>>,
-    /// The SIP domains each list is mapped to (calls).
-    pub(crate) domain_attachments: BTreeMap<IpAccessControlListSid, BTreeSet<SipDomainSid>>,
+    pub(crate) targets: Vec<LiveTarget>,
+    /// The trunks and SIP domains each list is attached to.
+    pub(crate) attachments: BTreeMap<IpAccessControlListSid, BTreeSet<(TargetKind, String)>>,
 }
 
 impl Live {
@@ -76,33 +117,34 @@ impl Live {
         self.lists.iter().filter(|l| l.name == name).collect()
     }
 
-    pub(crate) fn trunk_name(&self, sid: &TrunkSid) -> String {
-        self.trunks
-            .iter()
-            .find(|t| &t.sid == sid)
+    /// The trunks or SIP domains of the account.
+    pub(crate) fn targets(&self, kind: TargetKind) -> impl Iterator<Item = &LiveTarget> {
+        self.targets.iter().filter(move |t| t.kind == kind)
+    }
+
+    /// A target's name for display: its name, or its SID when it has none.
+    pub(crate) fn target_name(&self, kind: TargetKind, sid: &str) -> String {
+        self.targets(kind)
+            .find(|t| t.sid == sid)
             .and_then(|t| t.name.clone())
-            .unwrap_or_else(|| sid.to_string())
+            .unwrap_or_else(|| sid.to_owned())
     }
 
-    pub(crate) fn domain_name(&self, sid: &SipDomainSid) -> String {
-        self.domains
-            .iter()
-            .find(|d| &d.sid == sid)
-            .and_then(|d| d.domain_name.clone())
-            .unwrap_or_else(|| sid.to_string())
+    /// The SIDs of the trunks or SIP domains a list is attached to, in SID order.
+    pub(crate) fn attached(&self, list: &IpAccessControlListSid, kind: TargetKind) -> Vec<String> {
+        self.attachments
+            .get(list)
+            .into_iter()
+            .flatten()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, sid)| sid.clone())
+            .collect()
     }
-}
-
-enum Job {
-    Addresses(IpAccessControlListSid),
-    Trunk(TrunkSid),
-    Domain(SipDomainSid),
 }
 
 enum Got {
     Addresses(IpAccessControlListSid, Vec<LiveAddress>),
-    Trunk(TrunkSid, Vec<IpAccessControlListSid>),
-    Domain(SipDomainSid, Vec<IpAccessControlListSid>),
+    Attached(TargetKind, String, Vec<IpAccessControlListSid>),
 }
 
 fn address(list: &IpAccessControlListSid, a: SipIpAddress) -> Result<LiveAddress> {
@@ -127,118 +169,95 @@ fn address(list: &IpAccessControlListSid, a: SipIpAddress) -> Result<LiveAddress
     })
 }
 
-/// Reads the live state; the addresses of the lists named in `wanted` (all lists when `None`).
-pub(crate) async fn read(client: &Client, wanted: Option<&[String]>) -> Result<Live> {
-    let lists: Vec<LiveList> = client
-        .sip_ip_access_control_lists()
+async fn addresses(client: &Client, list: IpAccessControlListSid) -> Result<Got> {
+    let page = client
+        .sip_ip_access_control_list(&list)
+        .ip_addresses()
         .list()
         .page_size(PAGE_SIZE)
         .collect()
-        .await?
+        .await?;
+    let addresses = page
+        .into_iter()
+        .map(|a| address(&list, a))
+        .collect::<Result<_>>()?;
+    Ok(Got::Addresses(list, addresses))
+}
+
+/// Reads the live state; the addresses of the lists whose name `wanted` accepts (all lists
+/// when `None`), with at most `options.concurrency` of the per-list and per-target reads in
+/// flight.
+pub(crate) async fn read(
+    client: &Client,
+    wanted: Option<&dyn Fn(&str) -> bool>,
+    options: ReadOptions,
+) -> Result<Live> {
+    let (lists, targets) = future::try_join(
+        client
+            .sip_ip_access_control_lists()
+            .list()
+            .page_size(PAGE_SIZE)
+            .collect(),
+        future::try_join_all(TargetKind::ALL.map(|kind| async move {
+            let all = kind.read_all(client).await?;
+            all.into_iter()
+                .map(|(sid, name)| {
+                    // Checked once here, so that a plan's SIDs are always well-formed.
+                    kind.check_sid(&sid).map_err(|reason| Error::Decode {
+                        status: 200,
+                        reason,
+                        request_id: None,
+                    })?;
+                    Ok(LiveTarget { kind, sid, name })
+                })
+                .collect::<Result<Vec<_>>>()
+        })),
+    )
+    .await?;
+    let lists: Vec<LiveList> = lists
         .into_iter()
         .map(|l| LiveList {
             sid: l.sid,
             name: l.friendly_name.unwrap_or_default(),
         })
         .collect();
-    let (trunks, domains) = future::try_join(
-        client.trunks().list().page_size(PAGE_SIZE).collect(),
-        client.sip_domains().list().page_size(PAGE_SIZE).collect(),
-    )
-    .await?;
-    let trunks: Vec<LiveTrunk> = trunks
-        .into_iter()
-        .map(|t| LiveTrunk {
-            sid: t.sid,
-            name: t.friendly_name,
-        })
-        .collect();
-    let domains: Vec<LiveDomain> = domains
-        .into_iter()
-        .map(|d| LiveDomain {
-            sid: d.sid,
-            domain_name: d.domain_name,
-        })
-        .collect();
-    let jobs = lists
+    let targets: Vec<LiveTarget> = targets.into_iter().flatten().collect();
+    let list_reads = lists
         .iter()
-        .filter(|l| wanted.is_none_or(|names| names.contains(&l.name)))
-        .map(|l| Job::Addresses(l.sid.clone()))
-        .chain(trunks.iter().map(|t| Job::Trunk(t.sid.clone())))
-        .chain(domains.iter().map(|d| Job::Domain(d.sid.clone())));
-    let got: Vec<Got> = stream::iter(jobs)
-        .map(|job| async move {
-            Ok::<_, Error>(match job {
-                Job::Addresses(list) => {
-                    let page = client
-                        .sip_ip_access_control_list(&list)
-                        .ip_addresses()
-                        .list()
-                        .page_size(PAGE_SIZE)
-                        .collect()
-                        .await?;
-                    let addresses = page
-                        .into_iter()
-                        .map(|a| address(&list, a))
-                        .collect::<Result<_>>()?;
-                    Got::Addresses(list, addresses)
-                }
-                Job::Trunk(trunk) => {
-                    let attached = client
-                        .trunk(&trunk)
-                        .ip_access_control_lists()
-                        .list()
-                        .page_size(PAGE_SIZE)
-                        .collect()
-                        .await?;
-                    Got::Trunk(trunk, attached.into_iter().map(|a| a.sid).collect())
-                }
-                Job::Domain(domain) => {
-                    let mapped = client
-                        .sip_domain(&domain)
-                        .auth_calls_ip_access_control_list_mappings()
-                        .list()
-                        .page_size(PAGE_SIZE)
-                        .collect()
-                        .await?;
-                    Got::Domain(domain, mapped.into_iter().map(|m| m.sid).collect())
-                }
-            })
+        .filter(|l| wanted.is_none_or(|wanted| wanted(&l.name)))
+        .map(|l| future::Either::Left(addresses(client, l.sid.clone())));
+    let target_reads = targets.iter().map(|t| {
+        future::Either::Right(async move {
+            let lists = t.kind.read_lists(client, &t.sid).await?;
+            Ok(Got::Attached(t.kind, t.sid.clone(), lists))
         })
-        .buffer_unordered(READ_CONCURRENCY)
+    });
+    let got: Vec<Got> = stream::iter(list_reads.chain(target_reads))
+        .buffer_unordered(options.concurrency)
         .try_collect()
         .await?;
     let mut live = Live {
         account_sid: client.account_sid().clone(),
         lists,
         addresses: BTreeMap::new(),
-        trunks,
-        domains,
-        trunk_attachments: BTreeMap::new(),
-        domain_attachments: BTreeMap::new(),
+        targets: Vec::new(),
+        attachments: BTreeMap::new(),
     };
     for got in got {
         match got {
             Got::Addresses(list, addresses) => {
                 live.addresses.insert(list, addresses);
             }
-            Got::Trunk(trunk, lists) => {
+            Got::Attached(kind, target, lists) => {
                 for list in lists {
-                    live.trunk_attachments
+                    live.attachments
                         .entry(list)
                         .or_default()
-                        .insert(trunk.clone());
-                }
-            }
-            Got::Domain(domain, lists) => {
-                for list in lists {
-                    live.domain_attachments
-                        .entry(list)
-                        .or_default()
-                        .insert(domain.clone());
+                        .insert((kind, target.clone()));
                 }
             }
         }
     }
+    live.targets = targets;
     Ok(live)
 }

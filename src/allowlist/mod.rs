@@ -56,13 +56,29 @@
 //! sip_domains = ["SD…", "acme.sip.twilio.com"]  # SID or domain name
 //! ```
 //!
+//! An address set names addresses that several lists share:
+//!
+//! ```toml
+//! [sets.carrier-a]
+//! addresses = ["198.51.100.0/24", { ip = "203.0.113.10", name = "carrier-a sbc" }]
+//!
+//! [lists."office allowlist"]
+//! addresses = ["192.0.2.1", { set = "carrier-a" }]   # a set's addresses, in place
+//! trunks = ["my trunk"]
+//! sip_domains = []
+//! ```
+//!
+//! A set may use other sets. An unknown set, sets that use each other in a cycle, and the
+//! same identity twice once sets are expanded are refused, naming both places; a set no list
+//! uses is a warning ([`Desired::warnings`]). The plan shows the set each address comes from.
+//!
 //! All three keys are required (an empty array says "none"). An address's identity is its
 //! (IpAddress, CidrPrefixLength); its name is the text given unless `name` says otherwise, and
 //! a different name for the same identity is a rename (an update in place, never a delete and
 //! re-create). Refused, with the file, line, column and entry, before any request: an invalid
 //! IPv4 address or prefix, host bits set in a range (`198.51.100.7/24`: the error names the
 //! network), `/0` (Twilio stores it as /32; write `0.0.0.0/1` and `128.0.0.0/1`), the same
-//! entry twice, more than 100 addresses in one list, a name that is empty or over 255
+//! entry twice, more than 100 addresses in one list (unless it says `split = true`), a name that is empty or over 255
 //! characters, unknown keys; and, when planning, a trunk or domain that does not exist or whose
 //! name matches several, and a list name that several live lists share.
 //!
@@ -72,7 +88,19 @@
 //! their trunk associations and their domain call mappings become exactly the given ones (a
 //! list is detached from trunks and domains the file does not name). Lists it does not name are
 //! never read or written beyond the listing of names; a named list that does not exist is
-//! created. Lists are never deleted.
+//! created. Lists are never deleted, except the emptied parts of a split list.
+//!
+//! # More than 100 addresses
+//!
+//! Twilio keeps at most 100 addresses in a list. A list that says `split = true` may hold more:
+//! it is kept as several Twilio lists named `NAME`, `NAME (2)`, `NAME (3)`…, each holding at
+//! most 100 and each attached to exactly the list's trunks and SIP domains. An address stays in
+//! the part that holds it; new addresses go to the first part with room (counted before this
+//! apply's removals, since apply adds first), then to a new part. A part other than the first
+//! that is left with nothing is detached, emptied and deleted. A plan that would take the
+//! account over Twilio's 1,000 lists is refused before writing. `export` writes the parts
+//! back as one list with `split = true` (a list `NAME (2)` beside a list `NAME` is read as its
+//! part).
 //!
 //! # What it costs
 //!
@@ -80,7 +108,10 @@
 //! 1000), one per page of addresses of each named list that exists (a list holds at most 100
 //! addresses, so one), one for the trunks, one for the SIP domains, and one per trunk and one
 //! per SIP domain in the account (their lists: to detach a named list from a trunk or domain the
-//! file does not name, every trunk's and domain's attachments must be known). Applying sends
+//! file does not name, every trunk's and domain's attachments must be known). Those run
+//! [`DEFAULT_READ_CONCURRENCY`] (32) at a time, or as [`plan_with`]'s [`ReadOptions`] say:
+//! 1,000 trunks and 1,000 SIP domains at 50 ms per request wait 3 s for their reads (100 s one
+//! at a time; `benches/allowlist.rs` measures the whole plan against 7 s). Applying sends
 //! exactly one request per change and reads nothing more, except that a saved plan is first
 //! verified with the same reads as a plan.
 //!
@@ -101,29 +132,34 @@
 //! report show them because they are the user's own output.
 
 mod apply;
+mod change;
 mod desired;
+mod diff;
+mod document;
 mod export;
 mod live;
-mod plan;
+mod render;
 #[cfg(feature = "schemars")]
 mod schema;
+mod split;
+mod target;
 
 pub use apply::{
     ApplyOptions, ChangeOutcome, ChangeResult, DEFAULT_CONCURRENCY, DEFAULT_MAX_REMOVALS,
     ProgressFn, Report,
 };
+pub use change::{Change, ChangeKind, Step, Summary, Target};
 pub use desired::{
     Desired, DesiredAddress, DesiredBuilder, DesiredError, DesiredList, ListBuilder,
-    MAX_ADDRESSES_PER_LIST, MAX_NAME_CHARS,
+    MAX_ADDRESSES_PER_LIST, MAX_NAME_CHARS, SetBuilder,
 };
+pub use document::{AddressState, FORMAT_VERSION, ListState, Plan, PlannedList, StartingState};
 pub use export::{ExportOptions, export};
-pub use plan::{
-    AddressState, Change, ChangeKind, FORMAT_VERSION, ListState, Plan, PlannedList, StartingState,
-    Summary, Target,
-};
+pub use live::{DEFAULT_READ_CONCURRENCY, ReadOptions};
 #[cfg(feature = "schemars")]
 #[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 pub use schema::{allowlist_schema, plan_schema};
+pub use target::TargetKind;
 
 use crate::Client;
 
@@ -179,11 +215,21 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// or several live lists share a name the desired state uses; [`Error::Twilio`] when a read
 /// fails.
 pub async fn plan(client: &Client, desired: &Desired) -> Result<Plan> {
-    let names: Vec<String> = desired
-        .lists()
-        .iter()
-        .map(|l| l.name().to_owned())
-        .collect();
-    let live = live::read(client, Some(&names)).await?;
-    plan::compute(desired, &live)
+    plan_with(client, desired, ReadOptions::default()).await
+}
+
+/// [`plan`], reading as `options` says (how many reads are in flight).
+///
+/// # Errors
+///
+/// As [`plan`].
+pub async fn plan_with(client: &Client, desired: &Desired, options: ReadOptions) -> Result<Plan> {
+    // The named lists, and the parts of split ones.
+    let wanted = |name: &str| {
+        desired.lists().iter().any(|l| {
+            l.name() == name || (l.split() && split::part_number(l.name(), name).is_some())
+        })
+    };
+    let live = live::read(client, Some(&wanted), options).await?;
+    diff::compute(desired, &live)
 }

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use schemars::{JsonSchema, Schema, schema_for};
 
-use super::{MAX_ADDRESSES_PER_LIST, MAX_NAME_CHARS, plan::PlanDocument};
+use super::{MAX_ADDRESSES_PER_LIST, MAX_NAME_CHARS, document::PlanDocument};
 
 /// The `addresses` syntax: IPv4 in dotted decimal, optionally `/1` to `/32`.
 const ADDRESS_PATTERN: &str = r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(/([1-9]|[12][0-9]|3[0-2]))?$";
@@ -27,6 +27,10 @@ const ADDRESS_PATTERN: &str = r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\
 #[schemars(title = "twilio-allowlist desired-state file", deny_unknown_fields)]
 #[allow(dead_code)]
 struct AllowlistFile {
+    /// Named sets of addresses, which lists and other sets use with `{ set = "NAME" }` (a set
+    /// may use other sets, not in a cycle). A set no list uses is a warning.
+    #[schemars(extend("propertyNames" = { "minLength": 1, "maxLength": MAX_NAME_CHARS }))]
+    sets: Option<BTreeMap<String, Set>>,
     /// The lists, by `FriendlyName` (1 to 255 characters, unique in the account).
     #[schemars(extend("propertyNames" = { "minLength": 1, "maxLength": MAX_NAME_CHARS }))]
     lists: Option<BTreeMap<String, List>>,
@@ -35,23 +39,44 @@ struct AllowlistFile {
 /// What one list should be. All three keys are required (write `[]` for none), so that leaving
 /// one out never detaches or empties a list by accident.
 #[derive(JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[schemars(
+    deny_unknown_fields,
+    extend(
+        "if" = { "properties": { "split": { "const": true } }, "required": ["split"] },
+        "else" = { "properties": { "addresses": { "maxItems": MAX_ADDRESSES_PER_LIST } } }
+    )
+)]
 #[allow(dead_code)]
 struct List {
-    /// The addresses, at most 100 per list (Twilio's limit). An address's identity is its IP
-    /// address and prefix length; a different name for the same identity renames it in place.
-    #[schemars(length(max = MAX_ADDRESSES_PER_LIST), extend("uniqueItems" = true))]
+    /// The addresses, at most 100 (Twilio's limit) once sets are expanded unless `split` is
+    /// true. An address's identity is its IP address and prefix length; a different name for
+    /// the same identity renames it in place.
+    #[schemars(extend("uniqueItems" = true))]
     addresses: Vec<Address>,
+    /// More than 100 addresses, kept as several Twilio lists `NAME`, `NAME (2)`, `NAME (3)`…,
+    /// each attached to exactly this list's trunks and SIP domains.
+    split: Option<bool>,
     /// Trunks the list is attached to, each by SID (`TK…`) or `FriendlyName`.
     trunks: Vec<String>,
     /// SIP domains whose calls the list is mapped to, each by SID (`SD…`) or `domain_name`.
     sip_domains: Vec<String>,
 }
 
+/// A named set of addresses.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Set {
+    /// Its addresses, and the sets it uses.
+    #[schemars(extend("uniqueItems" = true))]
+    addresses: Vec<Address>,
+}
+
 /// One address: `"198.51.100.7"` (a /32 named by the text given), `"198.51.100.0/24"` (a
 /// range: IpAddress 198.51.100.0, CidrPrefixLength 24, with no host bits set), or a table
-/// `{ ip = "…", name = "…" }` that also sets the `FriendlyName`. `/0` is refused (Twilio stores
-/// it as /32): write `0.0.0.0/1` and `128.0.0.0/1`.
+/// `{ ip = "…", name = "…" }` that also sets the `FriendlyName`; or `{ set = "NAME" }`, the
+/// addresses of a set. `/0` is refused (Twilio stores it as /32): write `0.0.0.0/1` and
+/// `128.0.0.0/1`.
 #[derive(JsonSchema)]
 #[serde(untagged)]
 #[schemars(deny_unknown_fields)]
@@ -66,6 +91,11 @@ enum Address {
         /// Its `FriendlyName`: 1 to 255 characters.
         #[schemars(length(min = 1, max = MAX_NAME_CHARS))]
         name: String,
+    },
+    /// The addresses of a set (`[sets.NAME]`).
+    Set {
+        /// The set's name.
+        set: String,
     },
 }
 
@@ -89,7 +119,7 @@ pub fn allowlist_schema() -> Schema {
 ///
 /// ```
 /// let schema = twilio_ip_access::allowlist::plan_schema();
-/// assert_eq!(schema.as_value()["properties"]["format_version"]["const"], 1);
+/// assert_eq!(schema.as_value()["properties"]["format_version"]["enum"][1], 2);
 /// ```
 pub fn plan_schema() -> Schema {
     schema_for!(PlanDocument)

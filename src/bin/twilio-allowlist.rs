@@ -13,8 +13,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use twilio_ip_access::{
     Client, ClientBuilder,
     allowlist::{
-        self, ApplyOptions, ChangeResult, DEFAULT_CONCURRENCY, DEFAULT_MAX_REMOVALS, Desired,
-        Error, ExportOptions, Plan,
+        self, ApplyOptions, ChangeResult, DEFAULT_CONCURRENCY, DEFAULT_MAX_REMOVALS,
+        DEFAULT_READ_CONCURRENCY, Desired, Error, ExportOptions, Plan, ReadOptions,
     },
 };
 
@@ -73,6 +73,17 @@ struct Args {
     #[arg(long, global = true, value_name = "URL")]
     base_url: Option<String>,
 
+    /// How many reads of the live state are in flight at once (one per list, trunk and SIP
+    /// domain; Twilio answers 429 when an account has too many, and those are retried).
+    #[arg(
+        long,
+        global = true,
+        value_name = "N",
+        default_value_t = DEFAULT_READ_CONCURRENCY as u16,
+        value_parser = clap::value_parser!(u16).range(1..=64)
+    )]
+    read_concurrency: u16,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -91,7 +102,7 @@ enum Command {
         /// The desired-state file.
         #[arg(short = 'f', long = "file", value_name = "FILE")]
         file: PathBuf,
-        /// Print the plan document (JSON, "format_version": 1) instead of the text.
+        /// Print the plan document (JSON, "format_version": 2) instead of the text.
         #[arg(long)]
         json: bool,
         /// Also save the plan document here, for `apply PLAN.json`.
@@ -246,11 +257,17 @@ fn write(path: &Path, text: &str) -> Result<(), Fail> {
 
 fn desired(path: &Path) -> Result<Desired, Fail> {
     let text = read(path, "desired-state file")?;
-    Desired::from_toml(&text, path.display().to_string()).map_err(|e| Fail(FAILED, e.to_string()))
+    let desired = Desired::from_toml(&text, path.display().to_string())
+        .map_err(|e| Fail(FAILED, e.to_string()))?;
+    for warning in desired.warnings() {
+        eprintln!("warning: {}: {warning}", path.display());
+    }
+    Ok(desired)
 }
 
 async fn run(args: Args) -> Result<u8, Fail> {
     let base_url = args.base_url.as_deref();
+    let reads = ReadOptions::default().concurrency(args.read_concurrency.into());
     match args.command {
         Command::Schema { of } => {
             let schema = match of {
@@ -265,7 +282,7 @@ async fn run(args: Args) -> Result<u8, Fail> {
         Command::Plan { file, json, out } => {
             let desired = desired(&file)?;
             let client = client(base_url)?;
-            let plan = allowlist::plan(&client, &desired).await?;
+            let plan = allowlist::plan_with(&client, &desired, reads).await?;
             if let Some(out) = &out {
                 write(out, &plan.to_json())?;
             }
@@ -293,26 +310,23 @@ async fn run(args: Args) -> Result<u8, Fail> {
         } => {
             let client = client(base_url)?;
             let plan = match (file, plan) {
-                (Some(file), _) => allowlist::plan(&client, &desired(&file)?).await?,
+                (Some(file), _) => allowlist::plan_with(&client, &desired(&file)?, reads).await?,
                 (None, Some(path)) => Plan::from_json(&read(&path, "plan")?)?,
                 (None, None) => return Err(Fail(FAILED, "give -f FILE or PLAN.json".into())),
             };
-            apply(
-                &client,
-                plan,
-                yes,
-                allow_empty,
-                max_removals,
-                concurrency.into(),
-                json,
-            )
-            .await
+            let options = ApplyOptions::default()
+                .allow_empty(allow_empty)
+                .max_removals(max_removals)
+                .concurrency(concurrency.into())
+                .read_options(reads);
+            apply(&client, plan, yes, options, json).await
         }
         Command::Export { out, lists } => {
             let client = client(base_url)?;
-            let options = lists
-                .into_iter()
-                .fold(ExportOptions::default(), ExportOptions::list);
+            let options = lists.into_iter().fold(
+                ExportOptions::default().read_options(reads),
+                ExportOptions::list,
+            );
             let desired = allowlist::export(&client, options).await?;
             for note in desired.notes() {
                 eprintln!("note: {note}");
@@ -338,9 +352,7 @@ async fn apply(
     client: &Client,
     plan: Plan,
     yes: bool,
-    allow_empty: bool,
-    max_removals: usize,
-    concurrency: usize,
+    options: ApplyOptions,
     json: bool,
 ) -> Result<u8, Fail> {
     // With --json, standard output carries only the JSON document.
@@ -358,10 +370,6 @@ async fn apply(
         }
         return Ok(OK);
     }
-    let options = ApplyOptions::default()
-        .allow_empty(allow_empty)
-        .max_removals(max_removals)
-        .concurrency(concurrency);
     plan.check(&options)?;
     if !yes {
         if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
@@ -409,7 +417,7 @@ async fn apply(
     Ok(if report.is_complete() { OK } else { FAILED })
 }
 
-/// `{"format_version": 1, "plan": …, "report": …}`.
+/// `{"format_version": 2, "plan": …, "report": …}`.
 fn document(plan: &Plan, report: Option<&allowlist::Report>) -> String {
     let value = serde_json::json!({
         "format_version": allowlist::FORMAT_VERSION,

@@ -237,3 +237,24 @@ pub fn replay_never_narrower(
         .map(|(list, keys)| (list, keys.into_iter().collect()))
         .collect()
 }
+
+/// For lists kept as several parts (split lists), what each part must never lose: the desired
+/// identities it holds after the run. Addresses never move between parts, so each desired
+/// address has one part from its first appearance to the end.
+pub fn kept_by_part(
+    after: &BTreeMap<String, ListSnap>,
+    wanted: &BTreeSet<(Ipv4Addr, u8)>,
+) -> BTreeMap<String, BTreeSet<(Ipv4Addr, u8)>> {
+    after
+        .iter()
+        .map(|(name, part)| {
+            let kept = part
+                .addresses
+                .iter()
+                .map(|a| (a.0, a.1))
+                .filter(|k| wanted.contains(k))
+                .collect();
+            (name.clone(), kept)
+        })
+        .collect()
+}

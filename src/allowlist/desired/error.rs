@@ -1,0 +1,124 @@
+//! A desired state refused: where, and why.
+
+use std::fmt;
+
+use super::Origin;
+
+/// A desired-state file refused: which file, where, which list and entry, and why. Everything
+/// is checked before any request is sent.
+///
+/// ```
+/// use twilio_ip_access::allowlist::Desired;
+///
+/// let text = "[lists.office]\naddresses = [\"198.51.100.7/24\"]\ntrunks = []\nsip_domains = []\n";
+/// let err = Desired::from_toml(text, "allowlist.toml").unwrap_err();
+/// assert_eq!((err.file(), err.line(), err.column()), (Some("allowlist.toml"), Some(2), Some(14)));
+/// assert_eq!(err.entry(), Some("\"198.51.100.7/24\""));
+/// assert!(err.to_string().contains("198.51.100.0/24"), "{err}");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DesiredError(Box<Details>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Details {
+    file: Option<String>,
+    line: Option<usize>,
+    column: Option<usize>,
+    list: Option<String>,
+    set: Option<String>,
+    entry: Option<String>,
+    reason: String,
+}
+
+impl DesiredError {
+    pub(crate) fn new(
+        file: Option<&str>,
+        origin: Option<&Origin>,
+        list: Option<&str>,
+        entry: Option<String>,
+        reason: impl Into<String>,
+    ) -> Self {
+        Self(Box::new(Details {
+            file: file.map(str::to_owned),
+            line: origin.map(|o| o.line),
+            column: origin.map(|o| o.column),
+            list: list.map(str::to_owned),
+            set: None,
+            entry: origin
+                .map(|o| o.entry.clone())
+                .filter(|e| !e.is_empty())
+                .or(entry),
+            reason: reason.into(),
+        }))
+    }
+
+    /// The same error, about an entry of a set rather than of a list.
+    pub(crate) fn in_set(mut self, set: &str) -> Self {
+        self.0.list = None;
+        self.0.set = Some(set.to_owned());
+        self
+    }
+
+    /// The file's name, as given to [`Desired::from_toml`](super::Desired::from_toml) (`None` for a state built in code).
+    pub fn file(&self) -> Option<&str> {
+        self.0.file.as_deref()
+    }
+
+    /// The line of the entry, from 1.
+    pub fn line(&self) -> Option<usize> {
+        self.0.line
+    }
+
+    /// The column of the entry, from 1, in characters.
+    pub fn column(&self) -> Option<usize> {
+        self.0.column
+    }
+
+    /// The list the entry belongs to, by name.
+    pub fn list(&self) -> Option<&str> {
+        self.0.list.as_deref()
+    }
+
+    /// The set the entry belongs to, by name (`[sets.NAME]`), when it is in a set.
+    pub fn set(&self) -> Option<&str> {
+        self.0.set.as_deref()
+    }
+
+    /// The entry as written (its TOML source text, or the text given to the builder).
+    pub fn entry(&self) -> Option<&str> {
+        self.0.entry.as_deref()
+    }
+
+    /// Why it is refused.
+    pub fn reason(&self) -> &str {
+        &self.0.reason
+    }
+}
+
+impl fmt::Display for DesiredError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = &self.0;
+        match (&d.file, d.line, d.column) {
+            (Some(file), Some(line), Some(column)) => write!(f, "{file}:{line}:{column}: ")?,
+            (Some(file), _, _) => write!(f, "{file}: ")?,
+            (None, Some(line), Some(column)) => write!(f, "line {line}, column {column}: ")?,
+            _ => {}
+        }
+        if let Some(set) = &d.set {
+            write!(f, "set {set:?}")?;
+            return match &d.entry {
+                Some(entry) => write!(f, ", entry {entry}: {}", d.reason),
+                None => write!(f, ": {}", d.reason),
+            };
+        }
+        match (&d.list, &d.entry) {
+            (Some(list), Some(entry)) => write!(f, "list {list:?}, entry {entry}: ")?,
+            (Some(list), None) => write!(f, "list {list:?}: ")?,
+            (None, Some(entry)) => write!(f, "entry {entry}: ")?,
+            (None, None) => {}
+        }
+        f.write_str(&d.reason)
+    }
+}
+
+impl std::error::Error for DesiredError {}

@@ -1,0 +1,269 @@
+//! The desired state: its values (lists, their addresses and the trunks and SIP domains they
+//! are attached to, as written), read from a TOML file ([`reader`]) or built in code
+//! ([`builder`]), checked the same way ([`validate`]), and written back as TOML ([`writer`]).
+
+mod builder;
+mod error;
+mod reader;
+mod validate;
+mod writer;
+
+use std::net::Ipv4Addr;
+
+pub use builder::{DesiredBuilder, ListBuilder, SetBuilder};
+pub use error::DesiredError;
+pub(crate) use validate::parse_cidr;
+
+use super::target::TargetKind;
+pub use crate::MAX_ADDRESSES_PER_LIST;
+/// The longest `FriendlyName` Twilio accepts, in characters.
+pub const MAX_NAME_CHARS: usize = 255;
+
+/// Where an entry was written: its line and column (from 1) and its source text. Not part of
+/// a desired state's value: two states that say the same are equal wherever they were written
+/// (the `PartialEq`s below leave it out).
+#[derive(Debug, Clone)]
+pub(crate) struct Origin {
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) entry: String,
+}
+
+/// A trunk or SIP domain as the file names it (a SID or a name), with where it was written.
+#[derive(Debug, Clone)]
+pub(crate) struct Reference {
+    pub(crate) kind: TargetKind,
+    pub(crate) text: String,
+    pub(crate) origin: Option<Origin>,
+}
+
+impl PartialEq for Reference {
+    fn eq(&self, other: &Self) -> bool {
+        (self.kind, &self.text) == (other.kind, &other.text)
+    }
+}
+
+impl Eq for Reference {}
+
+/// One address of a list: its identity (IPv4 address and CIDR prefix length) and its
+/// `FriendlyName`. Equality compares those, not where they were written.
+#[derive(Debug, Clone)]
+pub struct DesiredAddress {
+    ip: Ipv4Addr,
+    prefix: u8,
+    name: String,
+    /// The set it is written in (`[sets.NAME]`), when it came from one.
+    set: Option<String>,
+    pub(crate) origin: Option<Origin>,
+}
+
+impl PartialEq for DesiredAddress {
+    fn eq(&self, other: &Self) -> bool {
+        (self.ip, self.prefix, &self.name) == (other.ip, other.prefix, &other.name)
+    }
+}
+
+impl Eq for DesiredAddress {}
+
+impl DesiredAddress {
+    /// `IpAddress`: the address, or the network's first address for a range.
+    pub fn ip(&self) -> Ipv4Addr {
+        self.ip
+    }
+
+    /// `CidrPrefixLength`, 1 to 32 (32 for one address).
+    pub fn prefix(&self) -> u8 {
+        self.prefix
+    }
+
+    /// `FriendlyName`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The identity as CIDR text, `198.51.100.0/24` (always with the prefix).
+    pub fn cidr(&self) -> String {
+        format!("{}/{}", self.ip, self.prefix)
+    }
+
+    pub(crate) fn key(&self) -> (Ipv4Addr, u8) {
+        (self.ip, self.prefix)
+    }
+
+    pub(crate) fn exported(ip: Ipv4Addr, prefix: u8, name: String) -> Self {
+        Self {
+            ip,
+            prefix,
+            name,
+            set: None,
+            origin: None,
+        }
+    }
+
+    /// The set it came from (`[sets.NAME]`, the one it is written in), if it is not written in
+    /// the list itself.
+    pub fn set(&self) -> Option<&str> {
+        self.set.as_deref()
+    }
+}
+
+/// One IP access control list as the desired state names it (by `FriendlyName`). Equality
+/// compares what it says, not where it was written.
+#[derive(Debug, Clone)]
+pub struct DesiredList {
+    name: String,
+    pub(crate) origin: Option<Origin>,
+    addresses: Vec<DesiredAddress>,
+    /// The trunks and SIP domains, as written (trunks first).
+    pub(crate) targets: Vec<Reference>,
+    /// Kept as several Twilio lists of at most 100 (`split = true`).
+    pub(crate) split: bool,
+}
+
+impl PartialEq for DesiredList {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.addresses == other.addresses
+            && self.targets == other.targets
+            && self.split == other.split
+    }
+}
+
+impl Eq for DesiredList {}
+
+impl DesiredList {
+    /// The list's `FriendlyName`, which identifies it in the account.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Its addresses, in the order written.
+    pub fn addresses(&self) -> &[DesiredAddress] {
+        &self.addresses
+    }
+
+    /// The trunks it is attached to, as written: SIDs (`TK…`) or `FriendlyName`s.
+    pub fn trunks(&self) -> impl Iterator<Item = &str> {
+        self.references(TargetKind::Trunk).map(|r| r.text.as_str())
+    }
+
+    /// The SIP domains whose calls it is mapped to, as written: SIDs (`SD…`) or domain names.
+    pub fn sip_domains(&self) -> impl Iterator<Item = &str> {
+        self.references(TargetKind::SipDomain)
+            .map(|r| r.text.as_str())
+    }
+
+    /// Whether it may hold more than 100 addresses, kept as several Twilio lists named `NAME`,
+    /// `NAME (2)`, `NAME (3)`… (`split = true`).
+    pub fn split(&self) -> bool {
+        self.split
+    }
+
+    /// The references of one kind, as written.
+    pub(crate) fn references(&self, kind: TargetKind) -> impl Iterator<Item = &Reference> {
+        self.targets.iter().filter(move |r| r.kind == kind)
+    }
+
+    /// A list as `export` writes it: `targets` are (kind, SID or name); `split` when it was
+    /// found as several parts.
+    pub(crate) fn exported(
+        name: String,
+        addresses: Vec<DesiredAddress>,
+        targets: Vec<(TargetKind, String)>,
+        split: bool,
+    ) -> Self {
+        Self {
+            name,
+            origin: None,
+            split,
+            addresses,
+            targets: targets
+                .into_iter()
+                .map(|(kind, text)| Reference {
+                    kind,
+                    text,
+                    origin: None,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The desired state of some IP access control lists: for each list it names, exactly which
+/// addresses it holds, which trunks it is attached to and which SIP domains' calls it is mapped
+/// to. Lists it does not name are left alone.
+///
+/// Read one from a file with [`from_toml`](Self::from_toml), or build one with
+/// [`builder`](Self::builder); both are checked the same way.
+///
+/// ```
+/// use twilio_ip_access::allowlist::{Desired, ListBuilder};
+///
+/// let desired = Desired::builder()
+///     .list(
+///         ListBuilder::new("office allowlist")
+///             .address("198.51.100.7")
+///             .address("198.51.100.0/24")
+///             .named_address("203.0.113.10", "sbc-frankfurt")
+///             .trunk("my trunk")
+///             .sip_domain("acme.sip.twilio.com"),
+///     )
+///     .build()?;
+/// let office = &desired.lists()[0];
+/// assert_eq!(office.addresses()[1].cidr(), "198.51.100.0/24");
+/// assert_eq!(office.addresses()[1].name(), "198.51.100.0/24");
+/// assert_eq!(Desired::from_toml(&desired.to_toml(), "again.toml")?.lists(), desired.lists());
+/// # Ok::<(), twilio_ip_access::allowlist::DesiredError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Desired {
+    file: Option<String>,
+    lists: Vec<DesiredList>,
+    /// Remarks written as comments at the top of [`to_toml`](Self::to_toml) (from `export`).
+    notes: Vec<String>,
+    /// What is allowed but probably not meant (a set no list uses).
+    warnings: Vec<String>,
+}
+
+impl Desired {
+    /// A builder for a desired state made in code.
+    pub fn builder() -> DesiredBuilder {
+        DesiredBuilder::default()
+    }
+
+    /// The lists it names, in the order written.
+    pub fn lists(&self) -> &[DesiredList] {
+        &self.lists
+    }
+
+    /// One list, by name.
+    pub fn list(&self, name: &str) -> Option<&DesiredList> {
+        self.lists.iter().find(|l| l.name == name)
+    }
+
+    /// The file it was read from, as named to [`from_toml`](Self::from_toml).
+    pub fn file_name(&self) -> Option<&str> {
+        self.file.as_deref()
+    }
+
+    /// Remarks about entries that could not be written exactly as they are live (an
+    /// [`export`](super::export) of a range with host bits set, of an empty name); they head the
+    /// TOML as comments.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    /// What the file says that is allowed but probably not meant: a set that no list uses.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    pub(crate) fn exported(lists: Vec<DesiredList>, notes: Vec<String>) -> Self {
+        Self {
+            file: None,
+            lists,
+            notes,
+            warnings: Vec::new(),
+        }
+    }
+}

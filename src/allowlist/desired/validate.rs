@@ -1,0 +1,444 @@
+//! The checks a file and a builder share: CIDR text, names, sets and their expansion,
+//! duplicates, limits.
+
+use std::{collections::BTreeMap, net::Ipv4Addr};
+
+use super::{
+    Desired, DesiredAddress, DesiredError, DesiredList, MAX_ADDRESSES_PER_LIST, MAX_NAME_CHARS,
+    Origin, Reference,
+};
+use crate::allowlist::target::TargetKind;
+
+pub(super) struct RawList {
+    pub(super) name: String,
+    pub(super) origin: Option<Origin>,
+    pub(super) addresses: Vec<RawEntry>,
+    pub(super) targets: Vec<Reference>,
+    pub(super) split: bool,
+}
+
+/// A named set of addresses (`[sets.NAME]`), which lists and other sets use with
+/// `{ set = NAME }`.
+pub(super) struct RawSet {
+    pub(super) name: String,
+    pub(super) origin: Option<Origin>,
+    pub(super) addresses: Vec<RawEntry>,
+}
+
+/// One entry of an `addresses` array: an address, or the use of a set.
+pub(super) enum RawEntry {
+    Address(RawAddress),
+    Set {
+        name: String,
+        origin: Option<Origin>,
+    },
+}
+
+pub(super) struct RawAddress {
+    pub(super) ip: String,
+    pub(super) name: Option<String>,
+    pub(super) origin: Option<Origin>,
+}
+
+/// Reads `"198.51.100.7"` or `"198.51.100.0/24"` into (address, prefix length), refusing
+/// what Twilio would store differently from what was meant.
+pub(crate) fn parse_cidr(text: &str) -> Result<(Ipv4Addr, u8), String> {
+    let (ip_text, prefix_text) = match text.split_once('/') {
+        Some((ip, prefix)) => (ip, Some(prefix)),
+        None => (text, None),
+    };
+    let ip: Ipv4Addr = ip_text.parse().map_err(|_| {
+        format!(
+            "`{ip_text}` is not an IPv4 address in dotted decimal such as 198.51.100.7 (no IPv6, wildcards or leading zeros)"
+        )
+    })?;
+    let Some(prefix_text) = prefix_text else {
+        return Ok((ip, 32));
+    };
+    let prefix: u8 = match prefix_text {
+        p if !p.is_empty()
+            && p.len() <= 2
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && !(p.len() > 1 && p.starts_with('0')) =>
+        {
+            p.parse().unwrap_or(u8::MAX)
+        }
+        _ => u8::MAX,
+    };
+    if prefix > 32 {
+        return Err(format!(
+            "`/{prefix_text}` is not a CIDR prefix length (1 to 32)"
+        ));
+    }
+    if prefix == 0 {
+        return Err(
+            "`/0` is refused: Twilio stores a prefix length of 0 as /32 (one address). To allow \
+             every IPv4 address, write two entries: \"0.0.0.0/1\" and \"128.0.0.0/1\""
+                .into(),
+        );
+    }
+    let mask = u32::MAX << (32 - u32::from(prefix));
+    let bits = u32::from(ip);
+    if bits & !mask != 0 {
+        let network = Ipv4Addr::from(bits & mask);
+        return Err(format!(
+            "host bits are set: {ip}/{prefix} lies in the network {network}/{prefix}; write \"{network}/{prefix}\" for the range, or \"{ip}\" for the one address"
+        ));
+    }
+    Ok((ip, prefix))
+}
+
+/// Checks a name against Twilio's limits.
+pub(super) fn check_name(name: &str, what: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err(format!("the {what} is empty; Twilio requires one"));
+    }
+    let chars = name.chars().count();
+    if chars > MAX_NAME_CHARS {
+        return Err(format!(
+            "the {what} is {chars} characters long; Twilio accepts at most {MAX_NAME_CHARS}"
+        ));
+    }
+    Ok(())
+}
+
+fn at(origin: &Option<Origin>) -> String {
+    match origin {
+        Some(o) => format!("at line {}", o.line),
+        None => "given earlier".into(),
+    }
+}
+
+/// Where an error is: in a list or in a set.
+#[derive(Clone, Copy)]
+enum Scope<'a> {
+    List(&'a str),
+    Set(&'a str),
+}
+
+/// An entry checked: an address (with the set it is written in), or the use of a set.
+enum Entry {
+    Address(DesiredAddress),
+    Set(String, Option<Origin>),
+}
+
+struct Checker<'a> {
+    file: Option<&'a str>,
+    sets: BTreeMap<String, (Option<Origin>, Vec<Entry>)>,
+}
+
+impl Checker<'_> {
+    fn fail(
+        &self,
+        scope: Scope<'_>,
+        origin: Option<&Origin>,
+        entry: Option<String>,
+        reason: String,
+    ) -> DesiredError {
+        match scope {
+            Scope::List(list) => DesiredError::new(self.file, origin, Some(list), entry, reason),
+            Scope::Set(set) => {
+                DesiredError::new(self.file, origin, None, entry, reason).in_set(set)
+            }
+        }
+    }
+
+    /// Checks the entries of a list or set, one by one (not yet expanded).
+    fn entries(&self, scope: Scope<'_>, raw: Vec<RawEntry>) -> Result<Vec<Entry>, DesiredError> {
+        let set = match scope {
+            Scope::Set(set) => Some(set.to_owned()),
+            Scope::List(_) => None,
+        };
+        let mut out = Vec::with_capacity(raw.len());
+        for raw in raw {
+            match raw {
+                RawEntry::Address(raw) => {
+                    let fail = |reason: String| {
+                        self.fail(
+                            scope,
+                            raw.origin.as_ref(),
+                            Some(format!("{:?}", raw.ip)),
+                            reason,
+                        )
+                    };
+                    let (ip, prefix) = parse_cidr(&raw.ip).map_err(fail)?;
+                    let address_name = raw.name.unwrap_or_else(|| raw.ip.clone());
+                    check_name(&address_name, "address's name").map_err(fail)?;
+                    out.push(Entry::Address(DesiredAddress {
+                        ip,
+                        prefix,
+                        name: address_name,
+                        set: set.clone(),
+                        origin: raw.origin,
+                    }));
+                }
+                RawEntry::Set { name, origin } => out.push(Entry::Set(name, origin)),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Refuses the use of a set that does not exist, and a set that uses itself through
+    /// others; `path` is the sets being expanded, outermost first.
+    fn check_uses(
+        &self,
+        scope: Scope<'_>,
+        entries: &[Entry],
+        path: &mut Vec<String>,
+    ) -> Result<(), DesiredError> {
+        for entry in entries {
+            let Entry::Set(name, origin) = entry else {
+                continue;
+            };
+            let fail = |reason: String| {
+                self.fail(
+                    scope,
+                    origin.as_ref(),
+                    Some(format!("{{ set = {name:?} }}")),
+                    reason,
+                )
+            };
+            let Some((_, inner)) = self.sets.get(name) else {
+                let known: Vec<&str> = self.sets.keys().map(String::as_str).collect();
+                return Err(fail(if known.is_empty() {
+                    format!("there is no set named {name:?} (the file has no `[sets.NAME]` table)")
+                } else {
+                    format!(
+                        "there is no set named {name:?} (the file's sets: {})",
+                        known.join(", ")
+                    )
+                }));
+            };
+            if path.contains(name) {
+                let mut cycle: Vec<String> = path
+                    .iter()
+                    .skip_while(|s| *s != name)
+                    .map(|s| format!("{s:?}"))
+                    .collect();
+                cycle.push(format!("{name:?}"));
+                return Err(fail(format!(
+                    "the sets use each other in a cycle: {}",
+                    cycle.join(" -> ")
+                )));
+            }
+            path.push(name.clone());
+            self.check_uses(Scope::Set(name), inner, path)?;
+            path.pop();
+        }
+        Ok(())
+    }
+
+    /// The addresses of `entries` with every set expanded, in the order written; `used` gets
+    /// every set reached.
+    fn expand(
+        &self,
+        entries: &[Entry],
+        out: &mut Vec<(DesiredAddress, Option<Origin>)>,
+        via: Option<&Option<Origin>>,
+        used: &mut Vec<String>,
+    ) {
+        for entry in entries {
+            match entry {
+                Entry::Address(a) => out.push((a.clone(), via.cloned().flatten())),
+                Entry::Set(name, origin) => {
+                    if !used.contains(name) {
+                        used.push(name.clone());
+                    }
+                    if let Some((_, inner)) = self.sets.get(name) {
+                        self.expand(inner, out, Some(via.unwrap_or(origin)), used);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Where an address was written, for an error about another: its line, and its set.
+fn written(address: &DesiredAddress, via: &Option<Origin>) -> String {
+    match (&address.set, via) {
+        (Some(set), Some(via)) => format!(
+            "{} in set {set:?} (used at line {})",
+            at(&address.origin),
+            via.line
+        ),
+        (Some(set), None) => format!("{} in set {set:?}", at(&address.origin)),
+        (None, _) => at(&address.origin),
+    }
+}
+
+pub(super) fn validate(
+    file: Option<String>,
+    sets: Vec<RawSet>,
+    raw: Vec<RawList>,
+) -> Result<Desired, DesiredError> {
+    let mut checker = Checker {
+        file: file.as_deref(),
+        sets: BTreeMap::new(),
+    };
+    let mut set_order = Vec::with_capacity(sets.len());
+    for set in sets {
+        let fail =
+            |reason: String| checker.fail(Scope::Set(&set.name), set.origin.as_ref(), None, reason);
+        check_name(&set.name, "set name").map_err(fail)?;
+        if let Some((earlier, _)) = checker.sets.get(&set.name) {
+            return Err(fail(format!("the same set twice (also {})", at(earlier))));
+        }
+        let entries = checker.entries(Scope::Set(&set.name), set.addresses)?;
+        set_order.push(set.name.clone());
+        checker.sets.insert(set.name, (set.origin, entries));
+    }
+    for name in &set_order {
+        let (_, entries) = &checker.sets[name];
+        checker.check_uses(Scope::Set(name), entries, &mut vec![name.clone()])?;
+    }
+    let mut used = Vec::new();
+    let mut lists: Vec<DesiredList> = Vec::with_capacity(raw.len());
+    for list in raw {
+        let name = list.name;
+        let fail_list = |reason: String| {
+            DesiredError::new(
+                file.as_deref(),
+                list.origin.as_ref(),
+                Some(&name),
+                None,
+                reason,
+            )
+        };
+        check_name(&name, "list name").map_err(fail_list)?;
+        if let Some(earlier) = lists.iter().find(|l| l.name == name) {
+            return Err(fail_list(format!(
+                "the same list twice (also {})",
+                at(&earlier.origin)
+            )));
+        }
+        let entries = checker.entries(Scope::List(&name), list.addresses)?;
+        checker.check_uses(Scope::List(&name), &entries, &mut Vec::new())?;
+        let mut expanded = Vec::new();
+        checker.expand(&entries, &mut expanded, None, &mut used);
+        let mut addresses: Vec<(DesiredAddress, Option<Origin>)> =
+            Vec::with_capacity(expanded.len());
+        for (address, via) in expanded {
+            let fail = |reason: String| {
+                let scope = match &address.set {
+                    Some(set) => Scope::Set(set),
+                    None => Scope::List(&name),
+                };
+                checker.fail(
+                    scope,
+                    address.origin.as_ref(),
+                    Some(format!("{:?}", address.name)),
+                    reason,
+                )
+            };
+            if let Some((earlier, earlier_via)) =
+                addresses.iter().find(|(a, _)| a.key() == address.key())
+            {
+                let here = match (&address.set, &via) {
+                    (Some(_), Some(via)) => format!(
+                        " (through the set used at line {} of list {name:?})",
+                        via.line
+                    ),
+                    (Some(_), None) => format!(" (through list {name:?})"),
+                    (None, _) => String::new(),
+                };
+                return Err(fail(format!(
+                    "the same entry twice: {} is also {}{here}",
+                    address.cidr(),
+                    written(earlier, earlier_via)
+                )));
+            }
+            if addresses.len() == MAX_ADDRESSES_PER_LIST && !list.split {
+                return Err(fail(format!(
+                    "more than {MAX_ADDRESSES_PER_LIST} addresses in one list (Twilio's limit); say `split = true` to keep it as several lists, or split them across lists"
+                )));
+            }
+            addresses.push((address, via));
+        }
+        let addresses = addresses.into_iter().map(|(a, _)| a).collect();
+        for kind in TargetKind::ALL {
+            let what = kind.what();
+            let references: Vec<&Reference> =
+                list.targets.iter().filter(|r| r.kind == kind).collect();
+            for (i, reference) in references.iter().enumerate() {
+                let fail = |reason: String| {
+                    DesiredError::new(
+                        file.as_deref(),
+                        reference.origin.as_ref(),
+                        Some(&name),
+                        Some(format!("{:?}", reference.text)),
+                        reason,
+                    )
+                };
+                if reference.text.trim().is_empty() {
+                    return Err(fail(format!("an empty {what} name")));
+                }
+                if let Some(earlier) = references[..i].iter().find(|r| r.text == reference.text) {
+                    return Err(fail(format!(
+                        "the same {what} twice (also {})",
+                        at(&earlier.origin)
+                    )));
+                }
+            }
+        }
+        lists.push(DesiredList {
+            name,
+            origin: list.origin,
+            addresses,
+            targets: list.targets,
+            split: list.split,
+        });
+    }
+    let warnings = set_order
+        .iter()
+        .filter(|name| !used.contains(name))
+        .map(|name| {
+            let line = checker.sets[name]
+                .0
+                .as_ref()
+                .map(|o| format!(" (line {})", o.line))
+                .unwrap_or_default();
+            format!("set {name:?}{line} is used by no list")
+        })
+        .collect();
+    Ok(Desired {
+        file,
+        lists,
+        notes: Vec::new(),
+        warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cidr_text() {
+        let ok = |t: &str| parse_cidr(t).unwrap();
+        assert_eq!(ok("198.51.100.7"), (Ipv4Addr::new(198, 51, 100, 7), 32));
+        assert_eq!(ok("198.51.100.0/24"), (Ipv4Addr::new(198, 51, 100, 0), 24));
+        assert_eq!(ok("0.0.0.0/1"), (Ipv4Addr::UNSPECIFIED, 1));
+        assert_eq!(ok("198.51.100.7/32"), (Ipv4Addr::new(198, 51, 100, 7), 32));
+        for bad in [
+            "198.51.100",
+            "198.51.100.256",
+            "198.051.100.7",
+            "198.51.100.*",
+            "::1",
+            " 198.51.100.7",
+            "198.51.100.0/33",
+            "198.51.100.0/",
+            "198.51.100.0/024",
+            "198.51.100.0/+4",
+            "198.51.100.0/a",
+        ] {
+            assert!(parse_cidr(bad).is_err(), "{bad}");
+        }
+        assert!(parse_cidr("0.0.0.0/0").unwrap_err().contains("128.0.0.0/1"));
+        assert!(
+            parse_cidr("198.51.100.7/24")
+                .unwrap_err()
+                .contains("\"198.51.100.0/24\"")
+        );
+    }
+}

@@ -1,0 +1,112 @@
+//! Writing a desired state back as TOML that reads back to the same state.
+
+use super::{Desired, validate::parse_cidr};
+use crate::allowlist::target::TargetKind;
+
+impl Desired {
+    /// The desired state as a TOML file that [`from_toml`](Self::from_toml) reads back to the
+    /// same lists: one address per line, written the shortest way that keeps its name
+    /// (`"198.51.100.7"` when the name is the address, else `{ ip = "…", name = "…" }`).
+    pub fn to_toml(&self) -> String {
+        let mut out = String::from(
+            "# Desired state of Twilio IP access control lists, for `twilio-allowlist plan -f FILE`.\n\
+             # Each list named here gets exactly these addresses, trunks and SIP domains.\n",
+        );
+        for note in &self.notes {
+            out.push_str("# note: ");
+            out.push_str(&note.replace('\n', " "));
+            out.push('\n');
+        }
+        for list in &self.lists {
+            out.push_str(&format!("\n[lists.{}]\n", key(&list.name)));
+            if list.addresses.is_empty() {
+                out.push_str("addresses = []\n");
+            } else {
+                out.push_str("addresses = [\n");
+                for address in &list.addresses {
+                    out.push_str("  ");
+                    let short = if address.prefix == 32 {
+                        address.ip.to_string()
+                    } else {
+                        address.cidr()
+                    };
+                    if parse_cidr(&address.name).ok() == Some(address.key()) {
+                        out.push_str(&quote(&address.name));
+                    } else {
+                        out.push_str(&format!(
+                            "{{ ip = {}, name = {} }}",
+                            quote(&short),
+                            quote(&address.name)
+                        ));
+                    }
+                    out.push(',');
+                    if address.key() == (std::net::Ipv4Addr::UNSPECIFIED, 32) {
+                        // What a `/0` entry made elsewhere became: worth a word to the reader.
+                        out.push_str(
+                            " # Twilio stores a /0 entry as this /32 (0.0.0.0 only); to allow every address write \"0.0.0.0/1\" and \"128.0.0.0/1\"",
+                        );
+                    }
+                    out.push('\n');
+                }
+                out.push_str("]\n");
+            }
+            if list.split {
+                out.push_str("split = true\n");
+            }
+            for kind in TargetKind::ALL {
+                let items: Vec<String> = list.references(kind).map(|r| quote(&r.text)).collect();
+                out.push_str(&format!("{} = [{}]\n", kind.file_key(), items.join(", ")));
+            }
+        }
+        out
+    }
+}
+
+/// A TOML key: bare when it can be, else quoted.
+fn key(text: &str) -> String {
+    let bare = !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if bare { text.to_owned() } else { quote(text) }
+}
+
+/// A TOML basic string.
+fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_round_trips() {
+        for text in [
+            "plain",
+            "with \"quotes\"",
+            "back\\slash",
+            "tab\there",
+            "é ü 中",
+            "\u{7f}",
+        ] {
+            let toml = format!("x = {}", quote(text));
+            let value: toml::Table = toml::from_str(&toml).unwrap();
+            assert_eq!(value["x"].as_str(), Some(text), "{toml}");
+        }
+    }
+}

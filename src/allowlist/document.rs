@@ -1,0 +1,386 @@
+//! The plan document: a [`Plan`] with the starting state it was computed from, saved as
+//! versioned JSON and read back as untrusted input; and the check that the live state still
+//! equals a saved plan's starting state.
+
+use std::{collections::BTreeSet, net::Ipv4Addr};
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Error, Result,
+    change::{Change, Summary},
+    live::Live,
+    target::TargetKind,
+};
+use crate::sid::{AccountSid, IpAccessControlListSid, IpAddressSid, SipDomainSid, TrunkSid};
+
+/// The version of the plan document this crate writes.
+///
+/// 2 added `delete_list` (an emptied part of a split list) and the optional `set` of
+/// `add_address` and `rename_address`. A document of version 1 is read as well (it means the
+/// same in version 2: nothing it can say changed meaning); any other version is refused.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// A list the plan covers: its name, and its SID when it exists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PlannedList {
+    /// The list's `FriendlyName`.
+    pub name: String,
+    /// Its SID; `None` when the plan creates it.
+    pub sid: Option<IpAccessControlListSid>,
+}
+
+/// An address as it was when the plan was made.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct AddressState {
+    /// `IpAddress`.
+    pub ip: Ipv4Addr,
+    /// `CidrPrefixLength`.
+    pub prefix: u8,
+    /// The address's SID.
+    pub sid: IpAddressSid,
+    /// `FriendlyName`.
+    pub name: String,
+}
+
+/// A list as it was when the plan was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ListState {
+    /// The list's `FriendlyName`.
+    pub name: String,
+    /// Its SID, `None` when it did not exist.
+    pub sid: Option<IpAccessControlListSid>,
+    /// Its addresses, in (address, prefix, SID) order.
+    pub addresses: Vec<AddressState>,
+    /// The trunks it was attached to, in SID order.
+    pub trunks: Vec<TrunkSid>,
+    /// The SIP domains it was mapped to, in SID order.
+    pub sip_domains: Vec<SipDomainSid>,
+}
+
+/// What applying a saved plan must find unchanged: the account, and for every list the plan
+/// names its SID (or that it does not exist), addresses and attachments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct StartingState {
+    /// The account the plan was made for.
+    pub account_sid: AccountSid,
+    /// The lists, in the desired state's order.
+    pub lists: Vec<ListState>,
+}
+
+impl ListState {
+    /// The SIDs of the trunks or SIP domains the list was attached to.
+    pub(crate) fn attached(&self, kind: TargetKind) -> Vec<String> {
+        match kind {
+            TargetKind::Trunk => self.trunks.iter().map(ToString::to_string).collect(),
+            TargetKind::SipDomain => self.sip_domains.iter().map(ToString::to_string).collect(),
+        }
+    }
+}
+
+impl StartingState {
+    /// The state of the lists named `names` in `live`, or the name that is ambiguous (several
+    /// lists with it) and their SIDs.
+    pub(crate) fn of(
+        live: &Live,
+        names: &[&str],
+    ) -> std::result::Result<Self, (String, Vec<IpAccessControlListSid>)> {
+        let mut lists = Vec::with_capacity(names.len());
+        for name in names {
+            let matches = live.lists_named(name);
+            if matches.len() > 1 {
+                return Err((
+                    (*name).to_owned(),
+                    matches.iter().map(|l| l.sid.clone()).collect(),
+                ));
+            }
+            let sid = matches.first().map(|l| l.sid.clone());
+            let state = match &sid {
+                None => ListState {
+                    name: (*name).to_owned(),
+                    sid: None,
+                    addresses: Vec::new(),
+                    trunks: Vec::new(),
+                    sip_domains: Vec::new(),
+                },
+                Some(sid) => {
+                    let mut addresses: Vec<AddressState> = live
+                        .addresses
+                        .get(sid)
+                        .into_iter()
+                        .flatten()
+                        .map(|a| AddressState {
+                            ip: a.ip,
+                            prefix: a.prefix,
+                            sid: a.sid.clone(),
+                            name: a.name.clone(),
+                        })
+                        .collect();
+                    addresses.sort();
+                    ListState {
+                        name: (*name).to_owned(),
+                        sid: Some(sid.clone()),
+                        addresses,
+                        // The SIDs were checked when read.
+                        trunks: live
+                            .attached(sid, TargetKind::Trunk)
+                            .iter()
+                            .filter_map(|s| TrunkSid::new(s).ok())
+                            .collect(),
+                        sip_domains: live
+                            .attached(sid, TargetKind::SipDomain)
+                            .iter()
+                            .filter_map(|s| SipDomainSid::new(s).ok())
+                            .collect(),
+                    }
+                }
+            };
+            lists.push(state);
+        }
+        Ok(StartingState {
+            account_sid: live.account_sid.clone(),
+            lists,
+        })
+    }
+
+    /// The first difference between this (the plan's) and `now`, in words.
+    pub(crate) fn difference(&self, now: &StartingState) -> Option<String> {
+        if self.account_sid != now.account_sid {
+            return Some(format!(
+                "the plan was made for account {}, the client acts on {}",
+                self.account_sid, now.account_sid
+            ));
+        }
+        for (then, now) in self.lists.iter().zip(&now.lists) {
+            let name = &then.name;
+            match (&then.sid, &now.sid) {
+                (None, Some(sid)) => {
+                    return Some(format!(
+                        "list {name:?} did not exist when the plan was made; it does now ({sid})"
+                    ));
+                }
+                (Some(sid), None) => {
+                    return Some(format!("list {name:?} ({sid}) no longer exists"));
+                }
+                (Some(a), Some(b)) if a != b => {
+                    return Some(format!("list {name:?} was {a} and is now {b}"));
+                }
+                _ => {}
+            }
+            if then.addresses != now.addresses {
+                let sids = |s: &ListState| -> BTreeSet<IpAddressSid> {
+                    s.addresses.iter().map(|a| a.sid.clone()).collect()
+                };
+                let (a, b) = (sids(then), sids(now));
+                let added = b.difference(&a).count();
+                let removed = a.difference(&b).count();
+                return Some(format!(
+                    "the addresses of list {name:?} changed ({added} added, {removed} removed, {} edited)",
+                    then.addresses
+                        .iter()
+                        .filter(|x| now.addresses.iter().any(|y| y.sid == x.sid && *y != **x))
+                        .count()
+                ));
+            }
+            for kind in TargetKind::ALL {
+                if then.attached(kind) != now.attached(kind) {
+                    return Some(format!("the {}s of list {name:?} changed", kind.what()));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// The changes that make the live state equal to the desired state, for the lists the desired
+/// state names. Made by [`plan`](super::plan); applied by [`Plan::apply`](Plan::apply).
+///
+/// `Display` shows it like `terraform plan`, each list's changes in the order apply makes
+/// them:
+///
+/// ```text
+/// list "office allowlist" (ALaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa)
+///   + 198.51.100.0/24    "198.51.100.0/24"
+///   ~ 203.0.113.10/32    "old name" -> "sbc-frankfurt"
+///   + attach trunk "my trunk" (TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa)
+///   - detach sip domain "acme.sip.twilio.com" (SDaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa)
+///   - 192.0.2.9/32       "gone"
+///
+/// Plan: 2 to add, 1 to change, 2 to remove.
+/// ```
+///
+/// Serialized (serde, or [`to_json`](Self::to_json)), it is the plan document
+/// `{"format_version": 2, "lists": […], "changes": […], "summary": {…}, "starting_state": {…}}`.
+/// A plan read back from it ([`from_json`](Self::from_json), or any serde deserializer) is a
+/// saved plan: [`apply`](Self::apply) first checks that the live state still equals its
+/// `starting_state`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(try_from = "PlanDocument")]
+pub struct Plan {
+    pub(crate) format_version: u32,
+    pub(crate) lists: Vec<PlannedList>,
+    pub(crate) changes: Vec<Change>,
+    pub(crate) summary: Summary,
+    pub(crate) starting_state: StartingState,
+    /// Made by [`plan`](super::plan) in this process (not read back from a document): applied
+    /// without checking the starting state again.
+    #[serde(skip)]
+    pub(crate) fresh: bool,
+}
+
+/// A `twilio-allowlist` plan document: what `plan --json` and `plan -o PLAN.json` write and
+/// `apply PLAN.json` reads. Applying it first checks that the live state still equals
+/// `starting_state`.
+#[derive(Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schemars",
+    schemars(title = "twilio-allowlist plan document")
+)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PlanDocument {
+    /// The version of this format: 2 (1 is read too: it is version 2 without `delete_list`
+    /// and `set`).
+    #[cfg_attr(feature = "schemars", schemars(extend("enum" = [1, 2])))]
+    format_version: u32,
+    /// Every list the desired state names, with its SID when it exists.
+    lists: Vec<PlannedList>,
+    /// The writes, one request each, in the order apply runs them (by step: create lists, add
+    /// addresses, rename, attach, detach, remove addresses, delete emptied parts).
+    changes: Vec<Change>,
+    /// How many changes add, change and remove.
+    summary: Summary,
+    /// What applying this plan must find unchanged.
+    starting_state: StartingState,
+}
+
+impl TryFrom<PlanDocument> for Plan {
+    type Error = String;
+
+    fn try_from(doc: PlanDocument) -> std::result::Result<Self, String> {
+        match doc.format_version {
+            FORMAT_VERSION => {}
+            1 => {
+                if let Some(change) = doc.changes.iter().find(|c| {
+                    matches!(c, Change::DeleteList { .. })
+                        || matches!(c, Change::AddAddress { set: Some(_), .. })
+                        || matches!(c, Change::RenameAddress { set: Some(_), .. })
+                }) {
+                    return Err(format!(
+                        "format_version 1 has no `delete_list` and no `set`, but a change is: {change}"
+                    ));
+                }
+            }
+            other => {
+                return Err(format!(
+                    "format_version {other} is not supported (this version reads 1 and {FORMAT_VERSION}); make the plan again with this version"
+                ));
+            }
+        }
+        if Summary::of(&doc.changes) != doc.summary {
+            return Err("the summary does not count the changes".into());
+        }
+        let names: Vec<&str> = doc.lists.iter().map(|l| l.name.as_str()).collect();
+        let state_names: Vec<&str> = doc
+            .starting_state
+            .lists
+            .iter()
+            .map(|l| l.name.as_str())
+            .collect();
+        if names != state_names
+            || doc
+                .lists
+                .iter()
+                .zip(&doc.starting_state.lists)
+                .any(|(l, s)| l.sid != s.sid)
+        {
+            return Err("`lists` and `starting_state.lists` differ".into());
+        }
+        for change in &doc.changes {
+            let Some(list) = doc.lists.iter().find(|l| l.name == change.list()) else {
+                return Err(format!(
+                    "a change names list {:?}, which `lists` does not",
+                    change.list()
+                ));
+            };
+            let created = doc
+                .changes
+                .iter()
+                .any(|c| matches!(c, Change::CreateList { list: l } if *l == list.name));
+            if list.sid.is_none() != created {
+                return Err(format!(
+                    "list {:?} must have a SID or be created, not both",
+                    list.name
+                ));
+            }
+        }
+        Ok(Plan {
+            format_version: doc.format_version,
+            lists: doc.lists,
+            changes: doc.changes,
+            summary: doc.summary,
+            starting_state: doc.starting_state,
+            fresh: false,
+        })
+    }
+}
+
+impl Plan {
+    /// The changes, in the order apply runs them (by [`Step`](super::Step): create lists, add
+    /// addresses, rename, attach, detach, remove; within a step, by list, then by address or
+    /// target).
+    pub fn changes(&self) -> &[Change] {
+        &self.changes
+    }
+
+    /// The lists the plan covers (every list the desired state names), with their SIDs.
+    pub fn lists(&self) -> &[PlannedList] {
+        &self.lists
+    }
+
+    /// How many changes add, change and remove.
+    pub fn summary(&self) -> Summary {
+        self.summary
+    }
+
+    /// The live state the plan was computed from.
+    pub fn starting_state(&self) -> &StartingState {
+        &self.starting_state
+    }
+
+    /// Whether nothing would change.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// Whether the plan was read back from a document (and so is checked against the live state
+    /// before it is applied).
+    pub fn is_saved(&self) -> bool {
+        !self.fresh
+    }
+
+    /// The plan document, pretty-printed JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| {
+            // Serializing these plain types cannot fail; keep the error visible if it ever does.
+            format!("{{\"error\": {:?}}}", e.to_string())
+        })
+    }
+
+    /// Reads a plan document (a saved plan).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PlanDocument`] when it is not JSON, not a plan, of another `format_version`, or
+    /// not consistent (a summary that does not count its changes, a change for a list it does not
+    /// name).
+    pub fn from_json(text: &str) -> Result<Plan> {
+        serde_json::from_str(text).map_err(|e| Error::PlanDocument {
+            reason: e.to_string(),
+        })
+    }
+}
