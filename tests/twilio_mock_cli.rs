@@ -296,6 +296,49 @@ async fn the_state_file_is_written_on_sigterm_and_loaded_on_restart() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[tokio::test]
+async fn a_hand_written_state_file_seeds_the_account() {
+    let dir = temp_dir("seed");
+    let state = dir.join("state.json");
+    let account = format!("AC{}", "e".repeat(32));
+    let acl = format!("AL{}", "1".repeat(32));
+    let address = format!("IP{}", "2".repeat(32));
+    // Dates may be left out; `parents` names the list.
+    let text = format!(
+        r#"{{"version": 1, "account_sid": "{account}", "auth_token": "ci-token",
+            "records": {{"{account}": {{
+              "sip_ip_access_control_list": [{{"sid": "{acl}", "values": {{"friendly_name": "office"}}}}],
+              "sip_ip_address": [{{"sid": "{address}", "parents": ["{acl}"],
+                "values": {{"friendly_name": "gw", "ip_address": "198.51.100.7", "cidr_prefix_length": 32}}}}]
+            }}}}}}"#
+    );
+    std::fs::write(&state, &text).unwrap();
+    let server = Server::start(&["--state", state.to_str().unwrap()]);
+    assert_eq!(
+        (server.account_sid.as_str(), server.auth_token.as_str()),
+        (account.as_str(), "ci-token")
+    );
+    let listed = server
+        .client()
+        .sip_ip_access_control_list(acl.as_str())
+        .ip_addresses()
+        .list()
+        .collect()
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].sid.as_str(), address);
+    assert_eq!(listed[0].ip_address.as_deref(), Some("198.51.100.7"));
+    assert_eq!(listed[0].friendly_name.as_deref(), Some("gw"));
+    let (status, _) = server.stop("INT");
+    assert_eq!(status.code(), Some(0));
+    let saved = read_json(&state);
+    let saved_address = &saved["records"][account.as_str()]["sip_ip_address"][0];
+    assert_eq!(saved_address["values"]["ip_address"], "198.51.100.7");
+    assert!(saved_address["date_created"].is_string(), "{saved_address}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn a_bad_state_file_is_refused_naming_the_file_and_the_entry() {
     let dir = temp_dir("bad");
@@ -303,13 +346,19 @@ fn a_bad_state_file_is_refused_naming_the_file_and_the_entry() {
     let state_arg = state.to_str().unwrap();
     let account = format!("AC{}", "a".repeat(32));
     let write = |text: &str| std::fs::write(&state, text).unwrap();
-    let record = |sid: &str, extra: &str| {
+    // Two IP records; the second with `values` (a valid one if blank).
+    let record = |sid: &str, values: &str| {
+        let values = if values.is_empty() {
+            r#""values": {"ip_address": "192.0.2.3"},"#
+        } else {
+            values
+        };
         format!(
             r#"{{"version": 1, "account_sid": "{account}", "auth_token": "t",
                 "records": {{"{account}": {{"ip_record": [
                   {{"sid": "IL{}", "values": {{"ip_address": "192.0.2.1"}},
                     "date_created": "2026-01-01T00:00:00Z", "date_updated": "2026-01-01T00:00:00Z"}},
-                  {{"sid": "{sid}", {extra}
+                  {{"sid": "{sid}", {values}
                     "date_created": "2026-01-01T00:00:00Z", "date_updated": "2026-01-01T00:00:00Z"}}
                 ]}}}}}}"#,
             "b".repeat(32)
@@ -337,9 +386,31 @@ fn a_bad_state_file_is_refused_naming_the_file_and_the_entry() {
         (
             record(
                 &format!("IL{}", "c".repeat(32)),
-                r#""values": {"url": "x"},"#,
+                r#""values": {"ip_address": "192.0.2.3", "url": "x"},"#,
             ),
             format!("records.{account}.ip_record[1].values.url: not a stored property of IpRecord"),
+        ),
+        (
+            record(
+                &format!("IL{}", "c".repeat(32)),
+                r#""values": {"ip_address": "192.0.2.300"},"#,
+            ),
+            format!("records.{account}.ip_record[1].values.ip_address: Invalid IpAddress: "),
+        ),
+        (
+            record(
+                &format!("IL{}", "c".repeat(32)),
+                r#""values": {"ip_address": "192.0.2.3", "cidr_prefix_length": "32"},"#,
+            ),
+            format!(
+                "records.{account}.ip_record[1].values.cidr_prefix_length: \"32\" where the emulator stores 32"
+            ),
+        ),
+        (
+            record(&format!("IL{}", "c".repeat(32)), r#""values": {},"#),
+            format!(
+                "records.{account}.ip_record[1].values: `ip_address` is missing (IpAddress is required on create)"
+            ),
         ),
         (
             r#"{"version": 2, "account_sid": "x", "auth_token": "t"}"#.to_owned(),

@@ -21,8 +21,9 @@ use serde_json::{Map, Value};
 use super::{
     catalog,
     errors::TwilioError,
+    form,
     paging::Listed,
-    table::{Field, RESOURCES, Resource, Source},
+    table::{RESOURCES, Resource, Source},
 };
 
 /// The current time, to the second (Twilio's dates carry no fractions).
@@ -345,7 +346,10 @@ struct RecordState {
     parents: Vec<String>,
     #[serde(default)]
     values: Map<String, Value>,
+    /// When left out of a file: the time it is loaded.
+    #[serde(default = "now")]
     date_created: DateTime<Utc>,
+    #[serde(default = "now")]
     date_updated: DateTime<Utc>,
 }
 
@@ -656,20 +660,42 @@ fn check_record(resource: &Resource, record: &RecordState) -> Result<(), String>
             ));
         }
     }
+    let fields = || {
+        let create = resource.create.unwrap_or_default().iter();
+        create.chain(resource.update.unwrap_or_default())
+    };
+    for field in resource.create.unwrap_or_default() {
+        if field.required && !record.values.contains_key(field.property) {
+            return Err(format!(
+                ".values: `{}` is missing ({} is required on create)",
+                field.property, field.wire
+            ));
+        }
+    }
     for (name, value) in &record.values {
-        // What the engine stores: form fields, and the response properties stored as values.
-        let field = |fields: Option<&[Field]>| {
-            fields
-                .unwrap_or_default()
-                .iter()
-                .any(|f| f.property == name)
-        };
-        let stored = field(resource.create)
-            || field(resource.update)
-            || resource
-                .properties
-                .iter()
-                .any(|p| p.name == name && p.source == Source::Value);
+        // A form field's value must be what a request would have stored.
+        if let Some(field) = fields().find(|f| f.property == name) {
+            let text = match value {
+                Value::Null => continue,
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            match form::check(field, &text) {
+                Ok(stored) if stored == *value => continue,
+                Ok(stored) => {
+                    return Err(format!(
+                        ".values.{name}: {value} where the emulator stores {stored}"
+                    ));
+                }
+                // The reason, not the value: it may be an IP address.
+                Err(e) => return Err(format!(".values.{name}: {}", e.message)),
+            }
+        }
+        // Otherwise it must be a response property stored as a value (seeded records').
+        let stored = resource
+            .properties
+            .iter()
+            .any(|p| p.name == name && p.source == Source::Value);
         if !stored {
             return Err(format!(
                 ".values.{name}: not a stored property of {}",
