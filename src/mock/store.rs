@@ -756,6 +756,48 @@ mod tests {
     }
 
     #[test]
+    fn the_state_round_trips_and_dangling_parents_are_refused() {
+        let mut store = Store::new(None, Some("token".into()));
+        let main = store.main_account().to_owned();
+        let (sub, sub_token) = store.add_subaccount();
+        let (key, secret) = store.add_api_key(&sub);
+        let name = Map::from_iter([("friendly_name".to_owned(), Value::from("office"))]);
+        let acl = store.seed(by_module("sip_ip_access_control_list").unwrap(), name);
+        let state = serde_json::to_value(store.to_state()).unwrap();
+        let loaded =
+            Store::from_state(serde_json::from_value(state.clone()).unwrap(), None).unwrap();
+        assert_eq!(loaded.main_account(), main);
+        assert_eq!(loaded.authenticate(&main, "token"), Some(main.clone()));
+        assert_eq!(loaded.authenticate(&sub, &sub_token), Some(sub.clone()));
+        assert_eq!(loaded.authenticate(&key, &secret), Some(sub.clone()));
+        assert!(loaded.may_act_for(&main, &sub));
+        let lists = by_module("sip_ip_access_control_list").unwrap();
+        assert_eq!(loaded.account(&main).unwrap().records(lists)[0].sid, acl);
+        let replaced = Store::from_state(
+            serde_json::from_value(state.clone()).unwrap(),
+            Some("new".into()),
+        )
+        .unwrap();
+        assert_eq!(replaced.authenticate(&main, "new"), Some(main.clone()));
+
+        // An address under a list the file does not hold.
+        let mut dangling = state;
+        let missing = format!("AL{}", "f".repeat(32));
+        dangling["records"][&main]["sip_ip_address"] = serde_json::json!([{
+            "sid": format!("IP{}", "1".repeat(32)),
+            "parents": [missing],
+            "values": {"ip_address": "192.0.2.1", "friendly_name": "x"},
+        }]);
+        let err = Store::from_state(serde_json::from_value(dangling).unwrap(), None).unwrap_err();
+        assert_eq!(
+            err,
+            format!(
+                "records.{main}.sip_ip_address[0].parents: IpAccessControlListSid `{missing}` is not among the account's sip_ip_access_control_list records"
+            )
+        );
+    }
+
+    #[test]
     fn records_are_scoped_by_account_resource_and_parents() {
         let mut store = Store::new(None, None);
         let trunk = by_module("trunk").unwrap();
