@@ -36,8 +36,10 @@
 //! [`MockTwilio::create_trunk`] (or their `_named` forms);
 //! [`MockTwilio::create_ip_access_control_list`] is a shortcut for a list. Errors and failures
 //! can be injected with [`MockTwilio::inject`], and every request received is kept for
-//! inspection ([`MockTwilio::requests`]). The `twilio-mock` binary runs the same server on its
-//! own.
+//! inspection ([`MockTwilio::requests`]). Every answer can be made late
+//! ([`MockConfig::latency`]), and everything the emulator holds can be saved to a JSON state file
+//! and started from again ([`MockTwilio::save_state`], [`MockConfig::state`]). The `twilio-mock`
+//! binary runs the same server on its own (`--latency`, `--fault`, `--state`).
 //!
 //! The rules enforced between resources (`rules.rs`), beyond the shape of each parameter: at most
 //! 100 IP addresses per list; a referenced record (the IP record and SIP domain of a Source IP
