@@ -1,11 +1,11 @@
 //! `twilio-mock`: the crate's Twilio emulator as a standalone server, for trying the API with
 //! curl or any Twilio client pointed at it.
 
-use std::{net::SocketAddr, process::ExitCode};
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Duration};
 
 use clap::Parser;
 use twilio_ip_access::{
-    mock::{MockConfig, MockTwilio},
+    mock::{Fault, MockConfig, MockTwilio},
     sid::AccountSid,
 };
 
@@ -14,7 +14,8 @@ use twilio_ip_access::{
 /// domain mappings, and read-only SIP Domains and Trunks) on one HTTP port.
 ///
 /// Point a Twilio client's voice, trunking and api base URLs at the address it prints, with the
-/// account SID and auth token it prints. Ctrl-C stops the server.
+/// account SID and auth token it prints. Ctrl-C or SIGTERM stops the server (and saves the
+/// --state file).
 #[derive(Debug, Parser)]
 #[command(name = "twilio-mock", version)]
 struct Args {
@@ -30,9 +31,26 @@ struct Args {
     #[arg(long, value_name = "TOKEN", value_parser = auth_token)]
     auth_token: Option<String>,
 
-    /// Create a trunk, a SIP domain and an IP access control list (named "seed …").
+    /// Create a trunk, a SIP domain and an IP access control list (named "seed …"), unless
+    /// the --state file exists.
     #[arg(long)]
     seed: bool,
+
+    /// Answer every request this many milliseconds late.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    latency: u64,
+
+    /// Answer the next TIMES (default 1) requests whose method is METHOD (`*` for any) and whose
+    /// path starts with PATH_PREFIX with HTTP status STATUS and Twilio's error body, before
+    /// handling them. Repeatable; the first matching fault applies. Example:
+    /// `--fault POST:/v1/IpRecords:429:2`.
+    #[arg(long, value_name = "METHOD:PATH_PREFIX:STATUS[:TIMES]")]
+    fault: Vec<Fault>,
+
+    /// Start from this JSON file when it exists, and write everything to it (atomically) when
+    /// stopped by Ctrl-C or SIGTERM.
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
 }
 
 fn account_sid(text: &str) -> Result<AccountSid, String> {
@@ -49,18 +67,28 @@ fn auth_token(text: &str) -> Result<String, String> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
+    let loaded = args.state.as_ref().filter(|path| path.exists());
     let config = MockConfig {
         listen: args.listen,
         account_sid: args.account_sid,
         auth_token: args.auth_token,
+        latency: Duration::from_millis(args.latency),
+        state: args.state.clone(),
     };
     let mock = match MockTwilio::start_with(config).await {
         Ok(mock) => mock,
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            eprintln!("twilio-mock: {e}");
+            return ExitCode::FAILURE;
+        }
         Err(e) => {
             eprintln!("twilio-mock: cannot listen on {}: {e}", args.listen);
             return ExitCode::FAILURE;
         }
     };
+    for fault in args.fault {
+        mock.inject(fault);
+    }
     // The credentials are the user's own test credentials: printing them is the point.
     println!("Twilio emulator listening on {}", mock.base_url());
     println!(
@@ -69,7 +97,10 @@ async fn main() -> ExitCode {
     );
     println!("  account SID:  {}", mock.account_sid());
     println!("  auth token:   {}", mock.auth_token());
-    if args.seed {
+    if let Some(path) = loaded {
+        println!("Loaded the state file {}", path.display());
+    }
+    if args.seed && loaded.is_none() {
         println!("Seeded resources (account {}):", mock.account_sid());
         println!(
             "  trunk:                    {}  (friendly name \"seed trunk\", seed.pstn.twilio.com)",
@@ -90,12 +121,46 @@ async fn main() -> ExitCode {
     println!("  export TWILIO_ACCOUNT_SID={}", mock.account_sid());
     println!("  export TWILIO_AUTH_TOKEN={}", mock.auth_token());
     println!("Press Ctrl-C to stop.");
-    if let Err(e) = tokio::signal::ctrl_c().await {
-        eprintln!("twilio-mock: cannot wait for Ctrl-C ({e}); stopping");
+    stop_signal().await;
+    match &args.state {
+        None => mock.shutdown().await,
+        Some(path) => {
+            if let Err(e) = mock.shutdown_and_save(path).await {
+                eprintln!("twilio-mock: {e}");
+                return ExitCode::FAILURE;
+            }
+            println!("Saved the state file {}", path.display());
+        }
     }
-    mock.shutdown().await;
     println!("Stopped.");
     ExitCode::SUCCESS
+}
+
+/// Waits for Ctrl-C (SIGINT) or, on Unix, SIGTERM (what CI runners and `docker stop` send).
+async fn stop_signal() {
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                terminate.recv().await;
+            }
+            Err(e) => {
+                eprintln!("twilio-mock: cannot wait for SIGTERM ({e}); Ctrl-C still stops");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        stopped = tokio::signal::ctrl_c() => {
+            if let Err(e) = stopped {
+                eprintln!("twilio-mock: cannot wait for Ctrl-C ({e}); stopping");
+            }
+        }
+        () = terminate => {}
+    }
 }
 
 #[cfg(test)]
@@ -134,6 +199,9 @@ mod tests {
             "--auth-token <TOKEN>",
             "--seed",
             "[default: 127.0.0.1:4010]",
+            "--latency <MS>",
+            "--fault <METHOD:PATH_PREFIX:STATUS[:TIMES]>",
+            "--state <FILE>",
         ] {
             assert!(text.contains(option), "{option} in\n{text}");
         }
@@ -154,5 +222,37 @@ mod tests {
         );
         assert_eq!(kind(&["--auth-token", " "]), ErrorKind::ValueValidation);
         assert_eq!(kind(&["--seed=yes"]), ErrorKind::TooManyValues);
+        assert_eq!(kind(&["--latency", "0.5"]), ErrorKind::ValueValidation);
+        let err = run(&["--fault", "GET:/v1:503", "--fault", "GET:/v1:700"]).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::ValueValidation);
+        let text = err.to_string();
+        assert!(
+            text.contains("'GET:/v1:700' for '--fault <METHOD:PATH_PREFIX:STATUS[:TIMES]>'")
+                && text.contains("STATUS `700` is not an HTTP error status (400 to 599)"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn parses_the_emulator_flags() {
+        let args = run(&[
+            "--latency",
+            "250",
+            "--fault",
+            "post:/v1/IpRecords:429:2",
+            "--fault=*:/2010-04-01:500",
+            "--state",
+            "ci/state.json",
+        ])
+        .unwrap();
+        assert_eq!(args.latency, 250);
+        assert_eq!(
+            args.fault,
+            [
+                Fault::on("POST", "/v1/IpRecords").status(429).times(2),
+                Fault::on("*", "/2010-04-01").status(500),
+            ]
+        );
+        assert_eq!(args.state, Some(PathBuf::from("ci/state.json")));
     }
 }

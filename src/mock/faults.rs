@@ -111,6 +111,86 @@ impl Fault {
     }
 }
 
+/// Parses `METHOD:PATH_PREFIX:STATUS[:TIMES]`, the form `twilio-mock --fault` takes: `*` for any
+/// method, a path prefix starting with `/`, an HTTP error status (400–599), and how many
+/// matching requests it applies to (default 1).
+///
+/// ```
+/// use twilio_ip_access::mock::Fault;
+///
+/// let fault: Fault = "POST:/v1/IpRecords:429:2".parse()?;
+/// assert_eq!(fault, Fault::on("POST", "/v1/IpRecords").status(429).times(2));
+/// let err = "GET:/v1:200".parse::<Fault>().unwrap_err();
+/// assert_eq!(err.to_string(), "STATUS `200` is not an HTTP error status (400 to 599)");
+/// # Ok::<(), twilio_ip_access::mock::FaultParseError>(())
+/// ```
+impl std::str::FromStr for Fault {
+    type Err = FaultParseError;
+
+    fn from_str(text: &str) -> Result<Fault, FaultParseError> {
+        let bad = |part: &'static str, value: &str, why: &str| FaultParseError {
+            message: format!("{part} `{value}` {why}"),
+        };
+        let parts: Vec<&str> = text.split(':').collect();
+        let (method, prefix, status, times) = match parts.as_slice() {
+            [method, prefix, status] => (*method, *prefix, *status, None),
+            [method, prefix, status, times] => (*method, *prefix, *status, Some(*times)),
+            _ => {
+                return Err(FaultParseError {
+                    message: format!(
+                        "`{text}` is not METHOD:PATH_PREFIX:STATUS[:TIMES] ({} parts separated by `:`, expected 3 or 4)",
+                        parts.len()
+                    ),
+                });
+            }
+        };
+        if method != "*" && (method.is_empty() || !method.chars().all(|c| c.is_ascii_alphabetic()))
+        {
+            return Err(bad(
+                "METHOD",
+                method,
+                "is not an HTTP method such as GET or `*`",
+            ));
+        }
+        if !prefix.starts_with('/') {
+            return Err(bad("PATH_PREFIX", prefix, "does not start with `/`"));
+        }
+        let status = match status.parse::<u16>() {
+            Ok(status @ 400..=599) => status,
+            _ => {
+                return Err(bad(
+                    "STATUS",
+                    status,
+                    "is not an HTTP error status (400 to 599)",
+                ));
+            }
+        };
+        let fault = Fault::on(method, prefix).status(status);
+        match times {
+            None => Ok(fault),
+            Some(times) => match times.parse::<u32>() {
+                Ok(n) if n > 0 => Ok(fault.times(n)),
+                _ => Err(bad("TIMES", times, "is not a whole number of at least 1")),
+            },
+        }
+    }
+}
+
+/// Why a text is not a fault in `METHOD:PATH_PREFIX:STATUS[:TIMES]` form; its message names the
+/// part that is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FaultParseError {
+    message: String,
+}
+
+impl std::fmt::Display for FaultParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for FaultParseError {}
+
 /// What a matched fault does to one request.
 #[derive(Debug)]
 pub(crate) struct Applied {
@@ -293,6 +373,38 @@ mod tests {
         assert_eq!(faults.take("GET", "/x").unwrap().error.unwrap().code, 20503);
         faults.push(Fault::on("GET", "/").times(0));
         assert!(faults.take("GET", "/x").is_none());
+    }
+
+    #[test]
+    fn faults_parse_from_text() {
+        let parse = |text: &str| text.parse::<Fault>();
+        assert_eq!(
+            parse("post:/v1/IpRecords:429:3"),
+            Ok(Fault::on("POST", "/v1/IpRecords").status(429).times(3))
+        );
+        assert_eq!(parse("*:/:503"), Ok(Fault::on("*", "/").status(503)));
+        let message = |text: &str| parse(text).unwrap_err().to_string();
+        assert_eq!(
+            message("GET:/v1"),
+            "`GET:/v1` is not METHOD:PATH_PREFIX:STATUS[:TIMES] (2 parts separated by `:`, expected 3 or 4)"
+        );
+        assert_eq!(
+            message("G-T:/v1:500"),
+            "METHOD `G-T` is not an HTTP method such as GET or `*`"
+        );
+        assert_eq!(
+            message("GET:v1:500"),
+            "PATH_PREFIX `v1` does not start with `/`"
+        );
+        assert_eq!(
+            message("GET:/v1:abc"),
+            "STATUS `abc` is not an HTTP error status (400 to 599)"
+        );
+        assert_eq!(
+            message("GET:/v1:500:0"),
+            "TIMES `0` is not a whole number of at least 1"
+        );
+        assert!(parse("GET:/v1:500:1:2").is_err());
     }
 
     #[test]

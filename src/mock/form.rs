@@ -127,7 +127,7 @@ impl Form {
 }
 
 /// A present value of `field`, as the JSON value stored for it.
-fn check(field: &Field, text: &str) -> Result<Value, TwilioError> {
+pub(crate) fn check(field: &Field, text: &str) -> Result<Value, TwilioError> {
     let invalid = |reason: &str| TwilioError::invalid(field.wire, reason);
     match field.kind {
         FieldKind::Sid { prefix } => {

@@ -36,8 +36,10 @@
 //! [`MockTwilio::create_trunk`] (or their `_named` forms);
 //! [`MockTwilio::create_ip_access_control_list`] is a shortcut for a list. Errors and failures
 //! can be injected with [`MockTwilio::inject`], and every request received is kept for
-//! inspection ([`MockTwilio::requests`]). The `twilio-mock` binary runs the same server on its
-//! own.
+//! inspection ([`MockTwilio::requests`]). Every answer can be made late
+//! ([`MockConfig::latency`]), and everything the emulator holds can be saved to a JSON state file
+//! and started from again ([`MockTwilio::save_state`], [`MockConfig::state`]). The `twilio-mock`
+//! binary runs the same server on its own (`--latency`, `--fault`, `--state`).
 //!
 //! The rules enforced between resources (`rules.rs`), beyond the shape of each parameter: at most
 //! 100 IP addresses per list; a referenced record (the IP record and SIP domain of a Source IP
@@ -61,6 +63,7 @@ mod table;
 use std::{
     fmt, io,
     net::{Ipv4Addr, SocketAddr},
+    path::{Path, PathBuf},
     sync::Arc,
     time::Duration,
 };
@@ -70,7 +73,7 @@ use tokio::{
     sync::{oneshot, watch},
 };
 
-pub use faults::{Fault, RecordedRequest};
+pub use faults::{Fault, FaultParseError, RecordedRequest};
 use serde_json::{Map, Value};
 use server::Shared;
 use store::Store;
@@ -124,6 +127,15 @@ pub struct MockConfig {
     /// The main account's auth token (default: a random one). It must not be blank or contain
     /// control characters.
     pub auth_token: Option<String>,
+    /// How late every answer comes (default none), as from a distant region: each request is
+    /// answered this long after it would have been. The wait ends early if the emulator shuts
+    /// down.
+    pub latency: Duration,
+    /// A state file to start from, when it exists (default none): accounts, credentials and
+    /// records as [`MockTwilio::save_state`] writes them. Its account SID is the main account's;
+    /// [`auth_token`](Self::auth_token), if set, replaces the file's token. A
+    /// [`account_sid`](Self::account_sid) other than the file's is refused.
+    pub state: Option<PathBuf>,
 }
 
 impl Default for MockConfig {
@@ -132,6 +144,8 @@ impl Default for MockConfig {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             account_sid: None,
             auth_token: None,
+            latency: Duration::ZERO,
+            state: None,
         }
     }
 }
@@ -145,6 +159,8 @@ impl fmt::Debug for MockConfig {
                 "auth_token",
                 &self.auth_token.as_ref().map(|_| "** redacted **"),
             )
+            .field("latency", &self.latency)
+            .field("state", &self.state)
             .finish()
     }
 }
@@ -160,10 +176,24 @@ impl MockConfig {
                 "the auth token must not be blank or contain control characters",
             ));
         }
-        Ok(Store::new(
-            self.account_sid.as_ref().map(|s| s.as_str().to_owned()),
-            self.auth_token.clone(),
-        ))
+        let account_sid = self.account_sid.as_ref().map(|s| s.as_str().to_owned());
+        match &self.state {
+            Some(path) if path.exists() => {
+                let store = store::load_state(path, self.auth_token.clone())?;
+                if let Some(sid) = account_sid.filter(|sid| sid != store.main_account()) {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!(
+                            "{}: its account is {}, not {sid} as asked; drop the account SID or the state file",
+                            path.display(),
+                            store.main_account()
+                        ),
+                    ));
+                }
+                Ok(store)
+            }
+            _ => Ok(Store::new(account_sid, self.auth_token.clone())),
+        }
     }
 }
 
@@ -258,7 +288,7 @@ impl MockTwilio {
         let listener = TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = watch::channel(false);
-        let shared = Shared::new(addr, store, stopped.clone());
+        let shared = Shared::new(addr, store, config.latency, stopped.clone());
         let (done_tx, done) = oneshot::channel();
         tokio::spawn(run(listener, shared.clone(), stopped, done_tx));
         Ok(Self::assemble(shared, addr, stop, done, None))
@@ -289,7 +319,7 @@ impl MockTwilio {
         let (ready_tx, ready) = std::sync::mpsc::channel::<io::Result<(Arc<Shared>, SocketAddr)>>();
         let (stop, stopped) = watch::channel(false);
         let (done_tx, done) = oneshot::channel();
-        let listen = config.listen;
+        let (listen, latency) = (config.listen, config.latency);
         let thread = std::thread::Builder::new()
             .name("twilio-mock".into())
             .spawn(move || {
@@ -314,7 +344,7 @@ impl MockTwilio {
                             let _ = ready_tx.send(Err(e));
                         }
                         Ok((listener, addr)) => {
-                            let shared = Shared::new(addr, store, stopped.clone());
+                            let shared = Shared::new(addr, store, latency, stopped.clone());
                             if ready_tx.send(Ok((shared.clone(), addr))).is_ok() {
                                 run(listener, shared, stopped, done_tx).await;
                             }
@@ -558,6 +588,21 @@ impl MockTwilio {
     /// Stops the server and waits until it has: requests in flight get up to 5 seconds to
     /// finish.
     pub async fn shutdown(mut self) {
+        self.stop_serving().await;
+    }
+
+    /// Stops the server like [`shutdown`](Self::shutdown), then saves what it holds to `path`
+    /// as [`save_state`](Self::save_state) does: the writes in flight are in the file.
+    ///
+    /// # Errors
+    ///
+    /// If the file cannot be written; the server has stopped all the same.
+    pub async fn shutdown_and_save(mut self, path: &Path) -> io::Result<()> {
+        self.stop_serving().await;
+        self.save_state(path)
+    }
+
+    async fn stop_serving(&mut self) {
         let _ = self.stop.send(true);
         if let Some(done) = self.done.take() {
             let _ = done.await;
@@ -565,6 +610,38 @@ impl MockTwilio {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+
+    /// Writes every account, credential and record to `path` as JSON, in the format
+    /// [`MockConfig::state`] loads: to a temporary file in the same directory first, then
+    /// renamed over `path`, so that a reader never sees half a file. The requests being
+    /// handled meanwhile are either wholly in the file or not at all.
+    ///
+    /// ```
+    /// use twilio_ip_access::mock::{MockConfig, MockTwilio};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let path = std::env::temp_dir().join(format!("twilio-mock-doc-{}.json", std::process::id()));
+    /// let mock = MockTwilio::start().await;
+    /// let acl = mock.create_ip_access_control_list("office");
+    /// mock.save_state(&path)?;
+    ///
+    /// let config = MockConfig { state: Some(path.clone()), ..MockConfig::default() };
+    /// let again = MockTwilio::start_with(config).await?;
+    /// assert_eq!(again.account_sid(), mock.account_sid());
+    /// let lists = again.client().sip_ip_access_control_lists().list().collect().await?;
+    /// assert_eq!(lists[0].sid.as_str(), acl.as_str());
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// If the file cannot be written or renamed.
+    pub fn save_state(&self, path: &Path) -> io::Result<()> {
+        let state = self.shared.store().to_state();
+        store::save_state(path, &state)
     }
 }
 

@@ -42,6 +42,8 @@ pub(crate) struct Shared {
     pub(crate) store: Mutex<Store>,
     pub(crate) faults: Faults,
     pub(crate) log: RequestLog,
+    /// How late every answer comes ([`MockConfig::latency`](super::MockConfig::latency)).
+    pub(crate) latency: Duration,
     pub(crate) shutdown: watch::Receiver<bool>,
 }
 
@@ -49,6 +51,7 @@ impl Shared {
     pub(crate) fn new(
         addr: SocketAddr,
         store: Store,
+        latency: Duration,
         shutdown: watch::Receiver<bool>,
     ) -> Arc<Self> {
         // A server listening on every interface is reached through the loopback one.
@@ -62,6 +65,7 @@ impl Shared {
             store: Mutex::new(store),
             faults: Faults::default(),
             log: RequestLog::default(),
+            latency,
             shutdown,
         })
     }
@@ -164,6 +168,9 @@ async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -
             }
         },
     };
+    if !shared.latency.is_zero() {
+        pause(shared.latency, shared.shutdown.clone()).await;
+    }
     // Method, path and status only: bodies and queries may hold IP addresses, headers secrets.
     tracing::debug!(%method, path, status = response.status().as_u16(), "twilio-mock");
     response
