@@ -1,9 +1,9 @@
-// The README is the crate's guide; its examples use the emulator, so it is the crate doc when the
-// `mock` feature is on (docs.rs builds with all features).
+// The README is the crate's front page; its examples use the emulator, so it is the crate doc
+// when the `mock` feature is on (docs.rs builds with all features).
 #![cfg_attr(feature = "mock", doc = include_str!("../README.md"))]
 #![cfg_attr(
     not(feature = "mock"),
-    doc = "Typed client for Twilio's IP access resources. The full guide (README.md) is the crate \
+    doc = "Typed client for Twilio's IP access resources. The README and the guide are the crate \
            documentation when built with `--features mock`, as on docs.rs."
 )]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -17,7 +17,16 @@ pub mod allowlist;
 pub mod auth;
 mod client;
 pub mod error;
-pub mod generated;
+mod generated;
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+#[doc = include_str!("../docs/guide.md")]
+pub mod guide {
+    #[cfg(feature = "allowlist")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "allowlist")))]
+    #[doc = include_str!("../docs/allowlist.md")]
+    pub mod allowlist {}
+}
 pub mod hosts;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -1,13 +1,15 @@
 //! Adding a plain resource is adding a spec file: a copy of this crate with one more file in
-//! `spec/` (`tests/fixtures/spec/trunk_credential_list.yaml`, a trunk's Credential Lists, SID
+//! `spec/` (`codegen/tests/fixtures/spec/trunk_credential_list.yaml`, a trunk's Credential Lists, SID
 //! prefix `CL`, which exists nowhere else) builds with no other edit, and the new resource
 //! works end to end on the embedded emulator: a handle reachable from its parent, builders for
 //! exactly the declared operations, typed SIDs, client-side checks naming the wire parameter,
 //! pagination, and emulator routes with parent scoping, 404/20404 and 400/20001.
 //!
-//! The copy is built by a nested `cargo test --offline` into `target/fixture-resource` (its own
-//! target directory, so the outer build's lock is not contended); it needs no network because
-//! the outer build has fetched every crate already.
+//! The copy is built by a nested `cargo test --offline` in a target directory of its own under
+//! the outer one (`CARGO_TARGET_TMPDIR`, so `CARGO_TARGET_DIR` is honoured and the outer build's
+//! lock and binaries are left alone). It needs no network because the outer build has fetched
+//! every crate already, and it starts from the outer build's compiled dependencies (hard links,
+//! no copies), so only the copy's own crates are compiled again.
 
 use std::{
     path::{Path, PathBuf},
@@ -98,6 +100,41 @@ async fn credential_lists_of_a_trunk() {
 }
 "#;
 
+/// Seeds `to` (a profile directory of the nested target) with the outer build's compiled
+/// dependencies: `deps/`, `build/` and `.fingerprint/` of `from`, big files as hard links (cargo
+/// and rustc replace outputs by renaming, never by writing in place), small ones (fingerprints,
+/// dep-info) as copies, which cargo may rewrite. Cargo reuses an artifact whose fingerprint and
+/// hash match, which holds for every registry crate built with the same features and profile;
+/// the copy's own crates have other hashes (their path differs) and are compiled. Where the
+/// outer build has nothing (or a hard link fails) the nested build compiles it, as from cold.
+fn seed(from: &Path, to: &Path) {
+    const SMALL: u64 = 64 * 1024;
+    for dir in ["deps", "build", ".fingerprint"] {
+        let (from, to) = (from.join(dir), to.join(dir));
+        if from.is_dir() {
+            link_tree(&from, &to, SMALL);
+        }
+    }
+}
+
+fn link_tree(from: &Path, to: &Path, small: u64) {
+    let _ = std::fs::create_dir_all(to);
+    let Ok(entries) = std::fs::read_dir(from) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let (source, target) = (entry.path(), to.join(entry.file_name()));
+        let Ok(meta) = entry.metadata() else { continue };
+        if meta.is_dir() {
+            link_tree(&source, &target, small);
+        } else if !target.exists()
+            && (meta.len() < small || std::fs::hard_link(&source, &target).is_err())
+        {
+            let _ = std::fs::copy(&source, &target);
+        }
+    }
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
@@ -127,14 +164,21 @@ fn files(dir: &Path, prefix: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn a_spec_file_alone_makes_a_working_resource() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let work = root.join("target").join("fixture-resource");
+    let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-resource");
     let copy = work.join("crate");
-    let _ = std::fs::remove_dir_all(&copy);
+    let _ = std::fs::remove_dir_all(&work);
     // What the crate is made of; tests/ is left out, the copy gets only its own test.
-    for dir in ["codegen", "spec", "src", "examples", "benches"] {
+    for dir in ["codegen", "spec", "src", "docs", "examples", "benches"] {
         copy_dir(&root.join(dir), &copy.join(dir));
     }
-    for file in ["Cargo.toml", "Cargo.lock", "build.rs", "README.md"] {
+    for file in [
+        "Cargo.toml",
+        "Cargo.lock",
+        "build.rs",
+        "README.md",
+        "LICENSE-MIT",
+        "LICENSE-APACHE",
+    ] {
         std::fs::copy(root.join(file), copy.join(file)).unwrap();
     }
     let mut before = Vec::new();
@@ -142,7 +186,7 @@ fn a_spec_file_alone_makes_a_working_resource() {
 
     // The whole change: one spec file (and the test that uses it).
     std::fs::copy(
-        root.join("tests/fixtures/spec/trunk_credential_list.yaml"),
+        root.join("codegen/tests/fixtures/spec/trunk_credential_list.yaml"),
         copy.join("spec/trunk_credential_list.yaml"),
     )
     .unwrap();
@@ -160,10 +204,16 @@ fn a_spec_file_alone_makes_a_working_resource() {
         ]
     );
 
+    // This test's binary is `<target>/<profile>/deps/fixture_resource-<hash>`.
+    let nested = work.join("target");
+    let exe = std::env::current_exe().unwrap();
+    if let Some(profile) = exe.parent().and_then(Path::parent) {
+        seed(profile, &nested.join("debug"));
+    }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)
         .current_dir(&copy)
-        .env("CARGO_TARGET_DIR", work.join("target"))
+        .env("CARGO_TARGET_DIR", &nested)
         .args([
             "test",
             "--offline",
@@ -187,4 +237,6 @@ fn a_spec_file_alone_makes_a_working_resource() {
         text.contains("test credential_lists_of_a_trunk ... ok"),
         "the copy's test did not run:\n{text}"
     );
+    // Kept on failure, to look into; on success only disk.
+    let _ = std::fs::remove_dir_all(&work);
 }

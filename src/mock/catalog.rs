@@ -4,7 +4,9 @@
 
 use super::table::{FieldKind, RESOURCES, Resource};
 
-/// The resource of the spec file `module` (such as `sip_domain`).
+/// The resource of the spec file `module` (such as `sip_domain`), for what names resources by
+/// text: a state file's keys, tests that go through every resource. Code names a resource
+/// through its static in [`super::table`].
 pub(crate) fn by_module(module: &str) -> Option<&'static Resource> {
     RESOURCES.iter().find(|r| r.module == module)
 }

@@ -77,6 +77,8 @@ pub use faults::{Fault, FaultParseError, RecordedRequest};
 use serde_json::{Map, Value};
 use server::Shared;
 use store::Store;
+// The resources the seeding helpers create records of (renaming their spec files fails here).
+use table::{SIP_DOMAIN, SIP_IP_ACCESS_CONTROL_LIST, TRUNK};
 
 use crate::sid::{
     AccountSid, ApiKeySid, IpAccessControlListSid, Sid, SidKind, SipDomainSid, TrunkSid,
@@ -85,14 +87,10 @@ use crate::sid::{
 /// How long a shutdown waits for requests in flight before closing anyway.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-/// The spec files (resource table modules) the seeding helpers create records of.
-const SIP_DOMAIN: &str = "sip_domain";
-const TRUNK: &str = "trunk";
 /// A new trunk's call transfer setting in Twilio (`trunk_enum_transfer_setting`).
 const TRUNK_TRANSFER_MODE: &str = "disable-all";
 /// A new trunk's caller ID for transferred calls (`trunk_enum_transfer_caller_id`).
 const TRUNK_TRANSFER_CALLER_ID: &str = "from-transferee";
-const SIP_IP_ACCESS_CONTROL_LIST: &str = "sip_ip_access_control_list";
 /// A SIP domain's `api_version`.
 const API_2010: &str = "2010-04-01";
 
@@ -537,15 +535,13 @@ impl MockTwilio {
         })
     }
 
-    /// Creates a record of the resource of spec file `module` in the main account, with the
-    /// values `values(N)` gives, N being the number of such records once it is added.
+    /// Creates a record of `resource` in the main account, with the values `values(N)` gives,
+    /// N being the number of such records once it is added.
     fn seed<K: SidKind>(
         &self,
-        module: &str,
+        resource: &'static table::Resource,
         values: impl FnOnce(usize) -> Map<String, Value>,
     ) -> Sid<K> {
-        let resource = catalog::by_module(module)
-            .unwrap_or_else(|| panic!("the emulator's resource table has no `{module}` resource"));
         let mut store = self.shared.store();
         let main = store.main_account().to_owned();
         let count = store
@@ -668,8 +664,7 @@ mod tests {
         let acl = mock.create_ip_access_control_list("lan");
         let store = mock.shared.store();
         let account = store.account(store.main_account()).unwrap();
-        let value = |module: &str, sid: &str, name: &str| {
-            let resource = catalog::by_module(module).unwrap();
+        let value = |resource: &'static table::Resource, sid: &str, name: &str| {
             account.find(resource, &[], sid).unwrap().values[name].clone()
         };
         assert_eq!(value(TRUNK, first.as_str(), "friendly_name"), "trunk-1");

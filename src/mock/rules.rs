@@ -7,12 +7,9 @@ use super::{
     catalog,
     errors::TwilioError,
     store::Account,
-    table::{RESOURCES, Resource},
+    table::{RESOURCES, Resource, SIP_IP_ADDRESS},
 };
 use crate::MAX_ADDRESSES_PER_LIST;
-
-/// The resource [`MAX_ADDRESSES_PER_LIST`] limits, under its list.
-const SIP_IP_ADDRESS: &str = "sip_ip_address";
 
 /// Checks a create of a `resource` record under `parents` before anything is written.
 pub(crate) fn before_create(
@@ -43,7 +40,8 @@ fn addresses_per_list(
     resource: &Resource,
     parents: &[String],
 ) -> Result<(), TwilioError> {
-    if resource.module != SIP_IP_ADDRESS {
+    // The resource the limit applies to, under its list.
+    if !std::ptr::eq(resource, SIP_IP_ADDRESS) {
         return Ok(());
     }
     let (Some(parent), Some(list)) = (resource.parents.last(), parents.last()) else {

@@ -5,6 +5,11 @@
 //! (`x-twilio`) and every constraint keyword are at hand; progenitor gets the same file through
 //! `openapiv3` in `bindings.rs`.
 
+mod envelope;
+mod operations;
+mod paths;
+mod properties;
+
 use serde_json::Value;
 
 use super::naming::{pascal, singular, snake};
@@ -648,294 +653,25 @@ impl Reader<'_> {
         }
     }
 
+    /// The whole file, pass by pass (each in a module of its own beside this one).
     fn resource(&mut self, file: &str) -> Option<Resource> {
-        let doc = self.doc;
-        let server = doc
-            .pointer("/servers/0/url")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .trim_end_matches('/')
-            .to_owned();
-        let product = url_host(&server)
-            .and_then(|h| h.split('.').next().map(str::to_owned))
-            .unwrap_or_default();
-        if product.is_empty() {
-            self.problem("`servers[0].url` must be the product's https URL, such as https://voice.twilio.com");
-        }
+        let (product, server) = self.server();
         let sid_kinds = self.sid_kinds();
         let enums = self.enums();
-        let paths = doc.get("paths").and_then(Value::as_object);
-        let paths: Vec<(&String, &Value)> = paths.into_iter().flatten().collect();
-        let path_type =
-            |item: &Value| text(item.get("x-twilio").unwrap_or(&Value::Null), "pathType");
-        let lists: Vec<_> = paths
-            .iter()
-            .filter(|(_, i)| path_type(i) == "list")
-            .collect();
-        let instances: Vec<_> = paths
-            .iter()
-            .filter(|(_, i)| path_type(i) == "instance")
-            .collect();
-        if paths.len() != 2 || lists.len() != 1 || instances.len() != 1 {
-            self.problem("declare exactly two paths, one with `x-twilio: {pathType: list}` and one with `x-twilio: {pathType: instance}`");
-            return None;
-        }
-        let (list_path, list_item) = (lists[0].0.clone(), lists[0].1);
-        let (instance_path, instance_item) = (instances[0].0.clone(), instances[0].1);
-
-        let api = if list_path.starts_with("/2010-04-01/") {
-            if !list_path.starts_with(ACCOUNT_PREFIX) || !list_path.ends_with(".json") {
-                self.problem(format!(
-                    "`{list_path}`: Api 2010-04-01 paths start with {ACCOUNT_PREFIX} and end in .json"
-                ));
-            }
-            Api::V2010
-        } else {
-            Api::V1
-        };
-        let expected_instance = match api {
-            Api::V2010 => format!("{}/{{Sid}}.json", list_path.trim_end_matches(".json")),
-            Api::V1 => format!("{list_path}/{{Sid}}"),
-        };
-        if instance_path != expected_instance {
-            self.problem(format!(
-                "the instance path must be `{expected_instance}` (the collection path and `{{Sid}}`), found `{instance_path}`"
-            ));
-        }
-
-        // The path after the API prefix, in groups of literals and the parameter after them.
-        let rest = match api {
-            Api::V2010 => list_path
-                .strip_prefix(ACCOUNT_PREFIX)
-                .unwrap_or(&list_path)
-                .trim_end_matches(".json")
-                .to_owned(),
-            Api::V1 => {
-                let mut parts = list_path.splitn(3, '/');
-                let (_, version, rest) = (parts.next(), parts.next(), parts.next());
-                if !version.is_some_and(|v| v.starts_with('v')) {
-                    self.problem(format!(
-                        "`{list_path}` starts with neither /vN/ nor {ACCOUNT_PREFIX}"
-                    ));
-                }
-                format!("/{}", rest.unwrap_or_default())
-            }
-        };
-        let mut groups = Vec::new();
-        let mut literals = Vec::new();
-        for segment in rest.split('/').filter(|s| !s.is_empty()) {
-            match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                Some(name) => {
-                    let param = self.path_param(list_item, name, &sid_kinds);
-                    if literals.is_empty() {
-                        self.problem(format!(
-                            "`{list_path}`: a parameter must follow a literal segment"
-                        ));
-                    }
-                    groups.push(Group {
-                        literals: std::mem::take(&mut literals),
-                        param,
-                    });
-                }
-                None => literals.push(segment.to_owned()),
-            }
-        }
-        if literals.is_empty() {
-            self.problem(format!("`{list_path}` must end in the collection's name"));
-        }
-        groups.push(Group {
-            literals,
-            param: None,
-        });
-        let mount = list_item
+        let paths = self.paths()?;
+        let groups = self.groups(&paths, &sid_kinds);
+        let mount = paths
+            .list_item
             .pointer("/x-twilio/mountName")
             .and_then(Value::as_str)
             .map(str::to_owned)
             .unwrap_or_else(|| groups.last().map(Group::plural_snake).unwrap_or_default());
+        let own = self.path_param(paths.instance_item, "Sid", &sid_kinds);
+        let operations = self.operations(&paths, &sid_kinds, &enums);
+        let envelope = self.envelope(&paths)?;
+        let properties = self.properties(&envelope.class, &groups)?;
 
-        let own = self.path_param(instance_item, "Sid", &sid_kinds);
-
-        let mut operations = Vec::new();
-        for (item, method, kind, status) in [
-            (list_item, "post", OpKind::Create, "201"),
-            (list_item, "get", OpKind::List, "200"),
-            (instance_item, "get", OpKind::Fetch, "200"),
-            (instance_item, "post", OpKind::Update, "200"),
-            (instance_item, "delete", OpKind::Delete, "204"),
-        ] {
-            if let Some(op) = item.get(method) {
-                if op.pointer(&format!("/responses/{status}")).is_none() {
-                    self.problem(format!(
-                        "{} {}: a {} answers {status}",
-                        method.to_uppercase(),
-                        if kind == OpKind::Create || kind == OpKind::List {
-                            &list_path
-                        } else {
-                            &instance_path
-                        },
-                        kind.verb()
-                    ));
-                }
-                operations.push(self.operation(kind, op, &sid_kinds, &enums));
-            }
-        }
-        for (path, item) in [(&list_path, list_item), (&instance_path, instance_item)] {
-            for method in ["put", "patch", "head", "options", "trace"] {
-                if item.get(method).is_some() {
-                    self.problem(format!(
-                        "{} {path}: Twilio's resources use GET, POST and DELETE only",
-                        method.to_uppercase()
-                    ));
-                }
-            }
-        }
-        if operations.is_empty() {
-            self.problem("declare at least one operation");
-        }
-
-        // The resource schema: what create, fetch and update answer.
-        let mut class = None;
-        for (item, method, status) in [
-            (list_item, "post", "201"),
-            (instance_item, "get", "200"),
-            (instance_item, "post", "200"),
-        ] {
-            if let Some(op) = item.get(method) {
-                match self.response_schema(op, status) {
-                    Some(name) if class.as_ref().is_none_or(|c| c == &name) => class = Some(name),
-                    Some(name) => self.problem(format!(
-                        "create, fetch and update must answer the same schema, found `{}` and `{name}`",
-                        class.clone().unwrap_or_default()
-                    )),
-                    None => self.problem(format!(
-                        "{} {status} must answer a `$ref` to the resource schema",
-                        method.to_uppercase()
-                    )),
-                }
-            }
-        }
-        let list_schema = list_item
-            .get("get")
-            .and_then(|op| self.response_schema(op, "200"));
-        let mut list_key = String::new();
-        if let Some(name) = &list_schema {
-            let schema = self.schema(name).cloned().unwrap_or(Value::Null);
-            let arrays: Vec<(String, Option<String>)> = schema
-                .get("properties")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-                .filter(|(_, p)| p.get("type").and_then(Value::as_str) == Some("array"))
-                .map(|(k, p)| {
-                    (
-                        k.clone(),
-                        p.get("items").and_then(ref_name).map(str::to_owned),
-                    )
-                })
-                .collect();
-            match arrays.as_slice() {
-                [(key, item)] => {
-                    list_key = key.clone();
-                    match (&class, item) {
-                        (Some(c), Some(i)) if c != i => self.problem(format!(
-                            "`{name}.{key}` must hold `{c}`, the resource schema, found `{i}`"
-                        )),
-                        (None, Some(i)) => class = Some(i.clone()),
-                        _ => {}
-                    }
-                }
-                _ => self.problem(format!(
-                    "`{name}` must have exactly one array property (the envelope key)"
-                )),
-            }
-            let has = |p: &str| schema.pointer(&format!("/properties/{p}")).is_some();
-            match api {
-                Api::V1 if !has("meta") => {
-                    self.problem(format!("`{name}` is a v1 list: it needs `meta`"))
-                }
-                Api::V2010 if !has("next_page_uri") => {
-                    self.problem(format!("`{name}` is a 2010 list: it needs `next_page_uri`"))
-                }
-                _ => {}
-            }
-        }
-        let Some(class) = class else {
-            self.problem("no operation names the resource schema");
-            return None;
-        };
-        let Some(schema) = self.schema(&class).cloned() else {
-            self.problem(format!("schema `{class}` is missing"));
-            return None;
-        };
-        let parents: Vec<String> = groups
-            .iter()
-            .filter_map(|g| g.param.as_ref().map(|p| snake(&p.name)))
-            .collect();
-        let mut properties = Vec::new();
-        for (name, prop) in schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            let (_, resolved) = self.resolve(prop);
-            let pii = is_pii(prop) || is_pii(resolved);
-            let nullable = [prop, resolved].iter().any(|s| admits_null(s));
-            let format = resolved.get("format").and_then(Value::as_str).unwrap_or("");
-            let rfc2822 = format == "date-time-rfc-2822";
-            let subresources = match prop.get("x-subresources") {
-                None => Vec::new(),
-                Some(names) => {
-                    let names: Vec<String> = names
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(Value::as_str)
-                        .filter(|n| !n.is_empty() && snake(n) == *n)
-                        .map(str::to_owned)
-                        .collect();
-                    if names.is_empty()
-                        || Some(names.len()) != prop["x-subresources"].as_array().map(Vec::len)
-                        || prop.get("type").and_then(Value::as_str) != Some("object")
-                    {
-                        self.problem(format!(
-                            "`{class}.{name}`: `x-subresources` must be a list of snake_case subresource names on a `type: object` property"
-                        ));
-                    }
-                    names
-                }
-            };
-            let source = match name.as_str() {
-                _ if !subresources.is_empty() => Source::Links,
-                "sid" => Source::Sid,
-                "account_sid" => Source::AccountSid,
-                "date_created" => Source::DateCreated { rfc2822 },
-                "date_updated" => Source::DateUpdated { rfc2822 },
-                "url" => Source::Url,
-                "uri" => Source::Uri,
-                other => match parents.iter().position(|p| p == other) {
-                    Some(i) => Source::Parent(i),
-                    None => Source::Value,
-                },
-            };
-            if prop.get("enum").is_some() {
-                self.problem(format!(
-                    "`{class}.{name}`: an enum must be a component schema (`$ref`), so that it stays forward compatible"
-                ));
-            }
-            properties.push(Property {
-                name: name.clone(),
-                source,
-                pii,
-                nullable,
-                subresources,
-            });
-        }
-        if !properties.iter().any(|p| p.source == Source::Sid) {
-            self.problem(format!("`{class}` needs a `sid` property"));
-        }
-
-        let info = doc.get("info").unwrap_or(&Value::Null);
+        let info = self.doc.get("info").unwrap_or(&Value::Null);
         Some(Resource {
             module: self.module.to_owned(),
             file: file.to_owned(),
@@ -943,12 +679,12 @@ impl Reader<'_> {
             description: text(info, "description"),
             product,
             server,
-            api,
-            class,
-            list_path,
-            instance_path,
-            list_key,
-            list_schema,
+            api: paths.api,
+            class: envelope.class,
+            list_path: paths.list_path,
+            instance_path: paths.instance_path,
+            list_key: envelope.list_key,
+            list_schema: envelope.list_schema,
             sid: own?.kind,
             groups,
             mount,

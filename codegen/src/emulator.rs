@@ -137,11 +137,23 @@ fn resource(r: &Resource) -> TokenStream {
     }
 }
 
-/// `RESOURCES`, for `src/mock/table.rs`.
+/// `RESOURCES`, for `src/mock/table.rs`, and one static per resource named after its spec file
+/// (`SIP_IP_ADDRESS` for `sip_ip_address.yaml`): the emulator's rules and seeding helpers name a
+/// resource through it, so that renaming or removing a spec file they rely on fails to compile.
 pub fn emit(resources: &[Resource]) -> TokenStream {
     let items = resources.iter().map(resource);
+    let named = resources.iter().enumerate().map(|(i, r)| {
+        let name = quote::format_ident!("{}", r.module.to_uppercase());
+        let doc = format!("The resource of `spec/{}.yaml`.", r.module);
+        quote! {
+            #[doc = #doc]
+            #[allow(dead_code, reason = "only the resources a rule or a helper names are used")]
+            pub(crate) static #name: &Resource = &RESOURCES[#i];
+        }
+    });
     quote! {
         /// Every resource of `spec/`, in file name order.
         pub(crate) static RESOURCES: &[Resource] = &[#(#items)*];
+        #(#named)*
     }
 }

@@ -131,6 +131,7 @@ pub fn generate(resource: &Resource, doc: &Value) -> Result<TokenStream, Vec<Str
         redact_items(&mut file.items, &pii);
     }
     derive_json_schema(&mut file.items);
+    crate::field_docs::apply(&mut file.items, doc);
     let enums = resource.enums.iter().map(emit_enum);
     Ok(quote! {
         #file

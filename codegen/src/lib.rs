@@ -1,4 +1,5 @@
-//! The generator: `spec/*.yaml` in, Rust out. build.rs calls [`run`]; the tests and the
+//! The generator of the `twilio-ip-access` crate: `spec/*.yaml` in, Rust out. Its build script
+//! calls [`generate_dir`] on `spec/` and [`Output::write_to`] into `OUT_DIR`; the tests and the
 //! generation benchmark call [`generate_dir`] and [`generate`] on fixture specs.
 //!
 //! - `model.rs` reads a spec file into what the emitters need (paths, parents, SIDs, form
@@ -16,6 +17,7 @@
 pub mod bindings;
 pub mod emulator;
 pub mod facade;
+pub mod field_docs;
 pub mod model;
 pub mod naming;
 pub mod preflight;
@@ -41,47 +43,35 @@ pub struct Output {
     pub emulator: String,
 }
 
-/// build.rs's entry point: generates from `spec/` into `OUT_DIR`, or prints every problem with
-/// its file and exits with status 1 (cargo shows the text without a backtrace).
-pub fn run() {
-    let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-    println!("cargo:rerun-if-changed=build.rs");
-    println!("cargo:rerun-if-changed=codegen");
-    // A directory is scanned as a whole: a new, changed or removed spec file regenerates.
-    println!("cargo:rerun-if-changed=spec");
-    match generate_dir(Path::new("spec")) {
-        Ok(output) => {
-            let out = Path::new(&out_dir);
-            let mut files: Vec<(String, &String)> = output
-                .bindings
-                .iter()
-                .map(|(module, code)| (format!("{module}.rs"), code))
-                .collect();
-            files.push(("generated.rs".into(), &output.modules));
-            files.push(("facade.rs".into(), &output.facade));
-            files.push(("sid_kinds.rs".into(), &output.sid_kinds));
-            files.push(("emulator_tables.rs".into(), &output.emulator));
-            for (name, code) in files {
-                let dest = out.join(name);
-                std::fs::write(&dest, code)
-                    .unwrap_or_else(|e| panic!("writing {}: {e}", dest.display()));
-            }
+impl Output {
+    /// Writes every generated file into `dir` (build.rs passes `OUT_DIR`): `<module>.rs` per
+    /// spec file, `generated.rs`, `facade.rs`, `sid_kinds.rs` and `emulator_tables.rs`.
+    pub fn write_to(&self, dir: &Path) -> std::io::Result<()> {
+        let bindings = self
+            .bindings
+            .iter()
+            .map(|(module, code)| (format!("{module}.rs"), code));
+        let shared = [
+            ("generated.rs", &self.modules),
+            ("facade.rs", &self.facade),
+            ("sid_kinds.rs", &self.sid_kinds),
+            ("emulator_tables.rs", &self.emulator),
+        ]
+        .map(|(name, code)| (name.to_owned(), code));
+        for (name, code) in bindings.chain(shared) {
+            let dest = dir.join(&name);
+            std::fs::write(&dest, code)
+                .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", dest.display())))?;
         }
-        Err(problems) => {
-            eprintln!("error: the OpenAPI spec cannot be turned into Rust:");
-            for problem in &problems {
-                eprintln!("  - {problem}");
-            }
-            std::process::exit(1);
-        }
+        Ok(())
     }
 }
 
 /// Reads a spec file as JSON values, checking the OpenAPI version first.
 fn load(file: &Path) -> Result<Value, Vec<String>> {
     let text = std::fs::read_to_string(file).map_err(|e| vec![format!("cannot read: {e}")])?;
-    let raw: serde_yaml::Value =
-        serde_yaml::from_str(&text).map_err(|e| vec![format!("not valid YAML: {e}")])?;
+    let raw: yaml_serde::Value =
+        yaml_serde::from_str(&text).map_err(|e| vec![format!("not valid YAML: {e}")])?;
     let doc: Value =
         serde_json::to_value(&raw).map_err(|e| vec![format!("not representable as JSON: {e}")])?;
     let version = doc.get("openapi").and_then(Value::as_str).unwrap_or("");
@@ -128,7 +118,6 @@ fn resource(file: &Path) -> Result<(model::Resource, TokenStream), Vec<String>> 
 
 /// The progenitor bindings of one spec file, formatted, or what is wrong with it (each problem
 /// prefixed with the file name). For the tests and the generation benchmark.
-#[allow(dead_code)]
 pub fn generate(file: &str) -> Result<String, Vec<String>> {
     let prefixed = |problems: Vec<String>| -> Vec<String> {
         problems

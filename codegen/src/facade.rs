@@ -15,7 +15,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::model::{Api, Field, FieldType, Group, OpKind, Operation, PathParam, Resource};
-use super::naming::{article, pascal, plural, snake, words};
+use super::naming::{article, plural, snake, words};
+
+mod list;
+mod request;
 
 /// An instance handle: a parent named in some resource's path, such as `/Trunks/{TrunkSid}`.
 struct Context {
@@ -217,7 +220,7 @@ fn field_doc(field: &Field) -> String {
 }
 
 /// A literal for a field in a doc example: the spec's `example` when it has one.
-fn example_argument(resource: &Resource, field: &Field) -> String {
+fn example_argument(field: &Field) -> String {
     let example = field.example.as_ref();
     match &field.ty {
         FieldType::Sid(kind) => format!("\"{}{}\"", kind.prefix, "a".repeat(32)),
@@ -238,8 +241,7 @@ fn example_argument(resource: &Resource, field: &Field) -> String {
             .to_string(),
         FieldType::Boolean => "true".into(),
         FieldType::Enum { rust, values } => format!(
-            "twilio_ip_access::generated::{}::enums::{rust}::{}",
-            resource.module,
+            "twilio_ip_access::{rust}::{}",
             super::naming::variant(values.first().map(String::as_str).unwrap_or("x"))
         ),
     }
@@ -362,7 +364,7 @@ impl Emitter<'_> {
             );
             quote! {
                 #[doc = #doc]
-                pub type #class = crate::generated::#module::types::#class;
+                pub use crate::generated::#module::types::#class;
             }
         });
         let enums = self
@@ -731,235 +733,20 @@ impl Emitter<'_> {
     }
 
     /// The handle's method for one operation, and the operation's builder.
+    /// One operation: the handle's method and the item behind it (a request builder, or the
+    /// `ListPage` impl of a list).
     fn operation(&mut self, r: &Resource, op: &Operation) -> (TokenStream, TokenStream) {
-        let class = ident(&r.class);
-        let module = ident(&r.module);
-        let collection = ident(&r.collection_type());
-        let has_sid = matches!(op.kind, OpKind::Fetch | OpKind::Update | OpKind::Delete);
-        let own_kind = sid_kind_path(&r.sid);
-        let own_ty = sid_path(&r.sid);
-        let verb = op.kind.verb();
-        let method = ident(verb);
-
         let mut summary = op.summary.clone();
         if !op.description.is_empty() && op.description != op.summary {
             summary.push_str("\n\n");
             summary.push_str(&op.description);
         }
-
         if op.kind == OpKind::List {
-            let list_method = ident(&op.method);
-            let key = ident(&snake(&r.list_key));
-            let next = match r.api {
-                Api::V1 => quote! { list.meta.next_page_url.as_deref() },
-                Api::V2010 => quote! { list.next_page_uri.as_deref() },
-            };
-            let mut setters = Vec::new();
-            let mut checks = vec![];
-            if r.api == Api::V2010 {
-                checks.push(quote! { let account_sid = self.account_sid.clone()?; });
-                setters.push(quote! { account_sid(account_sid.clone()) });
-            }
-            for p in r.parents() {
-                let name = ident(&snake(&p.name));
-                checks.push(quote! { let #name = self.#name.clone()?; });
-                setters.push(quote! { #name(#name.clone()) });
-            }
-            let mut text = summary.clone();
-            text.push_str("\n\nReturns a [`ListRequest`](crate::ListRequest): `.send()` for one page, `.stream()` for every item lazily, `.collect()` for all of them.\n\n");
-            text.push_str(&format!(
-                "```no_run\n# async fn run(client: twilio_ip_access::Client) -> twilio_ip_access::Result<()> {{\nlet all = {}\n    .list()\n    .collect()\n    .await?;\n# let _ = all; Ok(()) }}\n```",
-                self.example_chain(r)
-            ));
-            let text = doc(&text);
-            let method_tokens = quote! {
-                #text
-                pub fn list(&self) -> crate::ListRequest<Self> {
-                    crate::ListRequest::new(self.clone())
-                }
-            };
-            let item = quote! {
-                impl crate::pagination::private::Sealed for #collection {}
-
-                impl crate::pagination::ListPage for #collection {
-                    type Item = #class;
-
-                    async fn list_page(&self, cursor: crate::PageCursor) -> crate::Result<crate::Page<#class>> {
-                        #(#checks)*
-                        let list = self.client.call(|c| crate::pagination::list_request!(
-                            c, #module.#list_method(#(#setters),*), &cursor
-                        )).await?;
-                        crate::Page::new(list.#key, #next)
-                    }
-                }
-            };
-            return (method_tokens, item);
+            return self.list_operation(r, op, &summary);
         }
-
-        let builder_name = format!("{}{}", pascal(verb), r.class);
-        let builder = ident(&builder_name);
-        let required: Vec<&Field> = op.fields.iter().filter(|f| f.required).collect();
-        let optional: Vec<&Field> = op.fields.iter().filter(|f| !f.required).collect();
-
-        // The handle's method: SID and required fields as arguments.
-        let mut args = Vec::new();
-        let mut inits = vec![quote! { handle: self.clone(), }];
-        let mut arg_docs = String::new();
-        if has_sid {
-            args.push(quote! { sid: impl crate::sid::IntoSid<#own_kind> });
-            inits.push(quote! { sid: crate::validate::sid(sid, "Sid"), });
-            arg_docs.push_str(&format!(
-                "\n- `sid`: the {} SID (`{}…`).",
-                words(&r.class),
-                r.sid.prefix
-            ));
-        }
-        for f in &required {
-            let name = ident(&f.rust);
-            let ty = argument_type(r, f);
-            args.push(quote! { #name: #ty });
-            let check = check(f, quote! { #name });
-            inits.push(quote! { #name: #check, });
-            // Continuation lines of a list item are indented, as Markdown wants them.
-            let text = field_doc(f).replace('\n', "\n  ");
-            arg_docs.push_str(&format!("\n- `{}`: {text}", f.rust));
-        }
-        for f in &optional {
-            let name = ident(&f.rust);
-            inits.push(quote! { #name: ::std::option::Option::None, });
-        }
-        let mut text = summary.clone();
-        if !arg_docs.is_empty() {
-            text.push_str("\n\nArguments:");
-            text.push_str(&arg_docs);
-        }
-        if !optional.is_empty() {
-            text.push_str(&format!(
-                "\n\nOptional fields are setters on [`{builder_name}`]: {}.",
-                optional
-                    .iter()
-                    .map(|f| format!("[`{0}`]({builder_name}::{0})", f.rust))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-        let mut call_args: Vec<String> = Vec::new();
-        if has_sid {
-            call_args.push(format!("\"{}{}\"", r.sid.prefix, "a".repeat(32)));
-        }
-        call_args.extend(required.iter().map(|f| example_argument(r, f)));
-        let binding = match op.kind {
-            OpKind::Delete => "deleted",
-            OpKind::Create => "created",
-            OpKind::Update => "updated",
-            _ => "fetched",
-        };
-        text.push_str("\n\n");
-        text.push_str(&self.example(r, &format!("{verb}({})", call_args.join(", ")), binding));
-        let text = doc(&text);
-        let method_tokens = quote! {
-            #text
-            pub fn #method(&self, #(#args),*) -> #builder {
-                #builder { #(#inits)* }
-            }
-        };
-
-        // The builder.
-        let mut decls = vec![quote! { handle: #collection, }];
-        if has_sid {
-            decls.push(quote! { sid: crate::validate::Checked<#own_ty>, });
-        }
-        for f in &op.fields {
-            let name = ident(&f.rust);
-            let stored = stored_type(r, f);
-            decls.push(if f.required {
-                quote! { #name: #stored, }
-            } else {
-                quote! { #name: ::std::option::Option<#stored>, }
-            });
-        }
-        let setters = optional.iter().map(|f| {
-            let name = ident(&f.rust);
-            let ty = argument_type(r, f);
-            let check = check(f, quote! { value });
-            let text = doc(&field_doc(f));
-            quote! {
-                #text
-                pub fn #name(mut self, value: #ty) -> Self {
-                    self.#name = ::std::option::Option::Some(#check);
-                    self
-                }
-            }
-        });
-        // send(): path parameters first, then the fields, in order; the first problem wins.
-        let mut unpack = vec![quote! { let handle = self.handle; }];
-        let mut calls = Vec::new();
-        if r.api == Api::V2010 {
-            unpack.push(quote! { let account_sid = handle.account_sid.clone()?; });
-            calls.push(quote! { .account_sid(account_sid.clone()) });
-        }
-        for p in r.parents() {
-            let name = ident(&snake(&p.name));
-            unpack.push(quote! { let #name = handle.#name.clone()?; });
-            calls.push(quote! { .#name(#name.clone()) });
-        }
-        if has_sid {
-            unpack.push(quote! { let sid = self.sid?; });
-            calls.push(quote! { .sid(sid.clone()) });
-        }
-        for f in &op.fields {
-            let name = ident(&f.rust);
-            let inner = if is_pii(f) {
-                quote! { .0 }
-            } else {
-                quote! {}
-            };
-            unpack.push(match (f.required, is_pii(f)) {
-                (true, _) => quote! { let #name = self.#name #inner?; },
-                (false, true) => quote! { let #name = self.#name.map(|v| v #inner).transpose()?; },
-                (false, false) => quote! { let #name = self.#name.transpose()?; },
-            });
-        }
-        if let Some(body) = &op.body_schema {
-            let body = ident(body);
-            let names = op.fields.iter().map(|f| ident(&f.rust));
-            unpack.push(quote! {
-                let body = crate::generated::#module::types::#body { #(#names),* };
-            });
-            calls.push(quote! { .body(body.clone()) });
-        }
-        let op_method = ident(&op.method);
-        let output = if op.kind == OpKind::Delete {
-            quote! { () }
-        } else {
-            quote! { #class }
-        };
-        let builder_doc = format!(
-            "{} (`{}` in `spec/{}.yaml`): [`{}::{verb}`]. Send it with `.send().await`, or `.await` it.",
-            op.summary,
-            op.id,
-            r.module,
-            r.collection_type()
-        );
-        let item = quote! {
-            #[doc = #builder_doc]
-            #[derive(Debug, Clone)]
-            #[must_use = "a request does nothing until it is sent or awaited"]
-            pub struct #builder { #(#decls)* }
-
-            impl #builder {
-                #(#setters)*
-
-                /// Checks the arguments and sends the request; nothing is sent when a check
-                /// fails.
-                pub async fn send(self) -> crate::Result<#output> {
-                    #(#unpack)*
-                    handle.client.call(|c| c.bindings.#module.#op_method() #(#calls)* .send()).await
-                }
-            }
-
-            crate::request::into_future!(#builder => #output);
-        };
-        (method_tokens, item)
+        (
+            self.request_method(r, op, &summary),
+            self.request_builder(r, op),
+        )
     }
 }
