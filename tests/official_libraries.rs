@@ -142,18 +142,11 @@ fn drive(interpreter: &str, script: &str, ok: &str) {
             .take()
             .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
     );
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let status = loop {
-        if let Some(status) = run.try_wait().expect("the script can be waited on") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = run.kill();
-            let _ = run.wait();
-            panic!("{script} did not finish within 120 s");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = common::process::wait_for_exit(
+        &mut run,
+        Duration::from_secs(120),
+        &format!("{script} (it should have finished)"),
+    );
     let stdout = stdout.join().expect("stdout is read");
     let stderr = stderr.join().expect("stderr is read");
     println!("{stdout}");

@@ -12,6 +12,8 @@ use std::{
     time::{Duration, Instant},
 };
 
+mod common;
+
 use serde_json::Value;
 use twilio_ip_access::{Client, RetryPolicy};
 
@@ -109,29 +111,16 @@ impl Server {
             .status()
             .expect("kill runs");
         assert!(sent.success(), "kill -s {signal}");
-        let status = wait_for_exit(&mut self.child, &format!("after SIG{signal}"));
+        let status = common::process::wait_for_exit(
+            &mut self.child,
+            PATIENCE,
+            &format!("twilio-mock after SIG{signal}"),
+        );
         let mut after = Vec::new();
         while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(5)) {
             after.push(line);
         }
         (status, after)
-    }
-}
-
-/// Waits for `child` to exit; kills it and fails the test if it is still running after
-/// [`PATIENCE`] (`when` says what it should have exited on).
-fn wait_for_exit(child: &mut Child, when: &str) -> ExitStatus {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("twilio-mock kept running {when}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -157,7 +146,8 @@ fn run_failing(args: &[&str]) -> (Option<i32>, String) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let status = wait_for_exit(&mut child, &format!("with {args:?}"));
+    let status =
+        common::process::wait_for_exit(&mut child, PATIENCE, &format!("twilio-mock with {args:?}"));
     let mut stderr = String::new();
     child
         .stderr
