@@ -12,105 +12,37 @@
 mod common;
 
 use std::{
-    io::{BufRead, BufReader},
-    process::{Child, Command, Stdio},
-    sync::mpsc,
-    time::{Duration, Instant},
+    process::{Command, Stdio},
+    time::Duration,
 };
 
-/// The server, killed and reaped when the test ends (passing or not).
-struct Server(Child);
+use common::process::TwilioMock;
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// What `twilio-mock` printed on start.
-#[derive(Debug, Default)]
-struct Started {
-    base_url: String,
-    account_sid: String,
-    auth_token: String,
-}
-
-/// Starts `twilio-mock --listen 127.0.0.1:0 --seed` and reads its address and credentials.
-fn start_server() -> (Server, Started) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_twilio-mock"))
-        .args(["--listen", "127.0.0.1:0", "--seed"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("twilio-mock starts");
-    let stdout = child.stdout.take().expect("a stdout pipe");
-    let server = Server(child);
-    // Lines are read on a thread of their own, so that a server that never prints cannot hang
-    // the test; the thread drains the pipe until the server exits.
-    let (lines_tx, lines) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if lines_tx.send(line).is_err() {
-                // Nobody listens any more: keep draining so the server never blocks on a write.
-                continue;
-            }
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut started = Started::default();
-    let mut printed = Vec::new();
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let line = match lines.recv_timeout(left) {
-            Ok(line) => line,
-            Err(e) => {
-                panic!("twilio-mock did not finish starting ({e}); it printed:\n{printed:#?}")
-            }
-        };
-        let field = |label: &str| {
-            line.trim().strip_prefix(label).map(|rest| {
-                rest.split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned()
-            })
-        };
-        if let Some(url) = field("Twilio emulator listening on") {
-            started.base_url = url;
-        } else if let Some(sid) = field("account SID:") {
-            started.account_sid = sid;
-        } else if let Some(token) = field("auth token:") {
-            started.auth_token = token;
-        }
-        let ready = line.starts_with("Press Ctrl-C");
-        printed.push(line);
-        if ready {
-            break;
-        }
-    }
+/// Starts `twilio-mock --listen 127.0.0.1:0 --seed` and checks what it printed.
+fn start_server() -> TwilioMock {
+    let server = TwilioMock::start(&["--seed"]);
     assert!(
-        started.base_url.starts_with("http://127.0.0.1:")
-            && started.account_sid.starts_with("AC")
-            && !started.auth_token.is_empty(),
-        "{started:?} from:\n{printed:#?}"
+        server.base_url.starts_with("http://127.0.0.1:")
+            && server.account_sid.starts_with("AC")
+            && !server.auth_token.is_empty(),
+        "{:#?}",
+        server.printed
     );
     assert!(
-        printed.iter().any(|l| l.contains("seed trunk")),
-        "--seed seeds: {printed:#?}"
+        server.printed.iter().any(|l| l.contains("seed trunk")),
+        "--seed seeds: {:#?}",
+        server.printed
     );
-    (server, started)
+    server
 }
 
 /// Runs `interpreter script BASE_URL ACCOUNT_SID AUTH_TOKEN` against a seeded `twilio-mock` and
 /// asserts that it succeeds and prints `ok`.
 fn drive(interpreter: &str, script: &str, ok: &str) {
-    let (_server, started) = start_server();
+    let server = start_server();
     let mut run = Command::new(interpreter)
         .arg(script)
-        .args([&started.base_url, &started.account_sid, &started.auth_token])
+        .args([&server.base_url, &server.account_sid, &server.auth_token])
         // Loopback only: no proxy, no region or edge rewriting by the library.
         .env("NO_PROXY", "127.0.0.1,localhost")
         .env("no_proxy", "127.0.0.1,localhost")

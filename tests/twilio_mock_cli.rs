@@ -5,93 +5,19 @@
 #![cfg(all(feature = "mock", unix))]
 
 use std::{
-    io::{BufRead, BufReader, Read},
+    io::Read,
     path::{Path, PathBuf},
-    process::{Child, Command, ExitStatus, Stdio},
-    sync::mpsc,
+    process::{Command, ExitStatus, Stdio},
     time::{Duration, Instant},
 };
 
 mod common;
 
+use common::process::{PATIENCE, TwilioMock as Server, field};
 use serde_json::Value;
 use twilio_ip_access::{Client, RetryPolicy};
 
-/// How long the server may take to start or stop.
-const PATIENCE: Duration = Duration::from_secs(30);
-
-/// A running `twilio-mock`, killed and reaped if the test ends without stopping it.
-struct Server {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-    /// What it printed up to "Press Ctrl-C to stop.".
-    printed: Vec<String>,
-    base_url: String,
-    account_sid: String,
-    auth_token: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The value after `label` on the first printed line that starts with it (after spaces).
-fn field(printed: &[String], label: &str) -> String {
-    printed
-        .iter()
-        .find_map(|line| line.trim().strip_prefix(label))
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no `{label}` line in {printed:#?}"))
-        .to_owned()
-}
-
 impl Server {
-    /// Starts `twilio-mock --listen 127.0.0.1:0 ARGS…` and waits until it is ready.
-    fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_twilio-mock"))
-            .args(["--listen", "127.0.0.1:0"])
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("twilio-mock starts");
-        let stdout = child.stdout.take().expect("a stdout pipe");
-        // A thread reads the lines, so that a server that never prints cannot hang the test.
-        let (lines_tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = lines_tx.send(line);
-            }
-        });
-        let deadline = Instant::now() + PATIENCE;
-        let mut printed = Vec::new();
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match lines.recv_timeout(left) {
-                Ok(line) => {
-                    let ready = line.starts_with("Press Ctrl-C");
-                    printed.push(line);
-                    if ready {
-                        break;
-                    }
-                }
-                Err(e) => panic!("twilio-mock did not start ({e}); it printed {printed:#?}"),
-            }
-        }
-        Server {
-            base_url: field(&printed, "Twilio emulator listening on"),
-            account_sid: field(&printed, "account SID:"),
-            auth_token: field(&printed, "auth token:"),
-            child,
-            lines,
-            printed,
-        }
-    }
-
     /// A client of the server's main account that does not retry.
     fn client(&self) -> Client {
         Client::builder()
