@@ -101,9 +101,11 @@ async fn credential_lists_of_a_trunk() {
 "#;
 
 /// Seeds `to` (a profile directory of the nested target) with the outer build's compiled
-/// dependencies: `deps/`, `build/` and `.fingerprint/` of `from`, big files as hard links (cargo
-/// and rustc replace outputs by renaming, never by writing in place), small ones (fingerprints,
-/// dep-info) as copies, which cargo may rewrite. Cargo reuses an artifact whose fingerprint and
+/// dependencies: `deps/`, `build/` and `.fingerprint/` of `from`, big files in `deps/` as hard
+/// links (rustc replaces its outputs by renaming, never by writing in place), everything else
+/// (fingerprints, dep-info, build scripts' `OUT_DIR`s, which build scripts rewrite in place) as
+/// copies. The workspace's own crates are left out: their hashes do not depend on where the
+/// workspace lies, so the copy's crates would reuse (and rewrite) the outer build's files. Cargo reuses an artifact whose fingerprint and
 /// hash match, which holds for every registry crate built with the same features and profile;
 /// the copy's own crates have other hashes (their path differs) and are compiled. Where the
 /// outer build has nothing (or a hard link fails) the nested build compiles it, as from cold.
@@ -112,21 +114,34 @@ fn seed(from: &Path, to: &Path) {
     for dir in ["deps", "build", ".fingerprint"] {
         let (from, to) = (from.join(dir), to.join(dir));
         if from.is_dir() {
-            link_tree(&from, &to, SMALL);
+            link_tree(
+                &from,
+                &to,
+                if dir == "deps" { SMALL } else { u64::MAX },
+                true,
+            );
         }
     }
 }
 
-fn link_tree(from: &Path, to: &Path, small: u64) {
+fn link_tree(from: &Path, to: &Path, small: u64, top: bool) {
     let _ = std::fs::create_dir_all(to);
     let Ok(entries) = std::fs::read_dir(from) else {
         return;
     };
     for entry in entries.flatten() {
         let (source, target) = (entry.path(), to.join(entry.file_name()));
+        let name = entry.file_name().to_string_lossy().replace('_', "-");
+        if top
+            && name
+                .trim_start_matches("lib")
+                .starts_with("twilio-ip-access")
+        {
+            continue;
+        }
         let Ok(meta) = entry.metadata() else { continue };
         if meta.is_dir() {
-            link_tree(&source, &target, small);
+            link_tree(&source, &target, small, false);
         } else if !target.exists()
             && (meta.len() < small || std::fs::hard_link(&source, &target).is_err())
         {
