@@ -137,6 +137,7 @@ mod desired;
 mod diff;
 mod document;
 mod export;
+mod kinds;
 mod live;
 mod render;
 #[cfg(feature = "schemars")]
@@ -150,11 +151,23 @@ pub use apply::{
 };
 pub use change::{Change, ChangeKind, Step, Summary, Target};
 pub use desired::{
-    Desired, DesiredAddress, DesiredBuilder, DesiredError, DesiredList, ListBuilder,
-    MAX_ADDRESSES_PER_LIST, MAX_NAME_CHARS, SetBuilder,
+    ByocBuilder, Desired, DesiredAddress, DesiredBuilder, DesiredError, DesiredIpRecord,
+    DesiredList, IpRecordBuilder, ListBuilder, MAX_ADDRESSES_PER_LIST, MAX_NAME_CHARS, SetBuilder,
 };
-pub use document::{AddressState, FORMAT_VERSION, ListState, Plan, PlannedList, StartingState};
+pub use document::{
+    AddressState, ByocState, FORMAT_VERSION, IpRecordState, ListState, Plan, PlannedList,
+    SourceIpMappingState, StartingState,
+};
 pub use export::{ExportOptions, export};
+/// What each [`Change`] says, one type per kind of change (the fields of the plan document's
+/// changes).
+pub use kinds::{
+    address::{AddAddress, RemoveAddress, RenameAddress},
+    attachment::{Attach, Detach},
+    ip_record::{CreateIpRecord, RemoveIpRecord, RenameIpRecord},
+    list::{CreateList, DeleteList},
+    source_ip_mapping::{CreateSourceIpMapping, RemoveSourceIpMapping, UpdateSourceIpMapping},
+};
 pub use live::{DEFAULT_READ_CONCURRENCY, ReadOptions};
 #[cfg(feature = "schemars")]
 #[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
@@ -230,6 +243,6 @@ pub async fn plan_with(client: &Client, desired: &Desired, options: ReadOptions)
             l.name() == name || (l.split() && split::part_number(l.name(), name).is_some())
         })
     };
-    let live = live::read(client, Some(&wanted), options).await?;
+    let live = live::read(client, Some(&wanted), desired.byoc().is_some(), options).await?;
     diff::compute(desired, &live)
 }
