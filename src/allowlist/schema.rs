@@ -48,6 +48,7 @@ struct AllowlistFile {
 struct Byoc {
     /// The IP Records, each identified by its IP address and prefix length (no two alike).
     /// Required: write `[]` to remove them all.
+    #[schemars(extend("uniqueItems" = true))]
     ip_records: Vec<IpRecord>,
 }
 
