@@ -74,8 +74,8 @@ impl ApplyOptions {
         self
     }
 
-    /// The most address removals a plan may hold (default 20); a plan with more is refused
-    /// before anything is written.
+    /// The most removals of addresses and IP Records a plan may hold (default 20); a plan with
+    /// more is refused before anything is written.
     pub fn max_removals(mut self, n: usize) -> Self {
         self.max_removals = n;
         self
@@ -251,7 +251,8 @@ impl Plan {
     ///
     /// # Errors
     ///
-    /// [`Error::Refused`] when the plan removes more than `max_removals` addresses, or (without
+    /// [`Error::Refused`] when the plan removes more than `max_removals` addresses and IP
+    /// Records, or (without
     /// `allow_empty`) would leave a list that is attached to a trunk or SIP domain with no
     /// addresses, by removing its last ones or by attaching an empty list.
     pub fn check(&self, options: &ApplyOptions) -> Result<()> {
@@ -342,10 +343,10 @@ impl Plan {
     }
 
     /// Applies the plan: [`check`](Self::check)s it, [`verify`](Self::verify)s a saved plan
-    /// against the live state, then sends exactly one request per change, in steps: create
-    /// lists, add addresses, rename, attach, then detach and remove. A desired address is never
-    /// missing along the way: on failure the allowlist is at worst wider than desired, never
-    /// narrower.
+    /// against the live state, then sends exactly one request per change, in [`Step`]s:
+    /// create lists, add addresses, create IP Records, rename, map records, attach, then
+    /// detach, unmap, remove and delete. A desired address, record or mapping is never missing
+    /// along the way: on failure the allowlist is at worst wider than desired, never narrower.
     ///
     /// Within a step, up to [`concurrency`](ApplyOptions::concurrency) changes run at once;
     /// steps run in order, and when any change of a step fails or has an unknown outcome, the
