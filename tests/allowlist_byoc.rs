@@ -16,7 +16,7 @@ use twilio_ip_access::{
         IpRecordBuilder, Plan, Step,
     },
     mock::{MockTwilio, RecordedRequest},
-    sid::{IpRecordSid, SipDomainSid},
+    sid::{IpRecordSid, SipDomainSid, SourceIpMappingSid},
 };
 
 const FILE: &str = "allowlist.toml";
@@ -66,6 +66,13 @@ async fn record(
             .unwrap();
     }
     created.sid
+}
+
+/// The SID of the account's one Source IP Mapping.
+async fn only_mapping(client: &Client) -> SourceIpMappingSid {
+    let mappings = client.source_ip_mappings().list().collect().await.unwrap();
+    assert_eq!(mappings.len(), 1);
+    mappings[0].sid.clone()
 }
 
 /// The account's IP Records as (ip, prefix, name, mapped domain SIDs), sorted.
@@ -283,9 +290,7 @@ async fn the_issue_example_from_empty_sends_exactly_its_requests() {
 async fn a_new_name_and_a_new_domain_are_updates_in_place() {
     let (mock, client, acme, beta) = emulator().await;
     let sid = record(&client, "203.0.113.10", 32, "old name", Some(&acme)).await;
-    let mapping = client.source_ip_mappings().list().collect().await.unwrap()[0]
-        .sid
-        .clone();
+    let mapping = only_mapping(&client).await;
     let desired = parse(
         "[byoc]\nip_records = [{ ip = \"203.0.113.10\", name = \"sbc-fra-1\", sip_domain = \"beta.sip.twilio.com\" }]\n",
     );
@@ -333,9 +338,7 @@ async fn a_new_name_and_a_new_domain_are_updates_in_place() {
 async fn a_prefix_change_is_a_new_record_added_before_the_old_one_goes() {
     let (mock, client, acme, _) = emulator().await;
     let old = record(&client, "203.0.113.0", 24, "carrier", Some(&acme)).await;
-    let old_mapping = client.source_ip_mappings().list().collect().await.unwrap()[0]
-        .sid
-        .clone();
+    let old_mapping = only_mapping(&client).await;
     let desired = parse(
         "[byoc]\nip_records = [{ ip = \"203.0.113.0/25\", name = \"carrier\", sip_domain = \"acme\" }]\n",
     );
@@ -549,64 +552,55 @@ fn byoc_with(entries: &str) -> String {
 #[test]
 fn every_refusal_of_the_file_names_its_position_and_entry() {
     let parse_err = |text: &str| Desired::from_toml(text, FILE).unwrap_err();
-    refused(
-        parse_err(&byoc_with("  \"203.0.113.256\",")),
-        3,
-        3,
-        "\"203.0.113.256\"",
-        "not an IPv4 address",
-    );
-    refused(
-        parse_err(&byoc_with("  { ip = \"203.0.113.10/24\", name = \"x\" },")),
-        3,
-        3,
-        "{ ip = \"203.0.113.10/24\", name = \"x\" }",
-        "host bits are set: 203.0.113.10/24 lies in the network 203.0.113.0/24",
-    );
-    refused(
-        parse_err(&byoc_with("  \"0.0.0.0/0\",")),
-        3,
-        3,
-        "\"0.0.0.0/0\"",
-        "`/0` is refused",
-    );
-    refused(
-        parse_err(&byoc_with(
+    // (entries, the refused one's line, that entry, why); each entry starts at column 3.
+    let cases = [
+        (
+            "  \"203.0.113.256\",",
+            3,
+            "\"203.0.113.256\"",
+            "not an IPv4 address",
+        ),
+        (
+            "  { ip = \"203.0.113.10/24\", name = \"x\" },",
+            3,
+            "{ ip = \"203.0.113.10/24\", name = \"x\" }",
+            "host bits are set: 203.0.113.10/24 lies in the network 203.0.113.0/24",
+        ),
+        ("  \"0.0.0.0/0\",", 3, "\"0.0.0.0/0\"", "`/0` is refused"),
+        (
             "  \"192.0.2.44\",\n  { ip = \"192.0.2.44/32\", name = \"again\" },",
-        )),
-        4,
-        3,
-        "{ ip = \"192.0.2.44/32\", name = \"again\" }",
-        "the same IP Record twice: 192.0.2.44/32 is also at line 3",
-    );
-    refused(
-        parse_err(&byoc_with("  { ip = \"192.0.2.44\", name = \"\" },")),
-        3,
-        3,
-        "{ ip = \"192.0.2.44\", name = \"\" }",
-        "the IP Record's name is empty",
-    );
-    refused(
-        parse_err(&byoc_with("  { ip = \"192.0.2.44\", sip_domain = \" \" },")),
-        3,
-        3,
-        "{ ip = \"192.0.2.44\", sip_domain = \" \" }",
-        "an empty SIP domain name",
-    );
-    refused(
-        parse_err(&byoc_with("  { ip = \"192.0.2.44\", domain = \"x\" },")),
-        3,
-        3,
-        "{ ip = \"192.0.2.44\", domain = \"x\" }",
-        "unknown key `domain`",
-    );
-    refused(
-        parse_err(&byoc_with("  { name = \"x\" },")),
-        3,
-        3,
-        "{ name = \"x\" }",
-        "`ip` is missing",
-    );
+            4,
+            "{ ip = \"192.0.2.44/32\", name = \"again\" }",
+            "the same IP Record twice: 192.0.2.44/32 is also at line 3",
+        ),
+        (
+            "  { ip = \"192.0.2.44\", name = \"\" },",
+            3,
+            "{ ip = \"192.0.2.44\", name = \"\" }",
+            "the IP Record's name is empty",
+        ),
+        (
+            "  { ip = \"192.0.2.44\", sip_domain = \" \" },",
+            3,
+            "{ ip = \"192.0.2.44\", sip_domain = \" \" }",
+            "an empty SIP domain name",
+        ),
+        (
+            "  { ip = \"192.0.2.44\", domain = \"x\" },",
+            3,
+            "{ ip = \"192.0.2.44\", domain = \"x\" }",
+            "unknown key `domain`",
+        ),
+        (
+            "  { name = \"x\" },",
+            3,
+            "{ name = \"x\" }",
+            "`ip` is missing",
+        ),
+    ];
+    for (entries, line, entry, why) in cases {
+        refused(parse_err(&byoc_with(entries)), line, 3, entry, why);
+    }
     let missing = parse_err("[byoc]\n");
     assert_eq!(
         (missing.line(), missing.column()),

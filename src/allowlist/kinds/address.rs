@@ -5,7 +5,7 @@ use std::{fmt, net::Ipv4Addr};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Action, Change, Created, Parents, Position, Reconcile, list};
+use super::{Action, Change, Created, Parents, Reconcile, entry_line, entry_position, list};
 use crate::{
     Client, SipIpAddress,
     allowlist::{
@@ -79,23 +79,12 @@ fn from_set(set: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-/// `198.51.100.0/24`, padded for the plan's column.
-pub(crate) fn column(ip: Ipv4Addr, prefix: u8) -> String {
-    format!("{:<18}", format!("{ip}/{prefix}"))
-}
-
 impl Action for AddAddress {
-    fn list(&self) -> Option<&str> {
-        Some(&self.list)
-    }
-
-    fn order_key(&self) -> Position<'_> {
-        (Some((self.ip, self.prefix)), None)
-    }
+    entry_position!(in_list);
 
     fn plan_line(&self) -> String {
-        let (ip, prefix, name) = (self.ip, self.prefix, &self.name);
-        format!("  + {} {name:?}{}", column(ip, prefix), from_set(&self.set))
+        let rest = format!("{:?}{}", self.name, from_set(&self.set));
+        entry_line('+', self.ip, self.prefix, &rest)
     }
 
     fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -115,21 +104,12 @@ impl Action for AddAddress {
 }
 
 impl Action for RenameAddress {
-    fn list(&self) -> Option<&str> {
-        Some(&self.list)
-    }
-
-    fn order_key(&self) -> Position<'_> {
-        (Some((self.ip, self.prefix)), None)
-    }
+    entry_position!(in_list);
 
     fn plan_line(&self) -> String {
         let (from, to) = (&self.from, &self.to);
-        format!(
-            "  ~ {} {from:?} -> {to:?}{}",
-            column(self.ip, self.prefix),
-            from_set(&self.set)
-        )
+        let rest = format!("{from:?} -> {to:?}{}", from_set(&self.set));
+        entry_line('~', self.ip, self.prefix, &rest)
     }
 
     fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -150,16 +130,10 @@ impl Action for RenameAddress {
 }
 
 impl Action for RemoveAddress {
-    fn list(&self) -> Option<&str> {
-        Some(&self.list)
-    }
-
-    fn order_key(&self) -> Position<'_> {
-        (Some((self.ip, self.prefix)), None)
-    }
+    entry_position!(in_list);
 
     fn plan_line(&self) -> String {
-        format!("  - {} {:?}", column(self.ip, self.prefix), self.name)
+        entry_line('-', self.ip, self.prefix, &format!("{:?}", self.name))
     }
 
     fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

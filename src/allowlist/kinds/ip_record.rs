@@ -7,7 +7,7 @@ use std::{fmt, net::Ipv4Addr};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Action, Change, Created, Parents, Position, Reconcile, address::column};
+use super::{Action, Change, Created, Parents, Reconcile, entry_line, entry_position};
 use crate::{
     Client,
     allowlist::{
@@ -81,12 +81,10 @@ pub struct RemoveIpRecord {
 }
 
 impl Action for CreateIpRecord {
-    fn order_key(&self) -> Position<'_> {
-        (Some((self.ip, self.prefix)), None)
-    }
+    entry_position!();
 
     fn plan_line(&self) -> String {
-        format!("  + {} {:?}", column(self.ip, self.prefix), self.name)
+        entry_line('+', self.ip, self.prefix, &format!("{:?}", self.name))
     }
 
     fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -96,13 +94,11 @@ impl Action for CreateIpRecord {
 }
 
 impl Action for RenameIpRecord {
-    fn order_key(&self) -> Position<'_> {
-        (Some((self.ip, self.prefix)), None)
-    }
+    entry_position!();
 
     fn plan_line(&self) -> String {
         let (from, to) = (&self.from, &self.to);
-        format!("  ~ {} {from:?} -> {to:?}", column(self.ip, self.prefix))
+        entry_line('~', self.ip, self.prefix, &format!("{from:?} -> {to:?}"))
     }
 
     fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -122,12 +118,10 @@ impl Action for RenameIpRecord {
 }
 
 impl Action for RemoveIpRecord {
-    fn order_key(&self) -> Position<'_> {
-        (Some((self.ip, self.prefix)), None)
-    }
+    entry_position!();
 
     fn plan_line(&self) -> String {
-        format!("  - {} {:?}", column(self.ip, self.prefix), self.name)
+        entry_line('-', self.ip, self.prefix, &format!("{:?}", self.name))
     }
 
     fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

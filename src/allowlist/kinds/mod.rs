@@ -59,6 +59,30 @@ pub(crate) trait Action {
     }
 }
 
+/// The [`Action::list`] and [`Action::order_key`] of a change that acts on an address or record
+/// (its `ip` and `prefix` fields): in a list (its `list` field) with `in_list`, else in the
+/// account.
+macro_rules! entry_position {
+    (in_list) => {
+        fn list(&self) -> Option<&str> {
+            Some(&self.list)
+        }
+        entry_position!();
+    };
+    () => {
+        fn order_key(&self) -> super::Position<'_> {
+            (Some((self.ip, self.prefix)), None)
+        }
+    };
+}
+use entry_position;
+
+/// A plan line of an address or record: `  + 198.51.100.0/24    "name"`, the identity padded
+/// to a column, then `rest`.
+pub(crate) fn entry_line(sign: char, ip: Ipv4Addr, prefix: u8, rest: &str) -> String {
+    format!("  {sign} {:<18} {rest}", format!("{ip}/{prefix}"))
+}
+
 /// The SIDs of the parents changes act under, by key: the lists of the plan (`list::key`),
 /// the IP Records of the starting state, and those that earlier steps created.
 #[derive(Debug, Default)]
