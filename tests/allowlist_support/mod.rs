@@ -276,7 +276,7 @@ impl ByocSnap {
     }
 
     /// The mappings as (record identity, domain SID); `None` for a record that is gone.
-    pub fn mapped(&self) -> Vec<(Option<(Ipv4Addr, u8)>, String)> {
+    pub fn mapped(&self) -> Vec<Mapped> {
         let mut out: Vec<_> = self
             .mappings
             .values()
@@ -320,6 +320,9 @@ pub async fn byoc_snapshot(client: &Client) -> ByocSnap {
     }
 }
 
+/// A mapping as (its record's identity, `None` when the record is gone; domain SID).
+pub type Mapped = (Option<(Ipv4Addr, u8)>, String);
+
 /// Replays the IP Record and Source IP Mapping writes of `log` that the emulator handled,
 /// starting from `before`, and checks after every one that each desired record identity and
 /// each desired mapping (record identity, domain SID) present at any earlier point is still
@@ -331,10 +334,7 @@ pub fn replay_byoc_never_narrower(
     records: &BTreeSet<(Ipv4Addr, u8)>,
     mappings: &BTreeSet<((Ipv4Addr, u8), String)>,
     log: &[RecordedRequest],
-) -> (
-    BTreeSet<(Ipv4Addr, u8)>,
-    BTreeSet<(Option<(Ipv4Addr, u8)>, String)>,
-) {
+) -> (BTreeSet<(Ipv4Addr, u8)>, BTreeSet<Mapped>) {
     let identity = |sid: &str| {
         before
             .records
