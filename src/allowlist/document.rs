@@ -387,16 +387,15 @@ impl TryFrom<PlanDocument> for Plan {
     }
 }
 
-/// The first format version that can say `change`.
+/// The first format version that can say `change`: its action's, or 2 for an address from a
+/// set.
 fn since(change: &Change) -> u32 {
-    match change {
-        // The account-wide kinds are `[byoc]`'s.
-        c if c.list().is_none() => 3,
-        Change::DeleteList(_) => 2,
-        Change::AddAddress(a) if a.set.is_some() => 2,
-        Change::RenameAddress(r) if r.set.is_some() => 2,
-        _ => 1,
-    }
+    let from_set = match change {
+        Change::AddAddress(a) => a.set.is_some(),
+        Change::RenameAddress(r) => r.set.is_some(),
+        _ => false,
+    };
+    change.step().since().max(if from_set { 2 } else { 1 })
 }
 
 impl Plan {

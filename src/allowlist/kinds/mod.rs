@@ -182,9 +182,10 @@ pub(crate) fn reconcile<R: Reconcile>(
 }
 
 /// Makes [`Step`] and [`Change`] from the table below: one row per change, in apply order,
-/// with its payload type (in its kind's file) and whether it adds, changes or removes.
+/// with its payload type (in its kind's file), whether it adds, changes or removes, and the
+/// plan document version it came in.
 macro_rules! changes {
-    ($( $(#[$doc:meta])* $variant:ident($payload:ty) => $kind:ident, )+) => {
+    ($( $(#[$doc:meta])* $variant:ident($payload:ty) => $kind:ident, since $since:literal, )+) => {
         /// The steps of apply, in the order they run (and the order a plan shows and saves its
         /// changes in): one per kind of change. Adding comes before changing, and both before
         /// removing, so that no desired entry is ever missing along the way: lists and IP
@@ -202,6 +203,14 @@ macro_rules! changes {
             /// The position in apply order, from 0.
             pub fn index(self) -> usize {
                 self as usize
+            }
+
+            /// The plan document's `format_version` in which this step's `action` came (a
+            /// document of an older version cannot hold it).
+            pub fn since(self) -> u32 {
+                match self {
+                    $(Step::$variant => $since,)+
+                }
             }
 
             /// Whether a change of this step adds, changes or removes (the summary's three
@@ -260,30 +269,30 @@ macro_rules! changes {
 
 changes! {
     /// Create a list (`POST …/SIP/IpAccessControlLists.json`).
-    CreateList(list::CreateList) => Add,
+    CreateList(list::CreateList) => Add, since 1,
     /// Add an address to a list.
-    AddAddress(address::AddAddress) => Add,
+    AddAddress(address::AddAddress) => Add, since 1,
     /// Create an IP Record (`POST /v1/IpRecords`).
-    CreateIpRecord(ip_record::CreateIpRecord) => Add,
+    CreateIpRecord(ip_record::CreateIpRecord) => Add, since 3,
     /// Rename an address in place (same identity, new `FriendlyName`).
-    RenameAddress(address::RenameAddress) => Change,
+    RenameAddress(address::RenameAddress) => Change, since 1,
     /// Rename an IP Record in place (same identity, new `FriendlyName`).
-    RenameIpRecord(ip_record::RenameIpRecord) => Change,
+    RenameIpRecord(ip_record::RenameIpRecord) => Change, since 3,
     /// Map an IP Record to a SIP domain (`POST /v1/SourceIpMappings`), once the record exists.
-    CreateSourceIpMapping(source_ip_mapping::CreateSourceIpMapping) => Add,
+    CreateSourceIpMapping(source_ip_mapping::CreateSourceIpMapping) => Add, since 3,
     /// Point an IP Record's Source IP Mapping at another SIP domain, in place.
-    UpdateSourceIpMapping(source_ip_mapping::UpdateSourceIpMapping) => Change,
+    UpdateSourceIpMapping(source_ip_mapping::UpdateSourceIpMapping) => Change, since 3,
     /// Attach a list to a trunk or map it to a SIP domain's calls.
-    Attach(attachment::Attach) => Add,
+    Attach(attachment::Attach) => Add, since 1,
     /// Detach a list from a trunk or unmap it from a SIP domain's calls.
-    Detach(attachment::Detach) => Remove,
+    Detach(attachment::Detach) => Remove, since 1,
     /// Remove a Source IP Mapping, before its record is removed.
-    RemoveSourceIpMapping(source_ip_mapping::RemoveSourceIpMapping) => Remove,
+    RemoveSourceIpMapping(source_ip_mapping::RemoveSourceIpMapping) => Remove, since 3,
     /// Remove an address from a list.
-    RemoveAddress(address::RemoveAddress) => Remove,
+    RemoveAddress(address::RemoveAddress) => Remove, since 1,
     /// Remove an IP Record, once its mappings are gone.
-    RemoveIpRecord(ip_record::RemoveIpRecord) => Remove,
+    RemoveIpRecord(ip_record::RemoveIpRecord) => Remove, since 3,
     /// Delete a part of a split list that is left empty (the only lists ever deleted), once
     /// detached and emptied.
-    DeleteList(list::DeleteList) => Remove,
+    DeleteList(list::DeleteList) => Remove, since 2,
 }
