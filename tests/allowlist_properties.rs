@@ -74,6 +74,18 @@ fn live_byoc() -> impl Strategy<Value = LiveByoc> {
     (records(), any::<bool>()).prop_map(|(records, dangling)| LiveByoc { records, dangling })
 }
 
+/// Every SID a change names is one the plan's starting state holds (what a saved plan's
+/// verification relies on).
+fn names_only_known_sids(plan: &allowlist::Plan) -> Result<(), TestCaseError> {
+    let known = plan.starting_state().sids();
+    for change in plan.changes() {
+        for sid in change.sids() {
+            prop_assert!(known.contains(&sid), "{} names {}", change, sid);
+        }
+    }
+    Ok(())
+}
+
 /// Planning again is empty, and applying that plan only reads.
 async fn converged(
     mock: &MockTwilio,
@@ -306,6 +318,7 @@ fn run(
             .allow_empty(true)
             .max_removals(1000)
             .concurrency(3);
+        names_only_known_sids(&plan)?;
         mock.clear_requests();
         let report = plan.apply(&client, options.clone()).await.unwrap();
         prop_assert!(report.is_complete(), "{}", report);
@@ -484,6 +497,7 @@ fn run_sets_and_split(
             .allow_empty(true)
             .max_removals(1000)
             .concurrency(3);
+        names_only_known_sids(&plan)?;
         mock.clear_requests();
         let report = plan.apply(&client, options.clone()).await.unwrap();
         prop_assert!(report.is_complete(), "{}", report);

@@ -92,9 +92,12 @@ impl Change {
         self.kind() == ChangeKind::Remove
     }
 
-    /// The SIDs of the live resources it names, besides the list it acts under: the address,
-    /// IP Record or mapping it updates or removes, the trunk or SIP domain it attaches to or
-    /// maps to. A saved plan's changes may name only what its starting state holds.
+    /// The SIDs of the live resources it names that the plan's starting state must hold
+    /// ([`StartingState::sids`](super::StartingState::sids)): the address, IP Record or Source
+    /// IP Mapping it updates or removes, the record a mapping is created for, the trunk or SIP
+    /// domain it detaches a list from or a mapping leaves. Not the list it acts under (see
+    /// [`Plan::lists`](super::Plan::lists)) nor a trunk or domain it attaches or maps to
+    /// (resolved from the account, not part of the starting state).
     pub fn sids(&self) -> Vec<String> {
         self.action().sids()
     }

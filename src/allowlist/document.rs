@@ -168,6 +168,31 @@ impl StartingState {
         })
     }
 
+    /// Every SID it holds: the lists', their addresses', trunks' and SIP domains', and the
+    /// IP Records' and Source IP Mappings' (with the records and domains those map). A saved
+    /// plan's [`Change::sids`] must all be among them.
+    pub fn sids(&self) -> BTreeSet<String> {
+        let mut sids = BTreeSet::new();
+        for list in &self.lists {
+            sids.extend(list.sid.iter().map(ToString::to_string));
+            sids.extend(list.addresses.iter().map(|a| a.sid.to_string()));
+            for kind in TargetKind::ALL {
+                sids.extend(list.attached(kind));
+            }
+        }
+        for byoc in &self.byoc {
+            sids.extend(byoc.ip_records.iter().map(|r| r.sid.to_string()));
+            for m in &byoc.source_ip_mappings {
+                sids.extend([
+                    m.sid.to_string(),
+                    m.ip_record_sid.to_string(),
+                    m.sip_domain_sid.to_string(),
+                ]);
+            }
+        }
+        sids
+    }
+
     /// The first difference between this (the plan's) and `now`, in words.
     pub(crate) fn difference(&self, now: &StartingState) -> Option<String> {
         if self.account_sid != now.account_sid {

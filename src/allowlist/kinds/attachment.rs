@@ -50,10 +50,6 @@ impl Action for Attach {
     fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "+ attach list {:?} to {}", self.list, self.target)
     }
-
-    fn sids(&self) -> Vec<String> {
-        vec![self.target.sid.clone()]
-    }
 }
 
 impl Action for Detach {

@@ -53,7 +53,9 @@ pub(crate) trait Action {
     /// The one-line description of `Display` (with its list, if any).
     fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
 
-    /// The SIDs of live resources it names (not those of lists it acts under).
+    /// The SIDs of live resources it names that the plan's starting state holds: what it
+    /// updates or removes, and what it detaches or unmaps from (not the list it acts under,
+    /// nor a trunk or domain it attaches or maps to, which the plan resolved from the account).
     fn sids(&self) -> Vec<String> {
         Vec::new()
     }

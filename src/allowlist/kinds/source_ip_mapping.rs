@@ -102,8 +102,7 @@ impl Action for CreateSourceIpMapping {
     }
 
     fn sids(&self) -> Vec<String> {
-        let record = self.ip_record_sid.iter().map(ToString::to_string);
-        record.chain([self.sip_domain.sid.clone()]).collect()
+        self.ip_record_sid.iter().map(ToString::to_string).collect()
     }
 }
 
@@ -127,11 +126,7 @@ impl Action for UpdateSourceIpMapping {
     }
 
     fn sids(&self) -> Vec<String> {
-        vec![
-            self.sid.to_string(),
-            self.from.sid.clone(),
-            self.to.sid.clone(),
-        ]
+        vec![self.sid.to_string(), self.from.sid.clone()]
     }
 }
 
