@@ -180,7 +180,7 @@ impl StartingState {
                 sids.extend(list.attached(kind));
             }
         }
-        for byoc in &self.byoc {
+        if let Some(byoc) = &self.byoc {
             sids.extend(byoc.ip_records.iter().map(|r| r.sid.to_string()));
             for m in &byoc.source_ip_mappings {
                 sids.extend([
