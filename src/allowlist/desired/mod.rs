@@ -65,30 +65,38 @@ impl PartialEq for DesiredAddress {
 
 impl Eq for DesiredAddress {}
 
+/// The accessors of an entry identified by (IpAddress, CidrPrefixLength) with a
+/// `FriendlyName`: an address of a list, an IP Record.
+macro_rules! identity_accessors {
+    () => {
+        /// `IpAddress`: the address, or the network's first address for a range.
+        pub fn ip(&self) -> Ipv4Addr {
+            self.ip
+        }
+
+        /// `CidrPrefixLength`, 1 to 32 (32 for one address).
+        pub fn prefix(&self) -> u8 {
+            self.prefix
+        }
+
+        /// `FriendlyName` (the text written for the address unless `name` says otherwise).
+        pub fn name(&self) -> &str {
+            &self.name
+        }
+
+        /// The identity as CIDR text, `198.51.100.0/24` (always with the prefix).
+        pub fn cidr(&self) -> String {
+            format!("{}/{}", self.ip, self.prefix)
+        }
+
+        pub(crate) fn key(&self) -> (Ipv4Addr, u8) {
+            (self.ip, self.prefix)
+        }
+    };
+}
+
 impl DesiredAddress {
-    /// `IpAddress`: the address, or the network's first address for a range.
-    pub fn ip(&self) -> Ipv4Addr {
-        self.ip
-    }
-
-    /// `CidrPrefixLength`, 1 to 32 (32 for one address).
-    pub fn prefix(&self) -> u8 {
-        self.prefix
-    }
-
-    /// `FriendlyName`.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The identity as CIDR text, `198.51.100.0/24` (always with the prefix).
-    pub fn cidr(&self) -> String {
-        format!("{}/{}", self.ip, self.prefix)
-    }
-
-    pub(crate) fn key(&self) -> (Ipv4Addr, u8) {
-        (self.ip, self.prefix)
-    }
+    identity_accessors!();
 
     pub(crate) fn exported(ip: Ipv4Addr, prefix: u8, name: String) -> Self {
         Self {
@@ -211,34 +219,12 @@ impl PartialEq for DesiredIpRecord {
 impl Eq for DesiredIpRecord {}
 
 impl DesiredIpRecord {
-    /// `IpAddress`: the address, or the network's first address for a range.
-    pub fn ip(&self) -> Ipv4Addr {
-        self.ip
-    }
-
-    /// `CidrPrefixLength`, 1 to 32.
-    pub fn prefix(&self) -> u8 {
-        self.prefix
-    }
-
-    /// `FriendlyName` (the text of `ip` unless `name` says otherwise).
-    pub fn name(&self) -> &str {
-        &self.name
-    }
+    identity_accessors!();
 
     /// The SIP domain of its Source IP Mapping, as written (a SID or a domain name); `None`:
     /// no mapping.
     pub fn sip_domain(&self) -> Option<&str> {
         self.sip_domain.as_ref().map(|r| r.text.as_str())
-    }
-
-    /// The identity as CIDR text, `203.0.113.16/28` (always with the prefix).
-    pub fn cidr(&self) -> String {
-        format!("{}/{}", self.ip, self.prefix)
-    }
-
-    pub(crate) fn key(&self) -> (Ipv4Addr, u8) {
-        (self.ip, self.prefix)
     }
 
     /// A record as `export` writes it.
@@ -264,7 +250,8 @@ impl DesiredIpRecord {
 
 /// The desired state of some IP access control lists: for each list it names, exactly which
 /// addresses it holds, which trunks it is attached to and which SIP domains' calls it is mapped
-/// to. Lists it does not name are left alone.
+/// to. Lists it does not name are left alone. With [`byoc`](Self::byoc), also every IP Record
+/// of the account and the SIP domain of each one's Source IP Mapping.
 ///
 /// Read one from a file with [`from_toml`](Self::from_toml), or build one with
 /// [`builder`](Self::builder); both are checked the same way.

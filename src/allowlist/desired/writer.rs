@@ -7,8 +7,9 @@ use crate::allowlist::target::TargetKind;
 
 impl Desired {
     /// The desired state as a TOML file that [`from_toml`](Self::from_toml) reads back to the
-    /// same lists: one address per line, written the shortest way that keeps its name
-    /// (`"198.51.100.7"` when the name is the address, else `{ ip = "…", name = "…" }`).
+    /// same lists and `[byoc]` records: one address or record per line, written the shortest
+    /// way that keeps its name (`"198.51.100.7"` when the name is the address, else
+    /// `{ ip = "…", name = "…" }`, with `sip_domain` for a record that has one).
     pub fn to_toml(&self) -> String {
         let mut out = String::from(
             "# Desired state of Twilio IP access control lists, for `twilio-allowlist plan -f FILE`.\n\
