@@ -88,17 +88,11 @@ impl Action for AddAddress {
     }
 
     fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self {
-            list,
-            ip,
-            prefix,
-            name,
-            set,
-        } = self;
+        let (ip, prefix, set) = (self.ip, self.prefix, from_set(&self.set));
         write!(
             f,
-            "+ {ip}/{prefix} {name:?}{} in list {list:?}",
-            from_set(set)
+            "+ {ip}/{prefix} {:?}{set} in list {:?}",
+            self.name, self.list
         )
     }
 }
@@ -113,15 +107,12 @@ impl Action for RenameAddress {
     }
 
     fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self {
-            list,
-            ip,
-            prefix,
-            from,
-            to,
-            ..
-        } = self;
-        write!(f, "~ {ip}/{prefix} {from:?} -> {to:?} in list {list:?}")
+        let (ip, prefix, from, to) = (self.ip, self.prefix, &self.from, &self.to);
+        write!(
+            f,
+            "~ {ip}/{prefix} {from:?} -> {to:?} in list {:?}",
+            self.list
+        )
     }
 
     fn sids(&self) -> Vec<String> {
@@ -137,14 +128,12 @@ impl Action for RemoveAddress {
     }
 
     fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self {
-            list,
-            ip,
-            prefix,
-            name,
-            ..
-        } = self;
-        write!(f, "- {ip}/{prefix} {name:?} from list {list:?}")
+        let (ip, prefix) = (self.ip, self.prefix);
+        write!(
+            f,
+            "- {ip}/{prefix} {:?} from list {:?}",
+            self.name, self.list
+        )
     }
 
     fn sids(&self) -> Vec<String> {

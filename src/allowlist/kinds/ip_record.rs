@@ -102,13 +102,7 @@ impl Action for RenameIpRecord {
     }
 
     fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self {
-            ip,
-            prefix,
-            from,
-            to,
-            ..
-        } = self;
+        let (ip, prefix, from, to) = (self.ip, self.prefix, &self.from, &self.to);
         write!(f, "~ IP Record {ip}/{prefix} {from:?} -> {to:?}")
     }
 
@@ -125,9 +119,7 @@ impl Action for RemoveIpRecord {
     }
 
     fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self {
-            ip, prefix, name, ..
-        } = self;
+        let (ip, prefix, name) = (self.ip, self.prefix, &self.name);
         write!(f, "- IP Record {ip}/{prefix} {name:?}")
     }
 
