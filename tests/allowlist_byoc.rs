@@ -12,8 +12,8 @@ use std::net::Ipv4Addr;
 use twilio_ip_access::{
     Client,
     allowlist::{
-        self, ApplyOptions, ByocBuilder, Change, Desired, DesiredError, Error, ExportOptions,
-        IpRecordBuilder, Plan, Step,
+        self, ApplyOptions, ByocBuilder, Change, ChangeResult, Desired, DesiredError, Error,
+        ExportOptions, IpRecordBuilder, Plan, Step,
     },
     mock::{MockTwilio, RecordedRequest},
     sid::{IpRecordSid, SipDomainSid, SourceIpMappingSid},
@@ -788,5 +788,87 @@ async fn export_notes_what_a_file_cannot_say() {
     assert_eq!(
         plan.summary().to_string(),
         "Plan: 0 to add, 1 to change, 1 to remove."
+    );
+}
+
+#[tokio::test]
+async fn a_failed_byoc_step_stops_the_later_ones_and_a_rerun_converges() {
+    let (mock, client, acme, beta) = emulator().await;
+    let old = record(&client, "198.51.100.0", 24, "old carrier", Some(&acme)).await;
+    let desired = parse(&format!(
+        "[byoc]\nip_records = [\n  {{ ip = \"203.0.113.10\", name = \"sbc\", sip_domain = \"{beta}\" }},\n  \"192.0.2.44\",\n]\n"
+    ));
+    let plan = allowlist::plan(&client, &desired).await.unwrap();
+    // One record's create fails (a 500 on a create is never retried).
+    mock.inject(
+        twilio_ip_access::mock::Fault::on("POST", "/v1/IpRecords")
+            .status(500)
+            .times(1),
+    );
+    mock.clear_requests();
+    let report = plan.apply(&client, options()).await.unwrap();
+    assert!(!report.is_complete());
+    let results: Vec<(Step, bool)> = report
+        .outcomes
+        .iter()
+        .map(|o| (o.change.step(), o.result == ChangeResult::Done))
+        .collect();
+    assert_eq!(
+        results,
+        [
+            (Step::CreateIpRecord, false),
+            (Step::CreateIpRecord, true),
+            (Step::CreateSourceIpMapping, false),
+            (Step::RemoveSourceIpMapping, false),
+            (Step::RemoveIpRecord, false),
+        ]
+    );
+    assert!(
+        report
+            .not_attempted()
+            .all(|o| o.change.step() != Step::CreateIpRecord),
+        "{report}"
+    );
+    // Nothing was removed: the old record and its mapping are still there.
+    let state = byoc_state(&client).await;
+    assert!(
+        state.contains(&(
+            Ipv4Addr::new(198, 51, 100, 0),
+            24,
+            "old carrier".into(),
+            vec![acme.to_string()]
+        )),
+        "{state:?}"
+    );
+    assert!(
+        client
+            .ip_records()
+            .fetch(&old)
+            .await
+            .is_ok_and(|r| r.sid == old)
+    );
+    // Planning again picks up what is left; applying it converges.
+    let again = allowlist::plan(&client, &desired).await.unwrap();
+    assert_eq!(
+        again.summary().to_string(),
+        "Plan: 2 to add, 0 to change, 2 to remove."
+    );
+    apply_and_converge(&mock, &client, &desired).await;
+    assert_eq!(
+        byoc_state(&client).await,
+        [
+            (
+                Ipv4Addr::new(192, 0, 2, 44),
+                32,
+                "192.0.2.44".into(),
+                vec![]
+            ),
+            (
+                Ipv4Addr::new(203, 0, 113, 10),
+                32,
+                "sbc".into(),
+                vec![beta.to_string()]
+            ),
+        ]
     );
 }
