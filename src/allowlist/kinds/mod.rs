@@ -298,3 +298,97 @@ changes! {
     /// detached and emptied.
     DeleteList(list::DeleteList) => Remove, since 2,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::allowlist::{DeleteList, kinds::list::CreateList};
+
+    /// A kind whose entries are (identity, value); the changes say which entry they act on:
+    /// create and update as a `CreateList` named `+KEY=VALUE` / `~KEY=VALUE`, remove as a
+    /// `DeleteList` named `-KEY=VALUE`.
+    struct Pairs;
+
+    fn named(sign: char, (key, value): &(u8, char)) -> String {
+        format!("{sign}{key}={value}")
+    }
+
+    impl Reconcile for Pairs {
+        type Want = (u8, char);
+        type Have = (u8, char);
+        type Key = u8;
+
+        fn want_key(&self, want: &(u8, char)) -> u8 {
+            want.0
+        }
+
+        fn have_key(&self, have: &(u8, char)) -> u8 {
+            have.0
+        }
+
+        fn create(&self, want: &(u8, char)) -> Change {
+            CreateList {
+                list: named('+', want),
+            }
+            .into()
+        }
+
+        fn update(&self, have: &(u8, char), want: &(u8, char)) -> Option<Change> {
+            (have.1 != want.1).then(|| {
+                CreateList {
+                    list: named('~', want),
+                }
+                .into()
+            })
+        }
+
+        fn remove(&self, have: &(u8, char)) -> Change {
+            DeleteList {
+                list: named('-', have),
+            }
+            .into()
+        }
+    }
+
+    #[test]
+    fn reconcile_creates_updates_in_place_keeps_the_right_duplicate_and_removes_the_rest() {
+        let want = [(1, 'a'), (2, 'b'), (3, 'c'), (4, 'd')];
+        // 1 is as wanted; 2 differs; 3 twice, once as wanted; 5 is not wanted; 4 is missing.
+        let have = [(1, 'a'), (2, 'x'), (3, 'y'), (3, 'c'), (5, 'e')];
+        let mut out = Vec::new();
+        reconcile(&Pairs, &want, &have, &mut out);
+        let said: Vec<&str> = out.iter().filter_map(Change::list).collect();
+        assert_eq!(said, ["~2=b", "-3=y", "+4=d", "-5=e"]);
+        // Nothing to do when they are equal.
+        let mut out = Vec::new();
+        reconcile(&Pairs, &want, &want, &mut out);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn removals_run_last_records_before_mappings_and_every_step_says_its_version() {
+        let kinds: Vec<ChangeKind> = Step::ALL.iter().map(|s| s.kind()).collect();
+        // Every add before the first removal, and the records' and mappings' order: records
+        // created before their mappings, mappings removed before their records.
+        let first_remove = kinds.iter().position(|k| *k == ChangeKind::Remove).unwrap();
+        assert!(
+            kinds[first_remove..]
+                .iter()
+                .all(|k| *k == ChangeKind::Remove)
+        );
+        let at = |step: Step| Step::ALL.iter().position(|s| *s == step).unwrap();
+        assert!(at(Step::CreateIpRecord) < at(Step::CreateSourceIpMapping));
+        assert!(at(Step::RemoveSourceIpMapping) < at(Step::RemoveIpRecord));
+        assert!(at(Step::CreateList) < at(Step::AddAddress));
+        assert!(at(Step::AddAddress) < at(Step::Attach));
+        assert_eq!(
+            Step::ALL.iter().map(|s| s.index()).collect::<Vec<_>>(),
+            (0..Step::ALL.len()).collect::<Vec<_>>()
+        );
+        assert!(
+            Step::ALL
+                .iter()
+                .all(|s| (1..=crate::allowlist::FORMAT_VERSION).contains(&s.since()))
+        );
+    }
+}
