@@ -7,17 +7,14 @@ use std::{collections::BTreeMap, net::Ipv4Addr};
 use super::{
     Error, Result,
     change::{Change, Step, Summary, Target},
-    desired::{Desired, DesiredAddress, DesiredError, DesiredIpRecord, DesiredList, Reference},
-    document::{
-        ByocState, FORMAT_VERSION, IpRecordState, ListState, Plan, PlannedList, StartingState,
-    },
+    desired::{Desired, DesiredAddress, DesiredError, DesiredList, Reference},
+    document::{FORMAT_VERSION, ListState, Plan, PlannedList, StartingState},
     kinds::{
+        self,
         address::Addresses,
         attachment::Attachments,
-        ip_record::IpRecords,
         list::{CreateList, DeleteList},
         reconcile,
-        source_ip_mapping::{HaveMapping, SourceIpMappings, WantMapping},
     },
     live::Live,
     split,
@@ -29,7 +26,7 @@ pub(crate) const MAX_LISTS: usize = 1000;
 
 /// The trunk or SIP domain a reference names, or why none: it names none, or several.
 /// `fail` makes the error at the reference.
-fn resolve(
+pub(crate) fn resolve(
     reference: &Reference,
     live: &Live,
     fail: impl Fn(String) -> DesiredError,
@@ -198,7 +195,7 @@ pub(crate) fn compute(desired: &Desired, live: &Live) -> Result<Plan> {
         });
     }
     if let (Some(records), Some(state)) = (desired.byoc(), &starting_state.byoc) {
-        byoc(desired, records, state, live, &mut changes)?;
+        kinds::byoc::diff(desired, records, state, live, &mut changes)?;
     }
     // By step, then (stable) in the order the lists are covered (the account-wide kinds after
     // them), then by address or record, then by target.
@@ -242,74 +239,4 @@ fn diff_list(
         })
         .collect();
     reconcile(&Attachments { list: name }, targets, &attached, changes);
-}
-
-/// The changes that make the account's IP Records and Source IP Mappings (`state`) exactly
-/// `records`: refusing, at the entry, a domain that names none or several, and a record whose
-/// identity several live records share (the file cannot say which one it means).
-fn byoc(
-    desired: &Desired,
-    records: &[DesiredIpRecord],
-    state: &ByocState,
-    live: &Live,
-    changes: &mut Vec<Change>,
-) -> Result<()> {
-    let mut mappings = Vec::new();
-    for record in records {
-        let fail = |reason: String| {
-            DesiredError::new(
-                desired.file_name(),
-                record.origin.as_ref(),
-                None,
-                Some(format!("{:?}", record.cidr())),
-                reason,
-            )
-            .in_byoc()
-        };
-        let same: Vec<&IpRecordState> = state
-            .ip_records
-            .iter()
-            .filter(|r| (r.ip, r.prefix) == record.key())
-            .collect();
-        if same.len() > 1 {
-            let sids: Vec<String> = same.iter().map(|r| r.sid.to_string()).collect();
-            return Err(fail(format!(
-                "{} IP Records in the account are {} ({}): the file cannot tell which one it means; delete all but one first",
-                same.len(),
-                record.cidr(),
-                sids.join(", ")
-            ))
-            .into());
-        }
-        if let Some(reference) = &record.sip_domain {
-            mappings.push(WantMapping {
-                record: record.key(),
-                ip_record_sid: same.first().map(|r| r.sid.clone()),
-                sip_domain: resolve(reference, live, fail)?,
-            });
-        }
-    }
-    reconcile(&IpRecords, records, &state.ip_records, changes);
-    let have: Vec<HaveMapping> = state
-        .source_ip_mappings
-        .iter()
-        .map(|m| {
-            let sid = m.sip_domain_sid.to_string();
-            HaveMapping {
-                record: state
-                    .ip_records
-                    .iter()
-                    .find(|r| r.sid == m.ip_record_sid)
-                    .map(|r| (r.ip, r.prefix)),
-                sip_domain: Target {
-                    kind: TargetKind::SipDomain,
-                    name: live.target_name(TargetKind::SipDomain, &sid),
-                    sid,
-                },
-                state: m.clone(),
-            }
-        })
-        .collect();
-    reconcile(&SourceIpMappings, &mappings, &have, changes);
-    Ok(())
 }

@@ -6,7 +6,9 @@ use std::{collections::BTreeSet, net::Ipv4Addr};
 
 use serde::{Deserialize, Serialize};
 
-pub use super::kinds::{ip_record::IpRecordState, source_ip_mapping::SourceIpMappingState};
+pub use super::kinds::{
+    byoc::ByocState, ip_record::IpRecordState, source_ip_mapping::SourceIpMappingState,
+};
 use super::{
     Error, Result,
     change::{Change, Summary},
@@ -63,17 +65,6 @@ pub struct ListState {
     pub trunks: Vec<TrunkSid>,
     /// The SIP domains it was mapped to, in SID order.
     pub sip_domains: Vec<SipDomainSid>,
-}
-
-/// Every IP Record and Source IP Mapping of the account when the plan was made (in a plan
-/// whose desired state has `[byoc]`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub struct ByocState {
-    /// The IP Records, in (address, prefix, SID) order.
-    pub ip_records: Vec<IpRecordState>,
-    /// The Source IP Mappings, in SID order.
-    pub source_ip_mappings: Vec<SourceIpMappingState>,
 }
 
 /// What applying a saved plan must find unchanged: the account, for every list the plan names
@@ -181,14 +172,7 @@ impl StartingState {
             }
         }
         if let Some(byoc) = &self.byoc {
-            sids.extend(byoc.ip_records.iter().map(|r| r.sid.to_string()));
-            for m in &byoc.source_ip_mappings {
-                sids.extend([
-                    m.sid.to_string(),
-                    m.ip_record_sid.to_string(),
-                    m.sip_domain_sid.to_string(),
-                ]);
-            }
+            sids.extend(byoc.sids());
         }
         sids
     }
@@ -239,18 +223,7 @@ impl StartingState {
             }
         }
         match (&self.byoc, &now.byoc) {
-            (Some(then), Some(now)) if then.ip_records != now.ip_records => Some(format!(
-                "the IP Records changed ({} then, {} now)",
-                then.ip_records.len(),
-                now.ip_records.len()
-            )),
-            (Some(then), Some(now)) if then.source_ip_mappings != now.source_ip_mappings => {
-                Some(format!(
-                    "the Source IP Mappings changed ({} then, {} now)",
-                    then.source_ip_mappings.len(),
-                    now.source_ip_mappings.len()
-                ))
-            }
+            (Some(then), Some(now)) => then.difference(now),
             _ => None,
         }
     }

@@ -18,7 +18,7 @@ use futures_util::{StreamExt, TryStreamExt, future, stream};
 pub(crate) use super::kinds::address::LiveAddress;
 use super::{
     document::ByocState,
-    kinds::{address, ip_record, source_ip_mapping},
+    kinds::{self, address},
     target::TargetKind,
 };
 use crate::{
@@ -167,15 +167,10 @@ pub(crate) async fn read(
     options: ReadOptions,
 ) -> Result<Live> {
     let byoc_read = async {
-        if !byoc {
-            return Ok(None);
+        match byoc {
+            true => kinds::byoc::read(client).await.map(Some),
+            false => Ok(None),
         }
-        let (ip_records, source_ip_mappings) =
-            future::try_join(ip_record::read(client), source_ip_mapping::read(client)).await?;
-        Ok(Some(ByocState {
-            ip_records,
-            source_ip_mappings,
-        }))
     };
     let ((lists, targets), byoc) = future::try_join(
         future::try_join(

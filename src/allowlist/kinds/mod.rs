@@ -1,7 +1,8 @@
 //! The managed kinds, each described once in a file of its own: a list ([`list`]), an address
 //! in a list ([`address`]), a list's association with a trunk or mapping to a SIP domain
 //! ([`attachment`]), an IP Record ([`ip_record`]) and a Source IP Mapping
-//! ([`source_ip_mapping`]). A kind's file holds its changes (what each one says, how it is
+//! ([`source_ip_mapping`]), the last two managed together as the `[byoc]` group ([`byoc`]).
+//! A kind's file holds its changes (what each one says, how it is
 //! shown, the one request that makes it), how its live entries are read, and what the diff
 //! needs to know of it ([`Reconcile`]: identity, create, update in place, remove).
 //!
@@ -11,6 +12,7 @@
 
 pub(crate) mod address;
 pub(crate) mod attachment;
+pub(crate) mod byoc;
 pub(crate) mod ip_record;
 pub(crate) mod list;
 pub(crate) mod source_ip_mapping;
