@@ -20,7 +20,8 @@ impl Desired {
     ///
     /// The first problem found, with the file, line, column and entry: TOML syntax, an unknown
     /// or missing key, an invalid IPv4 address or prefix, `/0`, host bits set in a range, the
-    /// same entry twice, more than 100 addresses, a name that is empty or over 255 characters.
+    /// same entry twice, more than 100 addresses, a name that is empty or over 255 characters;
+    /// in `[byoc]`, a missing `ip_records`, the same IP Record twice, an empty `sip_domain`.
     pub fn from_toml(text: &str, file_name: impl Into<String>) -> Result<Desired, DesiredError> {
         let file = file_name.into();
         let fail = |origin: Option<Origin>, reason: String| {
