@@ -170,7 +170,7 @@ fn json_documents() {
     let out = cli.at(&["plan", "-f", &file, "--json", "-o", &saved]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["format_version"], 2);
+    assert_eq!(doc["format_version"], 3);
     assert_eq!(
         doc["summary"],
         serde_json::json!({"add": 5, "change": 0, "remove": 0})
@@ -195,7 +195,7 @@ fn json_documents() {
     let applied = cli.at(&["apply", &saved, "--yes", "--json"]);
     assert_eq!(code(&applied), 0, "{}", stderr(&applied));
     let doc: serde_json::Value = serde_json::from_slice(&applied.stdout).unwrap();
-    assert_eq!(doc["format_version"], 2);
+    assert_eq!(doc["format_version"], 3);
     assert_eq!(doc["plan"]["summary"]["add"], 5);
     let outcomes = doc["report"]["outcomes"].as_array().unwrap();
     assert_eq!(outcomes.len(), 5);

@@ -1,9 +1,11 @@
 //! Property test of the allowlist sync on the emulator (127.0.0.1 only): for random live and
-//! desired states, applying the plan makes the live state equal to the desired one, planning
-//! again is empty, a second apply only reads, and lists the desired state does not name are
-//! left as they were. A second property covers address sets and split lists (more than 100
-//! addresses), and replays the request log to check that no desired address ever went
-//! missing between the first and last write.
+//! desired states (lists, and BYOC IP Records with their Source IP Mappings), applying the plan
+//! makes the live state equal to the desired one, planning again is empty, a second apply only
+//! reads, lists the desired state does not name are left as they were, records are left alone
+//! without `[byoc]`, and, replaying the request log, no desired record or mapping ever went
+//! missing between the first and last write. A second property covers address sets and split
+//! lists (more than 100 addresses), and replays the request log to check that no desired
+//! address ever went missing.
 
 #![cfg(all(feature = "allowlist", feature = "mock"))]
 
@@ -11,10 +13,15 @@ mod allowlist_support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use allowlist_support::{kept_by_part, replay_never_narrower, snapshot};
+use allowlist_support::{
+    byoc_snapshot, kept_by_part, replay_byoc_never_narrower, replay_never_narrower, snapshot,
+};
 use proptest::prelude::*;
 use twilio_ip_access::{
-    allowlist::{self, ApplyOptions, Desired, ListBuilder, SetBuilder},
+    Client,
+    allowlist::{
+        self, ApplyOptions, ByocBuilder, Desired, IpRecordBuilder, ListBuilder, SetBuilder,
+    },
     mock::MockTwilio,
 };
 
@@ -31,6 +38,69 @@ const POOL: &[(&str, u8)] = &[
 ];
 const NAMES: &[&str] = &["a", "b", "sbc \"quoted\""];
 const LISTS: &[&str] = &["office", "branch", "lab"];
+/// The IP Records both states draw from: a prefix change is another identity.
+const RECORDS: &[(&str, u8)] = &[
+    ("203.0.113.10", 32),
+    ("203.0.113.0", 24),
+    ("203.0.113.0", 25),
+    ("192.0.2.44", 32),
+];
+/// The SIP domains records map to.
+const DOMAINS: &[&str] = &["d0.sip.twilio.com", "d1.sip.twilio.com"];
+
+/// IP Records by index into [`RECORDS`]: (name index, `None` for the address's own text;
+/// the domain index of its mapping, if any).
+type Records = BTreeMap<usize, (Option<usize>, Option<usize>)>;
+
+fn records() -> impl Strategy<Value = Records> {
+    prop::collection::btree_map(
+        0..RECORDS.len(),
+        (
+            prop::option::of(0..NAMES.len()),
+            prop::option::of(0..DOMAINS.len()),
+        ),
+        0..4,
+    )
+}
+
+/// The live BYOC state: records, and whether a mapping whose record is gone exists too.
+#[derive(Debug, Clone)]
+struct LiveByoc {
+    records: Records,
+    dangling: bool,
+}
+
+fn live_byoc() -> impl Strategy<Value = LiveByoc> {
+    (records(), any::<bool>()).prop_map(|(records, dangling)| LiveByoc { records, dangling })
+}
+
+/// Every SID a change names is one the plan's starting state holds (what a saved plan's
+/// verification relies on).
+fn names_only_known_sids(plan: &allowlist::Plan) -> Result<(), TestCaseError> {
+    let known = plan.starting_state().sids();
+    for change in plan.changes() {
+        for sid in change.sids() {
+            prop_assert!(known.contains(&sid), "{} names {}", change, sid);
+        }
+    }
+    Ok(())
+}
+
+/// Planning again is empty, and applying that plan only reads.
+async fn converged(
+    mock: &MockTwilio,
+    client: &Client,
+    desired: &Desired,
+    options: ApplyOptions,
+) -> Result<(), TestCaseError> {
+    mock.clear_requests();
+    let again = allowlist::plan(client, desired).await.unwrap();
+    prop_assert!(again.is_empty(), "{}", again);
+    let report = again.apply(client, options).await.unwrap();
+    prop_assert!(report.outcomes.is_empty());
+    prop_assert!(mock.requests().iter().all(|r| r.method == "GET"));
+    Ok(())
+}
 
 /// (pool index, name index; `None`: the address's own text).
 type Address = (usize, Option<usize>);
@@ -94,7 +164,12 @@ fn text((ip, prefix): (&str, u8)) -> String {
     }
 }
 
-fn run(live: Vec<LiveList>, want: Vec<WantList>) -> Result<(), TestCaseError> {
+fn run(
+    live: Vec<LiveList>,
+    want: Vec<WantList>,
+    live_records: LiveByoc,
+    want_records: Option<Records>,
+) -> Result<(), TestCaseError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -106,7 +181,38 @@ fn run(live: Vec<LiveList>, want: Vec<WantList>) -> Result<(), TestCaseError> {
             mock.create_trunk_named("t1", "t1.pstn.twilio.com"),
         ];
         let domain = mock.create_sip_domain_named("d0.sip.twilio.com", "d0");
+        let domains = [
+            domain.clone(),
+            mock.create_sip_domain_named(DOMAINS[1], "d1"),
+        ];
         let client = mock.client();
+        // The live IP Records and their mappings.
+        for (i, (name, mapped)) in &live_records.records {
+            let (ip, prefix) = RECORDS[*i];
+            let record = client
+                .ip_records()
+                .create(ip)
+                .cidr_prefix_length(prefix)
+                .friendly_name(name.map_or_else(|| text(RECORDS[*i]), |n| NAMES[n].to_owned()))
+                .await
+                .unwrap();
+            if let Some(d) = mapped {
+                client
+                    .source_ip_mappings()
+                    .create(&record.sid, &domains[*d])
+                    .await
+                    .unwrap();
+            }
+        }
+        if live_records.dangling {
+            let gone = client.ip_records().create("198.18.0.1").await.unwrap();
+            client
+                .source_ip_mappings()
+                .create(&gone.sid, &domains[0])
+                .await
+                .unwrap();
+            client.ip_records().delete(&gone.sid).await.unwrap();
+        }
         // A list no desired state names, attached to a trunk.
         let other = client
             .sip_ip_access_control_lists()
@@ -188,19 +294,36 @@ fn run(live: Vec<LiveList>, want: Vec<WantList>) -> Result<(), TestCaseError> {
             }
             builder = builder.list(l);
         }
+        if let Some(records) = &want_records {
+            let byoc = records
+                .iter()
+                .fold(ByocBuilder::new(), |b, (i, (name, mapped))| {
+                    let mut r = IpRecordBuilder::new(text(RECORDS[*i]));
+                    if let Some(n) = name {
+                        r = r.name(NAMES[*n]);
+                    }
+                    if let Some(d) = mapped {
+                        r = r.sip_domain(DOMAINS[*d]);
+                    }
+                    b.ip_record(r)
+                });
+            builder = builder.byoc(byoc);
+        }
         let desired = builder.build().unwrap();
         let before = snapshot(&client).await;
+        let byoc_before = byoc_snapshot(&client).await;
 
         let plan = allowlist::plan(&client, &desired).await.unwrap();
         let options = ApplyOptions::default()
             .allow_empty(true)
             .max_removals(1000)
             .concurrency(3);
+        names_only_known_sids(&plan)?;
         mock.clear_requests();
         let report = plan.apply(&client, options.clone()).await.unwrap();
         prop_assert!(report.is_complete(), "{}", report);
-        let writes = mock.requests().len();
-        prop_assert_eq!(writes, plan.changes().len(), "one request per change");
+        let log = mock.requests();
+        prop_assert_eq!(log.len(), plan.changes().len(), "one request per change");
 
         // The live state is the desired state.
         let after = snapshot(&client).await;
@@ -228,14 +351,46 @@ fn run(live: Vec<LiveList>, want: Vec<WantList>) -> Result<(), TestCaseError> {
                 prop_assert_eq!(&after[name], list);
             }
         }
-        // Again: empty, and applying only reads.
-        mock.clear_requests();
-        let again = allowlist::plan(&client, &desired).await.unwrap();
-        prop_assert!(again.is_empty(), "{}", again);
-        let report = again.apply(&client, options).await.unwrap();
-        prop_assert!(report.outcomes.is_empty());
-        prop_assert!(mock.requests().iter().all(|r| r.method == "GET"));
-        Ok(())
+        // The IP Records and mappings are the desired ones (with `[byoc]`), or as they were.
+        let byoc_after = byoc_snapshot(&client).await;
+        match &want_records {
+            None => prop_assert_eq!(&byoc_after, &byoc_before),
+            Some(records) => {
+                let mapped: std::collections::BTreeSet<_> = records
+                    .iter()
+                    .filter_map(|(i, (_, d))| {
+                        let (ip, prefix) = RECORDS[*i];
+                        Some(((ip.parse().unwrap(), prefix), domains[(*d)?].to_string()))
+                    })
+                    .collect();
+                // Replaying the log: no desired record or mapping went missing once present,
+                // and the replay ends where the emulator did. Then the end state itself.
+                let keys = records
+                    .keys()
+                    .map(|i| (RECORDS[*i].0.parse().unwrap(), RECORDS[*i].1))
+                    .collect();
+                let (replayed, replayed_mappings) =
+                    replay_byoc_never_narrower(&byoc_before, &byoc_after, &keys, &mapped, &log);
+                prop_assert_eq!(replayed, keys);
+                prop_assert_eq!(
+                    replayed_mappings,
+                    mapped.iter().map(|(k, d)| (Some(*k), d.clone())).collect()
+                );
+                let mut want: Vec<_> = records
+                    .iter()
+                    .map(|(i, (name, _))| {
+                        let (ip, prefix) = RECORDS[*i];
+                        let name = name.map_or_else(|| text(RECORDS[*i]), |n| NAMES[n].to_owned());
+                        (ip.parse().unwrap(), prefix, name)
+                    })
+                    .collect();
+                want.sort();
+                prop_assert_eq!(byoc_after.records(), want);
+                let got: Vec<_> = mapped.iter().map(|(k, d)| (Some(*k), d.clone())).collect();
+                prop_assert_eq!(byoc_after.mapped(), got);
+            }
+        }
+        converged(&mock, &client, &desired, options).await
     })
 }
 
@@ -246,8 +401,10 @@ proptest! {
     fn apply_makes_the_live_state_the_desired_state(
         live in prop::collection::vec(live_list(), LISTS.len()),
         want in prop::collection::vec(want_list(), LISTS.len()),
+        live_records in live_byoc(),
+        want_records in prop::option::of(records()),
     ) {
-        run(live, want)?;
+        run(live, want, live_records, want_records)?;
     }
 }
 
@@ -340,6 +497,7 @@ fn run_sets_and_split(
             .allow_empty(true)
             .max_removals(1000)
             .concurrency(3);
+        names_only_known_sids(&plan)?;
         mock.clear_requests();
         let report = plan.apply(&client, options.clone()).await.unwrap();
         prop_assert!(report.is_complete(), "{}", report);
@@ -383,15 +541,7 @@ fn run_sets_and_split(
             .flat_map(|l| l.addresses().iter().map(|a| (a.ip(), a.prefix())))
             .collect();
         replay_never_narrower(&before, &kept_by_part(&after, &wanted), &after, &log);
-
-        // Again: empty, and applying only reads.
-        mock.clear_requests();
-        let again = allowlist::plan(&client, &desired).await.unwrap();
-        prop_assert!(again.is_empty(), "{}", again);
-        let report = again.apply(&client, options).await.unwrap();
-        prop_assert!(report.outcomes.is_empty());
-        prop_assert!(mock.requests().iter().all(|r| r.method == "GET"));
-        Ok(())
+        converged(&mock, &client, &desired, options).await
     })
 }
 

@@ -117,6 +117,35 @@ fn what_the_parser_refuses_for_its_shape_the_schema_refuses_too() {
             "an empty list name",
             "[lists.\"\"]\naddresses = []\ntrunks = []\nsip_domains = []\n".to_owned(),
         ),
+        ("[byoc] without ip_records", "[byoc]\n".to_owned()),
+        (
+            "an unknown key in [byoc]",
+            "[byoc]\nip_records = []\nrecords = []\n".to_owned(),
+        ),
+        (
+            "an IP Record that is not an address",
+            "[byoc]\nip_records = [\"10.0.0\"]\n".to_owned(),
+        ),
+        (
+            "an IP Record /0",
+            "[byoc]\nip_records = [\"0.0.0.0/0\"]\n".to_owned(),
+        ),
+        (
+            "an unknown key in an IP Record",
+            "[byoc]\nip_records = [{ ip = \"10.0.0.1\", domain = \"x\" }]\n".to_owned(),
+        ),
+        (
+            "an IP Record with an empty name",
+            "[byoc]\nip_records = [{ ip = \"10.0.0.1\", name = \"\" }]\n".to_owned(),
+        ),
+        (
+            "an IP Record without ip",
+            "[byoc]\nip_records = [{ name = \"x\" }]\n".to_owned(),
+        ),
+        (
+            "the same IP Record twice",
+            "[byoc]\nip_records = [\"10.0.0.1\", \"10.0.0.1\"]\n".to_owned(),
+        ),
     ];
     for (what, text) in cases {
         assert!(
@@ -138,7 +167,8 @@ fn what_the_parser_refuses_for_its_shape_the_schema_refuses_too() {
         "[sets.a]\naddresses = [\"10.0.0.1\", {{ set = \"b\" }}]\n[sets.b]\naddresses = [\"10.0.0.2\"]\n{}",
         list("{ set = \"a\" }")
     );
-    for text in [split, sets] {
+    let byoc = "[byoc]\nip_records = [\"10.0.0.1\", { ip = \"10.0.0.0/30\", name = \"x\", sip_domain = \"acme.sip.twilio.com\" }, { ip = \"10.0.1.0/24\", sip_domain = \"SDaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" }]\n".to_owned();
+    for text in [split, sets, byoc] {
         let errors: Vec<String> = schema
             .iter_errors(&toml_as_json(&text))
             .map(|e| e.to_string())
@@ -161,7 +191,8 @@ fn a_real_plan_document_validates() {
         &file,
         "[lists.\"office allowlist\"]\naddresses = [\"198.51.100.7\", { ip = \"192.0.2.0/28\", name = \"branch\" }]\n\
          trunks = [\"my trunk\"]\nsip_domains = [\"acme.sip.twilio.com\"]\n\
-         [lists.branch]\naddresses = [\"203.0.113.10\"]\ntrunks = []\nsip_domains = []\n",
+         [lists.branch]\naddresses = [\"203.0.113.10\"]\ntrunks = []\nsip_domains = []\n\
+         [byoc]\nip_records = [{ ip = \"203.0.113.10\", name = \"sbc\", sip_domain = \"acme.sip.twilio.com\" }]\n",
     )
     .unwrap();
     let out = Command::new(BIN)
@@ -176,8 +207,22 @@ fn a_real_plan_document_validates() {
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(out.status.code(), Some(2), "changes pending");
     let document: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(document["format_version"], 2);
+    assert_eq!(document["format_version"], 3);
     assert_eq!(document["lists"][1]["sid"], existing.as_str());
+    let actions: Vec<&str> = document["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["action"].as_str().unwrap())
+        .collect();
+    assert!(
+        actions.contains(&"create_ip_record") && actions.contains(&"create_source_ip_mapping"),
+        "{actions:?}"
+    );
+    assert_eq!(
+        document["starting_state"]["byoc"],
+        serde_json::json!({"ip_records": [], "source_ip_mappings": []})
+    );
     let errors: Vec<String> = validator("plan.schema.json")
         .iter_errors(&document)
         .map(|e| e.to_string())
@@ -185,7 +230,7 @@ fn a_real_plan_document_validates() {
     assert!(errors.is_empty(), "{errors:#?}\n{document:#}");
     // A document with an unknown key or another version is not a plan.
     let mut wrong = document.clone();
-    wrong["format_version"] = 3.into();
+    wrong["format_version"] = 4.into();
     assert!(!validator("plan.schema.json").is_valid(&wrong));
     let mut wrong = document;
     wrong["extra"] = true.into();

@@ -1,18 +1,19 @@
 //! Applying a plan: the safety checks, the steps in their order with bounded concurrency, and
 //! the report of what was done.
 
-use std::{collections::HashMap, fmt, sync::Arc};
+use std::{fmt, sync::Arc};
 
 use futures_util::{StreamExt, stream};
 use serde::Serialize;
 
 use super::{
     Error, Result,
-    change::{Change, ChangeKind, Step, Summary},
+    change::{Change, Step, Summary},
     document::{Plan, StartingState},
+    kinds::{Created, Parents, list},
     live::{self, ReadOptions},
 };
-use crate::{Client, sid::IpAccessControlListSid};
+use crate::Client;
 
 /// The default of [`ApplyOptions::max_removals`].
 pub const DEFAULT_MAX_REMOVALS: usize = 20;
@@ -73,8 +74,8 @@ impl ApplyOptions {
         self
     }
 
-    /// The most address removals a plan may hold (default 20); a plan with more is refused
-    /// before anything is written.
+    /// The most removals of addresses and IP Records a plan may hold (default 20); a plan with
+    /// more is refused before anything is written.
     pub fn max_removals(mut self, n: usize) -> Self {
         self.max_removals = n;
         self
@@ -250,19 +251,31 @@ impl Plan {
     ///
     /// # Errors
     ///
-    /// [`Error::Refused`] when the plan removes more than `max_removals` addresses, or (without
+    /// [`Error::Refused`] when the plan removes more than `max_removals` addresses and IP
+    /// Records, or (without
     /// `allow_empty`) would leave a list that is attached to a trunk or SIP domain with no
     /// addresses, by removing its last ones or by attaching an empty list.
     pub fn check(&self, options: &ApplyOptions) -> Result<()> {
+        // Entries of the allowlist: addresses, and IP Records (whose mappings go with them).
         let removals = self
             .changes()
             .iter()
-            .filter(|c| matches!(c, Change::RemoveAddress { .. }))
+            .filter(|c| matches!(c.step(), Step::RemoveAddress | Step::RemoveIpRecord))
             .count();
         if removals > options.max_removals {
+            let records = self
+                .changes()
+                .iter()
+                .filter(|c| c.step() == Step::RemoveIpRecord)
+                .count();
+            let what = if records == 0 {
+                "addresses"
+            } else {
+                "addresses and IP Records"
+            };
             return Err(Error::Refused {
                 reason: format!(
-                    "the plan removes {removals} addresses, more than the limit of {} (raise it with `--max-removals {removals}` or `ApplyOptions::max_removals`)",
+                    "the plan removes {removals} {what}, more than the limit of {} (raise it with `--max-removals {removals}` or `ApplyOptions::max_removals`)",
                     options.max_removals
                 ),
             });
@@ -271,17 +284,17 @@ impl Plan {
             return Ok(());
         }
         for state in &self.starting_state().lists {
-            let mine = || self.changes().iter().filter(|c| c.list() == state.name);
-            let count = |f: fn(&Change) -> bool| mine().filter(|c| f(c)).count();
-            let addresses = state.addresses.len()
-                + count(|c| matches!(c, Change::AddAddress { .. }))
-                - count(|c| matches!(c, Change::RemoveAddress { .. }));
-            let attached = state.trunks.len()
-                + state.sip_domains.len()
-                + count(|c| matches!(c, Change::Attach { .. }))
-                - count(|c| matches!(c, Change::Detach { .. }));
-            let makes_it =
-                count(|c| matches!(c, Change::RemoveAddress { .. } | Change::Attach { .. })) > 0;
+            let count = |step: Step| {
+                self.changes()
+                    .iter()
+                    .filter(|c| c.list() == Some(&state.name) && c.step() == step)
+                    .count()
+            };
+            let addresses =
+                state.addresses.len() + count(Step::AddAddress) - count(Step::RemoveAddress);
+            let attached = state.trunks.len() + state.sip_domains.len() + count(Step::Attach)
+                - count(Step::Detach);
+            let makes_it = count(Step::RemoveAddress) + count(Step::Attach) > 0;
             if addresses == 0 && attached > 0 && makes_it {
                 return Err(Error::Refused {
                     reason: format!(
@@ -312,7 +325,8 @@ impl Plan {
     pub async fn verify_with(&self, client: &Client, options: ReadOptions) -> Result<()> {
         let names: Vec<String> = self.lists().iter().map(|l| l.name.clone()).collect();
         let wanted = |name: &str| names.iter().any(|n| n == name);
-        let live = live::read(client, Some(&wanted), options).await?;
+        let byoc = self.starting_state().byoc.is_some();
+        let live = live::read(client, Some(&wanted), byoc, options).await?;
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let now = match StartingState::of(&live, &refs) {
             Ok(now) => now,
@@ -329,10 +343,10 @@ impl Plan {
     }
 
     /// Applies the plan: [`check`](Self::check)s it, [`verify`](Self::verify)s a saved plan
-    /// against the live state, then sends exactly one request per change, in steps: create
-    /// lists, add addresses, rename, attach, then detach and remove. A desired address is never
-    /// missing along the way: on failure the allowlist is at worst wider than desired, never
-    /// narrower.
+    /// against the live state, then sends exactly one request per change, in [`Step`]s:
+    /// create lists, add addresses, create IP Records, rename, map records, attach, then
+    /// detach, unmap, remove and delete. A desired address, record or mapping is never missing
+    /// along the way: on failure the allowlist is at worst wider than desired, never narrower.
     ///
     /// Within a step, up to [`concurrency`](ApplyOptions::concurrency) changes run at once;
     /// steps run in order, and when any change of a step fails or has an unknown outcome, the
@@ -351,16 +365,20 @@ impl Plan {
         if self.is_saved() {
             self.verify_with(client, options.read).await?;
         }
-        let mut sids: HashMap<String, IpAccessControlListSid> = self
-            .lists()
-            .iter()
-            .filter_map(|l| l.sid.clone().map(|sid| (l.name.clone(), sid)))
-            .collect();
+        let mut parents = Parents::default();
+        for l in self.lists() {
+            if let Some(sid) = &l.sid {
+                parents.insert(Created {
+                    key: list::key(&l.name),
+                    sid: sid.to_string(),
+                });
+            }
+        }
         let total = self.changes().len();
         let mut outcomes: Vec<Option<ChangeResult>> = vec![None; total];
         let mut finished = 0;
         let mut halted = false;
-        for step in Step::ALL {
+        for &step in Step::ALL {
             let indices: Vec<usize> = (0..total)
                 .filter(|&i| self.changes()[i].step() == step)
                 .collect();
@@ -372,15 +390,15 @@ impl Plan {
             }
             let mut created = Vec::new();
             {
-                let sids = &sids;
+                let parents = &parents;
                 let mut running = stream::iter(indices)
-                    .map(|i| async move { (i, send(client, &self.changes()[i], sids).await) })
+                    .map(|i| async move { (i, self.changes()[i].send(client, parents).await) })
                     .buffer_unordered(options.concurrency);
                 while let Some((i, sent)) = running.next().await {
                     let change = &self.changes()[i];
                     let result = match sent {
-                        Ok(Some(sid)) => {
-                            created.push((change.list().to_owned(), sid));
+                        Ok(Some(made)) => {
+                            created.push(made);
                             ChangeResult::Done
                         }
                         Ok(None) => ChangeResult::Done,
@@ -401,7 +419,9 @@ impl Plan {
                     outcomes[i] = Some(result);
                 }
             }
-            sids.extend(created);
+            for made in created {
+                parents.insert(made);
+            }
         }
         Ok(Report::with(
             self.changes()
@@ -418,7 +438,7 @@ impl Plan {
 
 /// Whether an error leaves the change failed or of unknown outcome.
 fn classify(change: &Change, error: &crate::Error) -> ChangeResult {
-    let removal = change.kind() == ChangeKind::Remove;
+    let removal = change.is_removal();
     match error {
         // Gone already: what the removal wanted.
         e if removal && e.is_not_found() => ChangeResult::Done,
@@ -432,63 +452,4 @@ fn classify(change: &Change, error: &crate::Error) -> ChangeResult {
             code: e.code(),
         },
     }
-}
-
-/// Sends the one request of `change`; a created list's SID comes back.
-async fn send(
-    client: &Client,
-    change: &Change,
-    sids: &HashMap<String, IpAccessControlListSid>,
-) -> crate::Result<Option<IpAccessControlListSid>> {
-    let list_sid = || {
-        sids.get(change.list())
-            .ok_or_else(|| crate::Error::InvalidArgument {
-                parameter: "IpAccessControlListSid",
-                reason: format!("list {:?} was not created", change.list()),
-            })
-    };
-    match change {
-        Change::CreateList { list } => {
-            let created = client.sip_ip_access_control_lists().create(list).await?;
-            return Ok(Some(created.sid));
-        }
-        Change::AddAddress {
-            ip, prefix, name, ..
-        } => {
-            client
-                .sip_ip_access_control_list(list_sid()?)
-                .ip_addresses()
-                .create(name, *ip)
-                .cidr_prefix_length(*prefix)
-                .await?;
-        }
-        Change::RenameAddress { sid, to, .. } => {
-            client
-                .sip_ip_access_control_list(list_sid()?)
-                .ip_addresses()
-                .update(sid)
-                .friendly_name(to)
-                .await?;
-        }
-        Change::DeleteList { .. } => {
-            client
-                .sip_ip_access_control_lists()
-                .delete(list_sid()?)
-                .await?;
-        }
-        Change::RemoveAddress { sid, .. } => {
-            client
-                .sip_ip_access_control_list(list_sid()?)
-                .ip_addresses()
-                .delete(sid)
-                .await?;
-        }
-        Change::Attach { target, .. } => {
-            target.kind.attach(client, &target.sid, list_sid()?).await?;
-        }
-        Change::Detach { target, .. } => {
-            target.kind.detach(client, &target.sid, list_sid()?).await?;
-        }
-    }
-    Ok(None)
 }

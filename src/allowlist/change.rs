@@ -1,75 +1,26 @@
-//! The change vocabulary: the [`Step`]s of apply in their order, the [`Change`]s a plan holds
-//! (one request each), what a list is attached to ([`Target`]), and the plan's [`Summary`].
+//! The change vocabulary: the [`Change`]s a plan holds (one request each) and what they have in
+//! common, what a list is attached to ([`Target`]), and the plan's [`Summary`].
 //!
-//! [`Step`] is the one order of the module: apply runs the steps in it, the plan shows a list's
-//! changes in it, and the plan document lists its changes in it. A new kind of change is one
-//! new `Step` and one new `Change` variant here, and its request in `apply`.
+//! [`Step`] is the one order of the module: apply runs the steps in it, the plan shows a block's
+//! changes in it, and the plan document lists its changes in it. `Step` and `Change` are made
+//! from one table in `kinds/`, where each kind describes its changes.
 
-use std::{fmt, net::Ipv4Addr};
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::kinds::Position;
+pub use super::kinds::{Change, Step};
 use super::target::TargetKind;
-use crate::sid::IpAddressSid;
-
-/// The steps of apply, in the order they run (and the order a plan shows and saves its
-/// changes in). Adding comes before removing, so that no desired address is ever missing along
-/// the way: lists are created and addresses added before anything is attached, and detaching
-/// and removing come last.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Step {
-    /// Create lists.
-    CreateList,
-    /// Add addresses.
-    AddAddress,
-    /// Rename addresses in place.
-    RenameAddress,
-    /// Attach lists to trunks and SIP domains.
-    Attach,
-    /// Detach lists from trunks and SIP domains.
-    Detach,
-    /// Remove addresses.
-    RemoveAddress,
-    /// Delete the parts of split lists that are left empty (the only lists ever deleted),
-    /// once detached and emptied.
-    DeleteList,
-}
-
-impl Step {
-    /// Every step, in apply order.
-    pub const ALL: [Step; 7] = [
-        Step::CreateList,
-        Step::AddAddress,
-        Step::RenameAddress,
-        Step::Attach,
-        Step::Detach,
-        Step::RemoveAddress,
-        Step::DeleteList,
-    ];
-
-    /// Whether a change of this step adds, changes or removes (the summary's three counts).
-    pub fn kind(self) -> ChangeKind {
-        match self {
-            Step::CreateList | Step::AddAddress | Step::Attach => ChangeKind::Add,
-            Step::RenameAddress => ChangeKind::Change,
-            Step::Detach | Step::RemoveAddress | Step::DeleteList => ChangeKind::Remove,
-        }
-    }
-
-    /// The position in apply order, from 0.
-    pub fn index(self) -> usize {
-        self as usize
-    }
-}
 
 /// Whether a change adds, changes or removes (the three counts of the plan's summary).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChangeKind {
-    /// Creating a list, adding an address, attaching a list.
+    /// Creating a list or IP Record, adding an address, attaching a list, mapping a record.
     Add,
-    /// Renaming an address.
+    /// Renaming an address or IP Record, pointing a record's mapping at another domain.
     Change,
-    /// Removing an address, detaching a list.
+    /// Removing an address, IP Record or mapping, detaching a list, deleting an emptied part.
     Remove,
 }
 
@@ -123,109 +74,11 @@ impl fmt::Display for Target {
     }
 }
 
-/// One write: exactly one request to Twilio.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case")]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub enum Change {
-    /// Create the list (`POST …/SIP/IpAccessControlLists.json`).
-    CreateList {
-        /// The list's name.
-        list: String,
-    },
-    /// Add an address to the list.
-    AddAddress {
-        /// The list's name.
-        list: String,
-        /// `IpAddress`.
-        ip: Ipv4Addr,
-        /// `CidrPrefixLength`.
-        prefix: u8,
-        /// `FriendlyName`.
-        name: String,
-        /// The set it comes from (`[sets.NAME]`), when it is not written in the list itself.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        set: Option<String>,
-    },
-    /// Rename an address in place (same identity, new `FriendlyName`).
-    RenameAddress {
-        /// The list's name.
-        list: String,
-        /// The address's SID.
-        sid: IpAddressSid,
-        /// `IpAddress`.
-        ip: Ipv4Addr,
-        /// `CidrPrefixLength`.
-        prefix: u8,
-        /// The name it has.
-        from: String,
-        /// The name it gets.
-        to: String,
-        /// The set the new name comes from (`[sets.NAME]`), when it is not written in the list
-        /// itself.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        set: Option<String>,
-    },
-    /// Attach the list to a trunk or map it to a SIP domain's calls.
-    Attach {
-        /// The list's name.
-        list: String,
-        /// The trunk or domain.
-        target: Target,
-    },
-    /// Detach the list from a trunk or unmap it from a SIP domain's calls.
-    Detach {
-        /// The list's name.
-        list: String,
-        /// The trunk or domain.
-        target: Target,
-    },
-    /// Remove an address from the list.
-    RemoveAddress {
-        /// The list's name.
-        list: String,
-        /// The address's SID.
-        sid: IpAddressSid,
-        /// `IpAddress`.
-        ip: Ipv4Addr,
-        /// `CidrPrefixLength`.
-        prefix: u8,
-        /// Its `FriendlyName`.
-        name: String,
-    },
-    /// Delete a part of a split list that is left empty (`DELETE …/SIP/IpAccessControlLists/{Sid}.json`),
-    /// after it is detached and emptied.
-    DeleteList {
-        /// The part's name (`NAME (2)`…).
-        list: String,
-    },
-}
-
 impl Change {
-    /// The name of the list it acts on.
-    pub fn list(&self) -> &str {
-        match self {
-            Change::CreateList { list }
-            | Change::DeleteList { list }
-            | Change::AddAddress { list, .. }
-            | Change::RenameAddress { list, .. }
-            | Change::Attach { list, .. }
-            | Change::Detach { list, .. }
-            | Change::RemoveAddress { list, .. } => list,
-        }
-    }
-
-    /// The step of apply it belongs to.
-    pub fn step(&self) -> Step {
-        match self {
-            Change::CreateList { .. } => Step::CreateList,
-            Change::AddAddress { .. } => Step::AddAddress,
-            Change::RenameAddress { .. } => Step::RenameAddress,
-            Change::Attach { .. } => Step::Attach,
-            Change::Detach { .. } => Step::Detach,
-            Change::RemoveAddress { .. } => Step::RemoveAddress,
-            Change::DeleteList { .. } => Step::DeleteList,
-        }
+    /// The name of the list it acts on; `None` for the account-wide kinds (`[byoc]`: IP
+    /// Records and Source IP Mappings).
+    pub fn list(&self) -> Option<&str> {
+        self.action().list()
     }
 
     /// Add, change or remove.
@@ -233,102 +86,38 @@ impl Change {
         self.step().kind()
     }
 
-    /// The order of changes within a step: by list, then by address, then by target.
-    pub(crate) fn order_key(&self) -> (Step, &str, Option<(Ipv4Addr, u8)>, Option<&Target>) {
-        let address = match self {
-            Change::AddAddress { ip, prefix, .. }
-            | Change::RenameAddress { ip, prefix, .. }
-            | Change::RemoveAddress { ip, prefix, .. } => Some((*ip, *prefix)),
-            _ => None,
-        };
-        let target = match self {
-            Change::Attach { target, .. } | Change::Detach { target, .. } => Some(target),
-            _ => None,
-        };
-        (self.step(), self.list(), address, target)
+    /// Whether it removes something (an address, an IP Record, a mapping, an attachment, a
+    /// list): what the removal guards count.
+    pub fn is_removal(&self) -> bool {
+        self.kind() == ChangeKind::Remove
     }
 
-    /// The line of the plan's display, within its list's block.
+    /// The SIDs of the live resources it names that the plan's starting state must hold
+    /// ([`StartingState::sids`](super::StartingState::sids)): the address, IP Record or Source
+    /// IP Mapping it updates or removes, the record a mapping is created for, the trunk or SIP
+    /// domain it detaches a list from or a mapping leaves. Not the list it acts under (see
+    /// [`Plan::lists`](super::Plan::lists)) nor a trunk or domain it attaches or maps to
+    /// (resolved from the account, not part of the starting state).
+    pub fn sids(&self) -> Vec<String> {
+        self.action().sids()
+    }
+
+    /// The order of changes within a step: by list, then by address or record, then by
+    /// target.
+    pub(crate) fn order_key(&self) -> (Step, Option<&str>, Position<'_>) {
+        (self.step(), self.list(), self.action().order_key())
+    }
+
+    /// The line of the plan's display, within its block.
     pub(crate) fn plan_line(&self) -> String {
-        match self {
-            Change::CreateList { list } => format!("+ list {list:?} (new)"),
-            Change::DeleteList { list } => format!("- delete list {list:?} (an empty part)"),
-            Change::AddAddress {
-                ip,
-                prefix,
-                name,
-                set,
-                ..
-            } => format!(
-                "  + {:<18} {name:?}{}",
-                format!("{ip}/{prefix}"),
-                from_set(set)
-            ),
-            Change::RenameAddress {
-                ip,
-                prefix,
-                from,
-                to,
-                set,
-                ..
-            } => format!(
-                "  ~ {:<18} {from:?} -> {to:?}{}",
-                format!("{ip}/{prefix}"),
-                from_set(set)
-            ),
-            Change::RemoveAddress {
-                ip, prefix, name, ..
-            } => format!("  - {:<18} {name:?}", format!("{ip}/{prefix}")),
-            Change::Attach { target, .. } => format!("  + attach {target}"),
-            Change::Detach { target, .. } => format!("  - detach {target}"),
-        }
+        self.action().plan_line()
     }
-}
-
-/// ` (set "carrier-a")` for an address that comes from a set, else nothing.
-fn from_set(set: &Option<String>) -> String {
-    set.as_ref()
-        .map(|s| format!(" (set {s:?})"))
-        .unwrap_or_default()
 }
 
 /// One line, with the list: `+ 198.51.100.0/24 "office" in list "office allowlist"`.
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Change::CreateList { list } => write!(f, "+ create list {list:?}"),
-            Change::DeleteList { list } => write!(f, "- delete list {list:?}"),
-            Change::AddAddress {
-                list,
-                ip,
-                prefix,
-                name,
-                set,
-            } => write!(
-                f,
-                "+ {ip}/{prefix} {name:?}{} in list {list:?}",
-                from_set(set)
-            ),
-            Change::RenameAddress {
-                list,
-                ip,
-                prefix,
-                from,
-                to,
-                ..
-            } => write!(f, "~ {ip}/{prefix} {from:?} -> {to:?} in list {list:?}"),
-            Change::Attach { list, target } => write!(f, "+ attach list {list:?} to {target}"),
-            Change::Detach { list, target } => {
-                write!(f, "- detach list {list:?} from {target}")
-            }
-            Change::RemoveAddress {
-                list,
-                ip,
-                prefix,
-                name,
-                ..
-            } => write!(f, "- {ip}/{prefix} {name:?} from list {list:?}"),
-        }
+        self.action().describe(f)
     }
 }
 
@@ -336,11 +125,11 @@ impl fmt::Display for Change {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Summary {
-    /// Lists created, addresses added, lists attached.
+    /// Lists and IP Records created, addresses added, lists attached, records mapped.
     pub add: usize,
-    /// Addresses renamed.
+    /// Addresses and IP Records renamed, mappings pointed at another domain.
     pub change: usize,
-    /// Addresses removed, lists detached.
+    /// Addresses, IP Records and mappings removed, lists detached, emptied parts deleted.
     pub remove: usize,
 }
 

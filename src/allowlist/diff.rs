@@ -1,17 +1,22 @@
 //! The difference between the desired and the live state: resolving the file's trunk and SIP
-//! domain references, and computing the [`Plan`]'s changes.
+//! domain references, and computing the [`Plan`]'s changes with each kind's
+//! [`Reconcile`](super::kinds::Reconcile).
 
-use std::{
-    collections::{BTreeMap, BTreeSet},
-    net::Ipv4Addr,
-};
+use std::{collections::BTreeMap, net::Ipv4Addr};
 
 use super::{
     Error, Result,
-    change::{Change, Summary, Target},
-    desired::{Desired, DesiredAddress, DesiredError, DesiredList},
+    change::{Change, Step, Summary, Target},
+    desired::{Desired, DesiredAddress, DesiredError, DesiredList, Reference},
     document::{FORMAT_VERSION, ListState, Plan, PlannedList, StartingState},
-    live::{Live, LiveAddress},
+    kinds::{
+        self,
+        address::Addresses,
+        attachment::Attachments,
+        list::{CreateList, DeleteList},
+        reconcile,
+    },
+    live::Live,
     split,
     target::TargetKind,
 };
@@ -19,72 +24,79 @@ use super::{
 /// The most IP access control lists Twilio keeps in one account.
 pub(crate) const MAX_LISTS: usize = 1000;
 
-/// Resolves a list's references of one kind (trunks or SIP domains) to targets, refusing a
-/// reference that names none, or several, or the same one as another.
-fn resolve(
+/// The trunk or SIP domain a reference names, or why none: it names none, or several.
+/// `fail` makes the error at the reference.
+pub(crate) fn resolve(
+    reference: &Reference,
+    live: &Live,
+    fail: impl Fn(String) -> DesiredError,
+) -> std::result::Result<Target, DesiredError> {
+    let kind = reference.kind;
+    let what = kind.what();
+    let text = reference.text.as_str();
+    let by_sid = kind.is_sid(text);
+    let matches: Vec<_> = live
+        .targets(kind)
+        .filter(|t| {
+            if by_sid {
+                t.sid == text
+            } else {
+                t.name.as_deref() == Some(text)
+            }
+        })
+        .collect();
+    match matches.as_slice() {
+        [] if by_sid => Err(fail(format!("there is no {what} {text} in the account"))),
+        [] => Err(fail(format!(
+            "there is no {what} named {text:?} in the account ({what}s are matched by SID or {})",
+            kind.named_by()
+        ))),
+        [found] => Ok(Target {
+            kind,
+            sid: found.sid.clone(),
+            name: found.name.clone().unwrap_or_else(|| found.sid.clone()),
+        }),
+        several => {
+            let sids: Vec<&str> = several.iter().map(|t| t.sid.as_str()).collect();
+            Err(fail(format!(
+                "{} {what}s are named {text:?} ({}); use the SID of the one you mean",
+                several.len(),
+                sids.join(", ")
+            )))
+        }
+    }
+}
+
+/// Resolves a list's references (trunks, then SIP domains) to targets, refusing a reference
+/// that names none, or several, or the same one as another.
+fn resolve_list(
     desired: &Desired,
     list: &DesiredList,
-    kind: TargetKind,
     live: &Live,
 ) -> std::result::Result<Vec<Target>, DesiredError> {
-    let what = kind.what();
     let mut resolved: Vec<(Target, &str)> = Vec::new();
-    for reference in list.references(kind) {
-        let fail = |reason: String| {
-            DesiredError::new(
-                desired.file_name(),
-                reference.origin.as_ref(),
-                Some(list.name()),
-                Some(format!("{:?}", reference.text)),
-                reason,
-            )
-        };
-        let text = reference.text.as_str();
-        let by_sid = kind.is_sid(text);
-        let matches: Vec<_> = live
-            .targets(kind)
-            .filter(|t| {
-                if by_sid {
-                    t.sid == text
-                } else {
-                    t.name.as_deref() == Some(text)
-                }
-            })
-            .collect();
-        let found = match matches.as_slice() {
-            [] if by_sid => {
-                return Err(fail(format!("there is no {what} {text} in the account")));
-            }
-            [] => {
+    for kind in TargetKind::ALL {
+        for reference in list.references(kind) {
+            let fail = |reason: String| {
+                DesiredError::new(
+                    desired.file_name(),
+                    reference.origin.as_ref(),
+                    Some(list.name()),
+                    Some(format!("{:?}", reference.text)),
+                    reason,
+                )
+            };
+            let found = resolve(reference, live, fail)?;
+            if let Some((target, earlier)) = resolved.iter().find(|(t, _)| *t == found) {
                 return Err(fail(format!(
-                    "there is no {what} named {text:?} in the account ({what}s are matched by SID or {})",
-                    kind.named_by()
+                    "the same {} twice: {earlier:?} and {:?} both name {}",
+                    kind.what(),
+                    reference.text,
+                    target.sid
                 )));
             }
-            [one] => one,
-            several => {
-                let sids: Vec<&str> = several.iter().map(|t| t.sid.as_str()).collect();
-                return Err(fail(format!(
-                    "{} {what}s are named {text:?} ({}); use the SID of the one you mean",
-                    several.len(),
-                    sids.join(", ")
-                )));
-            }
-        };
-        if let Some((target, earlier)) = resolved.iter().find(|(t, _)| t.sid == found.sid) {
-            return Err(fail(format!(
-                "the same {what} twice: {earlier:?} and {:?} both name {}",
-                reference.text, target.sid
-            )));
+            resolved.push((found, &reference.text));
         }
-        resolved.push((
-            Target {
-                kind,
-                sid: found.sid.clone(),
-                name: found.name.clone().unwrap_or_else(|| found.sid.clone()),
-            },
-            text,
-        ));
     }
     Ok(resolved.into_iter().map(|(t, _)| t).collect())
 }
@@ -145,10 +157,7 @@ pub(crate) fn compute(desired: &Desired, live: &Live) -> Result<Plan> {
         let targets = match resolved.iter().find(|(n, _)| *n == list.name()) {
             Some((_, targets)) => targets.clone(),
             None => {
-                let mut targets = Vec::new();
-                for kind in TargetKind::ALL {
-                    targets.extend(resolve(desired, list, kind, live)?);
-                }
+                let targets = resolve_list(desired, list, live)?;
                 resolved.push((list.name(), targets.clone()));
                 targets
             }
@@ -161,19 +170,19 @@ pub(crate) fn compute(desired: &Desired, live: &Live) -> Result<Plan> {
             sid: state.sid.clone(),
         });
         if state.sid.is_none() {
-            changes.push(Change::CreateList { list: name.clone() });
+            changes.push(CreateList { list: name.clone() }.into());
         } else if delete {
-            changes.push(Change::DeleteList { list: name.clone() });
+            changes.push(DeleteList { list: name.clone() }.into());
         }
         diff_list(name, state, wanted, &targets, live, &mut changes);
     }
     let created = changes
         .iter()
-        .filter(|c| matches!(c, Change::CreateList { .. }))
+        .filter(|c| c.step() == Step::CreateList)
         .count();
     let deleted = changes
         .iter()
-        .filter(|c| matches!(c, Change::DeleteList { .. }))
+        .filter(|c| c.step() == Step::DeleteList)
         .count();
     if created > 0
         && live.lists.len() + created - deleted.min(live.lists.len() + created) > MAX_LISTS
@@ -185,12 +194,19 @@ pub(crate) fn compute(desired: &Desired, live: &Live) -> Result<Plan> {
             ),
         });
     }
-    // By step, then (stable) in the order the lists are covered, then by address or target.
-    let position = |list: &str| names.iter().position(|n| *n == list);
+    if let (Some(records), Some(state)) = (desired.byoc(), &starting_state.byoc) {
+        kinds::byoc::diff(desired, records, state, live, &mut changes)?;
+    }
+    // By step, then (stable) in the order the lists are covered (the account-wide kinds after
+    // them), then by address or record, then by target.
+    let position = |list: Option<&str>| {
+        list.and_then(|list| names.iter().position(|n| *n == list))
+            .unwrap_or(usize::MAX)
+    };
     changes.sort_by(|a, b| {
-        let (sa, la, aa, ta) = a.order_key();
-        let (sb, lb, ab, tb) = b.order_key();
-        (sa, position(la), aa, ta).cmp(&(sb, position(lb), ab, tb))
+        let (sa, la, pa) = a.order_key();
+        let (sb, lb, pb) = b.order_key();
+        (sa, position(la), pa).cmp(&(sb, position(lb), pb))
     });
     Ok(Plan {
         format_version: FORMAT_VERSION,
@@ -212,86 +228,15 @@ fn diff_list(
     live: &Live,
     changes: &mut Vec<Change>,
 ) {
-    let name = name.to_owned();
-    // Addresses, by identity.
-    let mut live_by_key: BTreeMap<(Ipv4Addr, u8), Vec<LiveAddress>> = BTreeMap::new();
-    for a in &state.addresses {
-        live_by_key
-            .entry((a.ip, a.prefix))
-            .or_default()
-            .push(LiveAddress {
-                sid: a.sid.clone(),
-                ip: a.ip,
-                prefix: a.prefix,
-                name: a.name.clone(),
-            });
-    }
-    let remove = |a: &LiveAddress| Change::RemoveAddress {
-        list: name.clone(),
-        sid: a.sid.clone(),
-        ip: a.ip,
-        prefix: a.prefix,
-        name: a.name.clone(),
-    };
-    for want in wanted {
-        match live_by_key.remove(&want.key()) {
-            None => changes.push(Change::AddAddress {
-                list: name.clone(),
-                ip: want.ip(),
-                prefix: want.prefix(),
-                name: want.name().to_owned(),
-                set: want.set().map(str::to_owned),
-            }),
-            Some(group) => {
-                // Keep one entry (the one already named right, if any); duplicates go.
-                let keep = group
-                    .iter()
-                    .position(|a| a.name == want.name())
-                    .unwrap_or(0);
-                for (i, a) in group.iter().enumerate() {
-                    if i != keep {
-                        changes.push(remove(a));
-                    } else if a.name != want.name() {
-                        changes.push(Change::RenameAddress {
-                            list: name.clone(),
-                            sid: a.sid.clone(),
-                            ip: a.ip,
-                            prefix: a.prefix,
-                            from: a.name.clone(),
-                            to: want.name().to_owned(),
-                            set: want.set().map(str::to_owned),
-                        });
-                    }
-                }
-            }
-        }
-    }
-    for group in live_by_key.values() {
-        changes.extend(group.iter().map(remove));
-    }
-    // Attachments.
-    let attached: BTreeSet<(TargetKind, String)> = TargetKind::ALL
+    reconcile(&Addresses { list: name }, wanted, &state.addresses, changes);
+    let attached: Vec<Target> = TargetKind::ALL
         .into_iter()
         .flat_map(|kind| state.attached(kind).into_iter().map(move |s| (kind, s)))
+        .map(|(kind, sid)| Target {
+            kind,
+            name: live.target_name(kind, &sid),
+            sid,
+        })
         .collect();
-    for target in targets {
-        if !attached.contains(&(target.kind, target.sid.clone())) {
-            changes.push(Change::Attach {
-                list: name.clone(),
-                target: target.clone(),
-            });
-        }
-    }
-    for (kind, sid) in &attached {
-        if !targets.iter().any(|t| t.kind == *kind && t.sid == *sid) {
-            changes.push(Change::Detach {
-                list: name.clone(),
-                target: Target {
-                    kind: *kind,
-                    sid: sid.clone(),
-                    name: live.target_name(*kind, sid),
-                },
-            });
-        }
-    }
+    reconcile(&Attachments { list: name }, targets, &attached, changes);
 }

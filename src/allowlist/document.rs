@@ -6,6 +6,9 @@ use std::{collections::BTreeSet, net::Ipv4Addr};
 
 use serde::{Deserialize, Serialize};
 
+pub use super::kinds::{
+    byoc::ByocState, ip_record::IpRecordState, source_ip_mapping::SourceIpMappingState,
+};
 use super::{
     Error, Result,
     change::{Change, Summary},
@@ -17,9 +20,12 @@ use crate::sid::{AccountSid, IpAccessControlListSid, IpAddressSid, SipDomainSid,
 /// The version of the plan document this crate writes.
 ///
 /// 2 added `delete_list` (an emptied part of a split list) and the optional `set` of
-/// `add_address` and `rename_address`. A document of version 1 is read as well (it means the
-/// same in version 2: nothing it can say changed meaning); any other version is refused.
-pub const FORMAT_VERSION: u32 = 2;
+/// `add_address` and `rename_address`; 3 added the `[byoc]` kinds (`create_ip_record`,
+/// `rename_ip_record`, `remove_ip_record`, `create_source_ip_mapping`,
+/// `update_source_ip_mapping`, `remove_source_ip_mapping`) and `starting_state.byoc`. Documents
+/// of versions 1 and 2 are read as well (what they can say means the same in version 3), and
+/// refused when they hold what their version could not say; any other version is refused.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// A list the plan covers: its name, and its SID when it exists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,8 +67,9 @@ pub struct ListState {
     pub sip_domains: Vec<SipDomainSid>,
 }
 
-/// What applying a saved plan must find unchanged: the account, and for every list the plan
-/// names its SID (or that it does not exist), addresses and attachments.
+/// What applying a saved plan must find unchanged: the account, for every list the plan names
+/// its SID (or that it does not exist), addresses and attachments, and with `[byoc]` every IP
+/// Record and Source IP Mapping.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct StartingState {
@@ -70,6 +77,10 @@ pub struct StartingState {
     pub account_sid: AccountSid,
     /// The lists, in the desired state's order.
     pub lists: Vec<ListState>,
+    /// The IP Records and Source IP Mappings, when the desired state has `[byoc]` (absent
+    /// otherwise: the plan neither read nor writes them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub byoc: Option<ByocState>,
 }
 
 impl ListState {
@@ -144,7 +155,26 @@ impl StartingState {
         Ok(StartingState {
             account_sid: live.account_sid.clone(),
             lists,
+            byoc: live.byoc.clone(),
         })
+    }
+
+    /// Every SID it holds: the lists', their addresses', trunks' and SIP domains', and the
+    /// IP Records' and Source IP Mappings' (with the records and domains those map). A saved
+    /// plan's [`Change::sids`] must all be among them.
+    pub fn sids(&self) -> BTreeSet<String> {
+        let mut sids = BTreeSet::new();
+        for list in &self.lists {
+            sids.extend(list.sid.iter().map(ToString::to_string));
+            sids.extend(list.addresses.iter().map(|a| a.sid.to_string()));
+            for kind in TargetKind::ALL {
+                sids.extend(list.attached(kind));
+            }
+        }
+        if let Some(byoc) = &self.byoc {
+            sids.extend(byoc.sids());
+        }
+        sids
     }
 
     /// The first difference between this (the plan's) and `now`, in words.
@@ -192,7 +222,10 @@ impl StartingState {
                 }
             }
         }
-        None
+        match (&self.byoc, &now.byoc) {
+            (Some(then), Some(now)) => then.difference(now),
+            _ => None,
+        }
     }
 }
 
@@ -214,7 +247,7 @@ impl StartingState {
 /// ```
 ///
 /// Serialized (serde, or [`to_json`](Self::to_json)), it is the plan document
-/// `{"format_version": 2, "lists": […], "changes": […], "summary": {…}, "starting_state": {…}}`.
+/// `{"format_version": 3, "lists": […], "changes": […], "summary": {…}, "starting_state": {…}}`.
 /// A plan read back from it ([`from_json`](Self::from_json), or any serde deserializer) is a
 /// saved plan: [`apply`](Self::apply) first checks that the live state still equals its
 /// `starting_state`.
@@ -243,14 +276,16 @@ pub struct Plan {
 )]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PlanDocument {
-    /// The version of this format: 2 (1 is read too: it is version 2 without `delete_list`
-    /// and `set`).
-    #[cfg_attr(feature = "schemars", schemars(extend("enum" = [1, 2])))]
+    /// The version of this format: 3 (1 and 2 are read too: 2 is version 3 without the
+    /// `[byoc]` kinds and `starting_state.byoc`, 1 is version 2 without `delete_list` and
+    /// `set`).
+    #[cfg_attr(feature = "schemars", schemars(extend("enum" = [1, 2, 3])))]
     format_version: u32,
     /// Every list the desired state names, with its SID when it exists.
     lists: Vec<PlannedList>,
     /// The writes, one request each, in the order apply runs them (by step: create lists, add
-    /// addresses, rename, attach, detach, remove addresses, delete emptied parts).
+    /// addresses, create IP Records, rename, map records, attach, detach, unmap records, remove
+    /// addresses and records, delete emptied parts).
     changes: Vec<Change>,
     /// How many changes add, change and remove.
     summary: Summary,
@@ -263,21 +298,23 @@ impl TryFrom<PlanDocument> for Plan {
 
     fn try_from(doc: PlanDocument) -> std::result::Result<Self, String> {
         match doc.format_version {
-            FORMAT_VERSION => {}
-            1 => {
-                if let Some(change) = doc.changes.iter().find(|c| {
-                    matches!(c, Change::DeleteList { .. })
-                        || matches!(c, Change::AddAddress { set: Some(_), .. })
-                        || matches!(c, Change::RenameAddress { set: Some(_), .. })
-                }) {
+            1..=FORMAT_VERSION => {
+                let version = doc.format_version;
+                if let Some(change) = doc.changes.iter().find(|c| since(c) > version) {
                     return Err(format!(
-                        "format_version 1 has no `delete_list` and no `set`, but a change is: {change}"
+                        "format_version {version} cannot say this change (it came in version {}): {change}",
+                        since(change)
+                    ));
+                }
+                if version < 3 && doc.starting_state.byoc.is_some() {
+                    return Err(format!(
+                        "format_version {version} has no `starting_state.byoc` (it came in version 3)"
                     ));
                 }
             }
             other => {
                 return Err(format!(
-                    "format_version {other} is not supported (this version reads 1 and {FORMAT_VERSION}); make the plan again with this version"
+                    "format_version {other} is not supported (this version reads 1 to {FORMAT_VERSION}); make the plan again with this version"
                 ));
             }
         }
@@ -301,21 +338,40 @@ impl TryFrom<PlanDocument> for Plan {
             return Err("`lists` and `starting_state.lists` differ".into());
         }
         for change in &doc.changes {
-            let Some(list) = doc.lists.iter().find(|l| l.name == change.list()) else {
+            let Some(name) = change.list() else {
+                if doc.starting_state.byoc.is_none() {
+                    return Err(format!(
+                        "a change acts on IP Records or Source IP Mappings, but `starting_state` has no `byoc`: {change}"
+                    ));
+                }
+                continue;
+            };
+            let Some(list) = doc.lists.iter().find(|l| l.name == name) else {
                 return Err(format!(
-                    "a change names list {:?}, which `lists` does not",
-                    change.list()
+                    "a change names list {name:?}, which `lists` does not"
                 ));
             };
             let created = doc
                 .changes
                 .iter()
-                .any(|c| matches!(c, Change::CreateList { list: l } if *l == list.name));
+                .any(|c| matches!(c, Change::CreateList(c) if c.list == list.name));
             if list.sid.is_none() != created {
                 return Err(format!(
                     "list {:?} must have a SID or be created, not both",
                     list.name
                 ));
+            }
+        }
+        for change in &doc.changes {
+            if let Change::CreateSourceIpMapping(m) = change {
+                let created = doc.changes.iter().any(
+                    |c| matches!(c, Change::CreateIpRecord(r) if (r.ip, r.prefix) == (m.ip, m.prefix)),
+                );
+                if m.ip_record_sid.is_none() != created {
+                    return Err(format!(
+                        "the IP Record of a mapping must have a SID or be created, not both: {change}"
+                    ));
+                }
             }
         }
         Ok(Plan {
@@ -329,10 +385,20 @@ impl TryFrom<PlanDocument> for Plan {
     }
 }
 
+/// The first format version that can say `change`: its action's, or 2 for an address from a
+/// set.
+fn since(change: &Change) -> u32 {
+    let from_set = match change {
+        Change::AddAddress(a) => a.set.is_some(),
+        Change::RenameAddress(r) => r.set.is_some(),
+        _ => false,
+    };
+    change.step().since().max(if from_set { 2 } else { 1 })
+}
+
 impl Plan {
-    /// The changes, in the order apply runs them (by [`Step`](super::Step): create lists, add
-    /// addresses, rename, attach, detach, remove; within a step, by list, then by address or
-    /// target).
+    /// The changes, in the order apply runs them (by [`Step`](super::Step); within a step, by
+    /// list, then by address or record, then by target).
     pub fn changes(&self) -> &[Change] {
         &self.changes
     }

@@ -1,10 +1,11 @@
-//! Writing the live lists as a desired state.
+//! Writing the live lists, and the account's IP Records, as a desired state.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, net::Ipv4Addr};
 
 use super::{
     Error, Result,
-    desired::{Desired, DesiredAddress, DesiredList, MAX_NAME_CHARS, parse_cidr},
+    desired::{Desired, DesiredAddress, DesiredIpRecord, DesiredList, MAX_NAME_CHARS, parse_cidr},
+    document::ByocState,
     live::{self, ReadOptions},
     split,
     target::TargetKind,
@@ -55,8 +56,13 @@ impl ExportOptions {
 /// when exporting every list, lists whose name is empty or shared by several lists (left out).
 /// A plan of such a file shows those entries as changes.
 ///
+/// When every list is exported (no [`ExportOptions::list`]), the account's IP Records are
+/// written as `[byoc]` (when it has any), each with the SIP domain of its Source IP Mapping, so
+/// that the file keeps them; a record with several mappings is written with the first (noted).
+///
 /// The reads are those of a plan: one for the lists, one per exported list, one for the trunks,
-/// one for the SIP domains and one per trunk and per domain.
+/// one for the SIP domains and one per trunk and per domain; when every list is exported, one
+/// for the IP Records and one for the Source IP Mappings.
 ///
 /// # Errors
 ///
@@ -71,9 +77,11 @@ pub async fn export(client: &Client, options: ExportOptions) -> Result<Desired> 
             .iter()
             .any(|l| split::part_number(l, name).is_some())
     };
+    // `[byoc]` is the whole account's: exported with every list, not with chosen ones.
     let live = live::read(
         client,
         wanted.is_some().then_some(&asked as &dyn Fn(&str) -> bool),
+        wanted.is_none(),
         options.read,
     )
     .await?;
@@ -164,42 +172,18 @@ pub async fn export(client: &Client, options: ExportOptions) -> Result<Desired> 
             .map(|l| l.sid.clone())
             .collect();
         let mut addresses: Vec<DesiredAddress> = Vec::new();
-        let mut by_key: BTreeMap<(std::net::Ipv4Addr, u8), ()> = BTreeMap::new();
+        let mut by_key: BTreeMap<(Ipv4Addr, u8), ()> = BTreeMap::new();
         for a in parts
             .iter()
             .flat_map(|part| live.addresses.get(part).into_iter().flatten())
         {
-            let prefix = if a.prefix == 0 { 32 } else { a.prefix.min(32) };
-            let mask = u32::MAX << (32 - u32::from(prefix));
-            let network = std::net::Ipv4Addr::from(u32::from(a.ip) & mask);
-            if network != a.ip {
-                notes.push(format!(
-                    "list {name:?}: address {} has host bits set; written as its network {network}/{prefix}",
-                    a.sid
-                ));
-            }
+            let who = format!("list {name:?}: address {}", a.sid);
+            let (network, prefix) = exportable(a.ip, a.prefix, &who, &mut notes);
             if by_key.insert((network, prefix), ()).is_some() {
-                notes.push(format!(
-                    "list {name:?}: address {} repeats an earlier entry; written once",
-                    a.sid
-                ));
+                notes.push(format!("{who} repeats an earlier entry; written once"));
                 continue;
             }
-            let text = if prefix == 32 {
-                network.to_string()
-            } else {
-                format!("{network}/{prefix}")
-            };
-            let address_name = if a.name.is_empty() || a.name.chars().count() > MAX_NAME_CHARS {
-                notes.push(format!(
-                    "list {name:?}: address {} has no usable name; named by its address",
-                    a.sid
-                ));
-                text.clone()
-            } else {
-                a.name.clone()
-            };
-            debug_assert_eq!(parse_cidr(&text), Ok((network, prefix)));
+            let address_name = usable_name(&a.name, network, prefix, &who, &mut notes);
             addresses.push(DesiredAddress::exported(network, prefix, address_name));
         }
         addresses.sort_by_key(|a| (a.ip(), a.prefix()));
@@ -219,5 +203,76 @@ pub async fn export(client: &Client, options: ExportOptions) -> Result<Desired> 
             parts.len() > 1,
         ));
     }
-    Ok(Desired::exported(lists, notes))
+    let byoc = live
+        .byoc
+        .as_ref()
+        .filter(|byoc| !byoc.ip_records.is_empty())
+        .map(|byoc| ip_records(byoc, &reference, &mut notes));
+    Ok(Desired::exported(lists, byoc, notes))
+}
+
+/// The account's IP Records as `[byoc]` entries, each with the SIP domain of its mapping; what
+/// a file cannot say exactly is written as near as it can be, with a note.
+fn ip_records(
+    byoc: &ByocState,
+    reference: &dyn Fn(TargetKind, &str) -> String,
+    notes: &mut Vec<String>,
+) -> Vec<DesiredIpRecord> {
+    let mut records: Vec<DesiredIpRecord> = Vec::new();
+    for r in &byoc.ip_records {
+        let who = format!("IP Record {}", r.sid);
+        let (ip, prefix) = exportable(r.ip, r.prefix, &who, notes);
+        if records.iter().any(|e| e.key() == (ip, prefix)) {
+            notes.push(format!(
+                "{who} repeats an earlier one; written once (a plan of this file refuses until all but one are deleted)"
+            ));
+            continue;
+        }
+        let mut mapped = byoc
+            .source_ip_mappings
+            .iter()
+            .filter(|m| m.ip_record_sid == r.sid);
+        let domain = mapped
+            .next()
+            .map(|m| reference(TargetKind::SipDomain, m.sip_domain_sid.as_str()));
+        if mapped.next().is_some() {
+            notes.push(format!(
+                "{who} has several Source IP Mappings; the first is written (a plan of this file removes the others)"
+            ));
+        }
+        let name = usable_name(&r.name, ip, prefix, &who, notes);
+        records.push(DesiredIpRecord::exported(ip, prefix, name, domain));
+    }
+    records.sort_by_key(DesiredIpRecord::key);
+    records
+}
+
+/// The identity a file can say for a live (address, prefix): a /0 as the /32 Twilio stores,
+/// and a range with host bits set as its network, with a note.
+fn exportable(ip: Ipv4Addr, prefix: u8, who: &str, notes: &mut Vec<String>) -> (Ipv4Addr, u8) {
+    let prefix = if prefix == 0 { 32 } else { prefix.min(32) };
+    let mask = u32::MAX << (32 - u32::from(prefix));
+    let network = Ipv4Addr::from(u32::from(ip) & mask);
+    if network != ip {
+        notes.push(format!(
+            "{who} has host bits set; written as its network {network}/{prefix}"
+        ));
+    }
+    (network, prefix)
+}
+
+/// A live name a file can say, else the entry's own text (with a note).
+fn usable_name(name: &str, ip: Ipv4Addr, prefix: u8, who: &str, notes: &mut Vec<String>) -> String {
+    let text = if prefix == 32 {
+        ip.to_string()
+    } else {
+        format!("{ip}/{prefix}")
+    };
+    debug_assert_eq!(parse_cidr(&text), Ok((ip, prefix)));
+    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+        notes.push(format!("{who} has no usable name; named by its address"));
+        text
+    } else {
+        name.to_owned()
+    }
 }

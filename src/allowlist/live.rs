@@ -5,7 +5,8 @@
 //! one per page of addresses of each wanted list that exists (a list holds at most 100, a page
 //! 1000), one per kind of target (trunks, SIP domains), and one per trunk and per SIP domain
 //! (their lists), each with a page size of 1000 (one more request per further 1000 items).
-//! Reads after the first ones run [`ReadOptions::concurrency`] at a time.
+//! Reads after the first ones run [`ReadOptions::concurrency`] at a time. With `[byoc]`, one
+//! request for the IP Records and one for the Source IP Mappings join the first ones.
 
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -14,11 +15,16 @@ use std::{
 
 use futures_util::{StreamExt, TryStreamExt, future, stream};
 
-use super::target::TargetKind;
+pub(crate) use super::kinds::address::LiveAddress;
+use super::{
+    document::ByocState,
+    kinds::{self, address},
+    target::TargetKind,
+};
 use crate::{
-    Client, SipIpAddress,
+    Client,
     error::{Error, Result},
-    sid::{AccountSid, IpAccessControlListSid, IpAddressSid},
+    sid::{AccountSid, IpAccessControlListSid},
 };
 
 /// The page size of every read: Twilio's largest.
@@ -82,15 +88,6 @@ pub(crate) struct LiveList {
     pub(crate) name: String,
 }
 
-/// An address of a list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct LiveAddress {
-    pub(crate) sid: IpAddressSid,
-    pub(crate) ip: Ipv4Addr,
-    pub(crate) prefix: u8,
-    pub(crate) name: String,
-}
-
 /// A trunk or SIP domain: its kind, SID and name (`FriendlyName`, domain name).
 #[derive(Debug, Clone)]
 pub(crate) struct LiveTarget {
@@ -109,6 +106,8 @@ pub(crate) struct Live {
     pub(crate) targets: Vec<LiveTarget>,
     /// The trunks and SIP domains each list is attached to.
     pub(crate) attachments: BTreeMap<IpAccessControlListSid, BTreeSet<(TargetKind, String)>>,
+    /// Every IP Record and Source IP Mapping, when they were read.
+    pub(crate) byoc: Option<ByocState>,
 }
 
 impl Live {
@@ -147,71 +146,55 @@ enum Got {
     Attached(TargetKind, String, Vec<IpAccessControlListSid>),
 }
 
-fn address(list: &IpAccessControlListSid, a: SipIpAddress) -> Result<LiveAddress> {
-    // The value itself stays out of the error: IP addresses are PII for Twilio.
-    let ip = a
-        .ip_address
-        .as_deref()
-        .and_then(|text| text.parse::<Ipv4Addr>().ok())
+/// A live resource's IP address, or the error that says which resource's is not IPv4 (the
+/// value itself stays out of the error: IP addresses are PII for Twilio).
+pub(crate) fn ipv4(text: Option<&str>, what: impl FnOnce() -> String) -> Result<Ipv4Addr> {
+    text.and_then(|text| text.parse::<Ipv4Addr>().ok())
         .ok_or_else(|| Error::Decode {
             status: 200,
-            reason: format!(
-                "IP address {} of list {list} is not an IPv4 address in dotted decimal",
-                a.sid
-            ),
+            reason: format!("{} is not an IPv4 address in dotted decimal", what()),
             request_id: None,
-        })?;
-    Ok(LiveAddress {
-        sid: a.sid,
-        ip,
-        prefix: a.cidr_prefix_length.unwrap_or(32),
-        name: a.friendly_name.unwrap_or_default(),
-    })
-}
-
-async fn addresses(client: &Client, list: IpAccessControlListSid) -> Result<Got> {
-    let page = client
-        .sip_ip_access_control_list(&list)
-        .ip_addresses()
-        .list()
-        .page_size(PAGE_SIZE)
-        .collect()
-        .await?;
-    let addresses = page
-        .into_iter()
-        .map(|a| address(&list, a))
-        .collect::<Result<_>>()?;
-    Ok(Got::Addresses(list, addresses))
+        })
 }
 
 /// Reads the live state; the addresses of the lists whose name `wanted` accepts (all lists
 /// when `None`), with at most `options.concurrency` of the per-list and per-target reads in
-/// flight.
+/// flight; and, when `byoc`, every IP Record and Source IP Mapping.
 pub(crate) async fn read(
     client: &Client,
     wanted: Option<&dyn Fn(&str) -> bool>,
+    byoc: bool,
     options: ReadOptions,
 ) -> Result<Live> {
-    let (lists, targets) = future::try_join(
-        client
-            .sip_ip_access_control_lists()
-            .list()
-            .page_size(PAGE_SIZE)
-            .collect(),
-        future::try_join_all(TargetKind::ALL.map(|kind| async move {
-            let all = kind.read_all(client).await?;
-            all.into_iter()
-                .map(|(sid, name)| {
-                    // Checked once here, so that a plan's SIDs are always well-formed.
-                    kind.check_sid(&sid).map_err(|reason| Error::Decode {
-                        status: 200,
-                        reason,
-                        request_id: None,
-                    })?;
-                    Ok(LiveTarget { kind, sid, name })
-                })
-                .collect::<Result<Vec<_>>>()
-        })),
+    let byoc_read = async {
+        match byoc {
+            true => kinds::byoc::read(client).await.map(Some),
+            false => Ok(None),
+        }
+    };
+    let ((lists, targets), byoc) = future::try_join(
+        future::try_join(
+            client
+                .sip_ip_access_control_lists()
+                .list()
+                .page_size(PAGE_SIZE)
+                .collect(),
+            future::try_join_all(TargetKind::ALL.map(|kind| async move {
+                let all = kind.read_all(client).await?;
+                all.into_iter()
+                    .map(|(sid, name)| {
+                        // Checked once here, so that a plan's SIDs are always well-formed.
+                        kind.check_sid(&sid).map_err(|reason| Error::Decode {
+                            status: 200,
+                            reason,
+                            request_id: None,
+                        })?;
+                        Ok(LiveTarget { kind, sid, name })
+                    })
+                    .collect::<Result<Vec<_>>>()
+            })),
+        ),
+        byoc_read,
     )
     .await?;
     let lists: Vec<LiveList> = lists
@@ -225,7 +208,12 @@ pub(crate) async fn read(
     let list_reads = lists
         .iter()
         .filter(|l| wanted.is_none_or(|wanted| wanted(&l.name)))
-        .map(|l| future::Either::Left(addresses(client, l.sid.clone())));
+        .map(|l| {
+            future::Either::Left(async move {
+                let addresses = address::read(client, &l.sid).await?;
+                Ok::<_, Error>(Got::Addresses(l.sid.clone(), addresses))
+            })
+        });
     let target_reads = targets.iter().map(|t| {
         future::Either::Right(async move {
             let lists = t.kind.read_lists(client, &t.sid).await?;
@@ -242,6 +230,7 @@ pub(crate) async fn read(
         addresses: BTreeMap::new(),
         targets: Vec::new(),
         attachments: BTreeMap::new(),
+        byoc,
     };
     for got in got {
         match got {

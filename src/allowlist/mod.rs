@@ -3,7 +3,8 @@
 //!
 //! A [`Desired`] state names lists by `FriendlyName` and gives, for each, exactly which
 //! addresses it holds, which trunks it is attached to and which SIP domains' calls it is
-//! mapped to. [`plan`] reads the live state and computes the [`Plan`] that makes it so;
+//! mapped to; with a `[byoc]` table, it also gives every BYOC IP Record of the account and the
+//! SIP domain of each one's Source IP Mapping. [`plan`] reads the live state and computes the [`Plan`] that makes it so;
 //! [`Plan::apply`] sends it; [`export`] writes the live lists as a desired state. The
 //! `twilio-allowlist` command line (feature `cli`) is a thin layer over these.
 //!
@@ -90,6 +91,28 @@
 //! never read or written beyond the listing of names; a named list that does not exist is
 //! created. Lists are never deleted, except the emptied parts of a split list.
 //!
+//! # BYOC IP Records
+//!
+//! ```toml
+//! [byoc]
+//! ip_records = [
+//!   { ip = "203.0.113.10", name = "sbc-fra-1", sip_domain = "acme.sip.twilio.com" },
+//!   { ip = "203.0.113.16/28", name = "carrier-x" },     # no Source IP Mapping
+//!   "192.0.2.44",                                       # named "192.0.2.44"
+//! ]
+//! ```
+//!
+//! An IP Record's identity is (IpAddress, CidrPrefixLength); `name` is its FriendlyName (the
+//! text of `ip` by default); `sip_domain` (SID or domain name) is the SIP domain of its Source
+//! IP Mapping, and no `sip_domain` means no mapping. With `[byoc]` the file is the truth for
+//! every IP Record and Source IP Mapping of the account: those it does not name are removed
+//! (records count against [`ApplyOptions::max_removals`]); without it, none is read or
+//! written. A new name updates the record's FriendlyName and a new domain its mapping's
+//! `SipDomainSid`, in place; a new prefix is a new record, created and mapped before the old
+//! one is unmapped and removed. Refused with the entry's position: what an address is refused
+//! for, the same record twice, a domain that does not exist or whose name several share, and a
+//! record the file names that several live records share.
+//!
 //! # More than 100 addresses
 //!
 //! Twilio keeps at most 100 addresses in a list. A list that says `split = true` may hold more:
@@ -111,17 +134,19 @@
 //! file does not name, every trunk's and domain's attachments must be known). Those run
 //! [`DEFAULT_READ_CONCURRENCY`] (32) at a time, or as [`plan_with`]'s [`ReadOptions`] say:
 //! 1,000 trunks and 1,000 SIP domains at 50 ms per request wait 3 s for their reads (100 s one
-//! at a time; `benches/allowlist.rs` measures the whole plan against 7 s). Applying sends
+//! at a time; `benches/allowlist.rs` measures the whole plan against 7 s). With `[byoc]`, one
+//! request more for the IP Records and one for the Source IP Mappings. Applying sends
 //! exactly one request per change and reads nothing more, except that a saved plan is first
 //! verified with the same reads as a plan.
 //!
 //! # Applying safely
 //!
-//! [`Plan::apply`] runs in steps: create lists, add addresses, rename, attach, then detach and
-//! remove, so that no desired address is ever missing along the way; it stops before the next
+//! [`Plan::apply`] runs in [`Step`]s: create lists, add addresses, create IP Records, rename,
+//! map records, attach, then detach, unmap, remove and delete, so that no desired address,
+//! record or mapping is ever missing along the way; it stops before the next
 //! step when one fails, leaving the allowlist at worst wider than desired. It refuses, before
 //! writing, to leave an attached list empty (unless [`ApplyOptions::allow_empty`]) and to remove
-//! more than [`ApplyOptions::max_removals`] addresses (default 20). Writes run
+//! more than [`ApplyOptions::max_removals`] addresses and IP Records (default 20). Writes run
 //! [`ApplyOptions::concurrency`] at a time (default 4) through the client's retry policy, which
 //! handles 429 and `Retry-After` and never sends a create twice; a create whose answer was lost
 //! is reported as of unknown outcome, and the next plan sees whether it landed. A plan is always
@@ -137,6 +162,7 @@ mod desired;
 mod diff;
 mod document;
 mod export;
+mod kinds;
 mod live;
 mod render;
 #[cfg(feature = "schemars")]
@@ -150,11 +176,23 @@ pub use apply::{
 };
 pub use change::{Change, ChangeKind, Step, Summary, Target};
 pub use desired::{
-    Desired, DesiredAddress, DesiredBuilder, DesiredError, DesiredList, ListBuilder,
-    MAX_ADDRESSES_PER_LIST, MAX_NAME_CHARS, SetBuilder,
+    ByocBuilder, Desired, DesiredAddress, DesiredBuilder, DesiredError, DesiredIpRecord,
+    DesiredList, IpRecordBuilder, ListBuilder, MAX_ADDRESSES_PER_LIST, MAX_NAME_CHARS, SetBuilder,
 };
-pub use document::{AddressState, FORMAT_VERSION, ListState, Plan, PlannedList, StartingState};
+pub use document::{
+    AddressState, ByocState, FORMAT_VERSION, IpRecordState, ListState, Plan, PlannedList,
+    SourceIpMappingState, StartingState,
+};
 pub use export::{ExportOptions, export};
+/// What each [`Change`] says, one type per kind of change (the fields of the plan document's
+/// changes).
+pub use kinds::{
+    address::{AddAddress, RemoveAddress, RenameAddress},
+    attachment::{Attach, Detach},
+    ip_record::{CreateIpRecord, RemoveIpRecord, RenameIpRecord},
+    list::{CreateList, DeleteList},
+    source_ip_mapping::{CreateSourceIpMapping, RemoveSourceIpMapping, UpdateSourceIpMapping},
+};
 pub use live::{DEFAULT_READ_CONCURRENCY, ReadOptions};
 #[cfg(feature = "schemars")]
 #[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
@@ -230,6 +268,6 @@ pub async fn plan_with(client: &Client, desired: &Desired, options: ReadOptions)
             l.name() == name || (l.split() && split::part_number(l.name(), name).is_some())
         })
     };
-    let live = live::read(client, Some(&wanted), options).await?;
+    let live = live::read(client, Some(&wanted), desired.byoc().is_some(), options).await?;
     diff::compute(desired, &live)
 }

@@ -1,4 +1,5 @@
-//! Showing a plan like `terraform plan`: one block per list, its changes in apply order
+//! Showing a plan like `terraform plan`: one block per list, then one for the `[byoc]` IP
+//! Records and Source IP Mappings, each with its changes in apply order
 //! ([`Step`](super::Step)), then the summary.
 
 use std::fmt;
@@ -10,19 +11,30 @@ impl fmt::Display for Plan {
         if self.changes.is_empty() {
             return writeln!(f, "No changes. The allowlist matches the file.");
         }
-        for list in &self.lists {
-            let mut changes: Vec<&Change> = self
-                .changes
-                .iter()
-                .filter(|c| c.list() == list.name)
-                .collect();
+        let blocks = self
+            .lists
+            .iter()
+            .map(|list| {
+                let header = list
+                    .sid
+                    .as_ref()
+                    .map(|sid| format!("list {:?} ({sid})", list.name));
+                (Some(list.name.as_str()), header)
+            })
+            .chain([(
+                None,
+                Some("byoc: IP Records and Source IP Mappings".to_owned()),
+            )]);
+        for (list, header) in blocks {
+            let mut changes: Vec<&Change> =
+                self.changes.iter().filter(|c| c.list() == list).collect();
             if changes.is_empty() {
                 continue;
             }
             // A saved plan may list its changes in another order; show them in the one order.
             changes.sort_by_key(|c| c.step());
-            if let Some(sid) = &list.sid {
-                writeln!(f, "list {:?} ({sid})", list.name)?;
+            if let Some(header) = header {
+                writeln!(f, "{header}")?;
             }
             for change in changes {
                 writeln!(f, "{}", change.plan_line())?;

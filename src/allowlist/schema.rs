@@ -22,7 +22,8 @@ const ADDRESS_PATTERN: &str = r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\
 /// should hold, and the trunks and SIP domains they should be attached to. The file is the
 /// truth for the lists it names, and only for them: their addresses become exactly the given
 /// set, their trunk associations and domain call mappings exactly the given ones; a named list
-/// that does not exist is created; lists the file does not name are never touched.
+/// that does not exist is created; lists the file does not name are never touched. With a
+/// `[byoc]` table it is also the truth for every IP Record and Source IP Mapping.
 #[derive(JsonSchema)]
 #[schemars(title = "twilio-allowlist desired-state file", deny_unknown_fields)]
 #[allow(dead_code)]
@@ -34,6 +35,44 @@ struct AllowlistFile {
     /// The lists, by `FriendlyName` (1 to 255 characters, unique in the account).
     #[schemars(extend("propertyNames" = { "minLength": 1, "maxLength": MAX_NAME_CHARS }))]
     lists: Option<BTreeMap<String, List>>,
+    /// BYOC: every IP Record of the account and the SIP domain of its Source IP Mapping. When
+    /// present, records it does not name are removed (and their mappings); when absent, IP
+    /// Records and Source IP Mappings are never read or written.
+    byoc: Option<Byoc>,
+}
+
+/// The `[byoc]` table.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Byoc {
+    /// The IP Records, each identified by its IP address and prefix length (no two alike).
+    /// Required: write `[]` to remove them all.
+    #[schemars(extend("uniqueItems" = true))]
+    ip_records: Vec<IpRecord>,
+}
+
+/// One IP Record: `"203.0.113.10"` (a /32 named by the text given), `"203.0.113.16/28"` (a
+/// range with no host bits set), or a table that also sets the `FriendlyName` and the SIP
+/// domain of its Source IP Mapping (none without `sip_domain`).
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+enum IpRecord {
+    /// The record, named by itself, with no mapping.
+    Text(AddressText),
+    /// The record with a name or a mapping.
+    Table {
+        /// The address.
+        ip: AddressText,
+        /// Its `FriendlyName`: 1 to 255 characters (default: the text of `ip`).
+        #[schemars(length(min = 1, max = MAX_NAME_CHARS))]
+        name: Option<String>,
+        /// The SIP domain of its Source IP Mapping: SID (`SD…`) or domain name.
+        #[schemars(length(min = 1))]
+        sip_domain: Option<String>,
+    },
 }
 
 /// What one list should be. All three keys are required (write `[]` for none), so that leaving

@@ -6,11 +6,31 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     Client,
-    error::{Error, Result},
-    sid::{IpAccessControlListSid, Sid, SidKind, SipDomainSid, TrunkSid},
+    error::Result,
+    sid::{IpAccessControlListSid, SipDomainSid, TrunkSid},
 };
 
 use super::live::PAGE_SIZE;
+
+/// Runs `$body` with `$lists` bound to the handle of the lists attached to the target `$sid`
+/// of kind `$kind`: a trunk's IP access control lists, a SIP domain's call mappings. The one
+/// place that names the two resources; they take and answer the same things.
+macro_rules! associations {
+    ($kind:expr, $client:expr, $sid:expr, |$lists:ident| $body:expr) => {
+        match $kind {
+            TargetKind::Trunk => {
+                let $lists = $client.trunk($sid).ip_access_control_lists();
+                $body
+            }
+            TargetKind::SipDomain => {
+                let $lists = $client
+                    .sip_domain($sid)
+                    .auth_calls_ip_access_control_list_mappings();
+                $body
+            }
+        }
+    };
+}
 
 /// The kinds of things a list is attached to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -103,28 +123,15 @@ impl TargetKind {
         client: &Client,
         sid: &str,
     ) -> Result<Vec<IpAccessControlListSid>> {
-        Ok(match self {
-            TargetKind::Trunk => client
-                .trunk(&typed(sid)?)
-                .ip_access_control_lists()
-                .list()
-                .page_size(PAGE_SIZE)
-                .collect()
-                .await?
-                .into_iter()
-                .map(|a| a.sid)
-                .collect(),
-            TargetKind::SipDomain => client
-                .sip_domain(&typed(sid)?)
-                .auth_calls_ip_access_control_list_mappings()
-                .list()
-                .page_size(PAGE_SIZE)
-                .collect()
-                .await?
-                .into_iter()
-                .map(|m| m.sid)
-                .collect(),
-        })
+        let lists: Vec<IpAccessControlListSid> = associations!(self, client, sid, |lists| lists
+            .list()
+            .page_size(PAGE_SIZE)
+            .collect()
+            .await?
+            .into_iter()
+            .map(|a| a.sid)
+            .collect());
+        Ok(lists)
     }
 
     /// Attaches `list` to the one with this SID.
@@ -134,22 +141,9 @@ impl TargetKind {
         sid: &str,
         list: &IpAccessControlListSid,
     ) -> Result<()> {
-        match self {
-            TargetKind::Trunk => {
-                client
-                    .trunk(&typed(sid)?)
-                    .ip_access_control_lists()
-                    .create(list)
-                    .await?;
-            }
-            TargetKind::SipDomain => {
-                client
-                    .sip_domain(&typed(sid)?)
-                    .auth_calls_ip_access_control_list_mappings()
-                    .create(list)
-                    .await?;
-            }
-        }
+        associations!(self, client, sid, |lists| {
+            lists.create(list).await?;
+        });
         Ok(())
     }
 
@@ -160,31 +154,9 @@ impl TargetKind {
         sid: &str,
         list: &IpAccessControlListSid,
     ) -> Result<()> {
-        match self {
-            TargetKind::Trunk => {
-                client
-                    .trunk(&typed(sid)?)
-                    .ip_access_control_lists()
-                    .delete(list)
-                    .await?;
-            }
-            TargetKind::SipDomain => {
-                client
-                    .sip_domain(&typed(sid)?)
-                    .auth_calls_ip_access_control_list_mappings()
-                    .delete(list)
-                    .await?;
-            }
-        }
+        associations!(self, client, sid, |lists| {
+            lists.delete(list).await?;
+        });
         Ok(())
     }
-}
-
-/// A SID of a plan or a read, typed for its request (a plan document's SIDs are checked when
-/// it is read, so this fails only for a plan built wrongly in code).
-fn typed<K: SidKind>(text: &str) -> Result<Sid<K>> {
-    Sid::<K>::new(text).map_err(|e| Error::InvalidArgument {
-        parameter: K::NAME,
-        reason: e.to_string(),
-    })
 }

@@ -258,3 +258,204 @@ pub fn kept_by_part(
         })
         .collect()
 }
+
+/// The account's IP Records and Source IP Mappings as read back: records by SID (ip, prefix,
+/// name), mappings by SID (record SID, domain SID).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ByocSnap {
+    pub records: BTreeMap<String, (Ipv4Addr, u8, String)>,
+    pub mappings: BTreeMap<String, (String, String)>,
+}
+
+impl ByocSnap {
+    /// The records' identities and names, sorted (duplicates kept).
+    pub fn records(&self) -> Vec<(Ipv4Addr, u8, String)> {
+        let mut out: Vec<_> = self.records.values().cloned().collect();
+        out.sort();
+        out
+    }
+
+    /// The mappings as (record identity, domain SID); `None` for a record that is gone.
+    pub fn mapped(&self) -> Vec<Mapped> {
+        let mut out: Vec<_> = self
+            .mappings
+            .values()
+            .map(|(record, domain)| {
+                let key = self.records.get(record).map(|r| (r.0, r.1));
+                (key, domain.clone())
+            })
+            .collect();
+        out.sort();
+        out
+    }
+}
+
+/// Every IP Record and Source IP Mapping of the account.
+pub async fn byoc_snapshot(client: &Client) -> ByocSnap {
+    let records = client.ip_records().list().collect().await.unwrap();
+    let mappings = client.source_ip_mappings().list().collect().await.unwrap();
+    ByocSnap {
+        records: records
+            .into_iter()
+            .map(|r| {
+                (
+                    r.sid.to_string(),
+                    (
+                        r.ip_address.unwrap().parse().unwrap(),
+                        r.cidr_prefix_length.unwrap_or(32),
+                        r.friendly_name.unwrap_or_default(),
+                    ),
+                )
+            })
+            .collect(),
+        mappings: mappings
+            .into_iter()
+            .map(|m| {
+                (
+                    m.sid.to_string(),
+                    (m.ip_record_sid.to_string(), m.sip_domain_sid.to_string()),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// A mapping as (its record's identity, `None` when the record is gone; domain SID).
+pub type Mapped = (Option<(Ipv4Addr, u8)>, String);
+
+/// Replays the IP Record and Source IP Mapping writes of `log` that the emulator handled,
+/// starting from `before`, and checks after every one that each desired record identity and
+/// each desired mapping (record identity, domain SID) present at any earlier point is still
+/// present. SIDs created during the run are known from `after`. Returns the replayed records'
+/// identities and mappings, to compare with `after`.
+pub fn replay_byoc_never_narrower(
+    before: &ByocSnap,
+    after: &ByocSnap,
+    records: &BTreeSet<(Ipv4Addr, u8)>,
+    mappings: &BTreeSet<((Ipv4Addr, u8), String)>,
+    log: &[RecordedRequest],
+) -> (BTreeSet<(Ipv4Addr, u8)>, BTreeSet<Mapped>) {
+    let identity = |sid: &str| {
+        before
+            .records
+            .get(sid)
+            .or(after.records.get(sid))
+            .map(|r| (r.0, r.1))
+    };
+    // Live records by SID (identity), and mappings by SID (record SID, domain).
+    let mut live_records: BTreeMap<String, (Ipv4Addr, u8)> = before
+        .records
+        .iter()
+        .map(|(sid, r)| (sid.clone(), (r.0, r.1)))
+        .collect();
+    let mut created_records: Vec<(Ipv4Addr, u8)> = Vec::new();
+    let mut live_mappings = before.mappings.clone();
+    let mut new_mappings = after
+        .mappings
+        .iter()
+        .filter(|(sid, _)| !before.mappings.contains_key(*sid));
+    let present = |live_records: &BTreeMap<String, (Ipv4Addr, u8)>,
+                   created: &[(Ipv4Addr, u8)],
+                   live_mappings: &BTreeMap<String, (String, String)>| {
+        let keys: BTreeSet<(Ipv4Addr, u8)> =
+            live_records.values().chain(created).copied().collect();
+        // A mapping counts while its record is there: one of before's not yet removed, or one
+        // created during the run (a mapping's create needs its record).
+        let record_there = |sid: &String| {
+            live_records.contains_key(sid)
+                || (!before.records.contains_key(sid) && after.records.contains_key(sid))
+        };
+        let mapped: BTreeSet<((Ipv4Addr, u8), String)> = live_mappings
+            .values()
+            .filter(|(record, _)| record_there(record))
+            .filter_map(|(record, domain)| Some((identity(record)?, domain.clone())))
+            .collect();
+        (keys, mapped)
+    };
+    let mut seen_records = BTreeSet::new();
+    let mut seen_mappings = BTreeSet::new();
+    let note = |keys: &BTreeSet<(Ipv4Addr, u8)>,
+                mapped: &BTreeSet<((Ipv4Addr, u8), String)>,
+                seen_records: &mut BTreeSet<(Ipv4Addr, u8)>,
+                seen_mappings: &mut BTreeSet<((Ipv4Addr, u8), String)>| {
+        seen_records.extend(keys.intersection(records).copied());
+        seen_mappings.extend(mapped.intersection(mappings).cloned());
+    };
+    let (keys, mapped) = present(&live_records, &created_records, &live_mappings);
+    note(&keys, &mapped, &mut seen_records, &mut seen_mappings);
+    for (n, request) in log.iter().enumerate() {
+        let byoc = request.path.starts_with("/v1/IpRecords")
+            || request.path.starts_with("/v1/SourceIpMappings");
+        if !byoc || !request.handled.is_some_and(|s| (200..300).contains(&s)) {
+            continue;
+        }
+        let body = request.body_text();
+        let last = request.path.rsplit('/').next().unwrap().to_owned();
+        match (request.method.as_str(), request.path.as_str()) {
+            ("POST", "/v1/IpRecords") => {
+                let ip = form_value(&body, "IpAddress").unwrap().parse().unwrap();
+                let prefix =
+                    form_value(&body, "CidrPrefixLength").map_or(32, |p| p.parse().unwrap());
+                created_records.push((ip, prefix));
+            }
+            ("DELETE", p) if p.starts_with("/v1/IpRecords/") => {
+                assert!(
+                    live_records.remove(&last).is_some(),
+                    "a removal of {last}, which was not there before"
+                );
+            }
+            ("POST", "/v1/SourceIpMappings") => {
+                // Which of the new mappings this is does not matter: they are told apart by
+                // their record and domain, which the body gives.
+                let record = form_value(&body, "IpRecordSid").unwrap();
+                let domain = form_value(&body, "SipDomainSid").unwrap();
+                let sid = new_mappings
+                    .next()
+                    .map_or_else(|| format!("new {n}"), |(sid, _)| format!("{sid} {n}"));
+                live_mappings.insert(sid, (record, domain));
+            }
+            ("POST", p) if p.starts_with("/v1/SourceIpMappings/") => {
+                let domain = form_value(&body, "SipDomainSid").unwrap();
+                live_mappings
+                    .get_mut(&last)
+                    .expect("an update of a mapping that was there")
+                    .1 = domain;
+            }
+            ("DELETE", p) if p.starts_with("/v1/SourceIpMappings/") => {
+                assert!(
+                    live_mappings.remove(&last).is_some(),
+                    "a removal of mapping {last}, which was not there before"
+                );
+            }
+            _ => {}
+        }
+        let (keys, mapped) = present(&live_records, &created_records, &live_mappings);
+        for key in &seen_records {
+            assert!(
+                keys.contains(key),
+                "after request {n} ({} {}), desired IP Record {}/{} is missing",
+                request.method,
+                request.path,
+                key.0,
+                key.1
+            );
+        }
+        for (key, domain) in &seen_mappings {
+            assert!(
+                mapped.contains(&(*key, domain.clone())),
+                "after request {n} ({} {}), the desired mapping of {}/{} to {domain} is missing",
+                request.method,
+                request.path,
+                key.0,
+                key.1
+            );
+        }
+        note(&keys, &mapped, &mut seen_records, &mut seen_mappings);
+    }
+    let (keys, _) = present(&live_records, &created_records, &live_mappings);
+    let mapped = live_mappings
+        .values()
+        .map(|(record, domain)| (identity(record), domain.clone()))
+        .collect();
+    (keys, mapped)
+}

@@ -2,7 +2,7 @@
 
 use super::{
     Desired, DesiredError, Reference,
-    validate::{RawAddress, RawEntry, RawList, RawSet, validate},
+    validate::{RawAddress, RawEntry, RawIpRecord, RawList, RawSet, validate},
 };
 use crate::allowlist::target::TargetKind;
 
@@ -12,6 +12,7 @@ use crate::allowlist::target::TargetKind;
 pub struct DesiredBuilder {
     sets: Vec<SetBuilder>,
     lists: Vec<ListBuilder>,
+    byoc: Option<ByocBuilder>,
 }
 
 /// One entry of a builder's addresses: an address (with its name, if given) or a set's use.
@@ -35,6 +36,31 @@ fn raw(entries: Vec<Entry>) -> Vec<RawEntry> {
         .collect()
 }
 
+/// The methods of [`ListBuilder`] and [`SetBuilder`] that add to their `addresses`.
+macro_rules! address_methods {
+    () => {
+        /// An address (`"198.51.100.7"`, a /32) or range (`"198.51.100.0/24"`), named by this
+        /// text.
+        pub fn address(mut self, ip: impl Into<String>) -> Self {
+            self.addresses.push(Entry::Address(ip.into(), None));
+            self
+        }
+
+        /// An address or range with its own `FriendlyName`.
+        pub fn named_address(mut self, ip: impl Into<String>, name: impl Into<String>) -> Self {
+            self.addresses
+                .push(Entry::Address(ip.into(), Some(name.into())));
+            self
+        }
+
+        /// The addresses of the set named `name` (see [`DesiredBuilder::set`]), in place.
+        pub fn set(mut self, name: impl Into<String>) -> Self {
+            self.addresses.push(Entry::Set(name.into()));
+            self
+        }
+    };
+}
+
 impl DesiredBuilder {
     /// Adds a set of addresses, which lists and other sets use with their `set` method.
     pub fn set(mut self, set: SetBuilder) -> Self {
@@ -45,6 +71,13 @@ impl DesiredBuilder {
     /// Adds a list.
     pub fn list(mut self, list: ListBuilder) -> Self {
         self.lists.push(list);
+        self
+    }
+
+    /// Adds the `[byoc]` IP Records: with them, the desired state is the truth for every IP
+    /// Record and Source IP Mapping of the account.
+    pub fn byoc(mut self, byoc: ByocBuilder) -> Self {
+        self.byoc = Some(byoc);
         self
     }
 
@@ -88,7 +121,22 @@ impl DesiredBuilder {
                 addresses: raw(set.addresses),
             })
             .collect();
-        validate(None, sets, lists)
+        let byoc = self.byoc.map(|byoc| {
+            byoc.records
+                .into_iter()
+                .map(|r| RawIpRecord {
+                    ip: r.ip,
+                    name: r.name,
+                    sip_domain: r.sip_domain.map(|text| Reference {
+                        kind: TargetKind::SipDomain,
+                        text,
+                        origin: None,
+                    }),
+                    origin: None,
+                })
+                .collect()
+        });
+        validate(None, sets, lists, byoc)
     }
 }
 
@@ -115,24 +163,7 @@ impl ListBuilder {
         }
     }
 
-    /// An address (`"198.51.100.7"`, a /32) or range (`"198.51.100.0/24"`), named by this text.
-    pub fn address(mut self, ip: impl Into<String>) -> Self {
-        self.addresses.push(Entry::Address(ip.into(), None));
-        self
-    }
-
-    /// An address or range with its own `FriendlyName`.
-    pub fn named_address(mut self, ip: impl Into<String>, name: impl Into<String>) -> Self {
-        self.addresses
-            .push(Entry::Address(ip.into(), Some(name.into())));
-        self
-    }
-
-    /// The addresses of the set named `name` (see [`DesiredBuilder::set`]).
-    pub fn set(mut self, name: impl Into<String>) -> Self {
-        self.addresses.push(Entry::Set(name.into()));
-        self
-    }
+    address_methods!();
 
     /// Allows more than 100 addresses, kept as several Twilio lists `NAME`, `NAME (2)`, …
     /// (a file's `split = true`).
@@ -172,22 +203,74 @@ impl SetBuilder {
         }
     }
 
-    /// An address (`"198.51.100.7"`, a /32) or range (`"198.51.100.0/24"`), named by this text.
-    pub fn address(mut self, ip: impl Into<String>) -> Self {
-        self.addresses.push(Entry::Address(ip.into(), None));
+    address_methods!();
+}
+
+/// The `[byoc]` table of a [`DesiredBuilder`]: every IP Record the account should have.
+///
+/// ```
+/// use twilio_ip_access::allowlist::{ByocBuilder, Desired, IpRecordBuilder};
+///
+/// let desired = Desired::builder()
+///     .byoc(
+///         ByocBuilder::new()
+///             .ip_record(IpRecordBuilder::new("203.0.113.10").name("sbc-fra-1").sip_domain("acme.sip.twilio.com"))
+///             .ip_record(IpRecordBuilder::new("192.0.2.44")),
+///     )
+///     .build()?;
+/// let records = desired.byoc().unwrap();
+/// assert_eq!((records[1].cidr(), records[1].name()), ("192.0.2.44/32".to_owned(), "192.0.2.44"));
+/// assert_eq!(records[0].sip_domain(), Some("acme.sip.twilio.com"));
+/// # Ok::<(), twilio_ip_access::allowlist::DesiredError>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct ByocBuilder {
+    records: Vec<IpRecordBuilder>,
+}
+
+impl ByocBuilder {
+    /// No IP Records yet (built as is, it removes every IP Record of the account).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds an IP Record.
+    pub fn ip_record(mut self, record: IpRecordBuilder) -> Self {
+        self.records.push(record);
+        self
+    }
+}
+
+/// One IP Record of a [`ByocBuilder`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct IpRecordBuilder {
+    ip: String,
+    name: Option<String>,
+    sip_domain: Option<String>,
+}
+
+impl IpRecordBuilder {
+    /// An address (`"203.0.113.10"`, a /32) or range (`"203.0.113.16/28"`), named by this
+    /// text, with no Source IP Mapping.
+    pub fn new(ip: impl Into<String>) -> Self {
+        Self {
+            ip: ip.into(),
+            name: None,
+            sip_domain: None,
+        }
+    }
+
+    /// Its `FriendlyName`.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
         self
     }
 
-    /// An address or range with its own `FriendlyName`.
-    pub fn named_address(mut self, ip: impl Into<String>, name: impl Into<String>) -> Self {
-        self.addresses
-            .push(Entry::Address(ip.into(), Some(name.into())));
-        self
-    }
-
-    /// The addresses of another set.
-    pub fn set(mut self, name: impl Into<String>) -> Self {
-        self.addresses.push(Entry::Set(name.into()));
+    /// The SIP domain its Source IP Mapping points at: its SID (`SD…`) or domain name.
+    pub fn sip_domain(mut self, sid_or_domain_name: impl Into<String>) -> Self {
+        self.sip_domain = Some(sid_or_domain_name.into());
         self
     }
 }

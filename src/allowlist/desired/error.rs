@@ -26,6 +26,7 @@ struct Details {
     column: Option<usize>,
     list: Option<String>,
     set: Option<String>,
+    byoc: bool,
     entry: Option<String>,
     reason: String,
 }
@@ -44,6 +45,7 @@ impl DesiredError {
             column: origin.map(|o| o.column),
             list: list.map(str::to_owned),
             set: None,
+            byoc: false,
             entry: origin
                 .map(|o| o.entry.clone())
                 .filter(|e| !e.is_empty())
@@ -57,6 +59,18 @@ impl DesiredError {
         self.0.list = None;
         self.0.set = Some(set.to_owned());
         self
+    }
+
+    /// The same error, about an IP Record of the `[byoc]` table.
+    pub(crate) fn in_byoc(mut self) -> Self {
+        self.0.list = None;
+        self.0.byoc = true;
+        self
+    }
+
+    /// Whether the entry is an IP Record of the `[byoc]` table.
+    pub fn in_byoc_table(&self) -> bool {
+        self.0.byoc
     }
 
     /// The file's name, as given to [`Desired::from_toml`](super::Desired::from_toml) (`None` for a state built in code).
@@ -104,8 +118,13 @@ impl fmt::Display for DesiredError {
             (None, Some(line), Some(column)) => write!(f, "line {line}, column {column}: ")?,
             _ => {}
         }
-        if let Some(set) = &d.set {
-            write!(f, "set {set:?}")?;
+        let table = match (&d.set, d.byoc) {
+            (Some(set), _) => Some(format!("set {set:?}")),
+            (None, true) => Some("[byoc] ip_records".to_owned()),
+            (None, false) => None,
+        };
+        if let Some(table) = table {
+            write!(f, "{table}")?;
             return match &d.entry {
                 Some(entry) => write!(f, ", entry {entry}: {}", d.reason),
                 None => write!(f, ": {}", d.reason),

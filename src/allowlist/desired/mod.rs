@@ -1,5 +1,5 @@
 //! The desired state: its values (lists, their addresses and the trunks and SIP domains they
-//! are attached to, as written), read from a TOML file ([`reader`]) or built in code
+//! are attached to, and the `[byoc]` IP Records, as written), read from a TOML file ([`reader`]) or built in code
 //! ([`builder`]), checked the same way ([`validate`]), and written back as TOML ([`writer`]).
 
 mod builder;
@@ -10,7 +10,7 @@ mod writer;
 
 use std::net::Ipv4Addr;
 
-pub use builder::{DesiredBuilder, ListBuilder, SetBuilder};
+pub use builder::{ByocBuilder, DesiredBuilder, IpRecordBuilder, ListBuilder, SetBuilder};
 pub use error::DesiredError;
 pub(crate) use validate::parse_cidr;
 
@@ -65,30 +65,38 @@ impl PartialEq for DesiredAddress {
 
 impl Eq for DesiredAddress {}
 
+/// The accessors of an entry identified by (IpAddress, CidrPrefixLength) with a
+/// `FriendlyName`: an address of a list, an IP Record.
+macro_rules! identity_accessors {
+    () => {
+        /// `IpAddress`: the address, or the network's first address for a range.
+        pub fn ip(&self) -> Ipv4Addr {
+            self.ip
+        }
+
+        /// `CidrPrefixLength`, 1 to 32 (32 for one address).
+        pub fn prefix(&self) -> u8 {
+            self.prefix
+        }
+
+        /// `FriendlyName` (the text written for the address unless `name` says otherwise).
+        pub fn name(&self) -> &str {
+            &self.name
+        }
+
+        /// The identity as CIDR text, `198.51.100.0/24` (always with the prefix).
+        pub fn cidr(&self) -> String {
+            format!("{}/{}", self.ip, self.prefix)
+        }
+
+        pub(crate) fn key(&self) -> (Ipv4Addr, u8) {
+            (self.ip, self.prefix)
+        }
+    };
+}
+
 impl DesiredAddress {
-    /// `IpAddress`: the address, or the network's first address for a range.
-    pub fn ip(&self) -> Ipv4Addr {
-        self.ip
-    }
-
-    /// `CidrPrefixLength`, 1 to 32 (32 for one address).
-    pub fn prefix(&self) -> u8 {
-        self.prefix
-    }
-
-    /// `FriendlyName`.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The identity as CIDR text, `198.51.100.0/24` (always with the prefix).
-    pub fn cidr(&self) -> String {
-        format!("{}/{}", self.ip, self.prefix)
-    }
-
-    pub(crate) fn key(&self) -> (Ipv4Addr, u8) {
-        (self.ip, self.prefix)
-    }
+    identity_accessors!();
 
     pub(crate) fn exported(ip: Ipv4Addr, prefix: u8, name: String) -> Self {
         Self {
@@ -189,9 +197,61 @@ impl DesiredList {
     }
 }
 
+/// An IP Record of the `[byoc]` table: its identity (IpAddress, CidrPrefixLength), its
+/// `FriendlyName`, and the SIP domain its Source IP Mapping points at, if it has one.
+/// Equality compares what it says, not where it was written.
+#[derive(Debug, Clone)]
+pub struct DesiredIpRecord {
+    ip: Ipv4Addr,
+    prefix: u8,
+    name: String,
+    pub(crate) sip_domain: Option<Reference>,
+    pub(crate) origin: Option<Origin>,
+}
+
+impl PartialEq for DesiredIpRecord {
+    fn eq(&self, other: &Self) -> bool {
+        (self.ip, self.prefix, &self.name, &self.sip_domain)
+            == (other.ip, other.prefix, &other.name, &other.sip_domain)
+    }
+}
+
+impl Eq for DesiredIpRecord {}
+
+impl DesiredIpRecord {
+    identity_accessors!();
+
+    /// The SIP domain of its Source IP Mapping, as written (a SID or a domain name); `None`:
+    /// no mapping.
+    pub fn sip_domain(&self) -> Option<&str> {
+        self.sip_domain.as_ref().map(|r| r.text.as_str())
+    }
+
+    /// A record as `export` writes it.
+    pub(crate) fn exported(
+        ip: Ipv4Addr,
+        prefix: u8,
+        name: String,
+        sip_domain: Option<String>,
+    ) -> Self {
+        Self {
+            ip,
+            prefix,
+            name,
+            sip_domain: sip_domain.map(|text| Reference {
+                kind: TargetKind::SipDomain,
+                text,
+                origin: None,
+            }),
+            origin: None,
+        }
+    }
+}
+
 /// The desired state of some IP access control lists: for each list it names, exactly which
 /// addresses it holds, which trunks it is attached to and which SIP domains' calls it is mapped
-/// to. Lists it does not name are left alone.
+/// to. Lists it does not name are left alone. With [`byoc`](Self::byoc), also every IP Record
+/// of the account and the SIP domain of each one's Source IP Mapping.
 ///
 /// Read one from a file with [`from_toml`](Self::from_toml), or build one with
 /// [`builder`](Self::builder); both are checked the same way.
@@ -219,6 +279,9 @@ impl DesiredList {
 pub struct Desired {
     file: Option<String>,
     lists: Vec<DesiredList>,
+    /// The `[byoc]` table's IP Records; `None` when the file has no `[byoc]` (then no IP
+    /// Record or Source IP Mapping is read or written).
+    byoc: Option<Vec<DesiredIpRecord>>,
     /// Remarks written as comments at the top of [`to_toml`](Self::to_toml) (from `export`).
     notes: Vec<String>,
     /// What is allowed but probably not meant (a set no list uses).
@@ -241,6 +304,13 @@ impl Desired {
         self.lists.iter().find(|l| l.name == name)
     }
 
+    /// The IP Records of the `[byoc]` table, in the order written; `None` when there is no
+    /// `[byoc]` table. With one, they are every IP Record (and their Source IP Mappings) the
+    /// account should have.
+    pub fn byoc(&self) -> Option<&[DesiredIpRecord]> {
+        self.byoc.as_deref()
+    }
+
     /// The file it was read from, as named to [`from_toml`](Self::from_toml).
     pub fn file_name(&self) -> Option<&str> {
         self.file.as_deref()
@@ -258,10 +328,15 @@ impl Desired {
         &self.warnings
     }
 
-    pub(crate) fn exported(lists: Vec<DesiredList>, notes: Vec<String>) -> Self {
+    pub(crate) fn exported(
+        lists: Vec<DesiredList>,
+        byoc: Option<Vec<DesiredIpRecord>>,
+        notes: Vec<String>,
+    ) -> Self {
         Self {
             file: None,
             lists,
+            byoc,
             notes,
             warnings: Vec::new(),
         }

@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use super::{
     Desired, DesiredError, Origin, Reference,
-    validate::{RawAddress, RawEntry, RawList, RawSet, validate},
+    validate::{RawAddress, RawEntry, RawIpRecord, RawList, RawSet, validate},
 };
 use crate::allowlist::target::TargetKind;
 
@@ -20,7 +20,8 @@ impl Desired {
     ///
     /// The first problem found, with the file, line, column and entry: TOML syntax, an unknown
     /// or missing key, an invalid IPv4 address or prefix, `/0`, host bits set in a range, the
-    /// same entry twice, more than 100 addresses, a name that is empty or over 255 characters.
+    /// same entry twice, more than 100 addresses, a name that is empty or over 255 characters;
+    /// in `[byoc]`, a missing `ip_records`, the same IP Record twice, an empty `sip_domain`.
     pub fn from_toml(text: &str, file_name: impl Into<String>) -> Result<Desired, DesiredError> {
         let file = file_name.into();
         let fail = |origin: Option<Origin>, reason: String| {
@@ -104,7 +105,80 @@ impl Desired {
                     .collect(),
             });
         }
-        validate(Some(file.clone()), raw_sets, raw)
+        let byoc = match document.byoc {
+            None => None,
+            Some(table) => {
+                let table_origin = origin(text, table.span());
+                let Some(values) = table.into_inner().ip_records else {
+                    return Err(DesiredError::new(
+                        Some(&file),
+                        Some(&table_origin),
+                        None,
+                        None,
+                        "`ip_records` is missing; with a [byoc] table the file is the truth for every IP Record of the account, so say it even when empty (`ip_records = []` removes them all)",
+                    )
+                    .in_byoc());
+                };
+                let mut records = Vec::with_capacity(values.len());
+                for value in values {
+                    let entry_origin = origin(text, value.span());
+                    let record =
+                        ip_record_fields(value.into_inner(), &entry_origin).map_err(|reason| {
+                            DesiredError::new(Some(&file), Some(&entry_origin), None, None, reason)
+                                .in_byoc()
+                        })?;
+                    records.push(record);
+                }
+                Some(records)
+            }
+        };
+        validate(Some(file.clone()), raw_sets, raw, byoc)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ByocTable {
+    ip_records: Option<Vec<Spanned<toml::Value>>>,
+}
+
+/// What one entry of `[byoc] ip_records` says.
+fn ip_record_fields(value: toml::Value, at: &Origin) -> Result<RawIpRecord, String> {
+    const SHAPE: &str = "an IP Record is a string (\"203.0.113.10\", \"203.0.113.16/28\") or a table { ip = \"203.0.113.10\", name = \"…\", sip_domain = \"…\" }";
+    let string = |table: &mut toml::Table, key: &str| match table.remove(key) {
+        Some(toml::Value::String(text)) => Ok(Some(text)),
+        Some(_) => Err(format!("`{key}` must be a string")),
+        None => Ok(None),
+    };
+    match value {
+        toml::Value::String(ip) => Ok(RawIpRecord {
+            ip,
+            name: None,
+            sip_domain: None,
+            origin: Some(at.clone()),
+        }),
+        toml::Value::Table(mut table) => {
+            let ip =
+                string(&mut table, "ip")?.ok_or_else(|| format!("`ip` is missing: {SHAPE}"))?;
+            let name = string(&mut table, "name")?;
+            let sip_domain = string(&mut table, "sip_domain")?.map(|text| Reference {
+                kind: TargetKind::SipDomain,
+                text,
+                origin: Some(at.clone()),
+            });
+            if let Some(key) = table.keys().next() {
+                return Err(format!(
+                    "unknown key `{key}` (an IP Record table has `ip`, `name` and `sip_domain`)"
+                ));
+            }
+            Ok(RawIpRecord {
+                ip,
+                name,
+                sip_domain,
+                origin: Some(at.clone()),
+            })
+        }
+        _ => Err(SHAPE.into()),
     }
 }
 
@@ -115,6 +189,7 @@ struct Document {
     sets: BTreeMap<Spanned<String>, Spanned<SetTable>>,
     #[serde(default)]
     lists: BTreeMap<Spanned<String>, Spanned<ListTable>>,
+    byoc: Option<Spanned<ByocTable>>,
 }
 
 #[derive(Deserialize)]

@@ -4,8 +4,8 @@
 use std::{collections::BTreeMap, net::Ipv4Addr};
 
 use super::{
-    Desired, DesiredAddress, DesiredError, DesiredList, MAX_ADDRESSES_PER_LIST, MAX_NAME_CHARS,
-    Origin, Reference,
+    Desired, DesiredAddress, DesiredError, DesiredIpRecord, DesiredList, MAX_ADDRESSES_PER_LIST,
+    MAX_NAME_CHARS, Origin, Reference,
 };
 use crate::allowlist::target::TargetKind;
 
@@ -32,6 +32,14 @@ pub(super) enum RawEntry {
         name: String,
         origin: Option<Origin>,
     },
+}
+
+/// One entry of `[byoc] ip_records`.
+pub(super) struct RawIpRecord {
+    pub(super) ip: String,
+    pub(super) name: Option<String>,
+    pub(super) sip_domain: Option<Reference>,
+    pub(super) origin: Option<Origin>,
 }
 
 pub(super) struct RawAddress {
@@ -266,10 +274,56 @@ fn written(address: &DesiredAddress, via: &Option<Origin>) -> String {
     }
 }
 
+/// Checks the `[byoc]` IP Records: each address as a list's, each name, no identity twice, no
+/// empty domain.
+fn ip_records(
+    file: Option<&str>,
+    raw: Vec<RawIpRecord>,
+) -> Result<Vec<DesiredIpRecord>, DesiredError> {
+    let mut records: Vec<DesiredIpRecord> = Vec::with_capacity(raw.len());
+    for raw in raw {
+        let fail = |reason: String| {
+            DesiredError::new(
+                file,
+                raw.origin.as_ref(),
+                None,
+                Some(format!("{:?}", raw.ip)),
+                reason,
+            )
+            .in_byoc()
+        };
+        let (ip, prefix) = parse_cidr(&raw.ip).map_err(fail)?;
+        let name = raw.name.unwrap_or_else(|| raw.ip.clone());
+        check_name(&name, "IP Record's name").map_err(fail)?;
+        if let Some(earlier) = records.iter().find(|r| r.key() == (ip, prefix)) {
+            return Err(fail(format!(
+                "the same IP Record twice: {ip}/{prefix} is also {}",
+                at(&earlier.origin)
+            )));
+        }
+        if let Some(domain) = &raw.sip_domain
+            && domain.text.trim().is_empty()
+        {
+            return Err(fail(
+                "an empty SIP domain name (leave `sip_domain` out for no Source IP Mapping)".into(),
+            ));
+        }
+        records.push(DesiredIpRecord {
+            ip,
+            prefix,
+            name,
+            sip_domain: raw.sip_domain,
+            origin: raw.origin,
+        });
+    }
+    Ok(records)
+}
+
 pub(super) fn validate(
     file: Option<String>,
     sets: Vec<RawSet>,
     raw: Vec<RawList>,
+    byoc: Option<Vec<RawIpRecord>>,
 ) -> Result<Desired, DesiredError> {
     let mut checker = Checker {
         file: file.as_deref(),
@@ -400,9 +454,13 @@ pub(super) fn validate(
             format!("set {name:?}{line} is used by no list")
         })
         .collect();
+    let byoc = byoc
+        .map(|records| ip_records(file.as_deref(), records))
+        .transpose()?;
     Ok(Desired {
         file,
         lists,
+        byoc,
         notes: Vec::new(),
         warnings,
     })

@@ -1,16 +1,20 @@
 //! Writing a desired state back as TOML that reads back to the same state.
 
+use std::net::Ipv4Addr;
+
 use super::{Desired, validate::parse_cidr};
 use crate::allowlist::target::TargetKind;
 
 impl Desired {
     /// The desired state as a TOML file that [`from_toml`](Self::from_toml) reads back to the
-    /// same lists: one address per line, written the shortest way that keeps its name
-    /// (`"198.51.100.7"` when the name is the address, else `{ ip = "…", name = "…" }`).
+    /// same lists and `[byoc]` records: one address or record per line, written the shortest
+    /// way that keeps its name (`"198.51.100.7"` when the name is the address, else
+    /// `{ ip = "…", name = "…" }`, with `sip_domain` for a record that has one).
     pub fn to_toml(&self) -> String {
         let mut out = String::from(
             "# Desired state of Twilio IP access control lists, for `twilio-allowlist plan -f FILE`.\n\
-             # Each list named here gets exactly these addresses, trunks and SIP domains.\n",
+             # Each list named here gets exactly these addresses, trunks and SIP domains;\n\
+             # with [byoc], the account gets exactly these IP Records and Source IP Mappings.\n",
         );
         for note in &self.notes {
             out.push_str("# note: ");
@@ -24,29 +28,7 @@ impl Desired {
             } else {
                 out.push_str("addresses = [\n");
                 for address in &list.addresses {
-                    out.push_str("  ");
-                    let short = if address.prefix == 32 {
-                        address.ip.to_string()
-                    } else {
-                        address.cidr()
-                    };
-                    if parse_cidr(&address.name).ok() == Some(address.key()) {
-                        out.push_str(&quote(&address.name));
-                    } else {
-                        out.push_str(&format!(
-                            "{{ ip = {}, name = {} }}",
-                            quote(&short),
-                            quote(&address.name)
-                        ));
-                    }
-                    out.push(',');
-                    if address.key() == (std::net::Ipv4Addr::UNSPECIFIED, 32) {
-                        // What a `/0` entry made elsewhere became: worth a word to the reader.
-                        out.push_str(
-                            " # Twilio stores a /0 entry as this /32 (0.0.0.0 only); to allow every address write \"0.0.0.0/1\" and \"128.0.0.0/1\"",
-                        );
-                    }
-                    out.push('\n');
+                    out.push_str(&entry(address.ip, address.prefix, &address.name, None));
                 }
                 out.push_str("]\n");
             }
@@ -58,8 +40,54 @@ impl Desired {
                 out.push_str(&format!("{} = [{}]\n", kind.file_key(), items.join(", ")));
             }
         }
+        if let Some(records) = &self.byoc {
+            out.push_str("\n[byoc]\n");
+            if records.is_empty() {
+                out.push_str("ip_records = []\n");
+            } else {
+                out.push_str("ip_records = [\n");
+                for record in records {
+                    let domain = record.sip_domain.as_ref().map(|r| r.text.as_str());
+                    out.push_str(&entry(record.ip, record.prefix, &record.name, domain));
+                }
+                out.push_str("]\n");
+            }
+        }
         out
     }
+}
+
+/// One line of an `addresses` or `ip_records` array, written the shortest way that keeps its
+/// name (and SIP domain).
+fn entry(ip: Ipv4Addr, prefix: u8, name: &str, sip_domain: Option<&str>) -> String {
+    let short = if prefix == 32 {
+        ip.to_string()
+    } else {
+        format!("{ip}/{prefix}")
+    };
+    let mut out = String::from("  ");
+    if parse_cidr(name).ok() == Some((ip, prefix)) && sip_domain.is_none() {
+        out.push_str(&quote(name));
+    } else {
+        out.push_str(&format!(
+            "{{ ip = {}, name = {}",
+            quote(&short),
+            quote(name)
+        ));
+        if let Some(domain) = sip_domain {
+            out.push_str(&format!(", sip_domain = {}", quote(domain)));
+        }
+        out.push_str(" }");
+    }
+    out.push(',');
+    if (ip, prefix) == (Ipv4Addr::UNSPECIFIED, 32) {
+        // What a `/0` entry made elsewhere became: worth a word to the reader.
+        out.push_str(
+            " # Twilio stores a /0 entry as this /32 (0.0.0.0 only); to allow every address write \"0.0.0.0/1\" and \"128.0.0.0/1\"",
+        );
+    }
+    out.push('\n');
+    out
 }
 
 /// A TOML key: bare when it can be, else quoted.

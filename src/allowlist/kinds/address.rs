@@ -1,0 +1,272 @@
+//! An address in a list (a SIP IP Address): identity (IpAddress, CidrPrefixLength) within its
+//! list, `FriendlyName` updated in place, read one page of up to 1000 per list.
+
+use std::{fmt, net::Ipv4Addr};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Action, Change, Created, Parents, Reconcile, entry_line, entry_position, list};
+use crate::{
+    Client, SipIpAddress,
+    allowlist::{
+        desired::DesiredAddress,
+        document::AddressState,
+        live::{PAGE_SIZE, ipv4},
+    },
+    error::Result,
+    sid::{IpAccessControlListSid, IpAddressSid},
+};
+
+/// Add an address to the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct AddAddress {
+    /// The list's name.
+    pub list: String,
+    /// `IpAddress`.
+    pub ip: Ipv4Addr,
+    /// `CidrPrefixLength`.
+    pub prefix: u8,
+    /// `FriendlyName`.
+    pub name: String,
+    /// The set it comes from (`[sets.NAME]`), when it is not written in the list itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set: Option<String>,
+}
+
+/// Rename an address in place (same identity, new `FriendlyName`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct RenameAddress {
+    /// The list's name.
+    pub list: String,
+    /// The address's SID.
+    pub sid: IpAddressSid,
+    /// `IpAddress`.
+    pub ip: Ipv4Addr,
+    /// `CidrPrefixLength`.
+    pub prefix: u8,
+    /// The name it has.
+    pub from: String,
+    /// The name it gets.
+    pub to: String,
+    /// The set the new name comes from (`[sets.NAME]`), when it is not written in the list
+    /// itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set: Option<String>,
+}
+
+/// Remove an address from the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct RemoveAddress {
+    /// The list's name.
+    pub list: String,
+    /// The address's SID.
+    pub sid: IpAddressSid,
+    /// `IpAddress`.
+    pub ip: Ipv4Addr,
+    /// `CidrPrefixLength`.
+    pub prefix: u8,
+    /// Its `FriendlyName`.
+    pub name: String,
+}
+
+/// ` (set "carrier-a")` for an address that comes from a set, else nothing.
+fn from_set(set: &Option<String>) -> String {
+    set.as_ref()
+        .map(|s| format!(" (set {s:?})"))
+        .unwrap_or_default()
+}
+
+impl Action for AddAddress {
+    entry_position!(in_list);
+
+    fn plan_line(&self) -> String {
+        let rest = format!("{:?}{}", self.name, from_set(&self.set));
+        entry_line('+', self.ip, self.prefix, &rest)
+    }
+
+    fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (ip, prefix, set) = (self.ip, self.prefix, from_set(&self.set));
+        write!(
+            f,
+            "+ {ip}/{prefix} {:?}{set} in list {:?}",
+            self.name, self.list
+        )
+    }
+}
+
+impl Action for RenameAddress {
+    entry_position!(in_list);
+
+    fn plan_line(&self) -> String {
+        let (from, to) = (&self.from, &self.to);
+        let rest = format!("{from:?} -> {to:?}{}", from_set(&self.set));
+        entry_line('~', self.ip, self.prefix, &rest)
+    }
+
+    fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (ip, prefix, from, to) = (self.ip, self.prefix, &self.from, &self.to);
+        write!(
+            f,
+            "~ {ip}/{prefix} {from:?} -> {to:?} in list {:?}",
+            self.list
+        )
+    }
+
+    fn sids(&self) -> Vec<String> {
+        vec![self.sid.to_string()]
+    }
+}
+
+impl Action for RemoveAddress {
+    entry_position!(in_list);
+
+    fn plan_line(&self) -> String {
+        entry_line('-', self.ip, self.prefix, &format!("{:?}", self.name))
+    }
+
+    fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (ip, prefix) = (self.ip, self.prefix);
+        write!(
+            f,
+            "- {ip}/{prefix} {:?} from list {:?}",
+            self.name, self.list
+        )
+    }
+
+    fn sids(&self) -> Vec<String> {
+        vec![self.sid.to_string()]
+    }
+}
+
+impl AddAddress {
+    pub(crate) async fn send(&self, client: &Client, parents: &Parents) -> Result<Option<Created>> {
+        client
+            .sip_ip_access_control_list(list::sid(parents, &self.list)?)
+            .ip_addresses()
+            .create(&self.name, self.ip)
+            .cidr_prefix_length(self.prefix)
+            .await?;
+        Ok(None)
+    }
+}
+
+impl RenameAddress {
+    pub(crate) async fn send(&self, client: &Client, parents: &Parents) -> Result<Option<Created>> {
+        client
+            .sip_ip_access_control_list(list::sid(parents, &self.list)?)
+            .ip_addresses()
+            .update(&self.sid)
+            .friendly_name(&self.to)
+            .await?;
+        Ok(None)
+    }
+}
+
+impl RemoveAddress {
+    pub(crate) async fn send(&self, client: &Client, parents: &Parents) -> Result<Option<Created>> {
+        client
+            .sip_ip_access_control_list(list::sid(parents, &self.list)?)
+            .ip_addresses()
+            .delete(&self.sid)
+            .await?;
+        Ok(None)
+    }
+}
+
+/// The addresses of one Twilio list, for [`reconcile`](super::reconcile).
+pub(crate) struct Addresses<'a> {
+    /// The list's name.
+    pub(crate) list: &'a str,
+}
+
+impl Reconcile for Addresses<'_> {
+    type Want = DesiredAddress;
+    type Have = AddressState;
+    type Key = (Ipv4Addr, u8);
+
+    fn want_key(&self, want: &DesiredAddress) -> (Ipv4Addr, u8) {
+        want.key()
+    }
+
+    fn have_key(&self, have: &AddressState) -> (Ipv4Addr, u8) {
+        (have.ip, have.prefix)
+    }
+
+    fn create(&self, want: &DesiredAddress) -> Change {
+        AddAddress {
+            list: self.list.to_owned(),
+            ip: want.ip(),
+            prefix: want.prefix(),
+            name: want.name().to_owned(),
+            set: want.set().map(str::to_owned),
+        }
+        .into()
+    }
+
+    fn update(&self, have: &AddressState, want: &DesiredAddress) -> Option<Change> {
+        (have.name != want.name()).then(|| {
+            RenameAddress {
+                list: self.list.to_owned(),
+                sid: have.sid.clone(),
+                ip: have.ip,
+                prefix: have.prefix,
+                from: have.name.clone(),
+                to: want.name().to_owned(),
+                set: want.set().map(str::to_owned),
+            }
+            .into()
+        })
+    }
+
+    fn remove(&self, have: &AddressState) -> Change {
+        RemoveAddress {
+            list: self.list.to_owned(),
+            sid: have.sid.clone(),
+            ip: have.ip,
+            prefix: have.prefix,
+            name: have.name.clone(),
+        }
+        .into()
+    }
+}
+
+/// An address of a list, as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LiveAddress {
+    pub(crate) sid: IpAddressSid,
+    pub(crate) ip: Ipv4Addr,
+    pub(crate) prefix: u8,
+    pub(crate) name: String,
+}
+
+fn address(list: &IpAccessControlListSid, a: SipIpAddress) -> Result<LiveAddress> {
+    let ip = ipv4(a.ip_address.as_deref(), || {
+        format!("IP address {} of list {list}", a.sid)
+    })?;
+    Ok(LiveAddress {
+        sid: a.sid,
+        ip,
+        prefix: a.cidr_prefix_length.unwrap_or(32),
+        name: a.friendly_name.unwrap_or_default(),
+    })
+}
+
+/// The addresses of one list (one request per page of 1000).
+pub(crate) async fn read(
+    client: &Client,
+    list: &IpAccessControlListSid,
+) -> Result<Vec<LiveAddress>> {
+    client
+        .sip_ip_access_control_list(list)
+        .ip_addresses()
+        .list()
+        .page_size(PAGE_SIZE)
+        .collect()
+        .await?
+        .into_iter()
+        .map(|a| address(list, a))
+        .collect()
+}

@@ -1,0 +1,99 @@
+//! A list (an IP access control list): created when the file names one that does not exist,
+//! and deleted only when it is an emptied part of a split list. Its identity is its
+//! `FriendlyName`; the other kinds of a list act under it, by the key [`key`].
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Action, Created, Parents};
+use crate::Client;
+
+/// The key of a list among the [`Parents`]: its name.
+pub(crate) fn key(list: &str) -> String {
+    format!("list {list}")
+}
+
+/// The SID of the list a change acts under.
+pub(crate) fn sid(
+    parents: &Parents,
+    list: &str,
+) -> crate::Result<crate::sid::IpAccessControlListSid> {
+    parents.get(&key(list), &format!("list {list:?}"))
+}
+
+/// Create the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct CreateList {
+    /// The list's name.
+    pub list: String,
+}
+
+/// Delete a part of a split list that is left empty
+/// (`DELETE …/SIP/IpAccessControlLists/{Sid}.json`), after it is detached and emptied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct DeleteList {
+    /// The part's name (`NAME (2)`…).
+    pub list: String,
+}
+
+impl Action for CreateList {
+    fn list(&self) -> Option<&str> {
+        Some(&self.list)
+    }
+
+    fn plan_line(&self) -> String {
+        format!("+ list {:?} (new)", self.list)
+    }
+
+    fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "+ create list {:?}", self.list)
+    }
+}
+
+impl CreateList {
+    pub(crate) async fn send(
+        &self,
+        client: &Client,
+        _: &Parents,
+    ) -> crate::Result<Option<Created>> {
+        let created = client
+            .sip_ip_access_control_lists()
+            .create(&self.list)
+            .await?;
+        Ok(Some(Created {
+            key: key(&self.list),
+            sid: created.sid.to_string(),
+        }))
+    }
+}
+
+impl Action for DeleteList {
+    fn list(&self) -> Option<&str> {
+        Some(&self.list)
+    }
+
+    fn plan_line(&self) -> String {
+        format!("- delete list {:?} (an empty part)", self.list)
+    }
+
+    fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "- delete list {:?}", self.list)
+    }
+}
+
+impl DeleteList {
+    pub(crate) async fn send(
+        &self,
+        client: &Client,
+        parents: &Parents,
+    ) -> crate::Result<Option<Created>> {
+        client
+            .sip_ip_access_control_lists()
+            .delete(sid(parents, &self.list)?)
+            .await?;
+        Ok(None)
+    }
+}

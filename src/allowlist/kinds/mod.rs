@@ -1,0 +1,396 @@
+//! The managed kinds, each described once in a file of its own: a list ([`list`]), an address
+//! in a list ([`address`]), a list's association with a trunk or mapping to a SIP domain
+//! ([`attachment`]), an IP Record ([`ip_record`]) and a Source IP Mapping
+//! ([`source_ip_mapping`]), the last two managed together as the `[byoc]` group ([`byoc`]).
+//! A kind's file holds its changes (what each one says, how it is
+//! shown, the one request that makes it), how its live entries are read, and what the diff
+//! needs to know of it ([`Reconcile`]: identity, create, update in place, remove).
+//!
+//! The table at the bottom of this file is the one place that orders them: it makes the
+//! [`Step`]s, in apply order, and the [`Change`] enum (the plan document's `action`s), so a new
+//! kind is its file and its rows in the table.
+
+pub(crate) mod address;
+pub(crate) mod attachment;
+pub(crate) mod byoc;
+pub(crate) mod ip_record;
+pub(crate) mod list;
+pub(crate) mod source_ip_mapping;
+
+use std::{
+    collections::{BTreeMap, HashMap},
+    fmt,
+    net::Ipv4Addr,
+};
+
+use serde::{Deserialize, Serialize};
+
+use super::change::{ChangeKind, Target};
+use crate::{
+    Client,
+    sid::{Sid, SidKind},
+};
+
+/// Where a change sits within its step, after its list: the address or record it acts on, and
+/// the trunk or domain.
+pub(crate) type Position<'a> = (Option<(Ipv4Addr, u8)>, Option<&'a Target>);
+
+/// What one change payload is: where it belongs, how it is shown, what it names. Each kind's
+/// file implements it (and an `async fn send`, the change's one request) for its changes.
+pub(crate) trait Action {
+    /// The list it acts on, or `None` for the account-wide kinds (`[byoc]`).
+    fn list(&self) -> Option<&str> {
+        None
+    }
+
+    /// Its order within its step (after the list): the address or record it acts on, and
+    /// the trunk or domain.
+    fn order_key(&self) -> Position<'_> {
+        (None, None)
+    }
+
+    /// Its line in the plan's display, within its block.
+    fn plan_line(&self) -> String;
+
+    /// The one-line description of `Display` (with its list, if any).
+    fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+
+    /// The SIDs of live resources it names that the plan's starting state holds: what it
+    /// updates or removes, and what it detaches or unmaps from (not the list it acts under,
+    /// nor a trunk or domain it attaches or maps to, which the plan resolved from the account).
+    fn sids(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// The [`Action::list`] and [`Action::order_key`] of a change that acts on an address or record
+/// (its `ip` and `prefix` fields): in a list (its `list` field) with `in_list`, else in the
+/// account.
+macro_rules! entry_position {
+    (in_list) => {
+        fn list(&self) -> Option<&str> {
+            Some(&self.list)
+        }
+        entry_position!();
+    };
+    () => {
+        fn order_key(&self) -> super::Position<'_> {
+            (Some((self.ip, self.prefix)), None)
+        }
+    };
+}
+use entry_position;
+
+/// A plan line of an address or record: `  + 198.51.100.0/24    "name"`, the identity padded
+/// to a column, then `rest`.
+pub(crate) fn entry_line(sign: char, ip: Ipv4Addr, prefix: u8, rest: &str) -> String {
+    format!("  {sign} {:<18} {rest}", format!("{ip}/{prefix}"))
+}
+
+/// The SIDs of the parents changes act under, by key: the lists of the plan (`list::key`),
+/// the IP Records of the starting state, and those that earlier steps created.
+#[derive(Debug, Default)]
+pub(crate) struct Parents(HashMap<String, String>);
+
+/// A resource a change created, that later changes act under: its key and SID.
+#[derive(Debug)]
+pub(crate) struct Created {
+    pub(crate) key: String,
+    pub(crate) sid: String,
+}
+
+impl Parents {
+    pub(crate) fn insert(&mut self, created: Created) {
+        self.0.insert(created.key, created.sid);
+    }
+
+    /// The SID of the parent `key`, typed; `what` names it when it was not created.
+    pub(crate) fn get<K: SidKind>(&self, key: &str, what: &str) -> crate::Result<Sid<K>> {
+        let text = self
+            .0
+            .get(key)
+            .ok_or_else(|| crate::Error::InvalidArgument {
+                parameter: K::NAME,
+                reason: format!("{what} was not created"),
+            })?;
+        typed(text)
+    }
+}
+
+/// A SID of a plan or a read, typed for its request (a plan document's SIDs are checked when
+/// it is read, so this fails only for a plan built wrongly in code).
+pub(crate) fn typed<K: SidKind>(text: &str) -> crate::Result<Sid<K>> {
+    Sid::<K>::new(text).map_err(|e| crate::Error::InvalidArgument {
+        parameter: K::NAME,
+        reason: e.to_string(),
+    })
+}
+
+/// One kind's entries under one parent, as the diff sees them: what identifies an entry, and
+/// the change that creates, updates in place or removes one. [`reconcile`] is the diff, for
+/// every kind.
+pub(crate) trait Reconcile {
+    /// An entry as desired.
+    type Want;
+    /// An entry as it is live.
+    type Have;
+    /// The identity both share.
+    type Key: Ord;
+
+    /// A desired entry's identity.
+    fn want_key(&self, want: &Self::Want) -> Self::Key;
+    /// A live entry's identity.
+    fn have_key(&self, have: &Self::Have) -> Self::Key;
+    /// The change that creates `want`.
+    fn create(&self, want: &Self::Want) -> Change;
+    /// The in-place update that makes `have` (of the same identity) as `want`, if it differs.
+    fn update(&self, have: &Self::Have, want: &Self::Want) -> Option<Change>;
+    /// The change that removes `have`.
+    fn remove(&self, have: &Self::Have) -> Change;
+}
+
+/// The changes that make the live entries `have` exactly the desired `want` (whose identities
+/// are distinct): a missing one is created, one that differs is updated in place, and of
+/// several live entries of one identity the one already as wanted (else the first) is kept and
+/// the others removed, as is every live entry no desired one has the identity of.
+pub(crate) fn reconcile<R: Reconcile>(
+    kind: &R,
+    want: &[R::Want],
+    have: &[R::Have],
+    out: &mut Vec<Change>,
+) {
+    let mut by_key: BTreeMap<R::Key, Vec<&R::Have>> = BTreeMap::new();
+    for h in have {
+        by_key.entry(kind.have_key(h)).or_default().push(h);
+    }
+    for w in want {
+        let Some(group) = by_key.remove(&kind.want_key(w)) else {
+            out.push(kind.create(w));
+            continue;
+        };
+        let keep = group
+            .iter()
+            .position(|h| kind.update(h, w).is_none())
+            .unwrap_or(0);
+        for (i, h) in group.into_iter().enumerate() {
+            if i != keep {
+                out.push(kind.remove(h));
+            } else if let Some(update) = kind.update(h, w) {
+                out.push(update);
+            }
+        }
+    }
+    for h in by_key.into_values().flatten() {
+        out.push(kind.remove(h));
+    }
+}
+
+/// Makes [`Step`] and [`Change`] from the table below: one row per change, in apply order,
+/// with its payload type (in its kind's file), whether it adds, changes or removes, and the
+/// plan document version it came in.
+macro_rules! changes {
+    ($( $(#[$doc:meta])* $variant:ident($payload:ty) => $kind:ident, since $since:literal, )+) => {
+        /// The steps of apply, in the order they run (and the order a plan shows and saves its
+        /// changes in): one per kind of change. Adding comes before changing, and both before
+        /// removing, so that no desired entry is ever missing along the way: lists and IP
+        /// Records are created, and addresses added, before anything is attached or mapped to
+        /// them; detaching, unmapping and removing come last.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Step {
+            $( $(#[$doc])* $variant, )+
+        }
+
+        impl Step {
+            /// Every step, in apply order.
+            pub const ALL: &'static [Step] = &[$(Step::$variant,)+];
+
+            /// The position in apply order, from 0.
+            pub fn index(self) -> usize {
+                self as usize
+            }
+
+            /// The plan document's `format_version` in which this step's `action` came (a
+            /// document of an older version cannot hold it).
+            pub fn since(self) -> u32 {
+                match self {
+                    $(Step::$variant => $since,)+
+                }
+            }
+
+            /// Whether a change of this step adds, changes or removes (the summary's three
+            /// counts).
+            pub fn kind(self) -> ChangeKind {
+                match self {
+                    $(Step::$variant => ChangeKind::$kind,)+
+                }
+            }
+        }
+
+        /// One write: exactly one request to Twilio. Serialized with its `action` (the step's
+        /// name in snake case) beside its fields.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(tag = "action", rename_all = "snake_case")]
+        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+        pub enum Change {
+            $( $(#[$doc])* $variant($payload), )+
+        }
+
+        impl Change {
+            /// The step of apply it belongs to.
+            pub fn step(&self) -> Step {
+                match self {
+                    $(Change::$variant(_) => Step::$variant,)+
+                }
+            }
+
+            pub(crate) fn action(&self) -> &dyn Action {
+                match self {
+                    $(Change::$variant(c) => c,)+
+                }
+            }
+
+            /// Sends its one request; what it created comes back, for later steps.
+            pub(crate) async fn send(
+                &self,
+                client: &Client,
+                parents: &Parents,
+            ) -> crate::Result<Option<Created>> {
+                match self {
+                    $(Change::$variant(c) => c.send(client, parents).await,)+
+                }
+            }
+        }
+
+        $(
+            impl From<$payload> for Change {
+                fn from(c: $payload) -> Change {
+                    Change::$variant(c)
+                }
+            }
+        )+
+    };
+}
+
+changes! {
+    /// Create a list (`POST …/SIP/IpAccessControlLists.json`).
+    CreateList(list::CreateList) => Add, since 1,
+    /// Add an address to a list.
+    AddAddress(address::AddAddress) => Add, since 1,
+    /// Create an IP Record (`POST /v1/IpRecords`).
+    CreateIpRecord(ip_record::CreateIpRecord) => Add, since 3,
+    /// Rename an address in place (same identity, new `FriendlyName`).
+    RenameAddress(address::RenameAddress) => Change, since 1,
+    /// Rename an IP Record in place (same identity, new `FriendlyName`).
+    RenameIpRecord(ip_record::RenameIpRecord) => Change, since 3,
+    /// Map an IP Record to a SIP domain (`POST /v1/SourceIpMappings`), once the record exists.
+    CreateSourceIpMapping(source_ip_mapping::CreateSourceIpMapping) => Add, since 3,
+    /// Point an IP Record's Source IP Mapping at another SIP domain, in place.
+    UpdateSourceIpMapping(source_ip_mapping::UpdateSourceIpMapping) => Change, since 3,
+    /// Attach a list to a trunk or map it to a SIP domain's calls.
+    Attach(attachment::Attach) => Add, since 1,
+    /// Detach a list from a trunk or unmap it from a SIP domain's calls.
+    Detach(attachment::Detach) => Remove, since 1,
+    /// Remove a Source IP Mapping, before its record is removed.
+    RemoveSourceIpMapping(source_ip_mapping::RemoveSourceIpMapping) => Remove, since 3,
+    /// Remove an address from a list.
+    RemoveAddress(address::RemoveAddress) => Remove, since 1,
+    /// Remove an IP Record, once its mappings are gone.
+    RemoveIpRecord(ip_record::RemoveIpRecord) => Remove, since 3,
+    /// Delete a part of a split list that is left empty (the only lists ever deleted), once
+    /// detached and emptied.
+    DeleteList(list::DeleteList) => Remove, since 2,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::allowlist::{DeleteList, kinds::list::CreateList};
+
+    /// A kind whose entries are (identity, value); the changes say which entry they act on:
+    /// create and update as a `CreateList` named `+KEY=VALUE` / `~KEY=VALUE`, remove as a
+    /// `DeleteList` named `-KEY=VALUE`.
+    struct Pairs;
+
+    fn named(sign: char, (key, value): &(u8, char)) -> String {
+        format!("{sign}{key}={value}")
+    }
+
+    impl Reconcile for Pairs {
+        type Want = (u8, char);
+        type Have = (u8, char);
+        type Key = u8;
+
+        fn want_key(&self, want: &(u8, char)) -> u8 {
+            want.0
+        }
+
+        fn have_key(&self, have: &(u8, char)) -> u8 {
+            have.0
+        }
+
+        fn create(&self, want: &(u8, char)) -> Change {
+            CreateList {
+                list: named('+', want),
+            }
+            .into()
+        }
+
+        fn update(&self, have: &(u8, char), want: &(u8, char)) -> Option<Change> {
+            (have.1 != want.1).then(|| {
+                CreateList {
+                    list: named('~', want),
+                }
+                .into()
+            })
+        }
+
+        fn remove(&self, have: &(u8, char)) -> Change {
+            DeleteList {
+                list: named('-', have),
+            }
+            .into()
+        }
+    }
+
+    #[test]
+    fn reconcile_creates_updates_in_place_keeps_the_right_duplicate_and_removes_the_rest() {
+        let want = [(1, 'a'), (2, 'b'), (3, 'c'), (4, 'd')];
+        // 1 is as wanted; 2 differs; 3 twice, once as wanted; 5 is not wanted; 4 is missing.
+        let have = [(1, 'a'), (2, 'x'), (3, 'y'), (3, 'c'), (5, 'e')];
+        let mut out = Vec::new();
+        reconcile(&Pairs, &want, &have, &mut out);
+        let said: Vec<&str> = out.iter().filter_map(Change::list).collect();
+        assert_eq!(said, ["~2=b", "-3=y", "+4=d", "-5=e"]);
+        // Nothing to do when they are equal.
+        let mut out = Vec::new();
+        reconcile(&Pairs, &want, &want, &mut out);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn removals_run_last_records_before_mappings_and_every_step_says_its_version() {
+        let kinds: Vec<ChangeKind> = Step::ALL.iter().map(|s| s.kind()).collect();
+        // Every add before the first removal, and the records' and mappings' order: records
+        // created before their mappings, mappings removed before their records.
+        let first_remove = kinds.iter().position(|k| *k == ChangeKind::Remove).unwrap();
+        assert!(
+            kinds[first_remove..]
+                .iter()
+                .all(|k| *k == ChangeKind::Remove)
+        );
+        let at = |step: Step| Step::ALL.iter().position(|s| *s == step).unwrap();
+        assert!(at(Step::CreateIpRecord) < at(Step::CreateSourceIpMapping));
+        assert!(at(Step::RemoveSourceIpMapping) < at(Step::RemoveIpRecord));
+        assert!(at(Step::CreateList) < at(Step::AddAddress));
+        assert!(at(Step::AddAddress) < at(Step::Attach));
+        assert_eq!(
+            Step::ALL.iter().map(|s| s.index()).collect::<Vec<_>>(),
+            (0..Step::ALL.len()).collect::<Vec<_>>()
+        );
+        assert!(
+            Step::ALL
+                .iter()
+                .all(|s| (1..=crate::allowlist::FORMAT_VERSION).contains(&s.since()))
+        );
+    }
+}
