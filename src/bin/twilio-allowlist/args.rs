@@ -1,31 +1,11 @@
-//! `twilio-allowlist`: keeps Twilio IP access control lists equal to a desired-state file, a
-//! thin command line over [`twilio_ip_access::allowlist`].
+//! The command line: commands, options, and the help texts that explain them.
 
-use std::{
-    fs,
-    io::{self, BufRead, IsTerminal, Write},
-    path::{Path, PathBuf},
-    process::ExitCode,
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use twilio_ip_access::allowlist::{
+    DEFAULT_CONCURRENCY, DEFAULT_MAX_REMOVALS, DEFAULT_READ_CONCURRENCY,
 };
-
-use clap::{Parser, Subcommand, error::ErrorKind};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use twilio_ip_access::{
-    Client, ClientBuilder,
-    allowlist::{
-        self, ApplyOptions, ChangeResult, DEFAULT_CONCURRENCY, DEFAULT_MAX_REMOVALS,
-        DEFAULT_READ_CONCURRENCY, Desired, Error, ExportOptions, Plan, ReadOptions,
-    },
-};
-
-/// Nothing to change, or done.
-const OK: u8 = 0;
-/// An error (arguments, file, credentials, a request, a refusal, a change that failed).
-const FAILED: u8 = 1;
-/// `plan`: changes are pending.
-const PENDING: u8 = 2;
-/// `apply PLAN.json`: the live state no longer matches the saved plan; nothing was written.
-const STALE: u8 = 3;
 
 const ABOUT: &str =
     "Keep Twilio IP access control lists equal to a desired-state file: plan, apply, export.";
@@ -67,11 +47,11 @@ Examples:
     long_about = LONG_ABOUT,
     after_help = EXAMPLES
 )]
-struct Args {
+pub(crate) struct Args {
     /// Base URL for every Twilio product at once (voice, trunking and api), such as an emulator
     /// or a proxy [default: Twilio's own hosts, after TWILIO_REGION/TWILIO_EDGE routing].
     #[arg(long, global = true, value_name = "URL")]
-    base_url: Option<String>,
+    pub(crate) base_url: Option<String>,
 
     /// How many reads of the live state are in flight at once (one per list, trunk and SIP
     /// domain; Twilio answers 429 when an account has too many, and those are retried).
@@ -82,14 +62,14 @@ struct Args {
         default_value_t = DEFAULT_READ_CONCURRENCY as u16,
         value_parser = clap::value_parser!(u16).range(1..=64)
     )]
-    read_concurrency: u16,
+    pub(crate) read_concurrency: u16,
 
     #[command(subcommand)]
-    command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {
+pub(crate) enum Command {
     /// Show what apply would change (exit 0: nothing, 2: changes pending, 1: error).
     #[command(
         long_about = "Read the live state and show what apply would change, like `terraform plan`: \
@@ -184,251 +164,17 @@ enum Command {
 
 /// The formats `schema` prints.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum SchemaOf {
+pub(crate) enum SchemaOf {
     /// The desired-state file (TOML, checked as its JSON equivalent).
     Allowlist,
     /// The plan document (`plan --json`, `plan -o PLAN.json`).
     Plan,
 }
 
-/// A failure to report, with its exit code.
-struct Fail(u8, String);
-
-impl From<Error> for Fail {
-    fn from(e: Error) -> Self {
-        match e {
-            Error::Stale { .. } => Fail(STALE, e.to_string()),
-            e => Fail(FAILED, e.to_string()),
-        }
-    }
-}
-
-fn main() -> ExitCode {
-    let args = match Args::try_parse() {
-        Ok(args) => args,
-        Err(e) => {
-            let _ = e.print();
-            // clap's own exit code for usage errors is 2, which means "changes pending" here.
-            return ExitCode::from(match e.kind() {
-                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => OK,
-                _ => FAILED,
-            });
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("Error: cannot start the async runtime: {e}");
-            return ExitCode::from(FAILED);
-        }
-    };
-    match runtime.block_on(run(args)) {
-        Ok(code) => ExitCode::from(code),
-        Err(Fail(code, message)) => {
-            eprintln!("Error: {message}");
-            ExitCode::from(code)
-        }
-    }
-}
-
-fn client(base_url: Option<&str>) -> Result<Client, Fail> {
-    let mut builder = ClientBuilder::from_env();
-    if let Some(url) = base_url {
-        builder = builder.base_url(url);
-    }
-    builder.build().map_err(|e| Fail(FAILED, e.to_string()))
-}
-
-fn read(path: &Path, what: &str) -> Result<String, Fail> {
-    fs::read_to_string(path).map_err(|e| {
-        Fail(
-            FAILED,
-            format!("cannot read the {what} {}: {e}", path.display()),
-        )
-    })
-}
-
-fn write(path: &Path, text: &str) -> Result<(), Fail> {
-    fs::write(path, text).map_err(|e| Fail(FAILED, format!("cannot write {}: {e}", path.display())))
-}
-
-fn desired(path: &Path) -> Result<Desired, Fail> {
-    let text = read(path, "desired-state file")?;
-    let desired = Desired::from_toml(&text, path.display().to_string())
-        .map_err(|e| Fail(FAILED, e.to_string()))?;
-    for warning in desired.warnings() {
-        eprintln!("warning: {}: {warning}", path.display());
-    }
-    Ok(desired)
-}
-
-async fn run(args: Args) -> Result<u8, Fail> {
-    let base_url = args.base_url.as_deref();
-    let reads = ReadOptions::default().concurrency(args.read_concurrency.into());
-    match args.command {
-        Command::Schema { of } => {
-            let schema = match of {
-                SchemaOf::Allowlist => allowlist::allowlist_schema(),
-                SchemaOf::Plan => allowlist::plan_schema(),
-            };
-            let text = serde_json::to_string_pretty(schema.as_value())
-                .map_err(|e| Fail(FAILED, e.to_string()))?;
-            println!("{text}");
-            Ok(OK)
-        }
-        Command::Plan { file, json, out } => {
-            let desired = desired(&file)?;
-            let client = client(base_url)?;
-            let plan = allowlist::plan_with(&client, &desired, reads).await?;
-            if let Some(out) = &out {
-                write(out, &plan.to_json())?;
-            }
-            if json {
-                println!("{}", plan.to_json());
-            } else {
-                print!("{plan}");
-            }
-            if let Some(out) = &out {
-                eprintln!(
-                    "Saved the plan to {0}; apply it with `twilio-allowlist apply {0}`.",
-                    out.display()
-                );
-            }
-            Ok(if plan.is_empty() { OK } else { PENDING })
-        }
-        Command::Apply {
-            file,
-            plan,
-            yes,
-            allow_empty,
-            max_removals,
-            concurrency,
-            json,
-        } => {
-            let client = client(base_url)?;
-            let plan = match (file, plan) {
-                (Some(file), _) => allowlist::plan_with(&client, &desired(&file)?, reads).await?,
-                (None, Some(path)) => Plan::from_json(&read(&path, "plan")?)?,
-                (None, None) => return Err(Fail(FAILED, "give -f FILE or PLAN.json".into())),
-            };
-            let options = ApplyOptions::default()
-                .allow_empty(allow_empty)
-                .max_removals(max_removals)
-                .concurrency(concurrency.into())
-                .read_options(reads);
-            apply(&client, plan, yes, options, json).await
-        }
-        Command::Export { out, lists } => {
-            let client = client(base_url)?;
-            let options = lists.into_iter().fold(
-                ExportOptions::default().read_options(reads),
-                ExportOptions::list,
-            );
-            let desired = allowlist::export(&client, options).await?;
-            for note in desired.notes() {
-                eprintln!("note: {note}");
-            }
-            let text = desired.to_toml();
-            match out {
-                Some(path) => {
-                    write(&path, &text)?;
-                    eprintln!(
-                        "Wrote {} list(s) to {}.",
-                        desired.lists().len(),
-                        path.display()
-                    );
-                }
-                None => print!("{text}"),
-            }
-            Ok(OK)
-        }
-    }
-}
-
-async fn apply(
-    client: &Client,
-    plan: Plan,
-    yes: bool,
-    options: ApplyOptions,
-    json: bool,
-) -> Result<u8, Fail> {
-    // With --json, standard output carries only the JSON document.
-    let show = |text: &str| {
-        if json {
-            eprint!("{text}");
-        } else {
-            print!("{text}");
-        }
-    };
-    show(&plan.to_string());
-    if plan.is_empty() {
-        if json {
-            println!("{}", document(&plan, None));
-        }
-        return Ok(OK);
-    }
-    plan.check(&options)?;
-    if !yes {
-        if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
-            return Err(Fail(
-                FAILED,
-                "apply asks for confirmation, but standard input or standard error is not a terminal: pass --yes to apply without asking".into(),
-            ));
-        }
-        eprint!("\nApply these changes? Only 'yes' is accepted: ");
-        let _ = io::stderr().flush();
-        let mut answer = String::new();
-        if io::stdin().lock().read_line(&mut answer).is_err() || answer.trim() != "yes" {
-            return Err(Fail(FAILED, "apply cancelled; nothing was written".into()));
-        }
-    }
-    let total = plan.changes().len() as u64;
-    let bar = io::stderr().is_terminal().then(|| {
-        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-        if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}") {
-            bar.set_style(style);
-        }
-        bar
-    });
-    let progress = bar.clone();
-    let options = options.on_progress(move |outcome, finished, total| match &progress {
-        Some(bar) => {
-            if outcome.result != ChangeResult::Done {
-                bar.println(outcome.to_string());
-            }
-            bar.set_message(outcome.change.to_string());
-            bar.inc(1);
-        }
-        None => eprintln!("[{finished}/{total}] {outcome}"),
-    });
-    let applied = plan.apply(client, options).await;
-    if let Some(bar) = &bar {
-        bar.finish_and_clear();
-    }
-    let report = applied?;
-    if json {
-        println!("{}", document(&plan, Some(&report)));
-    } else {
-        print!("\n{report}");
-    }
-    Ok(if report.is_complete() { OK } else { FAILED })
-}
-
-/// `{"format_version": 2, "plan": …, "report": …}`.
-fn document(plan: &Plan, report: Option<&allowlist::Report>) -> String {
-    let value = serde_json::json!({
-        "format_version": allowlist::FORMAT_VERSION,
-        "plan": plan,
-        "report": report,
-    });
-    serde_json::to_string_pretty(&value).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
+    use clap::error::ErrorKind;
+
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Args, clap::Error> {
