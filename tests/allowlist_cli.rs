@@ -196,7 +196,7 @@ fn json_documents() {
     assert_eq!(code(&applied), 0, "{}", stderr(&applied));
     let doc: serde_json::Value = serde_json::from_slice(&applied.stdout).unwrap();
     assert_eq!(doc["format_version"], 2);
-    assert_eq!(doc["plan"]["summary"]["add"], 5);
+    assert_eq!(doc["summary"]["add"], 5);
     let outcomes = doc["report"]["outcomes"].as_array().unwrap();
     assert_eq!(outcomes.len(), 5);
     assert!(
@@ -369,7 +369,12 @@ fn arguments() {
         "apply",
         "export",
         "--base-url <URL>",
-        "Exit codes: 0",
+        "Exit codes:\n  0 ",
+        "130  apply: interrupted by Ctrl-C",
+        "143  apply: stopped by SIGTERM",
+        "-q, --quiet",
+        "-v, --verbose",
+        "--no-color",
         "TWILIO_ACCOUNT_SID",
         "twilio-allowlist plan -f allowlist.toml",
     ] {

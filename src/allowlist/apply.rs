@@ -1,15 +1,28 @@
 //! Applying a plan: the safety checks, the steps in their order with bounded concurrency, and
 //! the report of what was done.
 
-use std::{collections::HashMap, fmt, sync::Arc};
+use std::{
+    collections::HashMap,
+    fmt,
+    pin::pin,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+};
 
-use futures_util::{StreamExt, stream};
+use futures_util::{
+    StreamExt,
+    future::{self, Either},
+    stream,
+};
 use serde::Serialize;
 
 use super::{
     Error, Result,
     change::{Change, ChangeKind, Step, Summary},
     document::{Plan, StartingState},
+    interrupt::Interrupt,
     live::{self, ReadOptions},
 };
 use crate::{Client, sid::IpAccessControlListSid};
@@ -39,6 +52,7 @@ pub struct ApplyOptions {
     concurrency: usize,
     read: ReadOptions,
     progress: Option<Arc<ProgressFn>>,
+    interrupt: Option<Interrupt>,
 }
 
 impl Default for ApplyOptions {
@@ -49,6 +63,7 @@ impl Default for ApplyOptions {
             concurrency: DEFAULT_CONCURRENCY,
             read: ReadOptions::default(),
             progress: None,
+            interrupt: None,
         }
     }
 }
@@ -61,6 +76,7 @@ impl fmt::Debug for ApplyOptions {
             .field("concurrency", &self.concurrency)
             .field("read", &self.read)
             .field("progress", &self.progress.as_ref().map(|_| "callback"))
+            .field("interrupt", &self.interrupt)
             .finish()
     }
 }
@@ -98,6 +114,12 @@ impl ApplyOptions {
         f: impl Fn(&ChangeOutcome, usize, usize) + Send + Sync + 'static,
     ) -> Self {
         self.progress = Some(Arc::new(f));
+        self
+    }
+
+    /// Lets `interrupt` stop the apply from outside (on Ctrl-C, say): see [`Interrupt`].
+    pub fn interrupt(mut self, interrupt: Interrupt) -> Self {
+        self.interrupt = Some(interrupt);
         self
     }
 
@@ -150,6 +172,9 @@ pub struct ChangeOutcome {
     /// What became of it.
     #[serde(flatten)]
     pub result: ChangeResult,
+    /// The SID of what it created (a list, an address), when it was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
 }
 
 impl fmt::Display for ChangeOutcome {
@@ -357,48 +382,89 @@ impl Plan {
             .filter_map(|l| l.sid.clone().map(|sid| (l.name.clone(), sid)))
             .collect();
         let total = self.changes().len();
-        let mut outcomes: Vec<Option<ChangeResult>> = vec![None; total];
+        let mut outcomes: Vec<Option<(ChangeResult, Option<String>)>> = vec![None; total];
         let mut finished = 0;
         let mut halted = false;
+        let interrupt = options.interrupt.as_ref();
+        let stopped = || interrupt.is_some_and(Interrupt::is_stopped);
         for step in Step::ALL {
+            // Later steps rely on this one: after a failure or an interrupt, none start.
+            halted |= stopped();
+            if halted {
+                continue;
+            }
             let indices: Vec<usize> = (0..total)
                 .filter(|&i| self.changes()[i].step() == step)
                 .collect();
-            if halted {
-                for i in indices {
-                    outcomes[i] = Some(ChangeResult::NotAttempted);
-                }
-                continue;
-            }
+            // Which writes were sent, to tell the ones in flight from those never started.
+            let started: Vec<AtomicBool> = (0..total).map(|_| AtomicBool::new(false)).collect();
             let mut created = Vec::new();
             {
-                let sids = &sids;
+                let (sids, started) = (&sids, &started);
                 let mut running = stream::iter(indices)
-                    .map(|i| async move { (i, send(client, &self.changes()[i], sids).await) })
-                    .buffer_unordered(options.concurrency);
-                while let Some((i, sent)) = running.next().await {
-                    let change = &self.changes()[i];
-                    let result = match sent {
-                        Ok(Some(sid)) => {
-                            created.push((change.list().to_owned(), sid));
-                            ChangeResult::Done
+                    .map(|i| async move {
+                        if stopped() {
+                            return (i, None);
                         }
-                        Ok(None) => ChangeResult::Done,
-                        Err(error) => classify(change, &error),
+                        started[i].store(true, Ordering::Relaxed);
+                        (i, Some(send(client, &self.changes()[i], sids).await))
+                    })
+                    .buffer_unordered(options.concurrency);
+                let mut aborted = pin!(async {
+                    match interrupt {
+                        Some(interrupt) => interrupt.aborted().await,
+                        None => future::pending().await,
+                    }
+                });
+                loop {
+                    let (i, sent) = match future::select(running.next(), aborted.as_mut()).await {
+                        Either::Left((Some(next), _)) => next,
+                        Either::Left((None, _)) => break,
+                        Either::Right(_) => {
+                            // Dropping `running` abandons the writes in flight.
+                            halted = true;
+                            for (i, outcome) in outcomes.iter_mut().enumerate() {
+                                if outcome.is_none() && started[i].load(Ordering::Relaxed) {
+                                    *outcome = Some((
+                                        ChangeResult::Unknown {
+                                            error: "interrupted while in flight".into(),
+                                        },
+                                        None,
+                                    ));
+                                }
+                            }
+                            break;
+                        }
+                    };
+                    let Some(sent) = sent else {
+                        // Not started: the apply was stopped.
+                        halted = true;
+                        continue;
+                    };
+                    let change = &self.changes()[i];
+                    let (result, sid) = match sent {
+                        Ok(Some(sid)) => {
+                            if let Change::CreateList { list } = change
+                                && let Ok(sid) = IpAccessControlListSid::new(&sid)
+                            {
+                                created.push((list.clone(), sid));
+                            }
+                            (ChangeResult::Done, Some(sid))
+                        }
+                        Ok(None) => (ChangeResult::Done, None),
+                        Err(error) => (classify(change, &error), None),
                     };
                     halted |= result != ChangeResult::Done;
                     finished += 1;
+                    let outcome = ChangeOutcome {
+                        change: change.clone(),
+                        result,
+                        sid,
+                    };
                     if let Some(progress) = &options.progress {
-                        progress(
-                            &ChangeOutcome {
-                                change: change.clone(),
-                                result: result.clone(),
-                            },
-                            finished,
-                            total,
-                        );
+                        progress(&outcome, finished, total);
                     }
-                    outcomes[i] = Some(result);
+                    outcomes[i] = Some((outcome.result, outcome.sid));
                 }
             }
             sids.extend(created);
@@ -407,9 +473,13 @@ impl Plan {
             self.changes()
                 .iter()
                 .zip(outcomes)
-                .map(|(change, result)| ChangeOutcome {
-                    change: change.clone(),
-                    result: result.unwrap_or(ChangeResult::NotAttempted),
+                .map(|(change, outcome)| {
+                    let (result, sid) = outcome.unwrap_or((ChangeResult::NotAttempted, None));
+                    ChangeOutcome {
+                        change: change.clone(),
+                        result,
+                        sid,
+                    }
                 })
                 .collect(),
         ))
@@ -434,12 +504,12 @@ fn classify(change: &Change, error: &crate::Error) -> ChangeResult {
     }
 }
 
-/// Sends the one request of `change`; a created list's SID comes back.
+/// Sends the one request of `change`; a created list's or address's SID comes back.
 async fn send(
     client: &Client,
     change: &Change,
     sids: &HashMap<String, IpAccessControlListSid>,
-) -> crate::Result<Option<IpAccessControlListSid>> {
+) -> crate::Result<Option<String>> {
     let list_sid = || {
         sids.get(change.list())
             .ok_or_else(|| crate::Error::InvalidArgument {
@@ -450,17 +520,18 @@ async fn send(
     match change {
         Change::CreateList { list } => {
             let created = client.sip_ip_access_control_lists().create(list).await?;
-            return Ok(Some(created.sid));
+            return Ok(Some(created.sid.to_string()));
         }
         Change::AddAddress {
             ip, prefix, name, ..
         } => {
-            client
+            let created = client
                 .sip_ip_access_control_list(list_sid()?)
                 .ip_addresses()
                 .create(name, *ip)
                 .cidr_prefix_length(*prefix)
                 .await?;
+            return Ok(Some(created.sid.to_string()));
         }
         Change::RenameAddress { sid, to, .. } => {
             client

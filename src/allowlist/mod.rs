@@ -126,7 +126,8 @@
 //! handles 429 and `Retry-After` and never sends a create twice; a create whose answer was lost
 //! is reported as of unknown outcome, and the next plan sees whether it landed. A plan is always
 //! computed from the live state, so applying again after any failure converges, without
-//! duplicates.
+//! duplicates. An [`Interrupt`] ([`ApplyOptions::interrupt`]) stops an apply from outside, as
+//! `twilio-allowlist` does on Ctrl-C: no new write starts, and the report says what was done.
 //!
 //! IP addresses are PII for Twilio: this module logs nothing through `tracing`; the plan and
 //! report show them because they are the user's own output.
@@ -137,6 +138,7 @@ mod desired;
 mod diff;
 mod document;
 mod export;
+mod interrupt;
 mod live;
 mod render;
 #[cfg(feature = "schemars")]
@@ -155,6 +157,7 @@ pub use desired::{
 };
 pub use document::{AddressState, FORMAT_VERSION, ListState, Plan, PlannedList, StartingState};
 pub use export::{ExportOptions, export};
+pub use interrupt::Interrupt;
 pub use live::{DEFAULT_READ_CONCURRENCY, ReadOptions};
 #[cfg(feature = "schemars")]
 #[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]

@@ -388,7 +388,7 @@ pub(super) fn validate(
             split: list.split,
         });
     }
-    let warnings = set_order
+    let mut warnings: Vec<String> = set_order
         .iter()
         .filter(|name| !used.contains(name))
         .map(|name| {
@@ -400,6 +400,10 @@ pub(super) fn validate(
             format!("set {name:?}{line} is used by no list")
         })
         .collect();
+    if lists.is_empty() {
+        warnings
+            .push("names no list (no `[lists.NAME]` table): a plan of it changes nothing".into());
+    }
     Ok(Desired {
         file,
         lists,

@@ -28,14 +28,23 @@ Credentials and routing come from the environment, as Twilio's libraries read th
 TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET),
 TWILIO_REGION, TWILIO_EDGE. --base-url sends every product to one URL (an emulator, a proxy).
 
-Exit codes: 0 nothing to change or done; 2 changes pending (plan); 3 the saved plan no longer
-matches the live state, nothing written (apply); 1 any error.";
+Output: colour on a terminal only (never with --no-color or NO_COLOR); -q prints errors only,
+-v adds the requests made (no secrets, no addresses). --json output is for machines.
+
+Exit codes:
+  0    nothing to change, or applied
+  1    any error: arguments, the file, credentials, a request, a refusal, a change that failed
+  2    plan: changes pending
+  3    apply: the live state changed since the plan was made or shown; nothing was written
+  130  apply: interrupted by Ctrl-C (SIGINT); the report says what was done
+  143  apply: stopped by SIGTERM; the report says what was done";
 
 const EXAMPLES: &str = "\
 Examples:
   twilio-allowlist plan -f allowlist.toml
   twilio-allowlist apply -f allowlist.toml
   twilio-allowlist plan -f allowlist.toml -o plan.json && twilio-allowlist apply plan.json
+  twilio-allowlist plan -f allowlist.toml --list \"office allowlist\" --format markdown
   twilio-allowlist export -o allowlist.toml
   twilio-allowlist --base-url http://127.0.0.1:4010 plan -f allowlist.toml   # on twilio-mock";
 
@@ -64,6 +73,20 @@ pub(crate) struct Args {
     )]
     pub(crate) read_concurrency: u16,
 
+    /// Print errors only: no plan text (unless apply has to ask), no progress, no warnings, no
+    /// report of a complete apply. --json, --format and export's file are still printed.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub(crate) quiet: bool,
+
+    /// Also print the requests made (method, path, status, time) on standard error, from the
+    /// library's `tracing` events; secrets and IP addresses are never in them.
+    #[arg(short, long, global = true)]
+    pub(crate) verbose: bool,
+
+    /// No colour, even on a terminal (the NO_COLOR environment variable does the same).
+    #[arg(long, global = true)]
+    pub(crate) no_color: bool,
+
     #[command(subcommand)]
     pub(crate) command: Command,
 }
@@ -82,9 +105,19 @@ pub(crate) enum Command {
         /// The desired-state file.
         #[arg(short = 'f', long = "file", value_name = "FILE")]
         file: PathBuf,
-        /// Print the plan document (JSON, "format_version": 2) instead of the text.
-        #[arg(long)]
+        /// Print the plan document (JSON, "format_version": 2) instead of the text; the same
+        /// as `--format json`.
+        #[arg(long, conflicts_with = "format")]
         json: bool,
+        /// How to print the plan: `text` (like terraform), `json` (the plan document), or
+        /// `markdown` (for a pull-request comment: the summary line, then the changes in a
+        /// collapsed <details> block).
+        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Text)]
+        format: Format,
+        /// Plan only this list of the file (by name); repeat for more. The file's other lists
+        /// are left out, and named on standard error.
+        #[arg(long = "list", value_name = "NAME")]
+        lists: Vec<String>,
         /// Also save the plan document here, for `apply PLAN.json`.
         #[arg(short = 'o', long = "out", value_name = "PLAN.json")]
         out: Option<PathBuf>,
@@ -95,10 +128,16 @@ pub(crate) enum Command {
                       confirmation on a terminal (--yes skips it; without a terminal it is \
                       required), apply it and print what was done. Writes run in steps (create \
                       lists, add, rename, attach, then detach and remove) so that no desired \
-                      address is ever missing. A saved plan is applied only if the live state \
-                      still equals the state it was made from; otherwise nothing is written and \
-                      the exit code is 3.",
-        after_help = "Examples:\n  twilio-allowlist apply -f allowlist.toml\n  twilio-allowlist apply -f allowlist.toml --yes --max-removals 50\n  twilio-allowlist apply plan.json --yes"
+                      address is ever missing. Before the first write the live state is read \
+                      again (after the answer, and with --yes too): if it is no longer the state \
+                      the plan was made from (another writer, or a saved plan gone stale), \
+                      nothing is written and the exit code is 3.\n\n\
+                      Ctrl-C (SIGINT) or SIGTERM: no new write starts, the writes in flight \
+                      finish, the report says what was done and what was not, and the exit \
+                      code is 130 (143 for SIGTERM). A second Ctrl-C stops waiting for the \
+                      writes in flight (reported as of unknown outcome). Applying again \
+                      converges, without duplicates.",
+        after_help = "Examples:\n  twilio-allowlist apply -f allowlist.toml\n  twilio-allowlist apply -f allowlist.toml --list \"office allowlist\"\n  twilio-allowlist apply -f allowlist.toml --yes --max-removals 50\n  twilio-allowlist apply plan.json --yes --json"
     )]
     Apply {
         /// The desired-state file to plan from.
@@ -113,6 +152,10 @@ pub(crate) enum Command {
         /// A plan saved with `plan -o`.
         #[arg(value_name = "PLAN.json")]
         plan: Option<PathBuf>,
+        /// Apply only this list of the file (by name); repeat for more. The file's other lists
+        /// are left out, and named on standard error.
+        #[arg(long = "list", value_name = "NAME", requires = "file")]
+        lists: Vec<String>,
         /// Apply without asking.
         #[arg(long)]
         yes: bool,
@@ -130,7 +173,9 @@ pub(crate) enum Command {
             value_parser = clap::value_parser!(u16).range(1..=64)
         )]
         concurrency: u16,
-        /// Print the plan and the report as one JSON document (the plan text goes to stderr).
+        /// Print one JSON document on standard output, whatever happens: the plan document's
+        /// keys, then "report" (every change with its status, and the SID of what it created)
+        /// and "error" (null, or the message and exit code). The plan text goes to stderr.
         #[arg(long)]
         json: bool,
     },
@@ -160,6 +205,17 @@ pub(crate) enum Command {
         #[arg(value_enum)]
         of: SchemaOf,
     },
+}
+
+/// How `plan` prints the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// Like `terraform plan`.
+    Text,
+    /// The plan document.
+    Json,
+    /// For a pull-request comment.
+    Markdown,
 }
 
 /// The formats `schema` prints.
