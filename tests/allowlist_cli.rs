@@ -5,82 +5,12 @@
 
 mod allowlist_support;
 
-use std::{
-    path::PathBuf,
-    process::{Command, Output, Stdio},
+use std::process::Command;
+
+use allowlist_support::{
+    cli::{BIN, Cli, code, stderr, stdout},
+    writes,
 };
-
-use allowlist_support::writes;
-use twilio_ip_access::mock::MockTwilio;
-
-const BIN: &str = env!("CARGO_BIN_EXE_twilio-allowlist");
-
-struct Cli {
-    mock: MockTwilio,
-    dir: PathBuf,
-}
-
-impl Cli {
-    fn new(test: &str) -> Cli {
-        let mock = MockTwilio::start_blocking();
-        mock.create_trunk_named("my trunk", "my-trunk.pstn.twilio.com");
-        mock.create_sip_domain_named("acme.sip.twilio.com", "acme");
-        let dir = std::env::temp_dir().join(format!(
-            "twilio-allowlist-cli-{}-{test}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Cli { mock, dir }
-    }
-
-    fn path(&self, name: &str) -> String {
-        self.dir.join(name).display().to_string()
-    }
-
-    fn file(&self, name: &str, text: &str) -> String {
-        let path = self.path(name);
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-
-    /// Runs the binary with the emulator's credentials in a clean environment, no terminal.
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(BIN)
-            .args(args)
-            .env_clear()
-            .env("TWILIO_ACCOUNT_SID", self.mock.account_sid().as_str())
-            .env("TWILIO_AUTH_TOKEN", self.mock.auth_token())
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    }
-
-    /// Runs with `--base-url` first.
-    fn at(&self, args: &[&str]) -> Output {
-        let mut all = vec!["--base-url", self.mock.base_url()];
-        all.extend_from_slice(args);
-        self.run(&all)
-    }
-}
-
-impl Drop for Cli {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("an exit code")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 const FILE: &str = r#"
 [lists."office allowlist"]
@@ -458,4 +388,248 @@ fn sets_split_lists_and_read_concurrency_on_the_command_line() {
     // The read concurrency is bounded as documented.
     let zero = cli.at(&["plan", "-f", &file, "--read-concurrency", "0"]);
     assert_eq!(code(&zero), 1, "{}", stderr(&zero));
+}
+
+/// The top-level keys of a pretty-printed JSON object, in their order.
+fn top_keys(json: &str) -> Vec<String> {
+    json.lines()
+        .filter_map(|line| line.strip_prefix("  \""))
+        .filter_map(|rest| rest.split_once("\":"))
+        .map(|(key, _)| key.to_owned())
+        .collect()
+}
+
+#[test]
+fn markdown_list_selection_quiet_verbose_and_no_colour_off_a_terminal() {
+    let cli = Cli::new("formats");
+    let two = format!(
+        "{FILE}\n[lists.branch]\naddresses = [\"192.0.2.0/28\"]\ntrunks = []\nsip_domains = []\n"
+    );
+    let file = cli.file("allowlist.toml", &two);
+
+    // Markdown for a pull-request comment: the summary first, the details collapsed.
+    let out = cli.at(&["plan", "-f", &file, "--format", "markdown"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("**Plan: 7 to add, 0 to change, 0 to remove.**\n\n<details><summary>7 changes in 2 lists</summary>\n\n```diff\n+ list \"office allowlist\" (new)\n+   198.51.100.7/32    \"198.51.100.7\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(
+            "+ list \"branch\" (new)\n+   192.0.2.0/28       \"192.0.2.0/28\"\n```\n\n</details>\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains('\u{1b}'),
+        "no colour off a terminal: {text:?}"
+    );
+
+    // --list: only the named lists, the others named on stderr; an unknown name is refused.
+    let out = cli.at(&["plan", "-f", &file, "--list", "branch"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "+ list \"branch\" (new)\n  + 192.0.2.0/28       \"192.0.2.0/28\"\n\nPlan: 2 to add, 0 to change, 0 to remove.\n"
+    );
+    assert!(
+        stderr(&out).contains(
+            "note: --list: leaving out 1 of the file's lists, untouched: \"office allowlist\"\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    cli.mock.clear_requests();
+    let applied = cli.at(&["apply", "-f", &file, "--list", "branch", "--yes"]);
+    assert_eq!(code(&applied), 0, "{}", stderr(&applied));
+    assert_eq!(
+        writes(&cli.mock.requests()).len(),
+        2,
+        "the list and its address"
+    );
+    assert_eq!(
+        cli.lists().keys().collect::<Vec<_>>(),
+        ["branch"],
+        "the list left out is not created"
+    );
+    let out = cli.at(&["plan", "-f", &file, "--list", "branch", "--list", "nope"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains(&format!(
+            "Error: --list \"nope\": no such list in {file} (its lists: \"office allowlist\", \"branch\")"
+        )),
+        "{}",
+        stderr(&out)
+    );
+
+    // -q: nothing but the exit code when all is well; the error when not.
+    let sets = cli.file(
+        "sets.toml",
+        &format!("[sets.spare]\naddresses = [\"192.0.2.9\"]\n{two}"),
+    );
+    let quiet = cli.at(&["plan", "-f", &sets, "-q"]);
+    assert_eq!(
+        (code(&quiet), stdout(&quiet), stderr(&quiet)),
+        (2, String::new(), String::new())
+    );
+    let loud = cli.at(&["plan", "-f", &sets]);
+    assert!(stderr(&loud).contains("warning: "), "{}", stderr(&loud));
+    let quiet = cli.at(&["apply", "-f", &sets, "-q", "--yes"]);
+    assert_eq!(
+        (code(&quiet), stdout(&quiet), stderr(&quiet)),
+        (0, String::new(), String::new())
+    );
+    let quiet = cli.at(&["plan", "-f", &cli.path("missing.toml"), "-q"]);
+    assert_eq!(code(&quiet), 1);
+    assert!(stderr(&quiet).starts_with("Error: cannot read the desired-state file"));
+
+    // -v: the requests on stderr, with neither the auth token nor an address of the file.
+    let changed = cli.file("changed.toml", &two.replace("198.51.100.7", "198.51.100.8"));
+    let verbose = cli.at(&["apply", "-f", &changed, "-v", "--yes", "--json"]);
+    assert_eq!(code(&verbose), 0, "{}", stderr(&verbose));
+    let log = stderr(&verbose);
+    let events: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("twilio_request"))
+        .collect();
+    assert!(
+        events.iter().any(|l| l.contains("method=POST")
+            && l.contains("/IpAddresses.json")
+            && l.contains("status=201")),
+        "{log}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|l| l.contains("method=DELETE") && l.contains("status=204")),
+        "{log}"
+    );
+    for event in &events {
+        for secret in [cli.mock.auth_token(), "198.51.100", "203.0.113", "192.0.2"] {
+            assert!(!event.contains(secret), "{secret} in {event}");
+        }
+    }
+    // -q and -v together make no sense.
+    assert_eq!(code(&cli.at(&["plan", "-f", &file, "-q", "-v"])), 1);
+}
+
+#[test]
+fn apply_json_is_one_document_whatever_happens() {
+    let cli = Cli::new("apply-json");
+    let file = cli.file("allowlist.toml", FILE);
+    let plan = cli.at(&["plan", "-f", &file, "--json"]);
+    let plan_keys = top_keys(&stdout(&plan));
+    assert_eq!(
+        plan_keys,
+        [
+            "format_version",
+            "lists",
+            "changes",
+            "summary",
+            "starting_state"
+        ]
+    );
+    let mut keys = plan_keys.clone();
+    keys.extend(["report".to_owned(), "error".to_owned()]);
+
+    // Applied: the plan's keys in the plan's order, the report with the SIDs it created.
+    let out = cli.at(&["apply", "-f", &file, "--yes", "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(top_keys(&stdout(&out)), keys);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["error"], serde_json::Value::Null);
+    let live = &cli.lists()["office allowlist"];
+    let outcomes = doc["report"]["outcomes"].as_array().unwrap();
+    assert_eq!(outcomes[0]["change"]["action"], "create_list");
+    assert_eq!(outcomes[0]["sid"], live.sid.as_str());
+    let created: std::collections::BTreeSet<&str> = outcomes
+        .iter()
+        .filter(|o| o["change"]["action"] == "add_address")
+        .map(|o| o["sid"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        created,
+        live.address_sids.keys().map(String::as_str).collect(),
+        "the SIDs reported are the addresses made"
+    );
+    assert!(
+        outcomes
+            .iter()
+            .filter(|o| o["change"]["action"] == "attach")
+            .all(|o| o.get("sid").is_none()),
+        "an attach creates nothing with a SID of its own: {outcomes:?}"
+    );
+
+    // Refused before writing: the plan, no report, the error with its exit code.
+    let empty = cli.file(
+        "empty.toml",
+        "[lists.\"office allowlist\"]\naddresses = []\ntrunks = []\nsip_domains = []\n",
+    );
+    cli.mock.clear_requests();
+    let out = cli.at(&[
+        "apply",
+        "-f",
+        &empty,
+        "--yes",
+        "--json",
+        "--max-removals",
+        "1",
+    ]);
+    assert_eq!(code(&out), 1);
+    assert_eq!(top_keys(&stdout(&out)), keys);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["report"], serde_json::Value::Null);
+    assert_eq!(doc["error"]["exit_code"], 1);
+    assert!(
+        doc["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("removes 2 addresses, more than the limit of 1"),
+        "{doc}"
+    );
+    assert!(writes(&cli.mock.requests()).is_empty());
+
+    // A file refused: no plan, still one document.
+    let bad = cli.file("bad.toml", "[lists.x]\naddresses = [\"198.51.100.7/24\"]\n");
+    let out = cli.at(&["apply", "-f", &bad, "--yes", "--json"]);
+    assert_eq!(code(&out), 1);
+    assert_eq!(
+        top_keys(&stdout(&out)),
+        ["format_version", "report", "error"]
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["format_version"], 2);
+    assert!(
+        doc["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("bad.toml:"),
+        "{doc}"
+    );
+
+    // Nothing to do: an empty report.
+    let out = cli.at(&["apply", "-f", &file, "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["report"]["outcomes"], serde_json::json!([]));
+    assert_eq!(doc["error"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_file_naming_no_list_warns() {
+    let cli = Cli::new("no-lists");
+    let file = cli.file(
+        "allowlist.toml",
+        "[sets.spare]\naddresses = [\"192.0.2.9\"]\n",
+    );
+    let out = cli.at(&["plan", "-f", &file]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            "warning: {file}: names no list (no `[lists.NAME]` table): a plan of it changes nothing"
+        )),
+        "{}",
+        stderr(&out)
+    );
 }
