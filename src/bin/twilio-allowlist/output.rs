@@ -25,8 +25,10 @@ pub(crate) enum Stream {
 
 impl Ui {
     pub(crate) fn new(quiet: bool, no_color: bool) -> Self {
-        // https://no-color.org: set and not empty.
-        let colour = !no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        // https://no-color.org: set and not empty. A dumb terminal shows escapes as text.
+        let colour = !no_color
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && std::env::var_os("TERM").is_none_or(|t| t != "dumb");
         Self {
             quiet,
             colour_stdout: colour && io::stdout().is_terminal(),

@@ -87,6 +87,10 @@ impl Spinner {
             return Spinner(None);
         }
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        if bar.is_hidden() {
+            // TERM unset or dumb: indicatif draws nothing there.
+            return Spinner(None);
+        }
         if let Ok(style) = ProgressStyle::with_template("{spinner} {prefix} {msg}") {
             bar.set_style(style);
         }
@@ -118,6 +122,10 @@ pub(crate) fn write_bar(ui: &Ui, total: u64) -> Option<ProgressBar> {
         return None;
     }
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if bar.is_hidden() {
+        // TERM unset or dumb: one line per change instead.
+        return None;
+    }
     if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}") {
         bar.set_style(style);
     }
