@@ -633,3 +633,33 @@ fn a_file_naming_no_list_warns() {
         stderr(&out)
     );
 }
+
+/// The walkthrough's blocks are pasted after the `export` lines `twilio-mock` prints: a
+/// placeholder `export TWILIO_…=AC…` in one would overwrite the real credentials.
+#[test]
+fn no_pasted_block_of_the_docs_sets_placeholder_credentials() {
+    for (name, text) in [
+        ("README.md", include_str!("../README.md")),
+        ("docs/allowlist.md", include_str!("../docs/allowlist.md")),
+        ("docs/guide.md", include_str!("../docs/guide.md")),
+    ] {
+        let mut in_sh = false;
+        for (n, line) in text.lines().enumerate() {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("```") {
+                in_sh = !in_sh && matches!(trimmed, "```sh" | "```bash" | "```shell");
+                continue;
+            }
+            let Some(assignment) = trimmed.strip_prefix("export TWILIO_") else {
+                continue;
+            };
+            assert!(
+                !in_sh,
+                "{name}:{}: a shell block sets TWILIO_{assignment}; the reader pastes the real values twilio-mock printed instead",
+                n + 1
+            );
+        }
+    }
+    let walkthrough = include_str!("../docs/allowlist.md");
+    assert!(walkthrough.contains("then paste this block, which sets no credentials of its own"));
+}
