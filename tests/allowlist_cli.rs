@@ -663,3 +663,54 @@ fn no_pasted_block_of_the_docs_sets_placeholder_credentials() {
     let walkthrough = include_str!("../docs/allowlist.md");
     assert!(walkthrough.contains("then paste this block, which sets no credentials of its own"));
 }
+
+#[test]
+fn every_refusal_of_a_file_in_one_run() {
+    let cli = Cli::new("all-refusals");
+    let file = cli.file(
+        "allowlist.toml",
+        r#"[sets.carrier]
+addresses = ["198.51.100.0/33"]
+
+[lists.office]
+addresses = [
+  "198.51.100.7/24",
+  "192.0.2.1",
+  "192.0.2.1",
+  { set = "nope" },
+]
+trunks = ["my trunk"]
+sip_domains = []
+
+[lists.branch]
+addresses = [{ ip = "192.0.2.9", name = "" }]
+sip_domains = []
+"#,
+    );
+    cli.mock.clear_requests();
+    let out = cli.at(&["plan", "-f", &file]);
+    assert_eq!(code(&out), 1);
+    assert!(cli.mock.requests().is_empty(), "refused before any request");
+    let lines: Vec<String> = stderr(&out).lines().map(str::to_owned).collect();
+    let expected = [
+        format!(
+            "Error: {file}:2:14: set \"carrier\", entry \"198.51.100.0/33\": `/33` is not a CIDR prefix length (1 to 32)"
+        ),
+        format!("{file}:6:3: list \"office\", entry \"198.51.100.7/24\": host bits are set"),
+        format!("{file}:8:3: list \"office\", entry \"192.0.2.1\": the same entry twice"),
+        format!(
+            "{file}:9:3: list \"office\", entry {{ set = \"nope\" }}: there is no set named \"nope\""
+        ),
+        format!("{file}:14:8: list \"branch\", entry branch: `trunks` is missing"),
+        format!(
+            "{file}:15:14: list \"branch\", entry {{ ip = \"192.0.2.9\", name = \"\" }}: the address's name is empty"
+        ),
+    ];
+    assert_eq!(lines.len(), expected.len(), "{lines:#?}");
+    for (line, start) in lines.iter().zip(&expected) {
+        assert!(
+            line.starts_with(start.as_str()),
+            "{line}\n  should start with\n{start}"
+        );
+    }
+}

@@ -18,9 +18,10 @@ impl Desired {
     ///
     /// # Errors
     ///
-    /// The first problem found, with the file, line, column and entry: TOML syntax, an unknown
-    /// or missing key, an invalid IPv4 address or prefix, `/0`, host bits set in a range, the
-    /// same entry twice, more than 100 addresses, a name that is empty or over 255 characters.
+    /// Every problem found ([`DesiredError::errors`]; the first is the error's own), each with
+    /// the file, line, column and entry: an unknown or missing key, an invalid IPv4 address or
+    /// prefix, `/0`, host bits set in a range, the same entry twice, more than 100 addresses, a
+    /// name that is empty or over 255 characters. TOML syntax stops at the first error.
     pub fn from_toml(text: &str, file_name: impl Into<String>) -> Result<Desired, DesiredError> {
         let file = file_name.into();
         let fail = |origin: Option<Origin>, reason: String| {
@@ -30,16 +31,19 @@ impl Desired {
             let origin = e.span().map(|span| origin(text, span));
             fail(origin, e.message().trim_end().to_owned())
         })?;
+        // Every problem is collected, so that one run reports them all.
+        let mut errors = Vec::new();
         let mut sets: Vec<_> = document.sets.into_iter().collect();
         sets.sort_by_key(|(key, _)| key.span().start);
         let mut raw_sets = Vec::with_capacity(sets.len());
         for (key, table) in sets {
             let set_origin = origin(text, key.span());
             let name = key.into_inner();
-            let addresses =
-                entries(text, table.into_inner().addresses).map_err(|(o, reason)| {
-                    DesiredError::new(Some(&file), Some(&o), None, None, reason).in_set(&name)
-                })?;
+            let addresses = entries(text, table.into_inner().addresses, |o, reason| {
+                errors.push(
+                    DesiredError::new(Some(&file), Some(&o), None, None, reason).in_set(&name),
+                );
+            });
             raw_sets.push(RawSet {
                 name,
                 origin: Some(set_origin),
@@ -65,24 +69,42 @@ impl Desired {
                     ),
                 )
             };
-            let addresses = table
-                .addresses
-                .ok_or_else(|| missing("addresses", ": an empty list allows no one"))?;
-            let trunks = table.trunks.ok_or_else(|| {
-                missing(
+            for (field, example, present) in [
+                (
+                    "addresses",
+                    ": an empty list allows no one",
+                    table.addresses.is_some(),
+                ),
+                (
                     TargetKind::Trunk.file_key(),
                     " to attach the list to no trunk",
-                )
-            })?;
-            let sip_domains = table.sip_domains.ok_or_else(|| {
-                missing(
+                    table.trunks.is_some(),
+                ),
+                (
                     TargetKind::SipDomain.file_key(),
                     " to map the list to no SIP domain",
-                )
-            })?;
-            let entries = entries(text, addresses).map_err(|(o, reason)| {
-                DesiredError::new(Some(&file), Some(&o), Some(&name), None, reason)
-            })?;
+                    table.sip_domains.is_some(),
+                ),
+            ] {
+                if !present {
+                    errors.push(missing(field, example));
+                }
+            }
+            // Checked on as if empty, for the other problems of the list.
+            let (addresses, trunks, sip_domains) = (
+                table.addresses.unwrap_or_default(),
+                table.trunks.unwrap_or_default(),
+                table.sip_domains.unwrap_or_default(),
+            );
+            let entries = entries(text, addresses, |o, reason| {
+                errors.push(DesiredError::new(
+                    Some(&file),
+                    Some(&o),
+                    Some(&name),
+                    None,
+                    reason,
+                ));
+            });
             let reference = |kind: TargetKind| {
                 move |r: Spanned<String>| Reference {
                     kind,
@@ -104,7 +126,11 @@ impl Desired {
                     .collect(),
             });
         }
-        validate(Some(file.clone()), raw_sets, raw)
+        match (validate(Some(file.clone()), raw_sets, raw), errors.pop()) {
+            (Ok(desired), None) => Ok(desired),
+            (Ok(_), Some(first)) => Err(first.with(errors)),
+            (Err(e), last) => Err(e.with(errors.into_iter().chain(last).collect())),
+        }
     }
 }
 
@@ -123,11 +149,13 @@ struct SetTable {
     addresses: Vec<Spanned<toml::Value>>,
 }
 
-/// The entries of an `addresses` array, or the position of a malformed one and why.
+/// The entries of an `addresses` array; each malformed one goes to `bad` with its position
+/// and why.
 fn entries(
     text: &str,
     values: Vec<Spanned<toml::Value>>,
-) -> Result<Vec<RawEntry>, (Origin, String)> {
+    mut bad: impl FnMut(Origin, String),
+) -> Vec<RawEntry> {
     let mut out = Vec::with_capacity(values.len());
     for value in values {
         let entry_origin = origin(text, value.span());
@@ -141,10 +169,13 @@ fn entries(
                 name,
                 origin: Some(entry_origin),
             },
-            Err(reason) => return Err((entry_origin, reason)),
+            Err(reason) => {
+                bad(entry_origin, reason);
+                continue;
+            }
         });
     }
-    Ok(out)
+    out
 }
 
 /// What one entry of `addresses` says.

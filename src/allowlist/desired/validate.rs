@@ -143,8 +143,14 @@ impl Checker<'_> {
         }
     }
 
-    /// Checks the entries of a list or set, one by one (not yet expanded).
-    fn entries(&self, scope: Scope<'_>, raw: Vec<RawEntry>) -> Result<Vec<Entry>, DesiredError> {
+    /// Checks the entries of a list or set, one by one (not yet expanded); the bad ones go
+    /// to `errors`.
+    fn entries(
+        &self,
+        scope: Scope<'_>,
+        raw: Vec<RawEntry>,
+        errors: &mut Vec<DesiredError>,
+    ) -> Vec<Entry> {
         let set = match scope {
             Scope::Set(set) => Some(set.to_owned()),
             Scope::List(_) => None,
@@ -161,9 +167,17 @@ impl Checker<'_> {
                             reason,
                         )
                     };
-                    let (ip, prefix) = parse_cidr(&raw.ip).map_err(fail)?;
-                    let address_name = raw.name.unwrap_or_else(|| raw.ip.clone());
-                    check_name(&address_name, "address's name").map_err(fail)?;
+                    let address_name = raw.name.clone().unwrap_or_else(|| raw.ip.clone());
+                    let checked = parse_cidr(&raw.ip).and_then(|cidr| {
+                        check_name(&address_name, "address's name").map(|()| cidr)
+                    });
+                    let (ip, prefix) = match checked {
+                        Ok(cidr) => cidr,
+                        Err(reason) => {
+                            errors.push(fail(reason));
+                            continue;
+                        }
+                    };
                     out.push(Entry::Address(DesiredAddress {
                         ip,
                         prefix,
@@ -175,7 +189,7 @@ impl Checker<'_> {
                 RawEntry::Set { name, origin } => out.push(Entry::Set(name, origin)),
             }
         }
-        Ok(out)
+        out
     }
 
     /// Refuses the use of a set that does not exist, and a set that uses itself through
@@ -228,6 +242,19 @@ impl Checker<'_> {
         Ok(())
     }
 
+    /// Adds to `reached` the sets `name` uses, directly or through others, and itself.
+    fn reach(&self, name: &str, reached: &mut Vec<String>) {
+        if reached.iter().any(|r| r == name) {
+            return;
+        }
+        reached.push(name.to_owned());
+        for entry in self.sets.get(name).map_or(&[][..], |(_, e)| e) {
+            if let Entry::Set(used, _) = entry {
+                self.reach(used, reached);
+            }
+        }
+    }
+
     /// The addresses of `entries` with every set expanded, in the order written; `used` gets
     /// every set reached.
     fn expand(
@@ -266,6 +293,7 @@ fn written(address: &DesiredAddress, via: &Option<Origin>) -> String {
     }
 }
 
+/// Checks everything and reports every problem found (see [`DesiredError::errors`]).
 pub(super) fn validate(
     file: Option<String>,
     sets: Vec<RawSet>,
@@ -275,21 +303,37 @@ pub(super) fn validate(
         file: file.as_deref(),
         sets: BTreeMap::new(),
     };
+    // Every problem is collected, so that one run reports them all; an entry, set or list
+    // with a problem is left out of what is checked after it.
+    let mut errors = Vec::new();
     let mut set_order = Vec::with_capacity(sets.len());
     for set in sets {
         let fail =
             |reason: String| checker.fail(Scope::Set(&set.name), set.origin.as_ref(), None, reason);
-        check_name(&set.name, "set name").map_err(fail)?;
-        if let Some((earlier, _)) = checker.sets.get(&set.name) {
-            return Err(fail(format!("the same set twice (also {})", at(earlier))));
+        if let Err(reason) = check_name(&set.name, "set name") {
+            errors.push(fail(reason));
+            continue;
         }
-        let entries = checker.entries(Scope::Set(&set.name), set.addresses)?;
+        if let Some((earlier, _)) = checker.sets.get(&set.name) {
+            errors.push(fail(format!("the same set twice (also {})", at(earlier))));
+            continue;
+        }
+        let entries = checker.entries(Scope::Set(&set.name), set.addresses, &mut errors);
         set_order.push(set.name.clone());
         checker.sets.insert(set.name, (set.origin, entries));
     }
+    // A problem found through a set is reported once, not again from each set it reaches
+    // (a cycle through two sets is one problem).
+    let mut reported = Vec::new();
     for name in &set_order {
+        if reported.contains(name) {
+            continue;
+        }
         let (_, entries) = &checker.sets[name];
-        checker.check_uses(Scope::Set(name), entries, &mut vec![name.clone()])?;
+        if let Err(e) = checker.check_uses(Scope::Set(name), entries, &mut vec![name.clone()]) {
+            errors.push(e);
+            checker.reach(name, &mut reported);
+        }
     }
     let mut used = Vec::new();
     let mut lists: Vec<DesiredList> = Vec::with_capacity(raw.len());
@@ -304,15 +348,24 @@ pub(super) fn validate(
                 reason,
             )
         };
-        check_name(&name, "list name").map_err(fail_list)?;
+        if let Err(reason) = check_name(&name, "list name") {
+            errors.push(fail_list(reason));
+            continue;
+        }
         if let Some(earlier) = lists.iter().find(|l| l.name == name) {
-            return Err(fail_list(format!(
+            errors.push(fail_list(format!(
                 "the same list twice (also {})",
                 at(&earlier.origin)
             )));
+            continue;
         }
-        let entries = checker.entries(Scope::List(&name), list.addresses)?;
-        checker.check_uses(Scope::List(&name), &entries, &mut Vec::new())?;
+        let mut entries = checker.entries(Scope::List(&name), list.addresses, &mut errors);
+        if let Err(e) = checker.check_uses(Scope::List(&name), &entries, &mut Vec::new()) {
+            errors.push(e);
+            // A set that is missing or in a cycle cannot be expanded: check the list's own
+            // addresses only.
+            entries.retain(|e| matches!(e, Entry::Address(_)));
+        }
         let mut expanded = Vec::new();
         checker.expand(&entries, &mut expanded, None, &mut used);
         let mut addresses: Vec<(DesiredAddress, Option<Origin>)> =
@@ -341,16 +394,19 @@ pub(super) fn validate(
                     (Some(_), None) => format!(" (through list {name:?})"),
                     (None, _) => String::new(),
                 };
-                return Err(fail(format!(
+                errors.push(fail(format!(
                     "the same entry twice: {} is also {}{here}",
                     address.cidr(),
                     written(earlier, earlier_via)
                 )));
+                continue;
             }
             if addresses.len() == MAX_ADDRESSES_PER_LIST && !list.split {
-                return Err(fail(format!(
+                errors.push(fail(format!(
                     "more than {MAX_ADDRESSES_PER_LIST} addresses in one list (Twilio's limit); say `split = true` to keep it as several lists, or split them across lists"
                 )));
+                // The one error for the list, not one per address past the limit.
+                break;
             }
             addresses.push((address, via));
         }
@@ -370,10 +426,11 @@ pub(super) fn validate(
                     )
                 };
                 if reference.text.trim().is_empty() {
-                    return Err(fail(format!("an empty {what} name")));
-                }
-                if let Some(earlier) = references[..i].iter().find(|r| r.text == reference.text) {
-                    return Err(fail(format!(
+                    errors.push(fail(format!("an empty {what} name")));
+                } else if let Some(earlier) =
+                    references[..i].iter().find(|r| r.text == reference.text)
+                {
+                    errors.push(fail(format!(
                         "the same {what} twice (also {})",
                         at(&earlier.origin)
                     )));
@@ -403,6 +460,9 @@ pub(super) fn validate(
     if lists.is_empty() {
         warnings
             .push("names no list (no `[lists.NAME]` table): a plan of it changes nothing".into());
+    }
+    if let Some(first) = errors.pop() {
+        return Err(first.with(errors));
     }
     Ok(Desired {
         file,
