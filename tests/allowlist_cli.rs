@@ -148,19 +148,14 @@ fn a_saved_plan_that_no_longer_matches_exits_3_without_writing() {
     let saved = cli.path("plan.json");
     assert_eq!(code(&cli.at(&["plan", "-f", &file, "-o", &saved])), 2);
     // Another writer creates the list meanwhile.
-    let client = cli.mock.client();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime
-        .block_on(
-            client
-                .sip_ip_access_control_lists()
-                .create("office allowlist")
-                .send(),
-        )
-        .unwrap();
+    cli.block_on(
+        cli.mock
+            .client()
+            .sip_ip_access_control_lists()
+            .create("office allowlist")
+            .send(),
+    )
+    .unwrap();
     cli.mock.clear_requests();
     let stale = cli.at(&["apply", &saved, "--yes"]);
     assert_eq!(code(&stale), 3, "{}", stderr(&stale));

@@ -63,20 +63,15 @@ fn another_writer_at_the_prompt_means_exit_3_and_nothing_written() {
     assert!(shown.contains("+ 10.1.0.2/32"), "{shown}");
     // Meanwhile another writer adds the same address.
     let list = cli.lists()["office"].sid.clone();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime
-        .block_on(
-            cli.mock
-                .client()
-                .sip_ip_access_control_list(list.as_str())
-                .ip_addresses()
-                .create("10.1.0.2", std::net::Ipv4Addr::new(10, 1, 0, 2))
-                .send(),
-        )
-        .unwrap();
+    cli.block_on(
+        cli.mock
+            .client()
+            .sip_ip_access_control_list(list.as_str())
+            .ip_addresses()
+            .create("10.1.0.2", std::net::Ipv4Addr::new(10, 1, 0, 2))
+            .send(),
+    )
+    .unwrap();
     cli.mock.clear_requests();
     session.send_line("yes").unwrap();
     let (rest, exit) = finish(session);

@@ -98,13 +98,18 @@ impl Cli {
             .unwrap()
     }
 
-    /// The emulator's state read back: every list by name, with its addresses.
-    pub fn lists(&self) -> std::collections::BTreeMap<String, super::ListSnap> {
+    /// Runs `f` (another writer's requests, say) to its end.
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap()
-            .block_on(super::snapshot(&self.mock.client()))
+            .block_on(f)
+    }
+
+    /// The emulator's state read back: every list by name, with its addresses.
+    pub fn lists(&self) -> std::collections::BTreeMap<String, super::ListSnap> {
+        self.block_on(super::snapshot(&self.mock.client()))
     }
 }
 
