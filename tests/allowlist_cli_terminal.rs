@@ -197,22 +197,22 @@ fn ctrl_c_lets_the_writes_in_flight_finish_reports_and_exits_130() {
 
 #[test]
 fn a_second_ctrl_c_stops_waiting_for_the_writes_in_flight() {
-    let cli = Cli::slow("ctrl-c-twice", Duration::from_millis(2_000));
+    let cli = Cli::slow("ctrl-c-twice", Duration::from_millis(800));
     let file = cli.file("allowlist.toml", &office(8));
     let mut session =
         pty(cli.command(&["apply", "-f", &file, "--yes", "--concurrency", "4"], true));
-    // The list is created (one slow answer), then four addresses go in flight, answered 2 s
-    // later; two Ctrl-C do not wait for them.
+    // The list is created (one slow answer), then four addresses go in flight, answered
+    // 800 ms later; two Ctrl-C do not wait for them.
     session.exp_string("1/10").unwrap();
     let started = Instant::now();
-    std::thread::sleep(Duration::from_millis(300));
+    std::thread::sleep(Duration::from_millis(150));
     session.send_control('c').unwrap();
     session.exp_string("Press Ctrl-C again").unwrap();
     session.send_control('c').unwrap();
     let (rest, exit) = finish(session);
     assert_eq!(exit, 130, "{rest}");
     assert!(
-        started.elapsed() < Duration::from_millis(1_800),
+        started.elapsed() < Duration::from_millis(700),
         "did not wait for the writes in flight ({:?}): {rest}",
         started.elapsed()
     );
@@ -222,7 +222,7 @@ fn a_second_ctrl_c_stops_waiting_for_the_writes_in_flight() {
     );
     assert!(rest.contains("not attempted: + 10.1.0.8/32"), "{rest}");
     // Give the emulator time to finish what it had been sent, then converge.
-    std::thread::sleep(Duration::from_millis(2_500));
+    std::thread::sleep(Duration::from_millis(1_000));
     converges(&cli, &file, 8);
 }
 
