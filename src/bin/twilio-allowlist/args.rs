@@ -111,7 +111,7 @@ pub(crate) enum Command {
         json: bool,
         /// How to print the plan: `text` (like terraform), `json` (the plan document), or
         /// `markdown` (for a pull-request comment: the summary line, then the changes in a
-        /// collapsed <details> block).
+        /// collapsed `<details>` block).
         #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Text)]
         format: Format,
         /// Plan only this list of the file (by name); repeat for more. The file's other lists
