@@ -310,7 +310,11 @@ fn arguments() {
         assert_eq!(code(&help), 0);
         assert!(stdout(&help).contains("Example"), "{}", stdout(&help));
     }
-    assert!(stdout(&cli.run(&["apply", "--help"])).contains("--max-removals <N>"));
+    let apply_help = stdout(&cli.run(&["apply", "--help"]));
+    assert!(apply_help.contains("--max-removals <N>"));
+    assert!(
+        apply_help.contains("3 the live state changed, nothing written; 130 Ctrl-C, 143 SIGTERM")
+    );
     let version = cli.run(&["--version"]);
     assert_eq!(code(&version), 0);
     assert!(stdout(&version).starts_with("twilio-allowlist "));

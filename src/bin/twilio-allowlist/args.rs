@@ -137,7 +137,7 @@ pub(crate) enum Command {
                       code is 130 (143 for SIGTERM). A second Ctrl-C stops waiting for the \
                       writes in flight (reported as of unknown outcome). Applying again \
                       converges, without duplicates.",
-        after_help = "Examples:\n  twilio-allowlist apply -f allowlist.toml\n  twilio-allowlist apply -f allowlist.toml --list \"office allowlist\"\n  twilio-allowlist apply -f allowlist.toml --yes --max-removals 50\n  twilio-allowlist apply plan.json --yes --json"
+        after_help = "Examples:\n  twilio-allowlist apply -f allowlist.toml\n  twilio-allowlist apply -f allowlist.toml --list \"office allowlist\"\n  twilio-allowlist apply -f allowlist.toml --yes --max-removals 50\n  twilio-allowlist apply plan.json --yes --json\n\nExit codes: 0 applied, or nothing to change; 1 an error, a refusal, or a change that failed (nothing desired removed); 3 the live state changed, nothing written; 130 Ctrl-C, 143 SIGTERM (the report says what was done)"
     )]
     Apply {
         /// The desired-state file to plan from.
