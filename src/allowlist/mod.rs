@@ -80,7 +80,8 @@
 //! network), `/0` (Twilio stores it as /32; write `0.0.0.0/1` and `128.0.0.0/1`), the same
 //! entry twice, more than 100 addresses in one list (unless it says `split = true`), a name that is empty or over 255
 //! characters, unknown keys; and, when planning, a trunk or domain that does not exist or whose
-//! name matches several, and a list name that several live lists share.
+//! name matches several, and a list name that several live lists share. Every problem of a
+//! file is reported at once ([`DesiredError::errors`]), not only the first.
 //!
 //! # Scope
 //!
