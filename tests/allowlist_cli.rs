@@ -5,82 +5,12 @@
 
 mod allowlist_support;
 
-use std::{
-    path::PathBuf,
-    process::{Command, Output, Stdio},
+use std::process::Command;
+
+use allowlist_support::{
+    cli::{BIN, Cli, code, stderr, stdout},
+    writes,
 };
-
-use allowlist_support::writes;
-use twilio_ip_access::mock::MockTwilio;
-
-const BIN: &str = env!("CARGO_BIN_EXE_twilio-allowlist");
-
-struct Cli {
-    mock: MockTwilio,
-    dir: PathBuf,
-}
-
-impl Cli {
-    fn new(test: &str) -> Cli {
-        let mock = MockTwilio::start_blocking();
-        mock.create_trunk_named("my trunk", "my-trunk.pstn.twilio.com");
-        mock.create_sip_domain_named("acme.sip.twilio.com", "acme");
-        let dir = std::env::temp_dir().join(format!(
-            "twilio-allowlist-cli-{}-{test}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Cli { mock, dir }
-    }
-
-    fn path(&self, name: &str) -> String {
-        self.dir.join(name).display().to_string()
-    }
-
-    fn file(&self, name: &str, text: &str) -> String {
-        let path = self.path(name);
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-
-    /// Runs the binary with the emulator's credentials in a clean environment, no terminal.
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(BIN)
-            .args(args)
-            .env_clear()
-            .env("TWILIO_ACCOUNT_SID", self.mock.account_sid().as_str())
-            .env("TWILIO_AUTH_TOKEN", self.mock.auth_token())
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    }
-
-    /// Runs with `--base-url` first.
-    fn at(&self, args: &[&str]) -> Output {
-        let mut all = vec!["--base-url", self.mock.base_url()];
-        all.extend_from_slice(args);
-        self.run(&all)
-    }
-}
-
-impl Drop for Cli {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("an exit code")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 const FILE: &str = r#"
 [lists."office allowlist"]
@@ -196,7 +126,7 @@ fn json_documents() {
     assert_eq!(code(&applied), 0, "{}", stderr(&applied));
     let doc: serde_json::Value = serde_json::from_slice(&applied.stdout).unwrap();
     assert_eq!(doc["format_version"], 3);
-    assert_eq!(doc["plan"]["summary"]["add"], 5);
+    assert_eq!(doc["summary"]["add"], 5);
     let outcomes = doc["report"]["outcomes"].as_array().unwrap();
     assert_eq!(outcomes.len(), 5);
     assert!(
@@ -218,19 +148,14 @@ fn a_saved_plan_that_no_longer_matches_exits_3_without_writing() {
     let saved = cli.path("plan.json");
     assert_eq!(code(&cli.at(&["plan", "-f", &file, "-o", &saved])), 2);
     // Another writer creates the list meanwhile.
-    let client = cli.mock.client();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime
-        .block_on(
-            client
-                .sip_ip_access_control_lists()
-                .create("office allowlist")
-                .send(),
-        )
-        .unwrap();
+    cli.block_on(
+        cli.mock
+            .client()
+            .sip_ip_access_control_lists()
+            .create("office allowlist")
+            .send(),
+    )
+    .unwrap();
     cli.mock.clear_requests();
     let stale = cli.at(&["apply", &saved, "--yes"]);
     assert_eq!(code(&stale), 3, "{}", stderr(&stale));
@@ -369,7 +294,12 @@ fn arguments() {
         "apply",
         "export",
         "--base-url <URL>",
-        "Exit codes: 0",
+        "Exit codes:\n  0 ",
+        "130  apply: interrupted by Ctrl-C",
+        "143  apply: stopped by SIGTERM",
+        "-q, --quiet",
+        "-v, --verbose",
+        "--no-color",
         "TWILIO_ACCOUNT_SID",
         "twilio-allowlist plan -f allowlist.toml",
     ] {
@@ -380,7 +310,11 @@ fn arguments() {
         assert_eq!(code(&help), 0);
         assert!(stdout(&help).contains("Example"), "{}", stdout(&help));
     }
-    assert!(stdout(&cli.run(&["apply", "--help"])).contains("--max-removals <N>"));
+    let apply_help = stdout(&cli.run(&["apply", "--help"]));
+    assert!(apply_help.contains("--max-removals <N>"));
+    assert!(
+        apply_help.contains("3 the live state changed, nothing written; 130 Ctrl-C, 143 SIGTERM")
+    );
     let version = cli.run(&["--version"]);
     assert_eq!(code(&version), 0);
     assert!(stdout(&version).starts_with("twilio-allowlist "));
@@ -453,4 +387,329 @@ fn sets_split_lists_and_read_concurrency_on_the_command_line() {
     // The read concurrency is bounded as documented.
     let zero = cli.at(&["plan", "-f", &file, "--read-concurrency", "0"]);
     assert_eq!(code(&zero), 1, "{}", stderr(&zero));
+}
+
+/// The top-level keys of a pretty-printed JSON object, in their order.
+fn top_keys(json: &str) -> Vec<String> {
+    json.lines()
+        .filter_map(|line| line.strip_prefix("  \""))
+        .filter_map(|rest| rest.split_once("\":"))
+        .map(|(key, _)| key.to_owned())
+        .collect()
+}
+
+#[test]
+fn markdown_list_selection_quiet_verbose_and_no_colour_off_a_terminal() {
+    let cli = Cli::new("formats");
+    let two = format!(
+        "{FILE}\n[lists.branch]\naddresses = [\"192.0.2.0/28\"]\ntrunks = []\nsip_domains = []\n"
+    );
+    let file = cli.file("allowlist.toml", &two);
+
+    // Markdown for a pull-request comment: the summary first, the details collapsed.
+    let out = cli.at(&["plan", "-f", &file, "--format", "markdown"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("**Plan: 7 to add, 0 to change, 0 to remove.**\n\n<details><summary>7 changes in 2 lists</summary>\n\n```diff\n+ list \"office allowlist\" (new)\n+   198.51.100.7/32    \"198.51.100.7\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(
+            "+ list \"branch\" (new)\n+   192.0.2.0/28       \"192.0.2.0/28\"\n```\n\n</details>\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains('\u{1b}'),
+        "no colour off a terminal: {text:?}"
+    );
+
+    // --list: only the named lists, the others named on stderr; an unknown name is refused.
+    let out = cli.at(&["plan", "-f", &file, "--list", "branch"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "+ list \"branch\" (new)\n  + 192.0.2.0/28       \"192.0.2.0/28\"\n\nPlan: 2 to add, 0 to change, 0 to remove.\n"
+    );
+    assert!(
+        stderr(&out).contains(
+            "note: --list: leaving out 1 of the file's lists, untouched: \"office allowlist\"\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    cli.mock.clear_requests();
+    let applied = cli.at(&["apply", "-f", &file, "--list", "branch", "--yes"]);
+    assert_eq!(code(&applied), 0, "{}", stderr(&applied));
+    assert_eq!(
+        writes(&cli.mock.requests()).len(),
+        2,
+        "the list and its address"
+    );
+    assert_eq!(
+        cli.lists().keys().collect::<Vec<_>>(),
+        ["branch"],
+        "the list left out is not created"
+    );
+    let out = cli.at(&["plan", "-f", &file, "--list", "branch", "--list", "nope"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains(&format!(
+            "Error: --list \"nope\": no such list in {file} (its lists: \"office allowlist\", \"branch\")"
+        )),
+        "{}",
+        stderr(&out)
+    );
+
+    // -q: nothing but the exit code when all is well; the error when not.
+    let sets = cli.file(
+        "sets.toml",
+        &format!("[sets.spare]\naddresses = [\"192.0.2.9\"]\n{two}"),
+    );
+    let quiet = cli.at(&["plan", "-f", &sets, "-q"]);
+    assert_eq!(
+        (code(&quiet), stdout(&quiet), stderr(&quiet)),
+        (2, String::new(), String::new())
+    );
+    let loud = cli.at(&["plan", "-f", &sets]);
+    assert!(stderr(&loud).contains("warning: "), "{}", stderr(&loud));
+    let quiet = cli.at(&["apply", "-f", &sets, "-q", "--yes"]);
+    assert_eq!(
+        (code(&quiet), stdout(&quiet), stderr(&quiet)),
+        (0, String::new(), String::new())
+    );
+    let quiet = cli.at(&["plan", "-f", &cli.path("missing.toml"), "-q"]);
+    assert_eq!(code(&quiet), 1);
+    assert!(stderr(&quiet).starts_with("Error: cannot read the desired-state file"));
+
+    // -v: the requests on stderr, with neither the auth token nor an address of the file.
+    let changed = cli.file("changed.toml", &two.replace("198.51.100.7", "198.51.100.8"));
+    let verbose = cli.at(&["apply", "-f", &changed, "-v", "--yes", "--json"]);
+    assert_eq!(code(&verbose), 0, "{}", stderr(&verbose));
+    let log = stderr(&verbose);
+    let events: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("twilio_request"))
+        .collect();
+    assert!(
+        events.iter().any(|l| l.contains("method=POST")
+            && l.contains("/IpAddresses.json")
+            && l.contains("status=201")),
+        "{log}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|l| l.contains("method=DELETE") && l.contains("status=204")),
+        "{log}"
+    );
+    for event in &events {
+        for secret in [cli.mock.auth_token(), "198.51.100", "203.0.113", "192.0.2"] {
+            assert!(!event.contains(secret), "{secret} in {event}");
+        }
+    }
+    // -q and -v together make no sense.
+    assert_eq!(code(&cli.at(&["plan", "-f", &file, "-q", "-v"])), 1);
+}
+
+#[test]
+fn apply_json_is_one_document_whatever_happens() {
+    let cli = Cli::new("apply-json");
+    let file = cli.file("allowlist.toml", FILE);
+    let plan = cli.at(&["plan", "-f", &file, "--json"]);
+    let plan_keys = top_keys(&stdout(&plan));
+    assert_eq!(
+        plan_keys,
+        [
+            "format_version",
+            "lists",
+            "changes",
+            "summary",
+            "starting_state"
+        ]
+    );
+    let mut keys = plan_keys.clone();
+    keys.extend(["report".to_owned(), "error".to_owned()]);
+
+    // Applied: the plan's keys in the plan's order, the report with the SIDs it created.
+    let out = cli.at(&["apply", "-f", &file, "--yes", "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(top_keys(&stdout(&out)), keys);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["error"], serde_json::Value::Null);
+    let live = &cli.lists()["office allowlist"];
+    let outcomes = doc["report"]["outcomes"].as_array().unwrap();
+    assert_eq!(outcomes[0]["change"]["action"], "create_list");
+    assert_eq!(outcomes[0]["sid"], live.sid.as_str());
+    let created: std::collections::BTreeSet<&str> = outcomes
+        .iter()
+        .filter(|o| o["change"]["action"] == "add_address")
+        .map(|o| o["sid"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        created,
+        live.address_sids.keys().map(String::as_str).collect(),
+        "the SIDs reported are the addresses made"
+    );
+    assert!(
+        outcomes
+            .iter()
+            .filter(|o| o["change"]["action"] == "attach")
+            .all(|o| o.get("sid").is_none()),
+        "an attach creates nothing with a SID of its own: {outcomes:?}"
+    );
+
+    // Refused before writing: the plan, no report, the error with its exit code.
+    let empty = cli.file(
+        "empty.toml",
+        "[lists.\"office allowlist\"]\naddresses = []\ntrunks = []\nsip_domains = []\n",
+    );
+    cli.mock.clear_requests();
+    let out = cli.at(&[
+        "apply",
+        "-f",
+        &empty,
+        "--yes",
+        "--json",
+        "--max-removals",
+        "1",
+    ]);
+    assert_eq!(code(&out), 1);
+    assert_eq!(top_keys(&stdout(&out)), keys);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["report"], serde_json::Value::Null);
+    assert_eq!(doc["error"]["exit_code"], 1);
+    assert!(
+        doc["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("removes 2 addresses, more than the limit of 1"),
+        "{doc}"
+    );
+    assert!(writes(&cli.mock.requests()).is_empty());
+
+    // A file refused: no plan, still one document.
+    let bad = cli.file("bad.toml", "[lists.x]\naddresses = [\"198.51.100.7/24\"]\n");
+    let out = cli.at(&["apply", "-f", &bad, "--yes", "--json"]);
+    assert_eq!(code(&out), 1);
+    assert_eq!(
+        top_keys(&stdout(&out)),
+        ["format_version", "report", "error"]
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["format_version"], 3);
+    assert!(
+        doc["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("bad.toml:"),
+        "{doc}"
+    );
+
+    // Nothing to do: an empty report.
+    let out = cli.at(&["apply", "-f", &file, "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["report"]["outcomes"], serde_json::json!([]));
+    assert_eq!(doc["error"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_file_naming_no_list_warns() {
+    let cli = Cli::new("no-lists");
+    let file = cli.file(
+        "allowlist.toml",
+        "[sets.spare]\naddresses = [\"192.0.2.9\"]\n",
+    );
+    let out = cli.at(&["plan", "-f", &file]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            "warning: {file}: names no list (no `[lists.NAME]` table) and no `[byoc]`: a plan of it changes nothing"
+        )),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// The walkthrough's blocks are pasted after the `export` lines `twilio-mock` prints: a
+/// placeholder `export TWILIO_…=AC…` in one would overwrite the real credentials.
+#[test]
+fn no_pasted_block_of_the_docs_sets_placeholder_credentials() {
+    for (name, text) in [
+        ("README.md", include_str!("../README.md")),
+        ("docs/allowlist.md", include_str!("../docs/allowlist.md")),
+        ("docs/guide.md", include_str!("../docs/guide.md")),
+    ] {
+        let mut in_sh = false;
+        for (n, line) in text.lines().enumerate() {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("```") {
+                in_sh = !in_sh && matches!(trimmed, "```sh" | "```bash" | "```shell");
+                continue;
+            }
+            let Some(assignment) = trimmed.strip_prefix("export TWILIO_") else {
+                continue;
+            };
+            assert!(
+                !in_sh,
+                "{name}:{}: a shell block sets TWILIO_{assignment}; the reader pastes the real values twilio-mock printed instead",
+                n + 1
+            );
+        }
+    }
+    let walkthrough = include_str!("../docs/allowlist.md");
+    assert!(walkthrough.contains("then paste this block, which sets no credentials of its own"));
+}
+
+#[test]
+fn every_refusal_of_a_file_in_one_run() {
+    let cli = Cli::new("all-refusals");
+    let file = cli.file(
+        "allowlist.toml",
+        r#"[sets.carrier]
+addresses = ["198.51.100.0/33"]
+
+[lists.office]
+addresses = [
+  "198.51.100.7/24",
+  "192.0.2.1",
+  "192.0.2.1",
+  { set = "nope" },
+]
+trunks = ["my trunk"]
+sip_domains = []
+
+[lists.branch]
+addresses = [{ ip = "192.0.2.9", name = "" }]
+sip_domains = []
+"#,
+    );
+    cli.mock.clear_requests();
+    let out = cli.at(&["plan", "-f", &file]);
+    assert_eq!(code(&out), 1);
+    assert!(cli.mock.requests().is_empty(), "refused before any request");
+    let lines: Vec<String> = stderr(&out).lines().map(str::to_owned).collect();
+    let expected = [
+        format!(
+            "Error: {file}:2:14: set \"carrier\", entry \"198.51.100.0/33\": `/33` is not a CIDR prefix length (1 to 32)"
+        ),
+        format!("{file}:6:3: list \"office\", entry \"198.51.100.7/24\": host bits are set"),
+        format!("{file}:8:3: list \"office\", entry \"192.0.2.1\": the same entry twice"),
+        format!(
+            "{file}:9:3: list \"office\", entry {{ set = \"nope\" }}: there is no set named \"nope\""
+        ),
+        format!("{file}:14:8: list \"branch\", entry branch: `trunks` is missing"),
+        format!(
+            "{file}:15:14: list \"branch\", entry {{ ip = \"192.0.2.9\", name = \"\" }}: the address's name is empty"
+        ),
+    ];
+    assert_eq!(lines.len(), expected.len(), "{lines:#?}");
+    for (line, start) in lines.iter().zip(&expected) {
+        assert!(
+            line.starts_with(start.as_str()),
+            "{line}\n  should start with\n{start}"
+        );
+    }
 }

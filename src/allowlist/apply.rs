@@ -1,16 +1,28 @@
 //! Applying a plan: the safety checks, the steps in their order with bounded concurrency, and
 //! the report of what was done.
 
-use std::{fmt, sync::Arc};
+use std::{
+    fmt,
+    pin::pin,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+};
 
-use futures_util::{StreamExt, stream};
+use futures_util::{
+    StreamExt,
+    future::{self, Either},
+    stream,
+};
 use serde::Serialize;
 
 use super::{
     Error, Result,
     change::{Change, Step, Summary},
     document::{Plan, StartingState},
-    kinds::{Created, Parents, list},
+    interrupt::Interrupt,
+    kinds::{Parents, list},
     live::{self, ReadOptions},
 };
 use crate::Client;
@@ -40,6 +52,7 @@ pub struct ApplyOptions {
     concurrency: usize,
     read: ReadOptions,
     progress: Option<Arc<ProgressFn>>,
+    interrupt: Option<Interrupt>,
 }
 
 impl Default for ApplyOptions {
@@ -50,6 +63,7 @@ impl Default for ApplyOptions {
             concurrency: DEFAULT_CONCURRENCY,
             read: ReadOptions::default(),
             progress: None,
+            interrupt: None,
         }
     }
 }
@@ -62,6 +76,7 @@ impl fmt::Debug for ApplyOptions {
             .field("concurrency", &self.concurrency)
             .field("read", &self.read)
             .field("progress", &self.progress.as_ref().map(|_| "callback"))
+            .field("interrupt", &self.interrupt)
             .finish()
     }
 }
@@ -99,6 +114,12 @@ impl ApplyOptions {
         f: impl Fn(&ChangeOutcome, usize, usize) + Send + Sync + 'static,
     ) -> Self {
         self.progress = Some(Arc::new(f));
+        self
+    }
+
+    /// Lets `interrupt` stop the apply from outside (on Ctrl-C, say): see [`Interrupt`].
+    pub fn interrupt(mut self, interrupt: Interrupt) -> Self {
+        self.interrupt = Some(interrupt);
         self
     }
 
@@ -151,6 +172,9 @@ pub struct ChangeOutcome {
     /// What became of it.
     #[serde(flatten)]
     pub result: ChangeResult,
+    /// The SID of what it created (a list, an address), when it was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
 }
 
 impl fmt::Display for ChangeOutcome {
@@ -368,68 +392,109 @@ impl Plan {
         let mut parents = Parents::default();
         for l in self.lists() {
             if let Some(sid) = &l.sid {
-                parents.insert(Created {
-                    key: list::key(&l.name),
-                    sid: sid.to_string(),
-                });
+                parents.insert(list::key(&l.name), sid.to_string());
             }
         }
         let total = self.changes().len();
-        let mut outcomes: Vec<Option<ChangeResult>> = vec![None; total];
+        let mut outcomes: Vec<Option<(ChangeResult, Option<String>)>> = vec![None; total];
         let mut finished = 0;
         let mut halted = false;
+        let interrupt = options.interrupt.as_ref();
+        let stopped = || interrupt.is_some_and(Interrupt::is_stopped);
         for &step in Step::ALL {
+            // Later steps rely on this one: after a failure or an interrupt, none start.
+            halted |= stopped();
+            if halted {
+                continue;
+            }
             let indices: Vec<usize> = (0..total)
                 .filter(|&i| self.changes()[i].step() == step)
                 .collect();
-            if halted {
-                for i in indices {
-                    outcomes[i] = Some(ChangeResult::NotAttempted);
-                }
-                continue;
-            }
+            // Which writes were sent, to tell the ones in flight from those never started.
+            let started: Vec<AtomicBool> = (0..total).map(|_| AtomicBool::new(false)).collect();
             let mut created = Vec::new();
             {
-                let parents = &parents;
+                let (parents, started) = (&parents, &started);
                 let mut running = stream::iter(indices)
-                    .map(|i| async move { (i, self.changes()[i].send(client, parents).await) })
-                    .buffer_unordered(options.concurrency);
-                while let Some((i, sent)) = running.next().await {
-                    let change = &self.changes()[i];
-                    let result = match sent {
-                        Ok(Some(made)) => {
-                            created.push(made);
-                            ChangeResult::Done
+                    .map(|i| async move {
+                        if stopped() {
+                            return (i, None);
                         }
-                        Ok(None) => ChangeResult::Done,
-                        Err(error) => classify(change, &error),
+                        started[i].store(true, Ordering::Relaxed);
+                        (i, Some(self.changes()[i].send(client, parents).await))
+                    })
+                    .buffer_unordered(options.concurrency);
+                let mut aborted = pin!(async {
+                    match interrupt {
+                        Some(interrupt) => interrupt.aborted().await,
+                        None => future::pending().await,
+                    }
+                });
+                loop {
+                    let (i, sent) = match future::select(running.next(), aborted.as_mut()).await {
+                        Either::Left((Some(next), _)) => next,
+                        Either::Left((None, _)) => break,
+                        Either::Right(_) => {
+                            // Dropping `running` abandons the writes in flight.
+                            halted = true;
+                            for (i, outcome) in outcomes.iter_mut().enumerate() {
+                                if outcome.is_none() && started[i].load(Ordering::Relaxed) {
+                                    *outcome = Some((
+                                        ChangeResult::Unknown {
+                                            error: "interrupted while in flight".into(),
+                                        },
+                                        None,
+                                    ));
+                                }
+                            }
+                            break;
+                        }
+                    };
+                    let Some(sent) = sent else {
+                        // Not started: the apply was stopped.
+                        halted = true;
+                        continue;
+                    };
+                    let change = &self.changes()[i];
+                    let (result, sid) = match sent {
+                        Ok(Some(made)) => {
+                            let sid = made.sid.clone();
+                            created.push(made);
+                            (ChangeResult::Done, Some(sid))
+                        }
+                        Ok(None) => (ChangeResult::Done, None),
+                        Err(error) => (classify(change, &error), None),
                     };
                     halted |= result != ChangeResult::Done;
                     finished += 1;
+                    let outcome = ChangeOutcome {
+                        change: change.clone(),
+                        result,
+                        sid,
+                    };
                     if let Some(progress) = &options.progress {
-                        progress(
-                            &ChangeOutcome {
-                                change: change.clone(),
-                                result: result.clone(),
-                            },
-                            finished,
-                            total,
-                        );
+                        progress(&outcome, finished, total);
                     }
-                    outcomes[i] = Some(result);
+                    outcomes[i] = Some((outcome.result, outcome.sid));
                 }
             }
             for made in created {
-                parents.insert(made);
+                if let Some(key) = made.key {
+                    parents.insert(key, made.sid);
+                }
             }
         }
         Ok(Report::with(
             self.changes()
                 .iter()
                 .zip(outcomes)
-                .map(|(change, result)| ChangeOutcome {
-                    change: change.clone(),
-                    result: result.unwrap_or(ChangeResult::NotAttempted),
+                .map(|(change, outcome)| {
+                    let (result, sid) = outcome.unwrap_or((ChangeResult::NotAttempted, None));
+                    ChangeOutcome {
+                        change: change.clone(),
+                        result,
+                        sid,
+                    }
                 })
                 .collect(),
         ))

@@ -81,7 +81,8 @@
 //! network), `/0` (Twilio stores it as /32; write `0.0.0.0/1` and `128.0.0.0/1`), the same
 //! entry twice, more than 100 addresses in one list (unless it says `split = true`), a name that is empty or over 255
 //! characters, unknown keys; and, when planning, a trunk or domain that does not exist or whose
-//! name matches several, and a list name that several live lists share.
+//! name matches several, and a list name that several live lists share. Every problem of a
+//! file is reported at once ([`DesiredError::errors`]), not only the first.
 //!
 //! # Scope
 //!
@@ -151,7 +152,8 @@
 //! handles 429 and `Retry-After` and never sends a create twice; a create whose answer was lost
 //! is reported as of unknown outcome, and the next plan sees whether it landed. A plan is always
 //! computed from the live state, so applying again after any failure converges, without
-//! duplicates.
+//! duplicates. An [`Interrupt`] ([`ApplyOptions::interrupt`]) stops an apply from outside, as
+//! `twilio-allowlist` does on Ctrl-C: no new write starts, and the report says what was done.
 //!
 //! IP addresses are PII for Twilio: this module logs nothing through `tracing`; the plan and
 //! report show them because they are the user's own output.
@@ -162,6 +164,7 @@ mod desired;
 mod diff;
 mod document;
 mod export;
+mod interrupt;
 mod kinds;
 mod live;
 mod render;
@@ -184,6 +187,7 @@ pub use document::{
     SourceIpMappingState, StartingState,
 };
 pub use export::{ExportOptions, export};
+pub use interrupt::Interrupt;
 /// What each [`Change`] says, one type per kind of change (the fields of the plan document's
 /// changes).
 pub use kinds::{

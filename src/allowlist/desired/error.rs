@@ -29,6 +29,8 @@ struct Details {
     byoc: bool,
     entry: Option<String>,
     reason: String,
+    /// The other problems found in the same check, in the file's order.
+    also: Vec<DesiredError>,
 }
 
 impl DesiredError {
@@ -51,7 +53,23 @@ impl DesiredError {
                 .filter(|e| !e.is_empty())
                 .or(entry),
             reason: reason.into(),
+            also: Vec::new(),
         }))
+    }
+
+    /// This error and `others` as one: a file is checked whole, so that one run reports every
+    /// problem. In the file's order, each once.
+    pub(crate) fn with(mut self, others: Vec<DesiredError>) -> Self {
+        let mut all = std::mem::take(&mut self.0.also);
+        all.extend(others);
+        all.push(self);
+        all.sort_by_key(|e| (e.line(), e.column()));
+        let mut seen = std::collections::HashSet::new();
+        all.retain(|e| seen.insert(e.to_string()));
+        // Not empty: it holds `self` (or its equal).
+        let mut first = all.remove(0);
+        first.0.also = all;
+        first
     }
 
     /// The same error, about an entry of a set rather than of a list.
@@ -107,10 +125,28 @@ impl DesiredError {
     pub fn reason(&self) -> &str {
         &self.0.reason
     }
+
+    /// Every problem found, this one first, then the others in the file's order (the
+    /// accessors above describe the first).
+    pub fn errors(&self) -> impl Iterator<Item = &DesiredError> {
+        std::iter::once(self).chain(&self.0.also)
+    }
 }
 
+/// The first problem; each other one on a line of its own.
 impl fmt::Display for DesiredError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_one(f)?;
+        for other in &self.0.also {
+            writeln!(f)?;
+            other.fmt_one(f)?;
+        }
+        Ok(())
+    }
+}
+
+impl DesiredError {
+    fn fmt_one(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = &self.0;
         match (&d.file, d.line, d.column) {
             (Some(file), Some(line), Some(column)) => write!(f, "{file}:{line}:{column}: ")?,

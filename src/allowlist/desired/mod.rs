@@ -328,6 +328,12 @@ impl Desired {
         &self.warnings
     }
 
+    /// Keeps only the lists for which `keep` is true (`twilio-allowlist --list NAME`): a plan
+    /// then leaves the others alone, as it does every list the state does not name.
+    pub fn retain_lists(&mut self, keep: impl FnMut(&DesiredList) -> bool) {
+        self.lists.retain(keep);
+    }
+
     pub(crate) fn exported(
         lists: Vec<DesiredList>,
         byoc: Option<Vec<DesiredIpRecord>>,

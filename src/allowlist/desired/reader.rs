@@ -18,10 +18,11 @@ impl Desired {
     ///
     /// # Errors
     ///
-    /// The first problem found, with the file, line, column and entry: TOML syntax, an unknown
-    /// or missing key, an invalid IPv4 address or prefix, `/0`, host bits set in a range, the
-    /// same entry twice, more than 100 addresses, a name that is empty or over 255 characters;
-    /// in `[byoc]`, a missing `ip_records`, the same IP Record twice, an empty `sip_domain`.
+    /// Every problem found ([`DesiredError::errors`]; the first is the error's own), each with
+    /// the file, line, column and entry: an unknown or missing key, an invalid IPv4 address or
+    /// prefix, `/0`, host bits set in a range, the same entry twice, more than 100 addresses, a
+    /// name that is empty or over 255 characters; in `[byoc]`, a missing `ip_records`, the same
+    /// IP Record twice, an empty `sip_domain`. TOML syntax stops at the first error.
     pub fn from_toml(text: &str, file_name: impl Into<String>) -> Result<Desired, DesiredError> {
         let file = file_name.into();
         let fail = |origin: Option<Origin>, reason: String| {
@@ -31,16 +32,19 @@ impl Desired {
             let origin = e.span().map(|span| origin(text, span));
             fail(origin, e.message().trim_end().to_owned())
         })?;
+        // Every problem is collected, so that one run reports them all.
+        let mut errors = Vec::new();
         let mut sets: Vec<_> = document.sets.into_iter().collect();
         sets.sort_by_key(|(key, _)| key.span().start);
         let mut raw_sets = Vec::with_capacity(sets.len());
         for (key, table) in sets {
             let set_origin = origin(text, key.span());
             let name = key.into_inner();
-            let addresses =
-                entries(text, table.into_inner().addresses).map_err(|(o, reason)| {
-                    DesiredError::new(Some(&file), Some(&o), None, None, reason).in_set(&name)
-                })?;
+            let addresses = entries(text, table.into_inner().addresses, |o, reason| {
+                errors.push(
+                    DesiredError::new(Some(&file), Some(&o), None, None, reason).in_set(&name),
+                );
+            });
             raw_sets.push(RawSet {
                 name,
                 origin: Some(set_origin),
@@ -66,24 +70,42 @@ impl Desired {
                     ),
                 )
             };
-            let addresses = table
-                .addresses
-                .ok_or_else(|| missing("addresses", ": an empty list allows no one"))?;
-            let trunks = table.trunks.ok_or_else(|| {
-                missing(
+            for (field, example, present) in [
+                (
+                    "addresses",
+                    ": an empty list allows no one",
+                    table.addresses.is_some(),
+                ),
+                (
                     TargetKind::Trunk.file_key(),
                     " to attach the list to no trunk",
-                )
-            })?;
-            let sip_domains = table.sip_domains.ok_or_else(|| {
-                missing(
+                    table.trunks.is_some(),
+                ),
+                (
                     TargetKind::SipDomain.file_key(),
                     " to map the list to no SIP domain",
-                )
-            })?;
-            let entries = entries(text, addresses).map_err(|(o, reason)| {
-                DesiredError::new(Some(&file), Some(&o), Some(&name), None, reason)
-            })?;
+                    table.sip_domains.is_some(),
+                ),
+            ] {
+                if !present {
+                    errors.push(missing(field, example));
+                }
+            }
+            // Checked on as if empty, for the other problems of the list.
+            let (addresses, trunks, sip_domains) = (
+                table.addresses.unwrap_or_default(),
+                table.trunks.unwrap_or_default(),
+                table.sip_domains.unwrap_or_default(),
+            );
+            let entries = entries(text, addresses, |o, reason| {
+                errors.push(DesiredError::new(
+                    Some(&file),
+                    Some(&o),
+                    Some(&name),
+                    None,
+                    reason,
+                ));
+            });
             let reference = |kind: TargetKind| {
                 move |r: Spanned<String>| Reference {
                     kind,
@@ -109,30 +131,51 @@ impl Desired {
             None => None,
             Some(table) => {
                 let table_origin = origin(text, table.span());
-                let Some(values) = table.into_inner().ip_records else {
-                    return Err(DesiredError::new(
-                        Some(&file),
-                        Some(&table_origin),
-                        None,
-                        None,
-                        "`ip_records` is missing; with a [byoc] table the file is the truth for every IP Record of the account, so say it even when empty (`ip_records = []` removes them all)",
-                    )
-                    .in_byoc());
-                };
-                let mut records = Vec::with_capacity(values.len());
-                for value in values {
-                    let entry_origin = origin(text, value.span());
-                    let record =
-                        ip_record_fields(value.into_inner(), &entry_origin).map_err(|reason| {
-                            DesiredError::new(Some(&file), Some(&entry_origin), None, None, reason)
-                                .in_byoc()
-                        })?;
-                    records.push(record);
+                match table.into_inner().ip_records {
+                    None => {
+                        errors.push(
+                            DesiredError::new(
+                                Some(&file),
+                                Some(&table_origin),
+                                None,
+                                None,
+                                "`ip_records` is missing; with a [byoc] table the file is the truth for every IP Record of the account, so say it even when empty (`ip_records = []` removes them all)",
+                            )
+                            .in_byoc(),
+                        );
+                        None
+                    }
+                    Some(values) => {
+                        let mut records = Vec::with_capacity(values.len());
+                        for value in values {
+                            let entry_origin = origin(text, value.span());
+                            match ip_record_fields(value.into_inner(), &entry_origin) {
+                                Ok(record) => records.push(record),
+                                Err(reason) => errors.push(
+                                    DesiredError::new(
+                                        Some(&file),
+                                        Some(&entry_origin),
+                                        None,
+                                        None,
+                                        reason,
+                                    )
+                                    .in_byoc(),
+                                ),
+                            }
+                        }
+                        Some(records)
+                    }
                 }
-                Some(records)
             }
         };
-        validate(Some(file.clone()), raw_sets, raw, byoc)
+        match (
+            validate(Some(file.clone()), raw_sets, raw, byoc),
+            errors.pop(),
+        ) {
+            (Ok(desired), None) => Ok(desired),
+            (Ok(_), Some(first)) => Err(first.with(errors)),
+            (Err(e), last) => Err(e.with(errors.into_iter().chain(last).collect())),
+        }
     }
 }
 
@@ -198,11 +241,13 @@ struct SetTable {
     addresses: Vec<Spanned<toml::Value>>,
 }
 
-/// The entries of an `addresses` array, or the position of a malformed one and why.
+/// The entries of an `addresses` array; each malformed one goes to `bad` with its position
+/// and why.
 fn entries(
     text: &str,
     values: Vec<Spanned<toml::Value>>,
-) -> Result<Vec<RawEntry>, (Origin, String)> {
+    mut bad: impl FnMut(Origin, String),
+) -> Vec<RawEntry> {
     let mut out = Vec::with_capacity(values.len());
     for value in values {
         let entry_origin = origin(text, value.span());
@@ -216,10 +261,13 @@ fn entries(
                 name,
                 origin: Some(entry_origin),
             },
-            Err(reason) => return Err((entry_origin, reason)),
+            Err(reason) => {
+                bad(entry_origin, reason);
+                continue;
+            }
         });
     }
-    Ok(out)
+    out
 }
 
 /// What one entry of `addresses` says.

@@ -151,8 +151,14 @@ impl Checker<'_> {
         }
     }
 
-    /// Checks the entries of a list or set, one by one (not yet expanded).
-    fn entries(&self, scope: Scope<'_>, raw: Vec<RawEntry>) -> Result<Vec<Entry>, DesiredError> {
+    /// Checks the entries of a list or set, one by one (not yet expanded); the bad ones go
+    /// to `errors`.
+    fn entries(
+        &self,
+        scope: Scope<'_>,
+        raw: Vec<RawEntry>,
+        errors: &mut Vec<DesiredError>,
+    ) -> Vec<Entry> {
         let set = match scope {
             Scope::Set(set) => Some(set.to_owned()),
             Scope::List(_) => None,
@@ -169,9 +175,17 @@ impl Checker<'_> {
                             reason,
                         )
                     };
-                    let (ip, prefix) = parse_cidr(&raw.ip).map_err(fail)?;
-                    let address_name = raw.name.unwrap_or_else(|| raw.ip.clone());
-                    check_name(&address_name, "address's name").map_err(fail)?;
+                    let address_name = raw.name.clone().unwrap_or_else(|| raw.ip.clone());
+                    let checked = parse_cidr(&raw.ip).and_then(|cidr| {
+                        check_name(&address_name, "address's name").map(|()| cidr)
+                    });
+                    let (ip, prefix) = match checked {
+                        Ok(cidr) => cidr,
+                        Err(reason) => {
+                            errors.push(fail(reason));
+                            continue;
+                        }
+                    };
                     out.push(Entry::Address(DesiredAddress {
                         ip,
                         prefix,
@@ -183,7 +197,7 @@ impl Checker<'_> {
                 RawEntry::Set { name, origin } => out.push(Entry::Set(name, origin)),
             }
         }
-        Ok(out)
+        out
     }
 
     /// Refuses the use of a set that does not exist, and a set that uses itself through
@@ -236,6 +250,19 @@ impl Checker<'_> {
         Ok(())
     }
 
+    /// Adds to `reached` the sets `name` uses, directly or through others, and itself.
+    fn reach(&self, name: &str, reached: &mut Vec<String>) {
+        if reached.iter().any(|r| r == name) {
+            return;
+        }
+        reached.push(name.to_owned());
+        for entry in self.sets.get(name).map_or(&[][..], |(_, e)| e) {
+            if let Entry::Set(used, _) = entry {
+                self.reach(used, reached);
+            }
+        }
+    }
+
     /// The addresses of `entries` with every set expanded, in the order written; `used` gets
     /// every set reached.
     fn expand(
@@ -275,11 +302,12 @@ fn written(address: &DesiredAddress, via: &Option<Origin>) -> String {
 }
 
 /// Checks the `[byoc]` IP Records: each address as a list's, each name, no identity twice, no
-/// empty domain.
+/// empty domain. A record with a problem is reported to `errors` and left out.
 fn ip_records(
     file: Option<&str>,
     raw: Vec<RawIpRecord>,
-) -> Result<Vec<DesiredIpRecord>, DesiredError> {
+    errors: &mut Vec<DesiredError>,
+) -> Vec<DesiredIpRecord> {
     let mut records: Vec<DesiredIpRecord> = Vec::with_capacity(raw.len());
     for raw in raw {
         let fail = |reason: String| {
@@ -292,21 +320,35 @@ fn ip_records(
             )
             .in_byoc()
         };
-        let (ip, prefix) = parse_cidr(&raw.ip).map_err(fail)?;
-        let name = raw.name.unwrap_or_else(|| raw.ip.clone());
-        check_name(&name, "IP Record's name").map_err(fail)?;
-        if let Some(earlier) = records.iter().find(|r| r.key() == (ip, prefix)) {
-            return Err(fail(format!(
+        let (ip, prefix) = match parse_cidr(&raw.ip) {
+            Ok(cidr) => cidr,
+            Err(reason) => {
+                errors.push(fail(reason));
+                continue;
+            }
+        };
+        let name = raw.name.clone().unwrap_or_else(|| raw.ip.clone());
+        let problem = if let Err(reason) = check_name(&name, "IP Record's name") {
+            Some(reason)
+        } else if let Some(earlier) = records.iter().find(|r| r.key() == (ip, prefix)) {
+            Some(format!(
                 "the same IP Record twice: {ip}/{prefix} is also {}",
                 at(&earlier.origin)
-            )));
-        }
-        if let Some(domain) = &raw.sip_domain
-            && domain.text.trim().is_empty()
+            ))
+        } else if raw
+            .sip_domain
+            .as_ref()
+            .is_some_and(|domain| domain.text.trim().is_empty())
         {
-            return Err(fail(
+            Some(
                 "an empty SIP domain name (leave `sip_domain` out for no Source IP Mapping)".into(),
-            ));
+            )
+        } else {
+            None
+        };
+        if let Some(reason) = problem {
+            errors.push(fail(reason));
+            continue;
         }
         records.push(DesiredIpRecord {
             ip,
@@ -316,9 +358,10 @@ fn ip_records(
             origin: raw.origin,
         });
     }
-    Ok(records)
+    records
 }
 
+/// Checks everything and reports every problem found (see [`DesiredError::errors`]).
 pub(super) fn validate(
     file: Option<String>,
     sets: Vec<RawSet>,
@@ -329,21 +372,37 @@ pub(super) fn validate(
         file: file.as_deref(),
         sets: BTreeMap::new(),
     };
+    // Every problem is collected, so that one run reports them all; an entry, set or list
+    // with a problem is left out of what is checked after it.
+    let mut errors = Vec::new();
     let mut set_order = Vec::with_capacity(sets.len());
     for set in sets {
         let fail =
             |reason: String| checker.fail(Scope::Set(&set.name), set.origin.as_ref(), None, reason);
-        check_name(&set.name, "set name").map_err(fail)?;
-        if let Some((earlier, _)) = checker.sets.get(&set.name) {
-            return Err(fail(format!("the same set twice (also {})", at(earlier))));
+        if let Err(reason) = check_name(&set.name, "set name") {
+            errors.push(fail(reason));
+            continue;
         }
-        let entries = checker.entries(Scope::Set(&set.name), set.addresses)?;
+        if let Some((earlier, _)) = checker.sets.get(&set.name) {
+            errors.push(fail(format!("the same set twice (also {})", at(earlier))));
+            continue;
+        }
+        let entries = checker.entries(Scope::Set(&set.name), set.addresses, &mut errors);
         set_order.push(set.name.clone());
         checker.sets.insert(set.name, (set.origin, entries));
     }
+    // A problem found through a set is reported once, not again from each set it reaches
+    // (a cycle through two sets is one problem).
+    let mut reported = Vec::new();
     for name in &set_order {
+        if reported.contains(name) {
+            continue;
+        }
         let (_, entries) = &checker.sets[name];
-        checker.check_uses(Scope::Set(name), entries, &mut vec![name.clone()])?;
+        if let Err(e) = checker.check_uses(Scope::Set(name), entries, &mut vec![name.clone()]) {
+            errors.push(e);
+            checker.reach(name, &mut reported);
+        }
     }
     let mut used = Vec::new();
     let mut lists: Vec<DesiredList> = Vec::with_capacity(raw.len());
@@ -358,15 +417,24 @@ pub(super) fn validate(
                 reason,
             )
         };
-        check_name(&name, "list name").map_err(fail_list)?;
+        if let Err(reason) = check_name(&name, "list name") {
+            errors.push(fail_list(reason));
+            continue;
+        }
         if let Some(earlier) = lists.iter().find(|l| l.name == name) {
-            return Err(fail_list(format!(
+            errors.push(fail_list(format!(
                 "the same list twice (also {})",
                 at(&earlier.origin)
             )));
+            continue;
         }
-        let entries = checker.entries(Scope::List(&name), list.addresses)?;
-        checker.check_uses(Scope::List(&name), &entries, &mut Vec::new())?;
+        let mut entries = checker.entries(Scope::List(&name), list.addresses, &mut errors);
+        if let Err(e) = checker.check_uses(Scope::List(&name), &entries, &mut Vec::new()) {
+            errors.push(e);
+            // A set that is missing or in a cycle cannot be expanded: check the list's own
+            // addresses only.
+            entries.retain(|e| matches!(e, Entry::Address(_)));
+        }
         let mut expanded = Vec::new();
         checker.expand(&entries, &mut expanded, None, &mut used);
         let mut addresses: Vec<(DesiredAddress, Option<Origin>)> =
@@ -395,16 +463,19 @@ pub(super) fn validate(
                     (Some(_), None) => format!(" (through list {name:?})"),
                     (None, _) => String::new(),
                 };
-                return Err(fail(format!(
+                errors.push(fail(format!(
                     "the same entry twice: {} is also {}{here}",
                     address.cidr(),
                     written(earlier, earlier_via)
                 )));
+                continue;
             }
             if addresses.len() == MAX_ADDRESSES_PER_LIST && !list.split {
-                return Err(fail(format!(
+                errors.push(fail(format!(
                     "more than {MAX_ADDRESSES_PER_LIST} addresses in one list (Twilio's limit); say `split = true` to keep it as several lists, or split them across lists"
                 )));
+                // The one error for the list, not one per address past the limit.
+                break;
             }
             addresses.push((address, via));
         }
@@ -424,10 +495,11 @@ pub(super) fn validate(
                     )
                 };
                 if reference.text.trim().is_empty() {
-                    return Err(fail(format!("an empty {what} name")));
-                }
-                if let Some(earlier) = references[..i].iter().find(|r| r.text == reference.text) {
-                    return Err(fail(format!(
+                    errors.push(fail(format!("an empty {what} name")));
+                } else if let Some(earlier) =
+                    references[..i].iter().find(|r| r.text == reference.text)
+                {
+                    errors.push(fail(format!(
                         "the same {what} twice (also {})",
                         at(&earlier.origin)
                     )));
@@ -442,7 +514,7 @@ pub(super) fn validate(
             split: list.split,
         });
     }
-    let warnings = set_order
+    let mut warnings: Vec<String> = set_order
         .iter()
         .filter(|name| !used.contains(name))
         .map(|name| {
@@ -454,9 +526,16 @@ pub(super) fn validate(
             format!("set {name:?}{line} is used by no list")
         })
         .collect();
-    let byoc = byoc
-        .map(|records| ip_records(file.as_deref(), records))
-        .transpose()?;
+    let byoc = byoc.map(|records| ip_records(file.as_deref(), records, &mut errors));
+    if lists.is_empty() && byoc.is_none() {
+        warnings.push(
+            "names no list (no `[lists.NAME]` table) and no `[byoc]`: a plan of it changes nothing"
+                .into(),
+        );
+    }
+    if let Some(first) = errors.pop() {
+        return Err(first.with(errors));
+    }
     Ok(Desired {
         file,
         lists,

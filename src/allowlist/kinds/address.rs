@@ -143,13 +143,16 @@ impl Action for RemoveAddress {
 
 impl AddAddress {
     pub(crate) async fn send(&self, client: &Client, parents: &Parents) -> Result<Option<Created>> {
-        client
+        let created = client
             .sip_ip_access_control_list(list::sid(parents, &self.list)?)
             .ip_addresses()
             .create(&self.name, self.ip)
             .cidr_prefix_length(self.prefix)
             .await?;
-        Ok(None)
+        Ok(Some(Created {
+            key: None,
+            sid: created.sid.to_string(),
+        }))
     }
 }
 

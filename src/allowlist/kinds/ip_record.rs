@@ -137,7 +137,7 @@ impl CreateIpRecord {
             .friendly_name(&self.name)
             .await?;
         Ok(Some(Created {
-            key: key(self.ip, self.prefix),
+            key: Some(key(self.ip, self.prefix)),
             sid: created.sid.to_string(),
         }))
     }

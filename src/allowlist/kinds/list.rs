@@ -64,7 +64,7 @@ impl CreateList {
             .create(&self.list)
             .await?;
         Ok(Some(Created {
-            key: key(&self.list),
+            key: Some(key(&self.list)),
             sid: created.sid.to_string(),
         }))
     }

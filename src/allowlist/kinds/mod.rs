@@ -92,16 +92,18 @@ pub(crate) fn entry_line(sign: char, ip: Ipv4Addr, prefix: u8, rest: &str) -> St
 #[derive(Debug, Default)]
 pub(crate) struct Parents(HashMap<String, String>);
 
-/// A resource a change created, that later changes act under: its key and SID.
+/// A resource a change created: its SID (for the report), and its key when later changes act
+/// under it (lists, IP Records).
 #[derive(Debug)]
 pub(crate) struct Created {
-    pub(crate) key: String,
+    pub(crate) key: Option<String>,
     pub(crate) sid: String,
 }
 
 impl Parents {
-    pub(crate) fn insert(&mut self, created: Created) {
-        self.0.insert(created.key, created.sid);
+    /// Remembers `sid` under `key`, for the changes of later steps that act under it.
+    pub(crate) fn insert(&mut self, key: String, sid: String) {
+        self.0.insert(key, sid);
     }
 
     /// The SID of the parent `key`, typed; `what` names it when it was not created.

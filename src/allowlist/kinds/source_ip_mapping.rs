@@ -170,8 +170,11 @@ impl CreateSourceIpMapping {
             }
         };
         let domain: SipDomainSid = typed(&self.sip_domain.sid)?;
-        client.source_ip_mappings().create(record, domain).await?;
-        Ok(None)
+        let created = client.source_ip_mappings().create(record, domain).await?;
+        Ok(Some(Created {
+            key: None,
+            sid: created.sid.to_string(),
+        }))
     }
 }
 

@@ -1,0 +1,168 @@
+//! `apply`: make or read the plan, show it, ask, read the live state again, write with a
+//! progress display and signals handled, report; with `--json`, one document whatever happens.
+
+use std::path::PathBuf;
+
+use twilio_ip_access::allowlist::{
+    self, ApplyOptions, ChangeResult, Error, FORMAT_VERSION, Interrupt, Plan, ReadOptions, Report,
+};
+
+use crate::{
+    FAILED, Fail, OK, STALE, confirm,
+    output::{ApplyDocument, Failure, Stream, Ui},
+    progress::{self, Spinner},
+    signals::Signals,
+};
+
+/// What `apply` was asked to do.
+pub(crate) struct Request {
+    /// The desired-state file to plan from, and the lists of it to act on (all when empty)…
+    pub(crate) file: Option<PathBuf>,
+    pub(crate) lists: Vec<String>,
+    /// …or a saved plan.
+    pub(crate) saved: Option<PathBuf>,
+    pub(crate) yes: bool,
+    pub(crate) json: bool,
+    pub(crate) reads: ReadOptions,
+    pub(crate) options: ApplyOptions,
+}
+
+/// Runs `apply` and returns its exit code, having printed its error (and with `--json` its
+/// one document).
+pub(crate) async fn command(ui: &Ui, base_url: Option<&str>, request: Request) -> u8 {
+    let (mut plan, mut report) = (None, None);
+    let result = run(ui, base_url, &request, &mut plan, &mut report).await;
+    let code = match &result {
+        Ok(code) => *code,
+        Err(Fail(code, message)) => {
+            ui.error(message);
+            *code
+        }
+    };
+    if request.json {
+        let document = ApplyDocument {
+            format_version: plan.is_none().then_some(FORMAT_VERSION),
+            plan: plan.as_ref(),
+            report: report.as_ref(),
+            error: result.as_ref().err().map(|Fail(code, message)| Failure {
+                message,
+                exit_code: *code,
+            }),
+        };
+        println!("{}", document.to_json());
+    }
+    code
+}
+
+async fn run(
+    ui: &Ui,
+    base_url: Option<&str>,
+    request: &Request,
+    plan: &mut Option<Plan>,
+    report: &mut Option<Report>,
+) -> Result<u8, Fail> {
+    let client = crate::client(base_url)?;
+    let plan = &*plan.insert(match (&request.file, &request.saved) {
+        (Some(file), _) => {
+            let desired = crate::desired(ui, file, &request.lists)?;
+            let _spinner = Spinner::start(ui, "Reading the live state:");
+            allowlist::plan_with(&client, &desired, request.reads).await?
+        }
+        (None, Some(path)) => Plan::from_json(&crate::read(path, "plan")?)?,
+        (None, None) => return Err(Fail(FAILED, "give -f FILE or PLAN.json".into())),
+    });
+    // With --json, standard output carries only the JSON document. Asking needs the plan shown.
+    let stream = if request.json {
+        Stream::Stderr
+    } else {
+        Stream::Stdout
+    };
+    if !ui.quiet || !request.yes {
+        ui.print_changes(stream, &plan.to_string());
+    }
+    if plan.is_empty() {
+        *report = Some(plan.apply(&client, request.options.clone()).await?);
+        return Ok(OK);
+    }
+    plan.check(&request.options)?;
+    if !request.yes {
+        confirm::ask()?;
+    }
+    if !plan.is_saved() {
+        // The plan shown was computed from what was read before the question (or a moment
+        // ago with --yes): another writer may have changed the lists since. A saved plan is
+        // checked the same way by `Plan::apply` itself.
+        let _spinner = Spinner::start(ui, "Reading the live state again:");
+        plan.verify_with(&client, request.reads)
+            .await
+            .map_err(|e| match e {
+                Error::Stale { reason } => Fail(
+                    STALE,
+                    format!(
+                        "the live state changed since the plan was made ({reason}); nothing was written: run apply again to see the new plan"
+                    ),
+                ),
+                e => e.into(),
+            })?;
+    }
+    let interrupt = Interrupt::new();
+    let bar = progress::write_bar(ui, plan.changes().len() as u64);
+    let signals = match Signals::listen(interrupt.clone(), bar.clone()) {
+        Ok(signals) => Some(signals),
+        Err(e) => {
+            ui.note(&format!(
+                "warning: cannot handle Ctrl-C ({e}); it will end the apply at once"
+            ));
+            None
+        }
+    };
+    let progress = bar.clone();
+    let quiet = ui.quiet;
+    let options = request.options.clone().interrupt(interrupt).on_progress(
+        move |outcome, finished, total| match &progress {
+            Some(bar) => {
+                if outcome.result != ChangeResult::Done {
+                    bar.println(outcome.to_string());
+                }
+                bar.set_message(outcome.change.to_string());
+                bar.inc(1);
+            }
+            None if !quiet => eprintln!("[{finished}/{total}] {outcome}"),
+            None => {}
+        },
+    );
+    let applied = plan.apply(&client, options).await;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let received = signals.as_ref().and_then(Signals::received);
+    drop(signals);
+    let done = &*report.insert(applied?);
+    if !request.json && (!ui.quiet || !done.is_complete()) {
+        ui.print(Stream::Stdout, "\n");
+        ui.print_changes(Stream::Stdout, &done.to_string());
+    }
+    match received {
+        _ if done.is_complete() => Ok(OK),
+        Some(code) => Err(Fail(
+            code,
+            format!(
+                "interrupted ({}): the apply stopped before its end; nothing desired was removed, and applying again converges",
+                if code == crate::signals::TERMINATED {
+                    "SIGTERM"
+                } else {
+                    "Ctrl-C"
+                }
+            ),
+        )),
+        None => Err(Fail(
+            FAILED,
+            format!(
+                "the apply is incomplete: {} failed, {} with an unknown outcome, {} not attempted",
+                done.failed().count(),
+                done.unknown().count(),
+                done.not_attempted().count()
+            ),
+        )),
+    }
+}

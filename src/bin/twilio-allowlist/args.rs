@@ -1,0 +1,309 @@
+//! The command line: commands, options, and the help texts that explain them.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use twilio_ip_access::allowlist::{
+    DEFAULT_CONCURRENCY, DEFAULT_MAX_REMOVALS, DEFAULT_READ_CONCURRENCY,
+};
+
+const ABOUT: &str =
+    "Keep Twilio IP access control lists equal to a desired-state file: plan, apply, export.";
+
+const LONG_ABOUT: &str = "\
+Keep Twilio IP access control lists (and, with [byoc], BYOC IP Records) equal to a
+desired-state file.
+
+The file (TOML) names lists by FriendlyName and says exactly which addresses each holds, which
+trunks it is attached to and which SIP domains' calls it is mapped to:
+
+    [lists.\"office allowlist\"]
+    addresses = [\"198.51.100.7\", \"198.51.100.0/24\", { ip = \"203.0.113.10\", name = \"sbc\" }]
+    trunks = [\"my trunk\"]                  # SID (TK…) or FriendlyName
+    sip_domains = [\"acme.sip.twilio.com\"]  # SID (SD…) or domain name
+
+With a [byoc] table the file is also the truth for the account's BYOC IP Records and the SIP
+domain each routes to (its Source IP Mapping):
+
+    [byoc]
+    ip_records = [{ ip = \"203.0.113.10\", name = \"sbc-fra-1\", sip_domain = \"acme.sip.twilio.com\" }]
+
+Lists the file does not name are never touched. `plan` shows the difference, `apply` makes it
+(after asking), `export` writes the live lists as a file.
+
+Credentials and routing come from the environment, as Twilio's libraries read them:
+TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET),
+TWILIO_REGION, TWILIO_EDGE. --base-url sends every product to one URL (an emulator, a proxy).
+
+Output: colour on a terminal only (never with --no-color or NO_COLOR); -q prints errors only,
+-v adds the requests made (no secrets, no addresses). --json output is for machines.
+
+Exit codes:
+  0    nothing to change, or applied
+  1    any error: arguments, the file, credentials, a request, a refusal, a change that failed
+  2    plan: changes pending
+  3    apply: the live state changed since the plan was made or shown; nothing was written
+  130  apply: interrupted by Ctrl-C (SIGINT); the report says what was done
+  143  apply: stopped by SIGTERM; the report says what was done";
+
+const EXAMPLES: &str = "\
+Examples:
+  twilio-allowlist plan -f allowlist.toml
+  twilio-allowlist apply -f allowlist.toml
+  twilio-allowlist plan -f allowlist.toml -o plan.json && twilio-allowlist apply plan.json
+  twilio-allowlist plan -f allowlist.toml --list \"office allowlist\" --format markdown
+  twilio-allowlist export -o allowlist.toml
+  twilio-allowlist --base-url http://127.0.0.1:4010 plan -f allowlist.toml   # on twilio-mock";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "twilio-allowlist",
+    version,
+    about = ABOUT,
+    long_about = LONG_ABOUT,
+    after_help = EXAMPLES
+)]
+pub(crate) struct Args {
+    /// Base URL for every Twilio product at once (voice, trunking and api), such as an emulator
+    /// or a proxy [default: Twilio's own hosts, after TWILIO_REGION/TWILIO_EDGE routing].
+    #[arg(long, global = true, value_name = "URL")]
+    pub(crate) base_url: Option<String>,
+
+    /// How many reads of the live state are in flight at once (one per list, trunk and SIP
+    /// domain; Twilio answers 429 when an account has too many, and those are retried).
+    #[arg(
+        long,
+        global = true,
+        value_name = "N",
+        default_value_t = DEFAULT_READ_CONCURRENCY as u16,
+        value_parser = clap::value_parser!(u16).range(1..=64)
+    )]
+    pub(crate) read_concurrency: u16,
+
+    /// Print errors only: no plan text (unless apply has to ask), no progress, no warnings, no
+    /// report of a complete apply. --json, --format and export's file are still printed.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub(crate) quiet: bool,
+
+    /// Also print the requests made (method, path, status, time) on standard error, from the
+    /// library's `tracing` events; secrets and IP addresses are never in them.
+    #[arg(short, long, global = true)]
+    pub(crate) verbose: bool,
+
+    /// No colour, even on a terminal (the NO_COLOR environment variable does the same).
+    #[arg(long, global = true)]
+    pub(crate) no_color: bool,
+
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Show what apply would change (exit 0: nothing, 2: changes pending, 1: error).
+    #[command(
+        long_about = "Read the live state and show what apply would change, like `terraform plan`: \
+                      `+` add, `-` remove, `~` rename, attach and detach lines, and a summary. \
+                      Exits 0 when nothing would change, 2 when something would, 1 on error. \
+                      Reads only.",
+        after_help = "Examples:\n  twilio-allowlist plan -f allowlist.toml\n  twilio-allowlist plan -f allowlist.toml --json\n  twilio-allowlist plan -f allowlist.toml -o plan.json   # then: twilio-allowlist apply plan.json"
+    )]
+    Plan {
+        /// The desired-state file.
+        #[arg(short = 'f', long = "file", value_name = "FILE")]
+        file: PathBuf,
+        /// Print the plan document (JSON, with its "format_version") instead of the text; the same
+        /// as `--format json`.
+        #[arg(long, conflicts_with = "format")]
+        json: bool,
+        /// How to print the plan: `text` (like terraform), `json` (the plan document), or
+        /// `markdown` (for a pull-request comment: the summary line, then the changes in a
+        /// collapsed `<details>` block).
+        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Text)]
+        format: Format,
+        /// Plan only this list of the file (by name); repeat for more. The file's other lists
+        /// are left out, and named on standard error.
+        #[arg(long = "list", value_name = "NAME")]
+        lists: Vec<String>,
+        /// Also save the plan document here, for `apply PLAN.json`.
+        #[arg(short = 'o', long = "out", value_name = "PLAN.json")]
+        out: Option<PathBuf>,
+    },
+    /// Plan (or read a saved plan), show it, ask, and apply it.
+    #[command(
+        long_about = "Plan from FILE (or read a saved PLAN.json), show the plan, ask for \
+                      confirmation on a terminal (--yes skips it; without a terminal it is \
+                      required), apply it and print what was done. Writes run in steps (create \
+                      lists, add, rename, attach, then detach and remove) so that no desired \
+                      address is ever missing. Before the first write the live state is read \
+                      again (after the answer, and with --yes too): if it is no longer the state \
+                      the plan was made from (another writer, or a saved plan gone stale), \
+                      nothing is written and the exit code is 3.\n\n\
+                      Ctrl-C (SIGINT) or SIGTERM: no new write starts, the writes in flight \
+                      finish, the report says what was done and what was not, and the exit \
+                      code is 130 (143 for SIGTERM). A second Ctrl-C stops waiting for the \
+                      writes in flight (reported as of unknown outcome). Applying again \
+                      converges, without duplicates.",
+        after_help = "Examples:\n  twilio-allowlist apply -f allowlist.toml\n  twilio-allowlist apply -f allowlist.toml --list \"office allowlist\"\n  twilio-allowlist apply -f allowlist.toml --yes --max-removals 50\n  twilio-allowlist apply plan.json --yes --json\n\nExit codes: 0 applied, or nothing to change; 1 an error, a refusal, or a change that failed (nothing desired removed); 3 the live state changed, nothing written; 130 Ctrl-C, 143 SIGTERM (the report says what was done)"
+    )]
+    Apply {
+        /// The desired-state file to plan from.
+        #[arg(
+            short = 'f',
+            long = "file",
+            value_name = "FILE",
+            conflicts_with = "plan",
+            required_unless_present = "plan"
+        )]
+        file: Option<PathBuf>,
+        /// A plan saved with `plan -o`.
+        #[arg(value_name = "PLAN.json")]
+        plan: Option<PathBuf>,
+        /// Apply only this list of the file (by name); repeat for more. The file's other lists
+        /// are left out, and named on standard error.
+        #[arg(long = "list", value_name = "NAME", requires = "file")]
+        lists: Vec<String>,
+        /// Apply without asking.
+        #[arg(long)]
+        yes: bool,
+        /// Allow leaving a list attached to a trunk or SIP domain with no addresses.
+        #[arg(long)]
+        allow_empty: bool,
+        /// Refuse plans that remove more addresses than this.
+        #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_REMOVALS)]
+        max_removals: usize,
+        /// How many writes run at once.
+        #[arg(
+            long,
+            value_name = "N",
+            default_value_t = DEFAULT_CONCURRENCY as u16,
+            value_parser = clap::value_parser!(u16).range(1..=64)
+        )]
+        concurrency: u16,
+        /// Print one JSON document on standard output, whatever happens: the plan document's
+        /// keys, then "report" (every change with its status, and the SID of what it created)
+        /// and "error" (null, or the message and exit code). The plan text goes to stderr.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the live lists as a desired-state file.
+    #[command(
+        long_about = "Write the live lists (all of them, or those named with --list) as a \
+                      desired-state file: `plan` on it shows no changes.",
+        after_help = "Examples:\n  twilio-allowlist export -o allowlist.toml\n  twilio-allowlist export --list \"office allowlist\" --list branch"
+    )]
+    Export {
+        /// Write the file here instead of to standard output.
+        #[arg(short = 'o', long = "out", value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Export only this list (by name); repeat for more.
+        #[arg(long = "list", value_name = "NAME")]
+        lists: Vec<String>,
+    },
+    /// Print the JSON Schema of the desired-state file or of the plan document.
+    #[command(
+        long_about = "Print the JSON Schema (draft 2020-12) of the desired-state file \
+                      (`allowlist`) or of the plan document (`plan`), for editors and CI. \
+                      Needs no credentials. The same files are in the repository's `schemas/`.",
+        after_help = "Examples:\n  twilio-allowlist schema allowlist > allowlist.schema.json\n  twilio-allowlist schema plan > plan.schema.json"
+    )]
+    Schema {
+        /// Which schema.
+        #[arg(value_enum)]
+        of: SchemaOf,
+    },
+}
+
+/// How `plan` prints the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// Like `terraform plan`.
+    Text,
+    /// The plan document.
+    Json,
+    /// For a pull-request comment.
+    Markdown,
+}
+
+/// The formats `schema` prints.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub(crate) enum SchemaOf {
+    /// The desired-state file (TOML, checked as its JSON equivalent).
+    Allowlist,
+    /// The plan document (`plan --json`, `plan -o PLAN.json`).
+    Plan,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::error::ErrorKind;
+
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Args, clap::Error> {
+        Args::try_parse_from(std::iter::once("twilio-allowlist").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn global_options_go_before_or_after_the_command() {
+        for args in [
+            &[
+                "--base-url",
+                "http://127.0.0.1:4010",
+                "plan",
+                "-f",
+                "a.toml",
+            ][..],
+            &[
+                "plan",
+                "-f",
+                "a.toml",
+                "--base-url",
+                "http://127.0.0.1:4010",
+            ][..],
+        ] {
+            let parsed = parse(args).unwrap();
+            assert_eq!(parsed.base_url.as_deref(), Some("http://127.0.0.1:4010"));
+            assert!(matches!(parsed.command, Command::Plan { .. }));
+        }
+    }
+
+    #[test]
+    fn apply_takes_a_file_or_a_saved_plan() {
+        assert!(matches!(
+            parse(&["apply", "-f", "a.toml"]).unwrap().command,
+            Command::Apply {
+                file: Some(_),
+                plan: None,
+                concurrency: 4,
+                max_removals: 20,
+                ..
+            }
+        ));
+        assert!(matches!(
+            parse(&["apply", "plan.json", "--yes"]).unwrap().command,
+            Command::Apply {
+                file: None,
+                plan: Some(_),
+                yes: true,
+                ..
+            }
+        ));
+        assert_eq!(
+            parse(&["apply"]).unwrap_err().kind(),
+            ErrorKind::MissingRequiredArgument
+        );
+        assert_eq!(
+            parse(&["apply", "-f", "a.toml", "plan.json"])
+                .unwrap_err()
+                .kind(),
+            ErrorKind::ArgumentConflict
+        );
+        assert_eq!(
+            parse(&["apply", "-f", "a", "--concurrency", "0"])
+                .unwrap_err()
+                .kind(),
+            ErrorKind::ValueValidation
+        );
+    }
+}

@@ -1,0 +1,253 @@
+//! `twilio-allowlist`: keeps Twilio IP access control lists equal to a desired-state file, a
+//! thin command line over [`twilio_ip_access::allowlist`].
+//!
+//! `args` is the command line; `output` how things are printed; `progress` the spinner and
+//! `-v`; `apply`, `confirm` and `signals` the writes. This file runs the commands and owns
+//! the exit codes.
+
+mod apply;
+mod args;
+mod confirm;
+mod output;
+mod progress;
+mod signals;
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
+
+use clap::{Parser, error::ErrorKind};
+use twilio_ip_access::{
+    Client, ClientBuilder,
+    allowlist::{self, ApplyOptions, Desired, Error, ExportOptions, ReadOptions},
+};
+
+use args::{Args, Command, Format, SchemaOf};
+use output::{Stream, Ui};
+
+/// Nothing to change, or done.
+pub(crate) const OK: u8 = 0;
+/// An error (arguments, file, credentials, a request, a refusal, a change that failed).
+pub(crate) const FAILED: u8 = 1;
+/// `plan`: changes are pending.
+const PENDING: u8 = 2;
+/// `apply`: the live state is no longer the one the plan was made from; nothing was written.
+pub(crate) const STALE: u8 = 3;
+
+/// A failure to report, with its exit code.
+pub(crate) struct Fail(pub(crate) u8, pub(crate) String);
+
+impl From<Error> for Fail {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Stale { .. } => Fail(STALE, e.to_string()),
+            e => Fail(FAILED, e.to_string()),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            let _ = e.print();
+            // clap's own exit code for usage errors is 2, which means "changes pending" here.
+            return ExitCode::from(match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => OK,
+                _ => FAILED,
+            });
+        }
+    };
+    let ui = Ui::new(args.quiet, args.no_color);
+    progress::install(&ui, args.verbose);
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            ui.error(&format!("cannot start the async runtime: {e}"));
+            return ExitCode::from(FAILED);
+        }
+    };
+    match runtime.block_on(run(&ui, args)) {
+        Ok(code) => ExitCode::from(code),
+        Err(Fail(code, message)) => {
+            ui.error(&message);
+            ExitCode::from(code)
+        }
+    }
+}
+
+pub(crate) fn client(base_url: Option<&str>) -> Result<Client, Fail> {
+    let mut builder = ClientBuilder::from_env();
+    if let Some(url) = base_url {
+        builder = builder.base_url(url);
+    }
+    builder.build().map_err(|e| Fail(FAILED, e.to_string()))
+}
+
+pub(crate) fn read(path: &Path, what: &str) -> Result<String, Fail> {
+    fs::read_to_string(path).map_err(|e| {
+        Fail(
+            FAILED,
+            format!("cannot read the {what} {}: {e}", path.display()),
+        )
+    })
+}
+
+fn write(path: &PathBuf, text: &str) -> Result<(), Fail> {
+    fs::write(path, text).map_err(|e| Fail(FAILED, format!("cannot write {}: {e}", path.display())))
+}
+
+/// Reads the desired-state file, prints its warnings, and keeps only the lists `only` names
+/// (all when empty), saying which it left out.
+pub(crate) fn desired(ui: &Ui, path: &Path, only: &[String]) -> Result<Desired, Fail> {
+    let text = read(path, "desired-state file")?;
+    let mut desired = Desired::from_toml(&text, path.display().to_string())
+        .map_err(|e| Fail(FAILED, e.to_string()))?;
+    for warning in desired.warnings() {
+        ui.note(&format!("warning: {}: {warning}", path.display()));
+    }
+    if only.is_empty() {
+        return Ok(desired);
+    }
+    let quoted = |names: &mut dyn Iterator<Item = &str>| {
+        names
+            .map(|n| format!("{n:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let unknown: Vec<&str> = only
+        .iter()
+        .map(String::as_str)
+        .filter(|name| desired.list(name).is_none())
+        .collect();
+    if !unknown.is_empty() {
+        return Err(Fail(
+            FAILED,
+            format!(
+                "--list {}: no such list in {} (its lists: {})",
+                quoted(&mut unknown.iter().copied()),
+                path.display(),
+                quoted(&mut desired.lists().iter().map(|l| l.name()))
+            ),
+        ));
+    }
+    let left_out: Vec<String> = desired
+        .lists()
+        .iter()
+        .map(|l| l.name().to_owned())
+        .filter(|name| !only.contains(name))
+        .collect();
+    desired.retain_lists(|l| only.iter().any(|name| name == l.name()));
+    if !left_out.is_empty() {
+        ui.note(&format!(
+            "note: --list: leaving out {} of the file's lists, untouched: {}",
+            left_out.len(),
+            quoted(&mut left_out.iter().map(String::as_str))
+        ));
+    }
+    Ok(desired)
+}
+
+async fn run(ui: &Ui, args: Args) -> Result<u8, Fail> {
+    let base_url = args.base_url.as_deref();
+    let reads = ReadOptions::default().concurrency(args.read_concurrency.into());
+    match args.command {
+        Command::Schema { of } => {
+            let schema = match of {
+                SchemaOf::Allowlist => allowlist::allowlist_schema(),
+                SchemaOf::Plan => allowlist::plan_schema(),
+            };
+            let text = serde_json::to_string_pretty(schema.as_value())
+                .map_err(|e| Fail(FAILED, e.to_string()))?;
+            println!("{text}");
+            Ok(OK)
+        }
+        Command::Plan {
+            file,
+            json,
+            format,
+            lists,
+            out,
+        } => {
+            let desired = desired(ui, &file, &lists)?;
+            let client = client(base_url)?;
+            let plan = {
+                let _spinner = progress::Spinner::start(ui, "Reading the live state:");
+                allowlist::plan_with(&client, &desired, reads).await?
+            };
+            if let Some(out) = &out {
+                write(out, &plan.to_json())?;
+            }
+            match if json { Format::Json } else { format } {
+                Format::Json => println!("{}", plan.to_json()),
+                Format::Markdown => print!("{}", output::markdown(&plan)),
+                Format::Text if ui.quiet => {}
+                Format::Text => ui.print_changes(Stream::Stdout, &plan.to_string()),
+            }
+            if let Some(out) = &out {
+                ui.note(&format!(
+                    "Saved the plan to {0}; apply it with `twilio-allowlist apply {0}`.",
+                    out.display()
+                ));
+            }
+            Ok(if plan.is_empty() { OK } else { PENDING })
+        }
+        Command::Apply {
+            file,
+            plan,
+            lists,
+            yes,
+            allow_empty,
+            max_removals,
+            concurrency,
+            json,
+        } => {
+            let request = apply::Request {
+                file,
+                lists,
+                saved: plan,
+                yes,
+                json,
+                reads,
+                options: ApplyOptions::default()
+                    .allow_empty(allow_empty)
+                    .max_removals(max_removals)
+                    .concurrency(concurrency.into())
+                    .read_options(reads),
+            };
+            Ok(apply::command(ui, base_url, request).await)
+        }
+        Command::Export { out, lists } => {
+            let client = client(base_url)?;
+            let options = lists.into_iter().fold(
+                ExportOptions::default().read_options(reads),
+                ExportOptions::list,
+            );
+            let desired = {
+                let _spinner = progress::Spinner::start(ui, "Reading the live state:");
+                allowlist::export(&client, options).await?
+            };
+            for note in desired.notes() {
+                ui.note(&format!("note: {note}"));
+            }
+            let text = desired.to_toml();
+            match out {
+                Some(path) => {
+                    write(&path, &text)?;
+                    ui.note(&format!(
+                        "Wrote {} list(s) to {}.",
+                        desired.lists().len(),
+                        path.display()
+                    ));
+                }
+                None => print!("{text}"),
+            }
+            Ok(OK)
+        }
+    }
+}

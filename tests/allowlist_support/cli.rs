@@ -1,0 +1,132 @@
+//! Running the `twilio-allowlist` binary against an in-process emulator (127.0.0.1 only),
+//! without a terminal or in a pseudo-terminal.
+
+use std::{
+    path::PathBuf,
+    process::{Command, Output, Stdio},
+    time::Duration,
+};
+
+use twilio_ip_access::mock::{MockConfig, MockTwilio};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_twilio-allowlist");
+
+/// An emulator with a trunk ("my trunk") and a SIP domain ("acme.sip.twilio.com"), and a
+/// directory for the test's files.
+pub struct Cli {
+    pub mock: MockTwilio,
+    pub dir: PathBuf,
+    /// The runtime of an emulator started with a latency (dropped after it).
+    _runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Cli {
+    pub fn new(test: &str) -> Cli {
+        Cli::with(test, MockTwilio::start_blocking(), None)
+    }
+
+    /// An emulator that answers every request `latency` late.
+    pub fn slow(test: &str, latency: Duration) -> Cli {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let mock = runtime
+            .block_on(MockTwilio::start_with(MockConfig {
+                latency,
+                ..MockConfig::default()
+            }))
+            .unwrap();
+        Cli::with(test, mock, Some(runtime))
+    }
+
+    fn with(test: &str, mock: MockTwilio, runtime: Option<tokio::runtime::Runtime>) -> Cli {
+        mock.create_trunk_named("my trunk", "my-trunk.pstn.twilio.com");
+        mock.create_sip_domain_named("acme.sip.twilio.com", "acme");
+        let dir = std::env::temp_dir().join(format!(
+            "twilio-allowlist-cli-{}-{test}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Cli {
+            mock,
+            dir,
+            _runtime: runtime,
+        }
+    }
+
+    pub fn path(&self, name: &str) -> String {
+        self.dir.join(name).display().to_string()
+    }
+
+    pub fn file(&self, name: &str, text: &str) -> String {
+        let path = self.path(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// The command with the emulator's credentials in a clean environment, `--base-url`
+    /// first when `at`.
+    pub fn command(&self, args: &[&str], at: bool) -> Command {
+        let mut command = Command::new(BIN);
+        if at {
+            command.args(["--base-url", self.mock.base_url()]);
+        }
+        command
+            .args(args)
+            .env_clear()
+            .env("TWILIO_ACCOUNT_SID", self.mock.account_sid().as_str())
+            .env("TWILIO_AUTH_TOKEN", self.mock.auth_token());
+        command
+    }
+
+    /// Runs the binary with the emulator's credentials in a clean environment, no terminal.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args, false)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+
+    /// Runs with `--base-url` first.
+    pub fn at(&self, args: &[&str]) -> Output {
+        self.command(args, true)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+
+    /// Runs `f` (another writer's requests, say) to its end.
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    /// The emulator's state read back: every list by name, with its addresses.
+    pub fn lists(&self) -> std::collections::BTreeMap<String, super::ListSnap> {
+        self.block_on(super::snapshot(&self.mock.client()))
+    }
+}
+
+impl Drop for Cli {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+pub fn code(out: &Output) -> i32 {
+    out.status.code().expect("an exit code")
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
