@@ -142,6 +142,9 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
     /// A half-set pair of environment variables, reported by `build`.
     env_problem: Option<&'static str>,
+    /// Filled from the environment: errors name its variables only, as a command line's user
+    /// sets them (not the builder's methods).
+    from_env: bool,
 }
 
 impl Default for ClientBuilder {
@@ -160,6 +163,7 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             http_client: None,
             env_problem: None,
+            from_env: false,
         }
     }
 }
@@ -189,6 +193,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
             .field("env_problem", &self.env_problem)
+            .field("from_env", &self.from_env)
             .finish()
     }
 }
@@ -215,6 +220,7 @@ impl ClientBuilder {
         };
         Self {
             env_problem,
+            from_env: true,
             account_sid: get("TWILIO_ACCOUNT_SID"),
             auth_token: get("TWILIO_AUTH_TOKEN").map(SecretString::from),
             api_key,
@@ -326,9 +332,11 @@ impl ClientBuilder {
             Some(credentials) => credentials,
             None => {
                 let account = self.account_sid.as_deref().ok_or_else(|| {
-                    Error::config(
-                        "no account SID: set TWILIO_ACCOUNT_SID or call `account_sid(..)`",
-                    )
+                    Error::config(if self.from_env {
+                        "no account SID: set TWILIO_ACCOUNT_SID"
+                    } else {
+                        "no account SID: set TWILIO_ACCOUNT_SID or call `account_sid(..)`"
+                    })
                 })?;
                 use secrecy::ExposeSecret;
                 match (&self.api_key, &self.auth_token) {

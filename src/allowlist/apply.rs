@@ -10,6 +10,7 @@ use super::{
     Error, Result,
     change::{Change, ChangeKind, Step, Summary},
     document::{Plan, StartingState},
+    guard::DEFAULT_MAX_REMOVAL_PERCENT,
     live::{self, ReadOptions},
 };
 use crate::{Client, sid::IpAccessControlListSid};
@@ -36,6 +37,7 @@ pub type ProgressFn = dyn Fn(&ChangeOutcome, usize, usize) + Send + Sync;
 pub struct ApplyOptions {
     allow_empty: bool,
     max_removals: usize,
+    max_removal_percent: u8,
     concurrency: usize,
     read: ReadOptions,
     progress: Option<Arc<ProgressFn>>,
@@ -46,6 +48,7 @@ impl Default for ApplyOptions {
         Self {
             allow_empty: false,
             max_removals: DEFAULT_MAX_REMOVALS,
+            max_removal_percent: DEFAULT_MAX_REMOVAL_PERCENT,
             concurrency: DEFAULT_CONCURRENCY,
             read: ReadOptions::default(),
             progress: None,
@@ -58,6 +61,7 @@ impl fmt::Debug for ApplyOptions {
         f.debug_struct("ApplyOptions")
             .field("allow_empty", &self.allow_empty)
             .field("max_removals", &self.max_removals)
+            .field("max_removal_percent", &self.max_removal_percent)
             .field("concurrency", &self.concurrency)
             .field("read", &self.read)
             .field("progress", &self.progress.as_ref().map(|_| "callback"))
@@ -73,10 +77,20 @@ impl ApplyOptions {
         self
     }
 
-    /// The most address removals a plan may hold (default 20); a plan with more is refused
-    /// before anything is written.
+    /// The most removals a plan may hold (default 20), of every kind: addresses removed, lists
+    /// detached from trunks and unmapped from SIP domains, emptied parts deleted. A plan with
+    /// more is refused before anything is written.
     pub fn max_removals(mut self, n: usize) -> Self {
         self.max_removals = n;
+        self
+    }
+
+    /// The largest share of a list's entries (its addresses and attachments, a split list's
+    /// parts together) a plan may remove, in percent (default 30, at most 100), for lists that
+    /// hold at least [`MIN_ENTRIES_FOR_PERCENT`](super::MIN_ENTRIES_FOR_PERCENT) entries; a plan removing more is refused before
+    /// anything is written.
+    pub fn max_removal_percent(mut self, percent: u8) -> Self {
+        self.max_removal_percent = percent.min(100);
         self
     }
 
@@ -111,6 +125,11 @@ impl ApplyOptions {
         self.max_removals
     }
 
+    /// The removal limit per list, in percent.
+    pub fn get_max_removal_percent(&self) -> u8 {
+        self.max_removal_percent
+    }
+
     /// The write concurrency.
     pub fn get_concurrency(&self) -> usize {
         self.concurrency
@@ -121,8 +140,11 @@ impl ApplyOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum ChangeResult {
-    /// Done (for a removal or detach, also when it was already gone: 404).
+    /// Done.
     Done,
+    /// A removal whose target Twilio no longer has (404): nothing was removed by this plan, and
+    /// nothing is left to remove.
+    AlreadyAbsent,
     /// Twilio refused it or it could not be sent; nothing was changed by it.
     Failed {
         /// The error.
@@ -142,6 +164,13 @@ pub enum ChangeResult {
     NotAttempted,
 }
 
+impl ChangeResult {
+    /// Whether the live state is now as the change wanted: done, or already absent.
+    pub fn is_success(&self) -> bool {
+        matches!(self, ChangeResult::Done | ChangeResult::AlreadyAbsent)
+    }
+}
+
 /// One change and what became of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChangeOutcome {
@@ -156,6 +185,11 @@ impl fmt::Display for ChangeOutcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.result {
             ChangeResult::Done => write!(f, "done: {}", self.change),
+            ChangeResult::AlreadyAbsent => write!(
+                f,
+                "already absent: {} (Twilio no longer had it; nothing removed)",
+                self.change
+            ),
             ChangeResult::Failed { error, .. } => write!(f, "failed: {}: {error}", self.change),
             ChangeResult::Unknown { error } => write!(
                 f,
@@ -187,9 +221,16 @@ impl Report {
         Self { outcomes, done }
     }
 
-    /// Whether every change was done.
+    /// Whether every change was done (or, for a removal, found already absent).
     pub fn is_complete(&self) -> bool {
-        self.outcomes.iter().all(|o| o.result == ChangeResult::Done)
+        self.outcomes.iter().all(|o| o.result.is_success())
+    }
+
+    /// The removals whose target Twilio no longer had (404): not done by this apply.
+    pub fn already_absent(&self) -> impl Iterator<Item = &ChangeOutcome> {
+        self.outcomes
+            .iter()
+            .filter(|o| o.result == ChangeResult::AlreadyAbsent)
     }
 
     /// The changes that failed.
@@ -214,15 +255,24 @@ impl Report {
     }
 }
 
-/// `Apply complete: 3 added, 1 changed, 2 removed.`, or what is left and why.
+/// `Apply complete: 3 added, 1 changed, 2 removed.`, or what is left and why. Removals found
+/// already absent are counted apart and listed.
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let done = format!(
+        let mut done = format!(
             "{} added, {} changed, {} removed",
             self.done.add, self.done.change, self.done.remove
         );
+        let absent = self.already_absent().count();
+        if absent > 0 {
+            done.push_str(&format!(", {absent} already absent"));
+        }
         if self.is_complete() {
-            return writeln!(f, "Apply complete: {done}.");
+            writeln!(f, "Apply complete: {done}.")?;
+            for outcome in self.already_absent() {
+                writeln!(f, "  {outcome}")?;
+            }
+            return Ok(());
         }
         writeln!(
             f,
@@ -234,7 +284,7 @@ impl fmt::Display for Report {
         for outcome in self
             .outcomes
             .iter()
-            .filter(|o| !matches!(o.result, ChangeResult::Done))
+            .filter(|o| o.result != ChangeResult::Done)
         {
             writeln!(f, "  {outcome}")?;
         }
@@ -246,54 +296,6 @@ impl fmt::Display for Report {
 }
 
 impl Plan {
-    /// The safety checks [`apply`](Self::apply) makes before writing anything.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Refused`] when the plan removes more than `max_removals` addresses, or (without
-    /// `allow_empty`) would leave a list that is attached to a trunk or SIP domain with no
-    /// addresses, by removing its last ones or by attaching an empty list.
-    pub fn check(&self, options: &ApplyOptions) -> Result<()> {
-        let removals = self
-            .changes()
-            .iter()
-            .filter(|c| matches!(c, Change::RemoveAddress { .. }))
-            .count();
-        if removals > options.max_removals {
-            return Err(Error::Refused {
-                reason: format!(
-                    "the plan removes {removals} addresses, more than the limit of {} (raise it with `--max-removals {removals}` or `ApplyOptions::max_removals`)",
-                    options.max_removals
-                ),
-            });
-        }
-        if options.allow_empty {
-            return Ok(());
-        }
-        for state in &self.starting_state().lists {
-            let mine = || self.changes().iter().filter(|c| c.list() == state.name);
-            let count = |f: fn(&Change) -> bool| mine().filter(|c| f(c)).count();
-            let addresses = state.addresses.len()
-                + count(|c| matches!(c, Change::AddAddress { .. }))
-                - count(|c| matches!(c, Change::RemoveAddress { .. }));
-            let attached = state.trunks.len()
-                + state.sip_domains.len()
-                + count(|c| matches!(c, Change::Attach { .. }))
-                - count(|c| matches!(c, Change::Detach { .. }));
-            let makes_it =
-                count(|c| matches!(c, Change::RemoveAddress { .. } | Change::Attach { .. })) > 0;
-            if addresses == 0 && attached > 0 && makes_it {
-                return Err(Error::Refused {
-                    reason: format!(
-                        "list {:?} would be attached to {attached} trunk(s) or SIP domain(s) with no addresses, which lets no one in; pass `--allow-empty` (`ApplyOptions::allow_empty`) if that is what you want",
-                        state.name
-                    ),
-                });
-            }
-        }
-        Ok(())
-    }
-
     /// Checks a saved plan's starting state against the live state (the same reads as a plan,
     /// at the default [`ReadOptions`]).
     ///
@@ -386,7 +388,7 @@ impl Plan {
                         Ok(None) => ChangeResult::Done,
                         Err(error) => classify(change, &error),
                     };
-                    halted |= result != ChangeResult::Done;
+                    halted |= !result.is_success();
                     finished += 1;
                     if let Some(progress) = &options.progress {
                         progress(
@@ -420,8 +422,8 @@ impl Plan {
 fn classify(change: &Change, error: &crate::Error) -> ChangeResult {
     let removal = change.kind() == ChangeKind::Remove;
     match error {
-        // Gone already: what the removal wanted.
-        e if removal && e.is_not_found() => ChangeResult::Done,
+        // Gone already: what the removal wanted, but not its doing.
+        e if removal && e.is_not_found() => ChangeResult::AlreadyAbsent,
         // Sent (the retry policy resends what never left), but no answer.
         e if e.outcome_unknown() => ChangeResult::Unknown {
             error: e.to_string(),

@@ -373,3 +373,134 @@ impl fmt::Display for Summary {
         )
     }
 }
+
+/// A value a change carries that a desired-state file is held to the same rules for (a saved
+/// plan is checked with them before anything is sent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Value<'a> {
+    /// A `FriendlyName`: not empty, at most [`MAX_NAME_CHARS`](super::MAX_NAME_CHARS).
+    Name {
+        /// What it names, in an error's words (`list name`, `address's name`).
+        what: &'static str,
+        /// The name.
+        name: &'a str,
+    },
+    /// An address or range: a prefix of 1 to 32, no host bits.
+    Cidr(Ipv4Addr, u8),
+}
+
+/// What a change acts on that exists before it, by SID: a saved plan's starting state must
+/// hold it, under the change's list, as the change shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Existing<'a> {
+    /// An address of the list.
+    Address {
+        /// Its SID.
+        sid: &'a IpAddressSid,
+        /// `IpAddress` and `CidrPrefixLength`, as the change shows them.
+        cidr: (Ipv4Addr, u8),
+        /// Its `FriendlyName` before the change.
+        name: &'a str,
+    },
+    /// The list's attachment to a trunk or SIP domain.
+    Attachment(&'a Target),
+    /// The list itself.
+    List,
+}
+
+/// What a change makes that must not exist before it (nor be made twice by one plan).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Made<'a> {
+    /// An address of the list, by identity.
+    Address(Ipv4Addr, u8),
+    /// The list's attachment to a trunk or SIP domain.
+    Attachment(&'a Target),
+    /// The list itself.
+    List,
+}
+
+/// What a change says about itself, for the checks of a saved plan and the removal guards:
+/// each new kind of change answers these, and those checks cover it with no other edit.
+impl Change {
+    /// Whether it removes something (counted by `max_removals` and the percentage guard).
+    pub(crate) fn is_removal(&self) -> bool {
+        self.kind() == ChangeKind::Remove
+    }
+
+    /// Its `action` in the plan document (`add_address`, `detach`…).
+    pub(crate) fn action(&self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.get("action")?.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// The values it would send that a file's rules apply to.
+    pub(crate) fn values(&self) -> Vec<Value<'_>> {
+        let list = Value::Name {
+            what: "list name",
+            name: self.list(),
+        };
+        let address = |name| Value::Name {
+            what: "address's name",
+            name,
+        };
+        match self {
+            Change::AddAddress {
+                ip, prefix, name, ..
+            } => vec![list, Value::Cidr(*ip, *prefix), address(name)],
+            Change::RenameAddress { ip, prefix, to, .. } => {
+                vec![list, Value::Cidr(*ip, *prefix), address(to)]
+            }
+            Change::RemoveAddress { ip, prefix, .. } => vec![list, Value::Cidr(*ip, *prefix)],
+            Change::CreateList { .. }
+            | Change::DeleteList { .. }
+            | Change::Attach { .. }
+            | Change::Detach { .. } => vec![list],
+        }
+    }
+
+    /// What it acts on that must exist before it.
+    pub(crate) fn existing(&self) -> Option<Existing<'_>> {
+        match self {
+            Change::RenameAddress {
+                sid,
+                ip,
+                prefix,
+                from,
+                ..
+            } => Some(Existing::Address {
+                sid,
+                cidr: (*ip, *prefix),
+                name: from,
+            }),
+            Change::RemoveAddress {
+                sid,
+                ip,
+                prefix,
+                name,
+                ..
+            } => Some(Existing::Address {
+                sid,
+                cidr: (*ip, *prefix),
+                name,
+            }),
+            Change::Detach { target, .. } => Some(Existing::Attachment(target)),
+            Change::DeleteList { .. } => Some(Existing::List),
+            Change::CreateList { .. } | Change::AddAddress { .. } | Change::Attach { .. } => None,
+        }
+    }
+
+    /// What it makes, which must not exist before it.
+    pub(crate) fn made(&self) -> Option<Made<'_>> {
+        match self {
+            Change::AddAddress { ip, prefix, .. } => Some(Made::Address(*ip, *prefix)),
+            Change::Attach { target, .. } => Some(Made::Attachment(target)),
+            Change::CreateList { .. } => Some(Made::List),
+            Change::RenameAddress { .. }
+            | Change::RemoveAddress { .. }
+            | Change::Detach { .. }
+            | Change::DeleteList { .. } => None,
+        }
+    }
+}

@@ -14,6 +14,8 @@ use super::{
 };
 use crate::sid::{AccountSid, IpAccessControlListSid, IpAddressSid, SipDomainSid, TrunkSid};
 
+mod verify;
+
 /// The version of the plan document this crate writes.
 ///
 /// 2 added `delete_list` (an emptied part of a split list) and the optional `set` of
@@ -262,62 +264,16 @@ impl TryFrom<PlanDocument> for Plan {
     type Error = String;
 
     fn try_from(doc: PlanDocument) -> std::result::Result<Self, String> {
-        match doc.format_version {
-            FORMAT_VERSION => {}
-            1 => {
-                if let Some(change) = doc.changes.iter().find(|c| {
-                    matches!(c, Change::DeleteList { .. })
-                        || matches!(c, Change::AddAddress { set: Some(_), .. })
-                        || matches!(c, Change::RenameAddress { set: Some(_), .. })
-                }) {
-                    return Err(format!(
-                        "format_version 1 has no `delete_list` and no `set`, but a change is: {change}"
-                    ));
-                }
-            }
-            other => {
-                return Err(format!(
-                    "format_version {other} is not supported (this version reads 1 and {FORMAT_VERSION}); make the plan again with this version"
-                ));
-            }
-        }
-        if Summary::of(&doc.changes) != doc.summary {
-            return Err("the summary does not count the changes".into());
-        }
-        let names: Vec<&str> = doc.lists.iter().map(|l| l.name.as_str()).collect();
-        let state_names: Vec<&str> = doc
-            .starting_state
-            .lists
-            .iter()
-            .map(|l| l.name.as_str())
-            .collect();
-        if names != state_names
-            || doc
-                .lists
-                .iter()
-                .zip(&doc.starting_state.lists)
-                .any(|(l, s)| l.sid != s.sid)
-        {
-            return Err("`lists` and `starting_state.lists` differ".into());
-        }
-        for change in &doc.changes {
-            let Some(list) = doc.lists.iter().find(|l| l.name == change.list()) else {
-                return Err(format!(
-                    "a change names list {:?}, which `lists` does not",
-                    change.list()
-                ));
-            };
-            let created = doc
-                .changes
-                .iter()
-                .any(|c| matches!(c, Change::CreateList { list: l } if *l == list.name));
-            if list.sid.is_none() != created {
-                return Err(format!(
-                    "list {:?} must have a SID or be created, not both",
-                    list.name
-                ));
-            }
-        }
+        Plan::from_document(doc).map_err(|e| e.to_string())
+    }
+}
+
+impl Plan {
+    /// A plan from its document, once the document is consistent and every change passes the
+    /// checks of a saved plan ([`verify`]).
+    fn from_document(doc: PlanDocument) -> Result<Plan> {
+        consistent(&doc).map_err(|reason| Error::PlanDocument { reason })?;
+        verify::changes(&doc)?;
         Ok(Plan {
             format_version: doc.format_version,
             lists: doc.lists,
@@ -327,6 +283,77 @@ impl TryFrom<PlanDocument> for Plan {
             fresh: false,
         })
     }
+}
+
+/// The document agrees with itself: a version this crate reads, a summary that counts the
+/// changes, the same lists in `lists` and `starting_state`, and every change's list in them.
+fn consistent(doc: &PlanDocument) -> std::result::Result<(), String> {
+    match doc.format_version {
+        FORMAT_VERSION => {}
+        1 => {
+            if let Some(change) = doc.changes.iter().find(|c| {
+                matches!(c, Change::DeleteList { .. })
+                    || matches!(c, Change::AddAddress { set: Some(_), .. })
+                    || matches!(c, Change::RenameAddress { set: Some(_), .. })
+            }) {
+                return Err(format!(
+                    "format_version 1 has no `delete_list` and no `set`, but a change is: {change}"
+                ));
+            }
+        }
+        other => {
+            return Err(format!(
+                "format_version {other} is not supported (this version reads 1 and {FORMAT_VERSION}); make the plan again with this version"
+            ));
+        }
+    }
+    let counted = Summary::of(&doc.changes);
+    if counted != doc.summary {
+        return Err(format!(
+            "the summary does not count the changes: it says {} to add, {} to change, {} to remove; the changes are {} to add, {} to change, {} to remove",
+            doc.summary.add,
+            doc.summary.change,
+            doc.summary.remove,
+            counted.add,
+            counted.change,
+            counted.remove
+        ));
+    }
+    let names: Vec<&str> = doc.lists.iter().map(|l| l.name.as_str()).collect();
+    let state_names: Vec<&str> = doc
+        .starting_state
+        .lists
+        .iter()
+        .map(|l| l.name.as_str())
+        .collect();
+    if names != state_names
+        || doc
+            .lists
+            .iter()
+            .zip(&doc.starting_state.lists)
+            .any(|(l, s)| l.sid != s.sid)
+    {
+        return Err("`lists` and `starting_state.lists` differ".into());
+    }
+    for change in &doc.changes {
+        let Some(list) = doc.lists.iter().find(|l| l.name == change.list()) else {
+            return Err(format!(
+                "a change names list {:?}, which `lists` does not",
+                change.list()
+            ));
+        };
+        let created = doc
+            .changes
+            .iter()
+            .any(|c| matches!(c, Change::CreateList { list: l } if *l == list.name));
+        if list.sid.is_none() != created {
+            return Err(format!(
+                "list {:?} must have a SID or be created, not both",
+                list.name
+            ));
+        }
+    }
+    Ok(())
 }
 
 impl Plan {
@@ -379,8 +406,9 @@ impl Plan {
     /// not consistent (a summary that does not count its changes, a change for a list it does not
     /// name).
     pub fn from_json(text: &str) -> Result<Plan> {
-        serde_json::from_str(text).map_err(|e| Error::PlanDocument {
+        let doc: PlanDocument = serde_json::from_str(text).map_err(|e| Error::PlanDocument {
             reason: e.to_string(),
-        })
+        })?;
+        Plan::from_document(doc)
     }
 }

@@ -155,6 +155,7 @@ fn address(list: &IpAccessControlListSid, a: SipIpAddress) -> Result<LiveAddress
         .and_then(|text| text.parse::<Ipv4Addr>().ok())
         .ok_or_else(|| Error::Decode {
             status: 200,
+            url: None,
             reason: format!(
                 "IP address {} of list {list} is not an IPv4 address in dotted decimal",
                 a.sid
@@ -205,6 +206,7 @@ pub(crate) async fn read(
                     // Checked once here, so that a plan's SIDs are always well-formed.
                     kind.check_sid(&sid).map_err(|reason| Error::Decode {
                         status: 200,
+                        url: None,
                         reason,
                         request_id: None,
                     })?;

@@ -137,6 +137,7 @@ mod desired;
 mod diff;
 mod document;
 mod export;
+mod guard;
 mod live;
 mod render;
 #[cfg(feature = "schemars")]
@@ -155,6 +156,7 @@ pub use desired::{
 };
 pub use document::{AddressState, FORMAT_VERSION, ListState, Plan, PlannedList, StartingState};
 pub use export::{ExportOptions, export};
+pub use guard::{DEFAULT_MAX_REMOVAL_PERCENT, GuardOption, MIN_ENTRIES_FOR_PERCENT, Refusal};
 pub use live::{DEFAULT_READ_CONCURRENCY, ReadOptions};
 #[cfg(feature = "schemars")]
 #[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
@@ -178,6 +180,25 @@ pub enum Error {
     #[error("refused: {reason}")]
     Refused {
         /// Which rule, and how to proceed.
+        reason: String,
+    },
+    /// The guards of [`Plan::check`] refused the plan before anything was written (too many
+    /// removals, too large a share of a list, an attached list left empty): every one that did.
+    #[error("refused: {}", refusals.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Guard {
+        /// Each guard that refused, with the option that would allow it.
+        refusals: Vec<Refusal>,
+    },
+    /// A change of a saved plan is refused: it breaks a rule a desired-state file is held to,
+    /// or names something the plan's starting state does not hold, or repeats another change.
+    /// Nothing was sent.
+    #[error("the saved plan is refused at changes[{index}] ({action}): {reason}; nothing was sent")]
+    PlanChange {
+        /// The change's position in the document's `changes`, from 0.
+        index: usize,
+        /// Its `action` (`add_address`, `remove_address`, `detach`…).
+        action: String,
+        /// Why.
         reason: String,
     },
     /// The live state is no longer the saved plan's starting state (another writer changed

@@ -6,6 +6,7 @@ use std::{
     io::{self, BufRead, IsTerminal, Write},
     path::{Path, PathBuf},
     process::ExitCode,
+    time::Duration,
 };
 
 use clap::{Parser, Subcommand, error::ErrorKind};
@@ -13,8 +14,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use twilio_ip_access::{
     Client, ClientBuilder,
     allowlist::{
-        self, ApplyOptions, ChangeResult, DEFAULT_CONCURRENCY, DEFAULT_MAX_REMOVALS,
-        DEFAULT_READ_CONCURRENCY, Desired, Error, ExportOptions, Plan, ReadOptions,
+        self, ApplyOptions, ChangeResult, DEFAULT_CONCURRENCY, DEFAULT_MAX_REMOVAL_PERCENT,
+        DEFAULT_MAX_REMOVALS, DEFAULT_READ_CONCURRENCY, Desired, Error, ExportOptions, GuardOption,
+        Plan, ReadOptions, Refusal,
     },
 };
 
@@ -84,6 +86,11 @@ struct Args {
     )]
     read_concurrency: u16,
 
+    /// How long one request may take, connecting included, before it is abandoned (reads are
+    /// then tried again, up to 3 attempts in all; a write that may have landed is not).
+    #[arg(long, global = true, value_name = "SECS", default_value = "30", value_parser = seconds)]
+    timeout: Duration,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -139,9 +146,19 @@ enum Command {
         /// Allow leaving a list attached to a trunk or SIP domain with no addresses.
         #[arg(long)]
         allow_empty: bool,
-        /// Refuse plans that remove more addresses than this.
+        /// Refuse plans that remove more than this, of every kind: addresses removed, lists
+        /// detached from trunks or unmapped from SIP domains, emptied parts deleted.
         #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_REMOVALS)]
         max_removals: usize,
+        /// Refuse plans that remove more than this share of a list's entries (its addresses
+        /// and attachments), for lists holding at least 10.
+        #[arg(
+            long,
+            value_name = "PERCENT",
+            default_value_t = DEFAULT_MAX_REMOVAL_PERCENT,
+            value_parser = clap::value_parser!(u8).range(0..=100)
+        )]
+        max_removal_percent: u8,
         /// How many writes run at once.
         #[arg(
             long,
@@ -198,9 +215,50 @@ impl From<Error> for Fail {
     fn from(e: Error) -> Self {
         match e {
             Error::Stale { .. } => Fail(STALE, e.to_string()),
+            Error::Guard { refusals } => Fail(FAILED, refused(&refusals)),
+            Error::Twilio(e) => Fail(FAILED, request_failed(&e)),
             e => Fail(FAILED, e.to_string()),
         }
     }
+}
+
+/// The guards' refusals, in this command's words (its options, not the library's).
+fn refused(refusals: &[Refusal]) -> String {
+    let mut text = String::from("refused, nothing was written:");
+    for refusal in refusals {
+        let allow = match refusal.allowed_by() {
+            (GuardOption::MaxRemovals, Some(n)) => format!("--max-removals {n}"),
+            (GuardOption::MaxRemovalPercent, Some(n)) => format!("--max-removal-percent {n}"),
+            _ => "--allow-empty".to_owned(),
+        };
+        text.push_str(&format!(
+            "\n  {}; pass `{allow}` if that is what you want",
+            refusal.reason()
+        ));
+    }
+    text
+}
+
+/// A request's error, with a hint when the answer is not Twilio's.
+fn request_failed(e: &twilio_ip_access::Error) -> String {
+    if e.is_foreign_response() {
+        format!(
+            "{e}\nThat is not an answer of Twilio's API: check --base-url (it should be Twilio's, or an emulator's such as twilio-mock) and any proxy on the way"
+        )
+    } else {
+        e.to_string()
+    }
+}
+
+/// `--timeout`: seconds, a fraction allowed, more than 0.
+fn seconds(text: &str) -> Result<Duration, String> {
+    let secs: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    Duration::try_from_secs_f64(secs)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("`{text}` is not a number of seconds more than 0"))
 }
 
 fn main() -> ExitCode {
@@ -234,8 +292,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn client(base_url: Option<&str>) -> Result<Client, Fail> {
-    let mut builder = ClientBuilder::from_env();
+fn client(base_url: Option<&str>, timeout: Duration) -> Result<Client, Fail> {
+    let mut builder = ClientBuilder::from_env().timeout(timeout);
     if let Some(url) = base_url {
         builder = builder.base_url(url);
     }
@@ -281,7 +339,7 @@ async fn run(args: Args) -> Result<u8, Fail> {
         }
         Command::Plan { file, json, out } => {
             let desired = desired(&file)?;
-            let client = client(base_url)?;
+            let client = client(base_url, args.timeout)?;
             let plan = allowlist::plan_with(&client, &desired, reads).await?;
             if let Some(out) = &out {
                 write(out, &plan.to_json())?;
@@ -305,10 +363,11 @@ async fn run(args: Args) -> Result<u8, Fail> {
             yes,
             allow_empty,
             max_removals,
+            max_removal_percent,
             concurrency,
             json,
         } => {
-            let client = client(base_url)?;
+            let client = client(base_url, args.timeout)?;
             let plan = match (file, plan) {
                 (Some(file), _) => allowlist::plan_with(&client, &desired(&file)?, reads).await?,
                 (None, Some(path)) => Plan::from_json(&read(&path, "plan")?)?,
@@ -317,12 +376,13 @@ async fn run(args: Args) -> Result<u8, Fail> {
             let options = ApplyOptions::default()
                 .allow_empty(allow_empty)
                 .max_removals(max_removals)
+                .max_removal_percent(max_removal_percent)
                 .concurrency(concurrency.into())
                 .read_options(reads);
             apply(&client, plan, yes, options, json).await
         }
         Command::Export { out, lists } => {
-            let client = client(base_url)?;
+            let client = client(base_url, args.timeout)?;
             let options = lists.into_iter().fold(
                 ExportOptions::default().read_options(reads),
                 ExportOptions::list,
