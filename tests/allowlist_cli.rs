@@ -335,7 +335,9 @@ fn refusals_and_errors_exit_1() {
     let out = cli.at(&["apply", "-f", &empty, "--yes", "--max-removals", "4"]);
     assert_eq!(code(&out), 1);
     assert!(
-        stderr(&out).contains("removes 5 addresses, more than the limit of 4"),
+        stderr(&out).contains(
+            "the plan removes 5 (5 remove_address), more than the limit of 4; pass `--max-removals 5`"
+        ),
         "{}",
         stderr(&out)
     );

@@ -195,6 +195,7 @@ fn run(live: Vec<LiveList>, want: Vec<WantList>) -> Result<(), TestCaseError> {
         let options = ApplyOptions::default()
             .allow_empty(true)
             .max_removals(1000)
+            .max_removal_percent(100)
             .concurrency(3);
         mock.clear_requests();
         let report = plan.apply(&client, options.clone()).await.unwrap();
@@ -339,6 +340,7 @@ fn run_sets_and_split(
         let options = ApplyOptions::default()
             .allow_empty(true)
             .max_removals(1000)
+            .max_removal_percent(100)
             .concurrency(3);
         mock.clear_requests();
         let report = plan.apply(&client, options.clone()).await.unwrap();
