@@ -5,82 +5,12 @@
 
 mod allowlist_support;
 
-use std::{
-    path::PathBuf,
-    process::{Command, Output, Stdio},
+use std::process::Command;
+
+use allowlist_support::{
+    cli::{BIN, Cli, code, stderr, stdout},
+    writes,
 };
-
-use allowlist_support::writes;
-use twilio_ip_access::mock::MockTwilio;
-
-const BIN: &str = env!("CARGO_BIN_EXE_twilio-allowlist");
-
-struct Cli {
-    mock: MockTwilio,
-    dir: PathBuf,
-}
-
-impl Cli {
-    fn new(test: &str) -> Cli {
-        let mock = MockTwilio::start_blocking();
-        mock.create_trunk_named("my trunk", "my-trunk.pstn.twilio.com");
-        mock.create_sip_domain_named("acme.sip.twilio.com", "acme");
-        let dir = std::env::temp_dir().join(format!(
-            "twilio-allowlist-cli-{}-{test}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Cli { mock, dir }
-    }
-
-    fn path(&self, name: &str) -> String {
-        self.dir.join(name).display().to_string()
-    }
-
-    fn file(&self, name: &str, text: &str) -> String {
-        let path = self.path(name);
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-
-    /// Runs the binary with the emulator's credentials in a clean environment, no terminal.
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(BIN)
-            .args(args)
-            .env_clear()
-            .env("TWILIO_ACCOUNT_SID", self.mock.account_sid().as_str())
-            .env("TWILIO_AUTH_TOKEN", self.mock.auth_token())
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    }
-
-    /// Runs with `--base-url` first.
-    fn at(&self, args: &[&str]) -> Output {
-        let mut all = vec!["--base-url", self.mock.base_url()];
-        all.extend_from_slice(args);
-        self.run(&all)
-    }
-}
-
-impl Drop for Cli {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("an exit code")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 const FILE: &str = r#"
 [lists."office allowlist"]

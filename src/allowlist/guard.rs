@@ -94,7 +94,7 @@ impl Refusal {
                 limit,
             } => format!(
                 "the plan removes {removals} of the {entries} entries of list {list:?} ({}%), more than the limit of {limit}% for a list of {MIN_ENTRIES_FOR_PERCENT} entries or more",
-                percent(*removals, *entries)
+                share(*removals, *entries)
             ),
             Refusal::EmptyAttached { list, attached } => format!(
                 "list {list:?} would be attached to {attached} trunk(s) or SIP domain(s) with no addresses, which lets no one in"
@@ -120,6 +120,16 @@ impl Refusal {
 /// The share in whole percent, rounded up (so that the value it names allows it).
 fn percent(part: usize, whole: usize) -> usize {
     (part * 100).div_ceil(whole.max(1)).min(100)
+}
+
+/// The share in percent as shown, to a tenth, rounded down: `33.3`, `100`.
+fn share(part: usize, whole: usize) -> String {
+    let tenths = (part * 1000) / whole.max(1);
+    if tenths % 10 == 0 {
+        (tenths / 10).to_string()
+    } else {
+        format!("{}.{}", tenths / 10, tenths % 10)
+    }
 }
 
 /// `…; allow it with ApplyOptions::max_removals(30)`.
@@ -270,6 +280,10 @@ mod tests {
         assert_eq!(percent(3, 10), 30);
         assert_eq!(percent(12, 10), 100);
         assert_eq!(percent(0, 0), 0);
+        assert_eq!(
+            [share(4, 12), share(92, 164), share(25, 25)],
+            ["33.3", "56", "100"]
+        );
     }
 
     #[test]

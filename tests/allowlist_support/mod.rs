@@ -10,6 +10,9 @@ use std::{
 
 use twilio_ip_access::{Client, mock::RecordedRequest};
 
+#[cfg(all(feature = "cli", feature = "mock"))]
+pub mod cli;
+
 /// One list as read back: SID, addresses as (ip, prefix, name) sorted (duplicates kept),
 /// trunk and domain SIDs.
 #[derive(Debug, Clone, PartialEq, Eq)]
