@@ -125,7 +125,7 @@ fn percent(part: usize, whole: usize) -> usize {
 /// The share in percent as shown, to a tenth, rounded down: `33.3`, `100`.
 fn share(part: usize, whole: usize) -> String {
     let tenths = (part * 1000) / whole.max(1);
-    if tenths % 10 == 0 {
+    if tenths.is_multiple_of(10) {
         (tenths / 10).to_string()
     } else {
         format!("{}.{}", tenths / 10, tenths % 10)

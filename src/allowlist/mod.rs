@@ -119,14 +119,24 @@
 //!
 //! [`Plan::apply`] runs in steps: create lists, add addresses, rename, attach, then detach and
 //! remove, so that no desired address is ever missing along the way; it stops before the next
-//! step when one fails, leaving the allowlist at worst wider than desired. It refuses, before
-//! writing, to leave an attached list empty (unless [`ApplyOptions::allow_empty`]) and to remove
-//! more than [`ApplyOptions::max_removals`] addresses (default 20). Writes run
+//! step when one fails, leaving the allowlist at worst wider than desired. Its guards
+//! ([`Plan::check`]) refuse, before writing, to leave an attached list empty (unless
+//! [`ApplyOptions::allow_empty`]), to make more than [`ApplyOptions::max_removals`] removals of
+//! any kind (default 20: addresses, detaches, unmaps, deleted parts), and to remove more than
+//! [`ApplyOptions::max_removal_percent`] (default 30) of the entries of a list that holds at
+//! least [`MIN_ENTRIES_FOR_PERCENT`] (10), all as one [`Error::Guard`]. A removal Twilio
+//! answers with 404 is [`ChangeResult::AlreadyAbsent`], not done. Writes run
 //! [`ApplyOptions::concurrency`] at a time (default 4) through the client's retry policy, which
 //! handles 429 and `Retry-After` and never sends a create twice; a create whose answer was lost
 //! is reported as of unknown outcome, and the next plan sees whether it landed. A plan is always
 //! computed from the live state, so applying again after any failure converges, without
 //! duplicates.
+//!
+//! A saved plan ([`Plan::from_json`]) is untrusted input: before it is returned, every change
+//! is checked with the rules of a desired-state file (address syntax, host bits, `/0`, names,
+//! 100 addresses per list), everything it names by SID must be in its own starting state under
+//! the list it names, and its summary must count its changes; the first change that fails is
+//! named in [`Error::PlanChange`].
 //!
 //! IP addresses are PII for Twilio: this module logs nothing through `tracing`; the plan and
 //! report show them because they are the user's own output.

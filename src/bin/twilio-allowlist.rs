@@ -50,8 +50,13 @@ Credentials and routing come from the environment, as Twilio's libraries read th
 TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET),
 TWILIO_REGION, TWILIO_EDGE. --base-url sends every product to one URL (an emulator, a proxy).
 
+Apply refuses, before writing, a plan that removes more than --max-removals entries of any
+kind (addresses, detaches, unmaps, deleted parts; default 20) or more than
+--max-removal-percent of a list holding at least 10 entries (default 30), and a saved plan
+that was edited into what a file could not say.
+
 Exit codes: 0 nothing to change or done; 2 changes pending (plan); 3 the saved plan no longer
-matches the live state, nothing written (apply); 1 any error.";
+matches the live state, nothing written (apply); 1 any error (a refusal included).";
 
 const EXAMPLES: &str = "\
 Examples:
@@ -122,9 +127,13 @@ enum Command {
                       confirmation on a terminal (--yes skips it; without a terminal it is \
                       required), apply it and print what was done. Writes run in steps (create \
                       lists, add, rename, attach, then detach and remove) so that no desired \
-                      address is ever missing. A saved plan is applied only if the live state \
-                      still equals the state it was made from; otherwise nothing is written and \
-                      the exit code is 3.",
+                      address is ever missing. A saved plan is checked first, before any \
+                      request: each change with the rules of a file (addresses, names, limits), \
+                      every SID it names against the plan's own starting state, the summary \
+                      against the changes; any violation refuses it (exit 1). It is applied \
+                      only if the live state still equals the state it was made from; otherwise \
+                      nothing is written and the exit code is 3. A removal Twilio no longer has \
+                      (404) is reported as already absent.",
         after_help = "Examples:\n  twilio-allowlist apply -f allowlist.toml\n  twilio-allowlist apply -f allowlist.toml --yes --max-removals 50\n  twilio-allowlist apply plan.json --yes"
     )]
     Apply {
