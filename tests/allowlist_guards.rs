@@ -477,3 +477,143 @@ fn errors_say_what_happened() {
     assert_eq!(code(&out), 1);
     assert!(stderr(&out).contains("more than 0"), "{}", stderr(&out));
 }
+
+#[tokio::test]
+async fn each_check_of_a_saved_plan_names_the_change_it_refuses() {
+    let mock = MockTwilio::start().await;
+    let trunk = mock.create_trunk_named("my trunk", "my-trunk.pstn.twilio.com");
+    let spare = mock.create_trunk_named("spare", "spare.pstn.twilio.com");
+    let client = mock.client();
+    let list = |addresses: &[(&str, &str)], trunks: &[&str]| {
+        let list = addresses
+            .iter()
+            .fold(ListBuilder::new("office"), |l, (ip, name)| {
+                l.named_address(*ip, *name)
+            });
+        let list = trunks.iter().fold(list, |l, t| l.trunk(*t));
+        Desired::builder().list(list).build().unwrap()
+    };
+    let start = list(
+        &[("198.51.100.1", "one"), ("198.51.100.2", "two")],
+        &["my trunk"],
+    );
+    allowlist::plan(&client, &start)
+        .await
+        .unwrap()
+        .apply(&client, ApplyOptions::default())
+        .await
+        .unwrap();
+    let next = list(&[("198.51.100.1", "uno"), ("198.51.100.3", "three")], &[]);
+    let plan: Value =
+        serde_json::from_str(&allowlist::plan(&client, &next).await.unwrap().to_json()).unwrap();
+    let actions: Vec<&str> = plan["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["add_address", "rename_address", "detach", "remove_address"]
+    );
+    // (what is edited, the change refused, its action, what the reason says)
+    type Edit = Box<dyn Fn(&mut Value)>;
+    let push = |change: Value, kind: &'static str| -> Edit {
+        Box::new(move |p: &mut Value| {
+            p["changes"].as_array_mut().unwrap().push(change.clone());
+            let n = p["summary"][kind].as_u64().unwrap();
+            p["summary"][kind] = json!(n + 1);
+        })
+    };
+    let target = |sid: &str| json!({"kind": "trunk", "sid": sid, "name": "my trunk"});
+    let cases: Vec<(Edit, usize, &str, String)> = vec![
+        (
+            Box::new(|p| p["changes"][1]["from"] = json!("someone else")),
+            1,
+            "rename_address",
+            "is 198.51.100.1/32 \"one\" in the plan's starting state, not what the change shows"
+                .into(),
+        ),
+        (
+            Box::new(|p| p["changes"][3]["prefix"] = json!(24)),
+            3,
+            "remove_address",
+            "host bits are set".into(),
+        ),
+        (
+            {
+                let spare = spare.to_string();
+                Box::new(move |p| p["changes"][2]["target"]["sid"] = json!(spare))
+            },
+            2,
+            "detach",
+            format!(
+                "list \"office\" is not attached to trunk {spare} in the plan's starting state"
+            ),
+        ),
+        (
+            Box::new(|p| p["changes"][0]["ip"] = json!("198.51.100.2")),
+            0,
+            "add_address",
+            "list \"office\" already holds 198.51.100.2/32".into(),
+        ),
+        (
+            Box::new(|p| p["changes"][0]["name"] = json!("x".repeat(256))),
+            0,
+            "add_address",
+            "the address's name is 256 characters long; Twilio accepts at most 255".into(),
+        ),
+        (
+            push(
+                json!({"action": "attach", "list": "office", "target": target(trunk.as_str())}),
+                "add",
+            ),
+            4,
+            "attach",
+            format!("list \"office\" is already attached to trunk {trunk}"),
+        ),
+        (
+            push(json!({"action": "delete_list", "list": "office"}), "remove"),
+            4,
+            "delete_list",
+            "is not a part of a split list the plan covers".into(),
+        ),
+        (
+            push(json!({"action": "create_list", "list": "office"}), "add"),
+            4,
+            "create_list",
+            "list \"office\" exists already in the plan's starting state".into(),
+        ),
+        (
+            // 2 addresses and 99 adds: the 99th add would be the 101st address.
+            Box::new(|p| {
+                for n in 0..98 {
+                    let mut add = p["changes"][0].clone();
+                    add["ip"] = json!(format!("203.0.113.{n}"));
+                    p["changes"].as_array_mut().unwrap().insert(1, add);
+                }
+                p["summary"]["add"] = json!(99);
+            }),
+            98,
+            "add_address",
+            "list \"office\" would hold 101 addresses, more than Twilio's limit of 100".into(),
+        ),
+    ];
+    for (edit, index, action, reason) in cases {
+        let mut tampered = plan.clone();
+        edit(&mut tampered);
+        match allowlist::Plan::from_json(&tampered.to_string()) {
+            Err(allowlist::Error::PlanChange {
+                index: i,
+                action: a,
+                reason: r,
+            }) => {
+                assert_eq!((i, a.as_str()), (index, action), "{r}");
+                assert!(r.contains(&reason), "{r}");
+            }
+            other => panic!("{action} at {index}: expected a refusal, got {other:?}"),
+        }
+    }
+    // Untouched, it is read.
+    assert!(allowlist::Plan::from_json(&plan.to_string()).is_ok());
+}

@@ -192,6 +192,10 @@ fn run(live: Vec<LiveList>, want: Vec<WantList>) -> Result<(), TestCaseError> {
         let before = snapshot(&client).await;
 
         let plan = allowlist::plan(&client, &desired).await.unwrap();
+        // Every plan the planner makes passes the checks of a saved plan.
+        if let Err(e) = allowlist::Plan::from_json(&plan.to_json()) {
+            panic!("{e}\n{plan}");
+        }
         let options = ApplyOptions::default()
             .allow_empty(true)
             .max_removals(1000)
@@ -337,6 +341,10 @@ fn run_sets_and_split(
             .unwrap();
         let before = snapshot(&client).await;
         let plan = allowlist::plan(&client, &desired).await.unwrap();
+        // Every plan the planner makes passes the checks of a saved plan.
+        if let Err(e) = allowlist::Plan::from_json(&plan.to_json()) {
+            panic!("{e}\n{plan}");
+        }
         let options = ApplyOptions::default()
             .allow_empty(true)
             .max_removals(1000)

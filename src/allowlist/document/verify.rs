@@ -36,10 +36,16 @@ fn check(doc: &PlanDocument, index: usize, change: &Change) -> std::result::Resu
         return Err(format!("the same change as changes[{j}]"));
     }
     let list = change.list();
-    // The document's consistency checks made sure every change's list is in the starting state.
+    // `lists` and `starting_state.lists` name the same lists (checked before).
     let Some(state) = doc.starting_state.lists.iter().find(|l| l.name == list) else {
-        return Err(format!("list {list:?} is not in the starting state"));
+        return Err(format!("list {list:?} is not among the plan's `lists`"));
     };
+    let created = |c: &Change| c.list() == list && c.made() == Some(Made::List);
+    if state.sid.is_none() && !doc.changes.iter().any(created) {
+        return Err(format!(
+            "list {list:?} neither exists in the plan's starting state nor is created by the plan"
+        ));
+    }
     if let Some(existing) = change.existing() {
         held(doc, state, existing)?;
     }
