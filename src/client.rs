@@ -338,6 +338,16 @@ impl ClientBuilder {
                         "no account SID: set TWILIO_ACCOUNT_SID or call `account_sid(..)`"
                     })
                 })?;
+                if self.from_env
+                    && account
+                        .starts_with(<crate::sid::kind::ApiKey as crate::sid::SidKind>::PREFIX)
+                {
+                    return Err(Error::config(
+                        "TWILIO_ACCOUNT_SID holds an API key SID (SK…): put the key in \
+                         TWILIO_API_KEY (with TWILIO_API_SECRET) and the account SID (AC…) in \
+                         TWILIO_ACCOUNT_SID",
+                    ));
+                }
                 use secrecy::ExposeSecret;
                 match (&self.api_key, &self.auth_token) {
                     (Some((key, secret)), _) => {
@@ -359,15 +369,22 @@ impl ClientBuilder {
             .transpose()?;
         let edge = self.edge.as_deref().map(|e| label("edge", e)).transpose()?;
         let custom_client = self.http_client.is_some();
+        let from_env = self.from_env;
         let base = |given: Option<String>, default: &str, what: &str| -> Result<String> {
             let text = given.unwrap_or_else(|| default.to_owned());
             // The text is not repeated in errors until it is known to hold no credentials.
             let url = Url::parse(&text)
                 .map_err(|e| Error::config(format!("{what} base URL is not a URL: {e}")))?;
             if !url.username().is_empty() || url.password().is_some() {
+                // reqwest's own client reads the proxy from the environment.
+                let proxy = if from_env {
+                    "set HTTPS_PROXY (or HTTP_PROXY) with its credentials"
+                } else {
+                    "pass a configured `http_client(..)`"
+                };
                 return Err(Error::config(format!(
                     "{what} base URL must not carry credentials (user:password@); \
-                     for an authenticating proxy, pass a configured `http_client(..)`"
+                     for an authenticating proxy, {proxy}"
                 )));
             }
             if !matches!(url.scheme(), "http" | "https")

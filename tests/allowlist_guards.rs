@@ -473,6 +473,39 @@ fn errors_say_what_happened() {
         stderr(&out),
         "Error: invalid configuration: no account SID: set TWILIO_ACCOUNT_SID\n"
     );
+    let out = Command::new(BIN)
+        .args([
+            "--base-url",
+            cli.mock.base_url(),
+            "plan",
+            "-f",
+            &cli.path("one.toml"),
+        ])
+        .env_clear()
+        .env("TWILIO_ACCOUNT_SID", "SKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+        .env("TWILIO_AUTH_TOKEN", "token")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 1);
+    assert_eq!(
+        stderr(&out),
+        "Error: invalid configuration: TWILIO_ACCOUNT_SID holds an API key SID (SK…): put the key in TWILIO_API_KEY (with TWILIO_API_SECRET) and the account SID (AC…) in TWILIO_ACCOUNT_SID\n"
+    );
+    let out = cli.run(&[
+        "--base-url",
+        "http://user:hunter2@127.0.0.1:9",
+        "plan",
+        "-f",
+        &cli.path("one.toml"),
+    ]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).ends_with(
+            "must not carry credentials (user:password@); for an authenticating proxy, set HTTPS_PROXY (or HTTP_PROXY) with its credentials\n"
+        ) && !stderr(&out).contains("hunter2"),
+        "{}",
+        stderr(&out)
+    );
     let out = cli.at(&["--timeout", "0", "plan", "-f", &cli.path("one.toml")]);
     assert_eq!(code(&out), 1);
     assert!(stderr(&out).contains("more than 0"), "{}", stderr(&out));
