@@ -361,17 +361,22 @@ fn the_percentage_guard_applies_per_list_from_10_entries() {
     );
 }
 
-/// Runs `plan` against `base_url` with placeholder credentials.
-fn plan_at(base_url: &str, extra: &[&str], dir: &Cli) -> (std::process::Output, Duration) {
-    let file = dir.file("one.toml", &lists(&["198.51.100.1"]));
+/// Runs `plan` on a one-list file against `base_url`, with these global options and this
+/// environment only, and how long it took.
+fn plan_at(
+    cli: &Cli,
+    base_url: &str,
+    options: &[&str],
+    env: &[(&str, &str)],
+) -> (std::process::Output, Duration) {
+    let file = cli.file("one.toml", &lists(&["198.51.100.1"]));
     let started = Instant::now();
     let out = Command::new(BIN)
         .args(["--base-url", base_url])
-        .args(extra)
+        .args(options)
         .args(["plan", "-f", &file])
         .env_clear()
-        .env("TWILIO_ACCOUNT_SID", dir.mock.account_sid().as_str())
-        .env("TWILIO_AUTH_TOKEN", dir.mock.auth_token())
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     (out, started.elapsed())
@@ -380,6 +385,12 @@ fn plan_at(base_url: &str, extra: &[&str], dir: &Cli) -> (std::process::Output, 
 #[test]
 fn errors_say_what_happened() {
     let cli = Cli::new("errors");
+    let credentials = [
+        ("TWILIO_ACCOUNT_SID", cli.mock.account_sid().to_string()),
+        ("TWILIO_AUTH_TOKEN", cli.mock.auth_token().to_owned()),
+    ];
+    let credentials: Vec<(&str, &str)> =
+        credentials.iter().map(|(k, v)| (*k, v.as_str())).collect();
 
     // A port nothing listens on: the cause, at once.
     let port = TcpListener::bind("127.0.0.1:0")
@@ -388,7 +399,7 @@ fn errors_say_what_happened() {
         .unwrap()
         .port();
     let url = format!("http://127.0.0.1:{port}");
-    let (out, took) = plan_at(&url, &[], &cli);
+    let (out, took) = plan_at(&cli, &url, &[], &credentials);
     assert_eq!(code(&out), 1);
     let text = stderr(&out);
     assert!(
@@ -415,7 +426,7 @@ fn errors_say_what_happened() {
         }
         held
     });
-    let (out, took) = plan_at(&url, &["--timeout", "1"], &cli);
+    let (out, took) = plan_at(&cli, &url, &["--timeout", "1"], &credentials);
     assert_eq!(code(&out), 1);
     let text = stderr(&out);
     assert!(
@@ -444,7 +455,7 @@ fn errors_say_what_happened() {
             );
         }
     });
-    let (out, _) = plan_at(&url, &[], &cli);
+    let (out, _) = plan_at(&cli, &url, &[], &credentials);
     assert_eq!(code(&out), 1);
     let text = stderr(&out);
     assert!(
@@ -457,47 +468,24 @@ fn errors_say_what_happened() {
     );
 
     // The command's words, not the library's.
-    let out = Command::new(BIN)
-        .args([
-            "--base-url",
-            cli.mock.base_url(),
-            "plan",
-            "-f",
-            &cli.path("one.toml"),
-        ])
-        .env_clear()
-        .output()
-        .unwrap();
+    let base_url = cli.mock.base_url();
+    let (out, _) = plan_at(&cli, base_url, &[], &[]);
     assert_eq!(code(&out), 1);
     assert_eq!(
         stderr(&out),
         "Error: invalid configuration: no account SID: set TWILIO_ACCOUNT_SID\n"
     );
-    let out = Command::new(BIN)
-        .args([
-            "--base-url",
-            cli.mock.base_url(),
-            "plan",
-            "-f",
-            &cli.path("one.toml"),
-        ])
-        .env_clear()
-        .env("TWILIO_ACCOUNT_SID", "SKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-        .env("TWILIO_AUTH_TOKEN", "token")
-        .output()
-        .unwrap();
+    let api_key_sid = [
+        ("TWILIO_ACCOUNT_SID", "SKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+        ("TWILIO_AUTH_TOKEN", "token"),
+    ];
+    let (out, _) = plan_at(&cli, base_url, &[], &api_key_sid);
     assert_eq!(code(&out), 1);
     assert_eq!(
         stderr(&out),
         "Error: invalid configuration: TWILIO_ACCOUNT_SID holds an API key SID (SK…): put the key in TWILIO_API_KEY (with TWILIO_API_SECRET) and the account SID (AC…) in TWILIO_ACCOUNT_SID\n"
     );
-    let out = cli.run(&[
-        "--base-url",
-        "http://user:hunter2@127.0.0.1:9",
-        "plan",
-        "-f",
-        &cli.path("one.toml"),
-    ]);
+    let (out, _) = plan_at(&cli, "http://user:hunter2@127.0.0.1:9", &[], &credentials);
     assert_eq!(code(&out), 1);
     assert!(
         stderr(&out).ends_with(
@@ -506,7 +494,7 @@ fn errors_say_what_happened() {
         "{}",
         stderr(&out)
     );
-    let out = cli.at(&["--timeout", "0", "plan", "-f", &cli.path("one.toml")]);
+    let (out, _) = plan_at(&cli, base_url, &["--timeout", "0"], &credentials);
     assert_eq!(code(&out), 1);
     assert!(stderr(&out).contains("more than 0"), "{}", stderr(&out));
 }
