@@ -134,12 +134,10 @@ fn not_held(
     made: Made<'_>,
 ) -> Result<(), String> {
     let list = &state.name;
-    let earlier = |m: Made<'_>| {
-        doc.changes[..index]
-            .iter()
-            .position(|c| c.list() == list && c.made() == Some(m))
-    };
-    if let Some(j) = earlier(made) {
+    if let Some(j) = doc.changes[..index]
+        .iter()
+        .position(|c| c.list() == list && c.made() == Some(made))
+    {
         return Err(format!("changes[{j}] makes it already"));
     }
     match made {
