@@ -91,8 +91,8 @@ struct Args {
     )]
     read_concurrency: u16,
 
-    /// How long one request may take, connecting included, before it is abandoned (reads are
-    /// then tried again, up to 3 attempts in all; a write that may have landed is not).
+    /// How long one request may take, connecting included, before it is abandoned (a read or a
+    /// removal is then tried again, 3 attempts in all; a create that may have landed is not).
     #[arg(long, global = true, value_name = "SECS", default_value = "30", value_parser = seconds)]
     timeout: Duration,
 
