@@ -132,6 +132,41 @@ fn a_tampered_saved_plan_is_refused_before_any_request_naming_the_change() {
             cli.mock.requests()
         );
     }
+    // An attach naming another trunk's SID (the name kept): the reads find that trunk under
+    // another name, and nothing is written (exit 3, as for a plan the account outgrew).
+    let spare = cli
+        .mock
+        .create_trunk_named("spare", "spare.pstn.twilio.com");
+    let attach = cli.file(
+        "attach.toml",
+        &lists(&["198.51.100.22", "198.51.100.23"]).replacen(
+            "trunks = []",
+            "trunks = [\"my trunk\"]",
+            1,
+        ),
+    );
+    let attach_plan = cli.path("attach.json");
+    assert_eq!(
+        code(&cli.at(&["plan", "-f", &attach, "-o", &attach_plan])),
+        2
+    );
+    let mut swapped: Value =
+        serde_json::from_str(&std::fs::read_to_string(&attach_plan).unwrap()).unwrap();
+    let at = index_of(&swapped, "attach");
+    swapped["changes"][at]["target"]["sid"] = json!(spare.as_str());
+    let swapped = cli.file("swapped.json", &swapped.to_string());
+    cli.mock.clear_requests();
+    let out = cli.at(&["apply", &swapped, "--yes"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            "changes[{at}] (attach) names trunk {spare} as \"my trunk\", but the account's is named \"spare\""
+        )),
+        "{}",
+        stderr(&out)
+    );
+    assert!(writes(&cli.mock.requests()).is_empty());
+
     // The plan as saved applies.
     let out = cli.at(&["apply", &saved, "--yes"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));

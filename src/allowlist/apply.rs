@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::{
     Error, Result,
     change::{Change, ChangeKind, Step, Summary},
-    document::{Plan, StartingState},
+    document::{Plan, StartingState, verify},
     guard::DEFAULT_MAX_REMOVAL_PERCENT,
     live::{self, ReadOptions},
 };
@@ -324,7 +324,11 @@ impl Plan {
                 });
             }
         };
-        match self.starting_state().difference(&now) {
+        match self
+            .starting_state()
+            .difference(&now)
+            .or_else(|| verify::targets(self.changes(), &live))
+        {
             Some(reason) => Err(Error::Stale { reason }),
             None => Ok(()),
         }

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::sid::{AccountSid, IpAccessControlListSid, IpAddressSid, SipDomainSid, TrunkSid};
 
-mod verify;
+pub(crate) mod verify;
 
 /// The version of the plan document this crate writes.
 ///

@@ -3,12 +3,18 @@
 //! must be in the plan's own starting state, under the list the change names. The checks go
 //! through what a [`Change`] says about itself ([`Change::values`], [`Change::existing`],
 //! [`Change::made`]), so a new kind of change is covered when it answers those.
+//!
+//! The trunks and SIP domains a change attaches to are not in the starting state (it holds
+//! only what the lists are attached to); once the live state is read, [`targets`] checks that
+//! each exists under the name the plan shows, so that a swapped SID cannot attach a list to
+//! something the operator never saw.
 
 use super::{ListState, PlanDocument};
 use crate::allowlist::{
     Error, MAX_ADDRESSES_PER_LIST, Result,
     change::{Change, Existing, Made, Value},
     desired::{check_cidr, check_name},
+    live::Live,
     split,
 };
 
@@ -182,4 +188,32 @@ fn not_held(
         }
     }
     Ok(())
+}
+
+/// The first change naming a trunk or SIP domain that the live state does not have under the
+/// name the plan shows, in words.
+pub(crate) fn targets(changes: &[Change], live: &Live) -> Option<String> {
+    changes.iter().enumerate().find_map(|(index, change)| {
+        let target = match (change.made(), change.existing()) {
+            (Some(Made::Attachment(target)), _) | (_, Some(Existing::Attachment(target))) => target,
+            _ => return None,
+        };
+        let what = target.kind.what();
+        let sid = &target.sid;
+        let named = |name: &str| {
+            format!(
+                "changes[{index}] ({}) names {what} {sid} as {:?}, but {name}",
+                change.action(),
+                target.name
+            )
+        };
+        match live.targets(target.kind).find(|t| t.sid == *sid) {
+            None => Some(named(&format!("the account has no {what} {sid}"))),
+            Some(_) if live.target_name(target.kind, sid) != target.name => Some(named(&format!(
+                "the account's is named {:?}",
+                live.target_name(target.kind, sid)
+            ))),
+            Some(_) => None,
+        }
+    })
 }
