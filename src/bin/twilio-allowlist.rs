@@ -10,13 +10,18 @@ use std::{
 };
 
 use clap::{Parser, Subcommand, error::ErrorKind};
+
+// The library's errors in this command's words (a directory of its own, for the modules the
+// binary is split into).
+#[path = "twilio-allowlist/messages.rs"]
+mod messages;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use twilio_ip_access::{
     Client, ClientBuilder,
     allowlist::{
         self, ApplyOptions, ChangeResult, DEFAULT_CONCURRENCY, DEFAULT_MAX_REMOVAL_PERCENT,
-        DEFAULT_MAX_REMOVALS, DEFAULT_READ_CONCURRENCY, Desired, Error, ExportOptions, GuardOption,
-        Plan, ReadOptions, Refusal,
+        DEFAULT_MAX_REMOVALS, DEFAULT_READ_CONCURRENCY, Desired, Error, ExportOptions, Plan,
+        ReadOptions,
     },
 };
 
@@ -224,38 +229,10 @@ impl From<Error> for Fail {
     fn from(e: Error) -> Self {
         match e {
             Error::Stale { .. } => Fail(STALE, e.to_string()),
-            Error::Guard { refusals } => Fail(FAILED, refused(&refusals)),
-            Error::Twilio(e) => Fail(FAILED, request_failed(&e)),
+            Error::Guard { refusals } => Fail(FAILED, messages::refused(&refusals)),
+            Error::Twilio(e) => Fail(FAILED, messages::request_failed(&e)),
             e => Fail(FAILED, e.to_string()),
         }
-    }
-}
-
-/// The guards' refusals, in this command's words (its options, not the library's).
-fn refused(refusals: &[Refusal]) -> String {
-    let mut text = String::from("refused, nothing was written:");
-    for refusal in refusals {
-        let allow = match refusal.allowed_by() {
-            (GuardOption::MaxRemovals, Some(n)) => format!("--max-removals {n}"),
-            (GuardOption::MaxRemovalPercent, Some(n)) => format!("--max-removal-percent {n}"),
-            _ => "--allow-empty".to_owned(),
-        };
-        text.push_str(&format!(
-            "\n  {}; pass `{allow}` if that is what you want",
-            refusal.reason()
-        ));
-    }
-    text
-}
-
-/// A request's error, with a hint when the answer is not Twilio's.
-fn request_failed(e: &twilio_ip_access::Error) -> String {
-    if e.is_foreign_response() {
-        format!(
-            "{e}\nThat is not an answer of Twilio's API: check --base-url (it should be Twilio's, or an emulator's such as twilio-mock) and any proxy on the way"
-        )
-    } else {
-        e.to_string()
     }
 }
 
