@@ -428,7 +428,7 @@ impl Change {
     }
 
     /// Its `action` in the plan document (`add_address`, `detach`…).
-    pub(crate) fn action(&self) -> String {
+    pub(crate) fn action_name(&self) -> String {
         serde_json::to_value(self)
             .ok()
             .and_then(|v| v.get("action")?.as_str().map(str::to_owned))

@@ -155,7 +155,7 @@ pub(crate) fn refusals(plan: &Plan, options: &ApplyOptions) -> Vec<Refusal> {
     if removals.len() > options.get_max_removals() {
         let mut by_action = BTreeMap::new();
         for change in &removals {
-            *by_action.entry(change.action()).or_insert(0) += 1;
+            *by_action.entry(change.action_name()).or_insert(0) += 1;
         }
         refusals.push(Refusal::MaxRemovals {
             removals: removals.len(),

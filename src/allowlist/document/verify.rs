@@ -24,7 +24,7 @@ pub(super) fn changes(doc: &PlanDocument) -> Result<()> {
     for (index, change) in doc.changes.iter().enumerate() {
         check(doc, index, change).map_err(|reason| Error::PlanChange {
             index,
-            action: change.action(),
+            action: change.action_name(),
             reason: format!("{change}: {reason}"),
         })?;
     }
@@ -203,7 +203,7 @@ pub(crate) fn targets(changes: &[Change], live: &Live) -> Option<String> {
         let named = |name: &str| {
             format!(
                 "changes[{index}] ({}) names {what} {sid} as {:?}, but {name}",
-                change.action(),
+                change.action_name(),
                 target.name
             )
         };
