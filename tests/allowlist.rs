@@ -701,8 +701,8 @@ async fn safety_rules_refuse_before_writing() {
             assert_eq!(
                 text,
                 [
-                    "the plan removes 25 (25 remove_address), more than the limit of 20; allow it with `ApplyOptions::max_removals(25)`",
-                    "the plan removes 25 of the 25 entries of list \"big\" (100%), more than the limit of 30% for a list of 10 entries or more; allow it with `ApplyOptions::max_removal_percent(100)`",
+                    "the plan removes 25 (25 remove_address), more than the limit of 20 (allow it with `ApplyOptions::max_removals(25)`)",
+                    "the plan removes 25 of the 25 entries of list \"big\" (100%), more than the limit of 30% for a list of 10 entries or more (allow it with `ApplyOptions::max_removal_percent(100)`)",
                 ]
             );
         }
@@ -746,7 +746,7 @@ async fn safety_rules_refuse_before_writing() {
             assert!(
                 refusals[0]
                     .to_string()
-                    .ends_with("allow it with `ApplyOptions::allow_empty(true)`"),
+                    .ends_with("(allow it with `ApplyOptions::allow_empty(true)`)"),
                 "{}",
                 refusals[0]
             );

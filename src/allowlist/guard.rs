@@ -132,7 +132,7 @@ fn share(part: usize, whole: usize) -> String {
     }
 }
 
-/// `…; allow it with ApplyOptions::max_removals(30)`.
+/// `… (allow it with ApplyOptions::max_removals(30))`.
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let option = match self.allowed_by() {
@@ -142,7 +142,7 @@ impl fmt::Display for Refusal {
         };
         write!(
             f,
-            "{}; allow it with `ApplyOptions::{option}`",
+            "{} (allow it with `ApplyOptions::{option}`)",
             self.reason()
         )
     }
@@ -295,7 +295,7 @@ mod tests {
         };
         assert_eq!(
             refusal.to_string(),
-            "the plan removes 30 (30 detach), more than the limit of 20; allow it with `ApplyOptions::max_removals(30)`"
+            "the plan removes 30 (30 detach), more than the limit of 20 (allow it with `ApplyOptions::max_removals(30)`)"
         );
         let refusal = Refusal::MaxRemovalPercent {
             list: "office".into(),
