@@ -591,10 +591,12 @@ async fn each_check_of_a_saved_plan_names_the_change_it_refuses() {
                 .into(),
         ),
         (
+            // What a removal names is held to the starting state, not to a file's rules.
             Box::new(|p| p["changes"][3]["prefix"] = json!(24)),
             3,
             "remove_address",
-            "host bits are set".into(),
+            "is 198.51.100.2/32 \"two\" in the plan's starting state, not what the change shows"
+                .into(),
         ),
         (
             {

@@ -435,7 +435,9 @@ impl Change {
             .unwrap_or_default()
     }
 
-    /// The values it would send that a file's rules apply to.
+    /// The values it would send that a file's rules apply to. (What a change finds in place,
+    /// such as the address a removal names, is held to the starting state instead: it may have
+    /// been made by other means, under other rules.)
     pub(crate) fn values(&self) -> Vec<Value<'_>> {
         let list = Value::Name {
             what: "list name",
@@ -449,11 +451,9 @@ impl Change {
             Change::AddAddress {
                 ip, prefix, name, ..
             } => vec![list, Value::Cidr(*ip, *prefix), address(name)],
-            Change::RenameAddress { ip, prefix, to, .. } => {
-                vec![list, Value::Cidr(*ip, *prefix), address(to)]
-            }
-            Change::RemoveAddress { ip, prefix, .. } => vec![list, Value::Cidr(*ip, *prefix)],
+            Change::RenameAddress { to, .. } => vec![list, address(to)],
             Change::CreateList { .. }
+            | Change::RemoveAddress { .. }
             | Change::DeleteList { .. }
             | Change::Attach { .. }
             | Change::Detach { .. } => vec![list],

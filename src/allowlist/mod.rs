@@ -132,11 +132,11 @@
 //! computed from the live state, so applying again after any failure converges, without
 //! duplicates.
 //!
-//! A saved plan ([`Plan::from_json`]) is untrusted input: before it is returned, every change
-//! is checked with the rules of a desired-state file (address syntax, host bits, `/0`, names,
-//! 100 addresses per list), everything it names by SID must be in its own starting state under
-//! the list it names, and its summary must count its changes; the first change that fails is
-//! named in [`Error::PlanChange`].
+//! A saved plan ([`Plan::from_json`]) is untrusted input: before it is returned, what every
+//! change sends is checked with the rules of a desired-state file (host bits, `/0`, names, 100
+//! addresses per list), everything it names by SID must be in its own starting state under the
+//! list it names, as it shows it, and its summary must count its changes; the first change that
+//! fails is named in [`Error::PlanChange`].
 //!
 //! IP addresses are PII for Twilio: this module logs nothing through `tracing`; the plan and
 //! report show them because they are the user's own output.
