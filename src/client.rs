@@ -142,6 +142,9 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
     /// A half-set pair of environment variables, reported by `build`.
     env_problem: Option<&'static str>,
+    /// Filled from the environment: errors name its variables only, as a command line's user
+    /// sets them (not the builder's methods).
+    from_env: bool,
 }
 
 impl Default for ClientBuilder {
@@ -160,6 +163,7 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             http_client: None,
             env_problem: None,
+            from_env: false,
         }
     }
 }
@@ -189,6 +193,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
             .field("env_problem", &self.env_problem)
+            .field("from_env", &self.from_env)
             .finish()
     }
 }
@@ -215,6 +220,7 @@ impl ClientBuilder {
         };
         Self {
             env_problem,
+            from_env: true,
             account_sid: get("TWILIO_ACCOUNT_SID"),
             auth_token: get("TWILIO_AUTH_TOKEN").map(SecretString::from),
             api_key,
@@ -326,10 +332,22 @@ impl ClientBuilder {
             Some(credentials) => credentials,
             None => {
                 let account = self.account_sid.as_deref().ok_or_else(|| {
-                    Error::config(
-                        "no account SID: set TWILIO_ACCOUNT_SID or call `account_sid(..)`",
-                    )
+                    Error::config(if self.from_env {
+                        "no account SID: set TWILIO_ACCOUNT_SID"
+                    } else {
+                        "no account SID: set TWILIO_ACCOUNT_SID or call `account_sid(..)`"
+                    })
                 })?;
+                if self.from_env
+                    && account
+                        .starts_with(<crate::sid::kind::ApiKey as crate::sid::SidKind>::PREFIX)
+                {
+                    return Err(Error::config(
+                        "TWILIO_ACCOUNT_SID holds an API key SID (SK…): put the key in \
+                         TWILIO_API_KEY (with TWILIO_API_SECRET) and the account SID (AC…) in \
+                         TWILIO_ACCOUNT_SID",
+                    ));
+                }
                 use secrecy::ExposeSecret;
                 match (&self.api_key, &self.auth_token) {
                     (Some((key, secret)), _) => {
@@ -351,15 +369,22 @@ impl ClientBuilder {
             .transpose()?;
         let edge = self.edge.as_deref().map(|e| label("edge", e)).transpose()?;
         let custom_client = self.http_client.is_some();
+        let from_env = self.from_env;
         let base = |given: Option<String>, default: &str, what: &str| -> Result<String> {
             let text = given.unwrap_or_else(|| default.to_owned());
             // The text is not repeated in errors until it is known to hold no credentials.
             let url = Url::parse(&text)
                 .map_err(|e| Error::config(format!("{what} base URL is not a URL: {e}")))?;
             if !url.username().is_empty() || url.password().is_some() {
+                // reqwest's own client reads the proxy from the environment.
+                let proxy = if from_env {
+                    "set HTTPS_PROXY (or HTTP_PROXY) with its credentials"
+                } else {
+                    "pass a configured `http_client(..)`"
+                };
                 return Err(Error::config(format!(
                     "{what} base URL must not carry credentials (user:password@); \
-                     for an authenticating proxy, pass a configured `http_client(..)`"
+                     for an authenticating proxy, {proxy}"
                 )));
             }
             if !matches!(url.scheme(), "http" | "https")

@@ -118,11 +118,14 @@ pub enum Error {
         /// How many times the request was sent.
         attempts: u32,
     },
-    /// An error status whose body is not Twilio's JSON (a proxy's error page, a bare 502).
-    #[error("HTTP {status} with a non-JSON body ({} bytes){}", body.len(), attempts_note(*attempts))]
+    /// An error status whose body is not Twilio's JSON (a proxy's error page, a bare 502, a
+    /// server that is not Twilio's API).
+    #[error("HTTP {status} with a non-JSON body ({} bytes){}{}", body.len(), from_url(url), attempts_note(*attempts))]
     Http {
         /// The HTTP status.
         status: u16,
+        /// The URL that answered (without its query), when known.
+        url: Option<String>,
         /// The body as text (lossy UTF-8, at most 4 KiB); `Debug` shows only its length.
         body: ResponseBody,
         /// The `Retry-After` delay the response asked for, if any.
@@ -147,7 +150,9 @@ pub enum Error {
         reason: String,
     },
     /// The request could not be sent or its response not received (connection, TLS, timeout).
-    #[error("request failed: {source}{}", attempts_note(*attempts))]
+    /// `Display` gives the cause below reqwest's own message too: connection refused, timed
+    /// out, a DNS or TLS failure.
+    #[error("request failed: {source}{}{}", causes(source), attempts_note(*attempts))]
     Transport {
         /// The underlying error.
         #[source]
@@ -155,11 +160,16 @@ pub enum Error {
         /// How many times the request was sent.
         attempts: u32,
     },
-    /// A response arrived but its body is not what the API documents.
-    #[error("could not decode the HTTP {status} response: {reason}")]
+    /// A response arrived but its body is not what the API documents (or not Twilio's API).
+    #[error(
+        "could not decode the HTTP {status} response{}: {reason}",
+        from_url(url)
+    )]
     Decode {
         /// The HTTP status of the response.
         status: u16,
+        /// The URL that answered (without its query), when known.
+        url: Option<String>,
         /// What did not match (the body itself is not kept: it may hold IP addresses).
         reason: String,
         /// The `Twilio-Request-Id` header, when the response had one.
@@ -179,6 +189,31 @@ pub enum Error {
         /// How many times the request was sent.
         attempts: u32,
     },
+}
+
+/// ` from http://…` when the URL is known.
+fn from_url(url: &Option<String>) -> String {
+    url.as_ref()
+        .map(|u| format!(" from {u}"))
+        .unwrap_or_default()
+}
+
+/// The causes under an error's own message, each once (`: tcp connect error: Connection refused
+/// (os error 111)`): reqwest's `Display` stops at "error sending request".
+fn causes(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = String::new();
+    let mut seen = error.to_string();
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        let text = e.to_string();
+        if !text.is_empty() && !seen.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+            seen.push_str(&text);
+        }
+        cause = e.source();
+    }
+    out
 }
 
 fn attempts_note(attempts: u32) -> String {
@@ -240,6 +275,22 @@ impl Error {
             }
             _ => None,
         }
+    }
+
+    /// The URL of a response that is not Twilio's ([`Error::Http`], [`Error::Decode`]), when
+    /// known.
+    pub fn url(&self) -> Option<&str> {
+        match self {
+            Error::Http { url, .. } | Error::Decode { url, .. } => url.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether a response came that is not what Twilio's API sends: an error page that is not
+    /// Twilio's JSON, or a body of the wrong shape. A wrong base URL, or a proxy, is the usual
+    /// cause.
+    pub fn is_foreign_response(&self) -> bool {
+        matches!(self, Error::Http { .. } | Error::Decode { .. })
     }
 
     /// The parameter an [`Error::InvalidArgument`] names.

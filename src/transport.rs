@@ -69,6 +69,8 @@ pub fn user_agent() -> String {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Seen {
     method: Option<Method>,
+    /// The URL without its query, for an error about a response that is not Twilio's.
+    url: Option<String>,
     status: Option<u16>,
     retry_after: Option<Duration>,
     request_id: Option<String>,
@@ -146,7 +148,12 @@ impl Transport {
             request_id = tracing::field::Empty,
         );
         let method = request.method().clone();
-        let _ = ATTEMPT.try_with(|s| s.borrow_mut().method = Some(method));
+        let url = shown_url(request.url());
+        let _ = ATTEMPT.try_with(|s| {
+            let mut seen = s.borrow_mut();
+            seen.method = Some(method);
+            seen.url = Some(url);
+        });
         let started = Instant::now();
         let result = client.execute(request).instrument(span.clone()).await;
         let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -301,8 +308,9 @@ async fn map_error(error: progenitor_client::Error<ApiErrorBody>, seen: &Seen) -
         P::UnexpectedResponse(response) => {
             let status = response.status().as_u16();
             let retry_after = retry_after(response.headers());
+            let url = Some(shown_url(response.url()));
             match response.bytes().await {
-                Ok(bytes) => error_from_body(status, retry_after, request_id, &bytes),
+                Ok(bytes) => error_from_body(status, url, retry_after, request_id, &bytes),
                 Err(source) => Error::Transport {
                     source,
                     attempts: 1,
@@ -310,11 +318,16 @@ async fn map_error(error: progenitor_client::Error<ApiErrorBody>, seen: &Seen) -
             }
         }
         P::InvalidResponsePayload(bytes, e) => match seen.status {
-            Some(status) if status >= 400 => {
-                error_from_body(status, seen.retry_after, request_id, &bytes)
-            }
+            Some(status) if status >= 400 => error_from_body(
+                status,
+                seen.url.clone(),
+                seen.retry_after,
+                request_id,
+                &bytes,
+            ),
             status => Error::Decode {
                 status: status.unwrap_or_default(),
+                url: seen.url.clone(),
                 reason: redact_quoted(&e.to_string()),
                 request_id,
             },
@@ -336,6 +349,7 @@ async fn map_error(error: progenitor_client::Error<ApiErrorBody>, seen: &Seen) -
 /// An error status with a body: Twilio's JSON error if it parses as one, else the raw text.
 fn error_from_body(
     status: u16,
+    url: Option<String>,
     retry_after: Option<Duration>,
     request_id: Option<String>,
     body: &[u8],
@@ -343,6 +357,7 @@ fn error_from_body(
     if status < 400 {
         return Error::Decode {
             status,
+            url,
             reason: format!("HTTP {status} is not a status this operation answers with"),
             request_id,
         };
@@ -364,6 +379,7 @@ fn error_from_body(
             );
             Error::Http {
                 status,
+                url,
                 body: text,
                 retry_after,
                 request_id,
@@ -371,6 +387,14 @@ fn error_from_body(
             }
         }
     }
+}
+
+/// A URL as errors show it: without its query (page tokens, nothing else goes there).
+fn shown_url(url: &reqwest::Url) -> String {
+    let mut url = url.clone();
+    url.set_query(None);
+    url.set_fragment(None);
+    url.to_string()
 }
 
 /// progenitor names operations in snake case (`create_sip_ip_address`); the span uses the

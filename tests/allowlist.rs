@@ -17,7 +17,7 @@ use twilio_ip_access::{
     Client, RetryPolicy,
     allowlist::{
         self, ApplyOptions, Change, ChangeResult, Desired, DesiredError, Error, ExportOptions,
-        ListBuilder, Plan, Step,
+        ListBuilder, Plan, Refusal, Step,
     },
     mock::{Fault, MockTwilio},
     sid::{SipDomainSid, TrunkSid},
@@ -694,18 +694,34 @@ async fn safety_rules_refuse_before_writing() {
         .unwrap();
     let plan = w.plan(&empty_big).await;
     w.mock.clear_requests();
+    // 25 removals of 25 entries: over the default limit of 20, and over 30% of the list.
     match plan.apply(&w.client, ApplyOptions::default()).await {
-        Err(Error::Refused { reason }) => {
-            assert!(
-                reason.contains("removes 25 addresses, more than the limit of 20"),
-                "{reason}"
-            )
+        Err(Error::Guard { refusals }) => {
+            let text: Vec<String> = refusals.iter().map(ToString::to_string).collect();
+            assert_eq!(
+                text,
+                [
+                    "the plan removes 25 (25 remove_address), more than the limit of 20 (allow it with `ApplyOptions::max_removals(25)`)",
+                    "the plan removes 25 of the 25 entries of list \"big\" (100%), more than the limit of 30% for a list of 10 entries or more (allow it with `ApplyOptions::max_removal_percent(100)`)",
+                ]
+            );
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
     assert!(w.mock.requests().is_empty(), "nothing sent");
+    // Raising one limit is not enough: each guard holds on its own.
+    let refused = plan.check(&ApplyOptions::default().max_removals(25));
+    assert!(
+        matches!(&refused, Err(Error::Guard { refusals }) if refusals.len() == 1),
+        "{refused:?}"
+    );
     let report = plan
-        .apply(&w.client, ApplyOptions::default().max_removals(25))
+        .apply(
+            &w.client,
+            ApplyOptions::default()
+                .max_removals(25)
+                .max_removal_percent(100),
+        )
         .await
         .unwrap();
     assert!(report.is_complete());
@@ -719,12 +735,21 @@ async fn safety_rules_refuse_before_writing() {
     let plan = w.plan(&empty_attached).await;
     w.mock.clear_requests();
     match plan.apply(&w.client, ApplyOptions::default()).await {
-        Err(Error::Refused { reason }) => {
-            assert!(
-                reason.contains("\"attached\" would be attached to 1"),
-                "{reason}"
+        Err(Error::Guard { refusals }) => {
+            assert_eq!(
+                refusals,
+                [Refusal::EmptyAttached {
+                    list: "attached".into(),
+                    attached: 1
+                }]
             );
-            assert!(reason.contains("--allow-empty"), "{reason}");
+            assert!(
+                refusals[0]
+                    .to_string()
+                    .ends_with("(allow it with `ApplyOptions::allow_empty(true)`)"),
+                "{}",
+                refusals[0]
+            );
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
@@ -735,7 +760,7 @@ async fn safety_rules_refuse_before_writing() {
         .build()
         .unwrap();
     let refused = w.plan(&attach_empty).await.check(&ApplyOptions::default());
-    assert!(matches!(refused, Err(Error::Refused { .. })), "{refused:?}");
+    assert!(matches!(refused, Err(Error::Guard { .. })), "{refused:?}");
     // Allowed when asked.
     w.sync(&empty_attached, ApplyOptions::default().allow_empty(true))
         .await;
@@ -1008,6 +1033,7 @@ fn by_step(desired_plan: &Plan, results: &[ChangeResult]) -> Vec<(Step, String)>
         .map(|(c, r)| {
             let status = match r {
                 ChangeResult::Done => "done",
+                ChangeResult::AlreadyAbsent => "already absent",
                 ChangeResult::Failed { .. } => "failed",
                 ChangeResult::Unknown { .. } => "unknown",
                 ChangeResult::NotAttempted => "not attempted",

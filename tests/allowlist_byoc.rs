@@ -427,15 +427,17 @@ async fn records_the_file_does_not_name_go_under_the_removal_guard() {
         "Plan: 0 to add, 0 to change, 5 to remove."
     );
     assert!(plan.changes().iter().filter(|c| c.is_removal()).count() == 5);
-    // Two records go: refused under a limit of 1, before anything is written.
+    // Five removals (two records, three mappings), each counted: refused under a limit of 1,
+    // before anything is written.
     mock.clear_requests();
     let err = plan
         .apply(&client, options().max_removals(1))
         .await
         .unwrap_err();
     assert!(
-        err.to_string()
-            .contains("removes 2 addresses and IP Records, more than the limit of 1"),
+        err.to_string().contains(
+            "removes 5 (2 remove_ip_record, 3 remove_source_ip_mapping), more than the limit of 1"
+        ),
         "{err}"
     );
     assert!(mock.requests().is_empty());

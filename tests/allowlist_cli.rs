@@ -260,7 +260,9 @@ fn refusals_and_errors_exit_1() {
     let out = cli.at(&["apply", "-f", &empty, "--yes", "--max-removals", "4"]);
     assert_eq!(code(&out), 1);
     assert!(
-        stderr(&out).contains("removes 5 addresses, more than the limit of 4"),
+        stderr(&out).contains(
+            "the plan removes 5 (5 remove_address), more than the limit of 4; pass `--max-removals 5`"
+        ),
         "{}",
         stderr(&out)
     );
@@ -584,7 +586,7 @@ fn apply_json_is_one_document_whatever_happens() {
         doc["error"]["message"]
             .as_str()
             .unwrap()
-            .contains("removes 2 addresses, more than the limit of 1"),
+            .contains("the plan removes 4 (2 detach, 2 remove_address), more than the limit of 1; pass `--max-removals 4`"),
         "{doc}"
     );
     assert!(writes(&cli.mock.requests()).is_empty());

@@ -314,9 +314,14 @@ fn run(
         let byoc_before = byoc_snapshot(&client).await;
 
         let plan = allowlist::plan(&client, &desired).await.unwrap();
+        // Every plan the planner makes passes the checks of a saved plan.
+        if let Err(e) = allowlist::Plan::from_json(&plan.to_json()) {
+            panic!("{e}\n{plan}");
+        }
         let options = ApplyOptions::default()
             .allow_empty(true)
             .max_removals(1000)
+            .max_removal_percent(100)
             .concurrency(3);
         names_only_known_sids(&plan)?;
         mock.clear_requests();
@@ -493,9 +498,14 @@ fn run_sets_and_split(
             .unwrap();
         let before = snapshot(&client).await;
         let plan = allowlist::plan(&client, &desired).await.unwrap();
+        // Every plan the planner makes passes the checks of a saved plan.
+        if let Err(e) = allowlist::Plan::from_json(&plan.to_json()) {
+            panic!("{e}\n{plan}");
+        }
         let options = ApplyOptions::default()
             .allow_empty(true)
             .max_removals(1000)
+            .max_removal_percent(100)
             .concurrency(3);
         names_only_known_sids(&plan)?;
         mock.clear_requests();

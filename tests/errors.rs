@@ -107,7 +107,14 @@ async fn non_json_4xx_keeps_its_status() {
     }
     assert_eq!(err.status(), Some(403));
     assert_eq!(err.code(), None);
-    assert_eq!(err.to_string(), "HTTP 403 with a non-JSON body (44 bytes)");
+    // The URL that answered, so that a wrong base URL shows.
+    let url = format!("{}/v1/IpRecords/{IL}", server.base_url);
+    assert_eq!(err.url(), Some(url.as_str()));
+    assert!(err.is_foreign_response());
+    assert_eq!(
+        err.to_string(),
+        format!("HTTP 403 with a non-JSON body (44 bytes) from {url}")
+    );
 }
 
 #[tokio::test]
@@ -199,7 +206,10 @@ async fn undeclared_success_status_is_reported() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "could not decode the HTTP 200 response: HTTP 200 is not a status this operation answers with"
+        format!(
+            "could not decode the HTTP 200 response from {}/v1/IpRecords: HTTP 200 is not a status this operation answers with",
+            server.base_url
+        )
     );
 }
 
@@ -257,6 +267,38 @@ async fn connection_refused_is_a_transport_error_with_its_source() {
     }
     assert!(std::error::Error::source(&err).is_some());
     assert!(err.is_retryable());
+    // `Display` says why, as `Debug` does: reqwest's own message stops at "error sending request".
+    let text = err.to_string();
+    assert!(
+        text.starts_with(&format!(
+            "request failed: error sending request for url (http://{addr}/v1/IpRecords/{IL}): "
+        )) && text.contains("Connection refused"),
+        "{text}"
+    );
+    assert!(!err.is_foreign_response());
+}
+
+#[tokio::test]
+async fn an_html_page_where_json_is_expected_names_the_url() {
+    let server = Recorder::start().await;
+    server.canned(
+        200,
+        vec![("content-type", "text/html".into())],
+        "<html><body>Welcome to nginx!</body></html>",
+    );
+    let err = server.client().ip_records().fetch(IL).await.unwrap_err();
+    let url = format!("{}/v1/IpRecords/{IL}", server.base_url);
+    assert!(
+        matches!(&err, Error::Decode { status: 200, url: Some(u), .. } if *u == url),
+        "{err:?}"
+    );
+    assert!(err.is_foreign_response());
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "could not decode the HTTP 200 response from {url}: expected value at line 1 column 1"
+        )
+    );
 }
 
 #[tokio::test]

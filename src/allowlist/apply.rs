@@ -20,7 +20,8 @@ use serde::Serialize;
 use super::{
     Error, Result,
     change::{Change, Step, Summary},
-    document::{Plan, StartingState},
+    document::{Plan, StartingState, verify},
+    guard::DEFAULT_MAX_REMOVAL_PERCENT,
     interrupt::Interrupt,
     kinds::{Parents, list},
     live::{self, ReadOptions},
@@ -49,6 +50,7 @@ pub type ProgressFn = dyn Fn(&ChangeOutcome, usize, usize) + Send + Sync;
 pub struct ApplyOptions {
     allow_empty: bool,
     max_removals: usize,
+    max_removal_percent: u8,
     concurrency: usize,
     read: ReadOptions,
     progress: Option<Arc<ProgressFn>>,
@@ -60,6 +62,7 @@ impl Default for ApplyOptions {
         Self {
             allow_empty: false,
             max_removals: DEFAULT_MAX_REMOVALS,
+            max_removal_percent: DEFAULT_MAX_REMOVAL_PERCENT,
             concurrency: DEFAULT_CONCURRENCY,
             read: ReadOptions::default(),
             progress: None,
@@ -73,6 +76,7 @@ impl fmt::Debug for ApplyOptions {
         f.debug_struct("ApplyOptions")
             .field("allow_empty", &self.allow_empty)
             .field("max_removals", &self.max_removals)
+            .field("max_removal_percent", &self.max_removal_percent)
             .field("concurrency", &self.concurrency)
             .field("read", &self.read)
             .field("progress", &self.progress.as_ref().map(|_| "callback"))
@@ -89,10 +93,21 @@ impl ApplyOptions {
         self
     }
 
-    /// The most removals of addresses and IP Records a plan may hold (default 20); a plan with
+    /// The most removals a plan may hold (default 20), of every kind: addresses removed, lists
+    /// detached from trunks and unmapped from SIP domains, emptied parts deleted, IP Records
+    /// and Source IP Mappings removed. A plan with
     /// more is refused before anything is written.
     pub fn max_removals(mut self, n: usize) -> Self {
         self.max_removals = n;
+        self
+    }
+
+    /// The largest share of a list's entries (its addresses and attachments, a split list's
+    /// parts together) a plan may remove, in percent (default 30, at most 100), for lists that
+    /// hold at least [`MIN_ENTRIES_FOR_PERCENT`](super::MIN_ENTRIES_FOR_PERCENT) entries; a
+    /// plan removing more is refused before anything is written.
+    pub fn max_removal_percent(mut self, percent: u8) -> Self {
+        self.max_removal_percent = percent.min(100);
         self
     }
 
@@ -133,6 +148,11 @@ impl ApplyOptions {
         self.max_removals
     }
 
+    /// The removal limit per list, in percent.
+    pub fn get_max_removal_percent(&self) -> u8 {
+        self.max_removal_percent
+    }
+
     /// The write concurrency.
     pub fn get_concurrency(&self) -> usize {
         self.concurrency
@@ -143,8 +163,11 @@ impl ApplyOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum ChangeResult {
-    /// Done (for a removal or detach, also when it was already gone: 404).
+    /// Done.
     Done,
+    /// A removal whose target Twilio no longer has (404): nothing was removed by this plan, and
+    /// nothing is left to remove.
+    AlreadyAbsent,
     /// Twilio refused it or it could not be sent; nothing was changed by it.
     Failed {
         /// The error.
@@ -164,6 +187,13 @@ pub enum ChangeResult {
     NotAttempted,
 }
 
+impl ChangeResult {
+    /// Whether the live state is now as the change wanted: done, or already absent.
+    pub fn is_success(&self) -> bool {
+        matches!(self, ChangeResult::Done | ChangeResult::AlreadyAbsent)
+    }
+}
+
 /// One change and what became of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChangeOutcome {
@@ -181,6 +211,11 @@ impl fmt::Display for ChangeOutcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.result {
             ChangeResult::Done => write!(f, "done: {}", self.change),
+            ChangeResult::AlreadyAbsent => write!(
+                f,
+                "already absent: {} (Twilio no longer had it; nothing removed)",
+                self.change
+            ),
             ChangeResult::Failed { error, .. } => write!(f, "failed: {}: {error}", self.change),
             ChangeResult::Unknown { error } => write!(
                 f,
@@ -212,9 +247,16 @@ impl Report {
         Self { outcomes, done }
     }
 
-    /// Whether every change was done.
+    /// Whether every change was done (or, for a removal, found already absent).
     pub fn is_complete(&self) -> bool {
-        self.outcomes.iter().all(|o| o.result == ChangeResult::Done)
+        self.outcomes.iter().all(|o| o.result.is_success())
+    }
+
+    /// The removals whose target Twilio no longer had (404): not done by this apply.
+    pub fn already_absent(&self) -> impl Iterator<Item = &ChangeOutcome> {
+        self.outcomes
+            .iter()
+            .filter(|o| o.result == ChangeResult::AlreadyAbsent)
     }
 
     /// The changes that failed.
@@ -239,15 +281,24 @@ impl Report {
     }
 }
 
-/// `Apply complete: 3 added, 1 changed, 2 removed.`, or what is left and why.
+/// `Apply complete: 3 added, 1 changed, 2 removed.`, or what is left and why. Removals found
+/// already absent are counted apart and listed.
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let done = format!(
+        let mut done = format!(
             "{} added, {} changed, {} removed",
             self.done.add, self.done.change, self.done.remove
         );
+        let absent = self.already_absent().count();
+        if absent > 0 {
+            done.push_str(&format!(", {absent} already absent"));
+        }
         if self.is_complete() {
-            return writeln!(f, "Apply complete: {done}.");
+            writeln!(f, "Apply complete: {done}.")?;
+            for outcome in self.already_absent() {
+                writeln!(f, "  {outcome}")?;
+            }
+            return Ok(());
         }
         writeln!(
             f,
@@ -259,7 +310,7 @@ impl fmt::Display for Report {
         for outcome in self
             .outcomes
             .iter()
-            .filter(|o| !matches!(o.result, ChangeResult::Done))
+            .filter(|o| o.result != ChangeResult::Done)
         {
             writeln!(f, "  {outcome}")?;
         }
@@ -271,66 +322,6 @@ impl fmt::Display for Report {
 }
 
 impl Plan {
-    /// The safety checks [`apply`](Self::apply) makes before writing anything.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Refused`] when the plan removes more than `max_removals` addresses and IP
-    /// Records, or (without
-    /// `allow_empty`) would leave a list that is attached to a trunk or SIP domain with no
-    /// addresses, by removing its last ones or by attaching an empty list.
-    pub fn check(&self, options: &ApplyOptions) -> Result<()> {
-        // Entries of the allowlist: addresses, and IP Records (whose mappings go with them).
-        let removals = self
-            .changes()
-            .iter()
-            .filter(|c| matches!(c.step(), Step::RemoveAddress | Step::RemoveIpRecord))
-            .count();
-        if removals > options.max_removals {
-            let records = self
-                .changes()
-                .iter()
-                .filter(|c| c.step() == Step::RemoveIpRecord)
-                .count();
-            let what = if records == 0 {
-                "addresses"
-            } else {
-                "addresses and IP Records"
-            };
-            return Err(Error::Refused {
-                reason: format!(
-                    "the plan removes {removals} {what}, more than the limit of {} (raise it with `--max-removals {removals}` or `ApplyOptions::max_removals`)",
-                    options.max_removals
-                ),
-            });
-        }
-        if options.allow_empty {
-            return Ok(());
-        }
-        for state in &self.starting_state().lists {
-            let count = |step: Step| {
-                self.changes()
-                    .iter()
-                    .filter(|c| c.list() == Some(&state.name) && c.step() == step)
-                    .count()
-            };
-            let addresses =
-                state.addresses.len() + count(Step::AddAddress) - count(Step::RemoveAddress);
-            let attached = state.trunks.len() + state.sip_domains.len() + count(Step::Attach)
-                - count(Step::Detach);
-            let makes_it = count(Step::RemoveAddress) + count(Step::Attach) > 0;
-            if addresses == 0 && attached > 0 && makes_it {
-                return Err(Error::Refused {
-                    reason: format!(
-                        "list {:?} would be attached to {attached} trunk(s) or SIP domain(s) with no addresses, which lets no one in; pass `--allow-empty` (`ApplyOptions::allow_empty`) if that is what you want",
-                        state.name
-                    ),
-                });
-            }
-        }
-        Ok(())
-    }
-
     /// Checks a saved plan's starting state against the live state (the same reads as a plan,
     /// at the default [`ReadOptions`]).
     ///
@@ -360,7 +351,11 @@ impl Plan {
                 });
             }
         };
-        match self.starting_state().difference(&now) {
+        match self
+            .starting_state()
+            .difference(&now)
+            .or_else(|| verify::targets(self.changes(), &live))
+        {
             Some(reason) => Err(Error::Stale { reason }),
             None => Ok(()),
         }
@@ -465,7 +460,7 @@ impl Plan {
                         Ok(None) => (ChangeResult::Done, None),
                         Err(error) => (classify(change, &error), None),
                     };
-                    halted |= result != ChangeResult::Done;
+                    halted |= !result.is_success();
                     finished += 1;
                     let outcome = ChangeOutcome {
                         change: change.clone(),
@@ -505,8 +500,8 @@ impl Plan {
 fn classify(change: &Change, error: &crate::Error) -> ChangeResult {
     let removal = change.is_removal();
     match error {
-        // Gone already: what the removal wanted.
-        e if removal && e.is_not_found() => ChangeResult::Done,
+        // Gone already: what the removal wanted, but not its doing.
+        e if removal && e.is_not_found() => ChangeResult::AlreadyAbsent,
         // Sent (the retry policy resends what never left), but no answer.
         e if e.outcome_unknown() => ChangeResult::Unknown {
             error: e.to_string(),

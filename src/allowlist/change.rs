@@ -5,13 +5,14 @@
 //! changes in it, and the plan document lists its changes in it. `Step` and `Change` are made
 //! from one table in `kinds/`, where each kind describes its changes.
 
-use std::fmt;
+use std::{fmt, net::Ipv4Addr};
 
 use serde::{Deserialize, Serialize};
 
 use super::kinds::Position;
 pub use super::kinds::{Change, Step};
 use super::target::TargetKind;
+use crate::sid::IpAddressSid;
 
 /// Whether a change adds, changes or removes (the three counts of the plan's summary).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,5 +161,79 @@ impl fmt::Display for Summary {
             "Plan: {} to add, {} to change, {} to remove.",
             self.add, self.change, self.remove
         )
+    }
+}
+
+/// A value a change carries that a desired-state file is held to the same rules for (a saved
+/// plan is checked with them before anything is sent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Value<'a> {
+    /// A `FriendlyName`: not empty, at most [`MAX_NAME_CHARS`](super::MAX_NAME_CHARS).
+    Name {
+        /// What it names, in an error's words (`list name`, `address's name`).
+        what: &'static str,
+        /// The name.
+        name: &'a str,
+    },
+    /// An address or range: a prefix of 1 to 32, no host bits.
+    Cidr(Ipv4Addr, u8),
+}
+
+/// What a change acts on that exists before it, by SID: a saved plan's starting state must
+/// hold it, under the change's list, as the change shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Existing<'a> {
+    /// An address of the list.
+    Address {
+        /// Its SID.
+        sid: &'a IpAddressSid,
+        /// `IpAddress` and `CidrPrefixLength`, as the change shows them.
+        cidr: (Ipv4Addr, u8),
+        /// Its `FriendlyName` before the change.
+        name: &'a str,
+    },
+    /// The list's attachment to a trunk or SIP domain.
+    Attachment(&'a Target),
+    /// The list itself.
+    List,
+}
+
+/// What a change makes that must not exist before it (nor be made twice by one plan).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Made<'a> {
+    /// An address of the list, by identity.
+    Address(Ipv4Addr, u8),
+    /// The list's attachment to a trunk or SIP domain.
+    Attachment(&'a Target),
+    /// The list itself.
+    List,
+}
+
+/// What a change says about itself, for the checks of a saved plan: each kind answers these in
+/// its file ([`Action`](super::kinds::Action)), and those checks cover it with no other edit.
+impl Change {
+    /// Its `action` in the plan document (`add_address`, `detach`…).
+    pub(crate) fn action_name(&self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.get("action")?.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// The values it would send that a file's rules apply to. (What a change finds in place,
+    /// such as the address a removal names, is held to the starting state instead: it may have
+    /// been made by other means, under other rules.)
+    pub(crate) fn values(&self) -> Vec<Value<'_>> {
+        self.action().values()
+    }
+
+    /// What it acts on in its list that must exist before it.
+    pub(crate) fn existing(&self) -> Option<Existing<'_>> {
+        self.action().existing()
+    }
+
+    /// What it makes in its list, which must not exist before it.
+    pub(crate) fn made(&self) -> Option<Made<'_>> {
+        self.action().made()
     }
 }

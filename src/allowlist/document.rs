@@ -17,6 +17,8 @@ use super::{
 };
 use crate::sid::{AccountSid, IpAccessControlListSid, IpAddressSid, SipDomainSid, TrunkSid};
 
+pub(crate) mod verify;
+
 /// The version of the plan document this crate writes.
 ///
 /// 2 added `delete_list` (an emptied part of a split list) and the optional `set` of
@@ -297,83 +299,16 @@ impl TryFrom<PlanDocument> for Plan {
     type Error = String;
 
     fn try_from(doc: PlanDocument) -> std::result::Result<Self, String> {
-        match doc.format_version {
-            1..=FORMAT_VERSION => {
-                let version = doc.format_version;
-                if let Some(change) = doc.changes.iter().find(|c| since(c) > version) {
-                    return Err(format!(
-                        "format_version {version} cannot say this change (it came in version {}): {change}",
-                        since(change)
-                    ));
-                }
-                if version < 3 && doc.starting_state.byoc.is_some() {
-                    return Err(format!(
-                        "format_version {version} has no `starting_state.byoc` (it came in version 3)"
-                    ));
-                }
-            }
-            other => {
-                return Err(format!(
-                    "format_version {other} is not supported (this version reads 1 to {FORMAT_VERSION}); make the plan again with this version"
-                ));
-            }
-        }
-        if Summary::of(&doc.changes) != doc.summary {
-            return Err("the summary does not count the changes".into());
-        }
-        let names: Vec<&str> = doc.lists.iter().map(|l| l.name.as_str()).collect();
-        let state_names: Vec<&str> = doc
-            .starting_state
-            .lists
-            .iter()
-            .map(|l| l.name.as_str())
-            .collect();
-        if names != state_names
-            || doc
-                .lists
-                .iter()
-                .zip(&doc.starting_state.lists)
-                .any(|(l, s)| l.sid != s.sid)
-        {
-            return Err("`lists` and `starting_state.lists` differ".into());
-        }
-        for change in &doc.changes {
-            let Some(name) = change.list() else {
-                if doc.starting_state.byoc.is_none() {
-                    return Err(format!(
-                        "a change acts on IP Records or Source IP Mappings, but `starting_state` has no `byoc`: {change}"
-                    ));
-                }
-                continue;
-            };
-            let Some(list) = doc.lists.iter().find(|l| l.name == name) else {
-                return Err(format!(
-                    "a change names list {name:?}, which `lists` does not"
-                ));
-            };
-            let created = doc
-                .changes
-                .iter()
-                .any(|c| matches!(c, Change::CreateList(c) if c.list == list.name));
-            if list.sid.is_none() != created {
-                return Err(format!(
-                    "list {:?} must have a SID or be created, not both",
-                    list.name
-                ));
-            }
-        }
-        for change in &doc.changes {
-            if let Change::CreateSourceIpMapping(m) = change {
-                let created = doc.changes.iter().any(
-                    |c| matches!(c, Change::CreateIpRecord(r) if (r.ip, r.prefix) == (m.ip, m.prefix)),
-                );
-                if m.ip_record_sid.is_none() != created {
-                    return Err(format!(
-                        "the IP Record of a mapping must have a SID or be created, not both: {change}"
-                    ));
-                }
-            }
-        }
+        Plan::from_document(doc).map_err(|e| e.to_string())
+    }
+}
+
+impl Plan {
+    /// A plan from its document, once the document is consistent and every change passes the
+    /// checks of a saved plan ([`verify`]).
+    fn from_document(doc: PlanDocument) -> Result<Plan> {
+        consistent(&doc).map_err(|reason| Error::PlanDocument { reason })?;
+        verify::changes(&doc)?;
         Ok(Plan {
             format_version: doc.format_version,
             lists: doc.lists,
@@ -383,6 +318,83 @@ impl TryFrom<PlanDocument> for Plan {
             fresh: false,
         })
     }
+}
+
+/// The document agrees with itself: a version this crate reads that can say every change, a
+/// summary that counts the changes, the same lists in `lists` and `starting_state`, the
+/// `[byoc]` state present for `[byoc]` changes, each mapping's record existing or created (each
+/// change is then checked on its own by [`verify`]).
+fn consistent(doc: &PlanDocument) -> std::result::Result<(), String> {
+    match doc.format_version {
+        1..=FORMAT_VERSION => {
+            let version = doc.format_version;
+            if let Some(change) = doc.changes.iter().find(|c| since(c) > version) {
+                return Err(format!(
+                    "format_version {version} cannot say this change (it came in version {}): {change}",
+                    since(change)
+                ));
+            }
+            if version < 3 && doc.starting_state.byoc.is_some() {
+                return Err(format!(
+                    "format_version {version} has no `starting_state.byoc` (it came in version 3)"
+                ));
+            }
+        }
+        other => {
+            return Err(format!(
+                "format_version {other} is not supported (this version reads 1 to {FORMAT_VERSION}); make the plan again with this version"
+            ));
+        }
+    }
+    let counted = Summary::of(&doc.changes);
+    if counted != doc.summary {
+        return Err(format!(
+            "the summary does not count the changes: it says {} to add, {} to change, {} to remove; the changes are {} to add, {} to change, {} to remove",
+            doc.summary.add,
+            doc.summary.change,
+            doc.summary.remove,
+            counted.add,
+            counted.change,
+            counted.remove
+        ));
+    }
+    let names: Vec<&str> = doc.lists.iter().map(|l| l.name.as_str()).collect();
+    let state_names: Vec<&str> = doc
+        .starting_state
+        .lists
+        .iter()
+        .map(|l| l.name.as_str())
+        .collect();
+    if names != state_names
+        || doc
+            .lists
+            .iter()
+            .zip(&doc.starting_state.lists)
+            .any(|(l, s)| l.sid != s.sid)
+    {
+        return Err("`lists` and `starting_state.lists` differ".into());
+    }
+    // A list's existence or creation is checked change by change, by `verify`.
+    if doc.starting_state.byoc.is_none()
+        && let Some(change) = doc.changes.iter().find(|c| c.list().is_none())
+    {
+        return Err(format!(
+            "a change acts on IP Records or Source IP Mappings, but `starting_state` has no `byoc`: {change}"
+        ));
+    }
+    for change in &doc.changes {
+        if let Change::CreateSourceIpMapping(m) = change {
+            let created = doc.changes.iter().any(
+                |c| matches!(c, Change::CreateIpRecord(r) if (r.ip, r.prefix) == (m.ip, m.prefix)),
+            );
+            if m.ip_record_sid.is_none() != created {
+                return Err(format!(
+                    "the IP Record of a mapping must have a SID or be created, not both: {change}"
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The first format version that can say `change`: its action's, or 2 for an address from a
@@ -445,8 +457,9 @@ impl Plan {
     /// not consistent (a summary that does not count its changes, a change for a list it does not
     /// name).
     pub fn from_json(text: &str) -> Result<Plan> {
-        serde_json::from_str(text).map_err(|e| Error::PlanDocument {
+        let doc: PlanDocument = serde_json::from_str(text).map_err(|e| Error::PlanDocument {
             reason: e.to_string(),
-        })
+        })?;
+        Plan::from_document(doc)
     }
 }

@@ -152,6 +152,7 @@ pub(crate) fn ipv4(text: Option<&str>, what: impl FnOnce() -> String) -> Result<
     text.and_then(|text| text.parse::<Ipv4Addr>().ok())
         .ok_or_else(|| Error::Decode {
             status: 200,
+            url: None,
             reason: format!("{} is not an IPv4 address in dotted decimal", what()),
             request_id: None,
         })
@@ -186,6 +187,7 @@ pub(crate) async fn read(
                         // Checked once here, so that a plan's SIDs are always well-formed.
                         kind.check_sid(&sid).map_err(|reason| Error::Decode {
                             status: 200,
+                            url: None,
                             reason,
                             request_id: None,
                         })?;

@@ -144,16 +144,27 @@
 //!
 //! [`Plan::apply`] runs in [`Step`]s: create lists, add addresses, create IP Records, rename,
 //! map records, attach, then detach, unmap, remove and delete, so that no desired address,
-//! record or mapping is ever missing along the way; it stops before the next
-//! step when one fails, leaving the allowlist at worst wider than desired. It refuses, before
-//! writing, to leave an attached list empty (unless [`ApplyOptions::allow_empty`]) and to remove
-//! more than [`ApplyOptions::max_removals`] addresses and IP Records (default 20). Writes run
+//! record or mapping is ever missing along the way; it stops before the next step when one
+//! fails, leaving the allowlist at worst wider than desired. Its guards ([`Plan::check`])
+//! refuse, before writing, to leave an attached list empty (unless
+//! [`ApplyOptions::allow_empty`]), to make more than [`ApplyOptions::max_removals`] removals of
+//! any kind (default 20: addresses, detaches, unmaps, deleted parts, IP Records and their
+//! mappings), and to remove more than [`ApplyOptions::max_removal_percent`] (default 30) of the
+//! entries of a list that holds at least [`MIN_ENTRIES_FOR_PERCENT`] (10), all as one
+//! [`Error::Guard`]. A removal Twilio answers with 404 is [`ChangeResult::AlreadyAbsent`], not
+//! done. Writes run
 //! [`ApplyOptions::concurrency`] at a time (default 4) through the client's retry policy, which
 //! handles 429 and `Retry-After` and never sends a create twice; a create whose answer was lost
 //! is reported as of unknown outcome, and the next plan sees whether it landed. A plan is always
 //! computed from the live state, so applying again after any failure converges, without
 //! duplicates. An [`Interrupt`] ([`ApplyOptions::interrupt`]) stops an apply from outside, as
 //! `twilio-allowlist` does on Ctrl-C: no new write starts, and the report says what was done.
+//!
+//! A saved plan ([`Plan::from_json`]) is untrusted input: before it is returned, what every
+//! change sends is checked with the rules of a desired-state file (host bits, `/0`, names, 100
+//! addresses per list), everything it names by SID must be in its own starting state under the
+//! list it names, as it shows it, and its summary must count its changes; the first change that
+//! fails is named in [`Error::PlanChange`].
 //!
 //! IP addresses are PII for Twilio: this module logs nothing through `tracing`; the plan and
 //! report show them because they are the user's own output.
@@ -164,6 +175,7 @@ mod desired;
 mod diff;
 mod document;
 mod export;
+mod guard;
 mod interrupt;
 mod kinds;
 mod live;
@@ -187,6 +199,7 @@ pub use document::{
     SourceIpMappingState, StartingState,
 };
 pub use export::{ExportOptions, export};
+pub use guard::{DEFAULT_MAX_REMOVAL_PERCENT, GuardOption, MIN_ENTRIES_FOR_PERCENT, Refusal};
 pub use interrupt::Interrupt;
 /// What each [`Change`] says, one type per kind of change (the fields of the plan document's
 /// changes).
@@ -220,6 +233,25 @@ pub enum Error {
     #[error("refused: {reason}")]
     Refused {
         /// Which rule, and how to proceed.
+        reason: String,
+    },
+    /// The guards of [`Plan::check`] refused the plan before anything was written (too many
+    /// removals, too large a share of a list, an attached list left empty): every one that did.
+    #[error("refused: {}", refusals.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Guard {
+        /// Each guard that refused, with the option that would allow it.
+        refusals: Vec<Refusal>,
+    },
+    /// A change of a saved plan is refused: it breaks a rule a desired-state file is held to,
+    /// or names something the plan's starting state does not hold, or repeats another change.
+    /// Nothing was sent.
+    #[error("the saved plan is refused at changes[{index}] ({action}): {reason}; nothing was sent")]
+    PlanChange {
+        /// The change's position in the document's `changes`, from 0.
+        index: usize,
+        /// Its `action` (`add_address`, `remove_address`, `detach`…).
+        action: String,
+        /// Why.
         reason: String,
     },
     /// The live state is no longer the saved plan's starting state (another writer changed

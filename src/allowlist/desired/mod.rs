@@ -12,7 +12,7 @@ use std::net::Ipv4Addr;
 
 pub use builder::{ByocBuilder, DesiredBuilder, IpRecordBuilder, ListBuilder, SetBuilder};
 pub use error::DesiredError;
-pub(crate) use validate::parse_cidr;
+pub(crate) use validate::{check_cidr, check_name, parse_cidr};
 
 use super::target::TargetKind;
 pub use crate::MAX_ADDRESSES_PER_LIST;

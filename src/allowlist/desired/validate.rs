@@ -78,6 +78,15 @@ pub(crate) fn parse_cidr(text: &str) -> Result<(Ipv4Addr, u8), String> {
             "`/{prefix_text}` is not a CIDR prefix length (1 to 32)"
         ));
     }
+    check_cidr(ip, prefix).map(|()| (ip, prefix))
+}
+
+/// Refuses an (address, prefix length) that Twilio would store differently from what was
+/// meant: a prefix out of 1 to 32, `/0`, host bits set.
+pub(crate) fn check_cidr(ip: Ipv4Addr, prefix: u8) -> Result<(), String> {
+    if prefix > 32 {
+        return Err(format!("`/{prefix}` is not a CIDR prefix length (1 to 32)"));
+    }
     if prefix == 0 {
         return Err(
             "`/0` is refused: Twilio stores a prefix length of 0 as /32 (one address). To allow \
@@ -93,11 +102,11 @@ pub(crate) fn parse_cidr(text: &str) -> Result<(Ipv4Addr, u8), String> {
             "host bits are set: {ip}/{prefix} lies in the network {network}/{prefix}; write \"{network}/{prefix}\" for the range, or \"{ip}\" for the one address"
         ));
     }
-    Ok((ip, prefix))
+    Ok(())
 }
 
 /// Checks a name against Twilio's limits.
-pub(super) fn check_name(name: &str, what: &str) -> Result<(), String> {
+pub(crate) fn check_name(name: &str, what: &str) -> Result<(), String> {
     if name.is_empty() {
         return Err(format!("the {what} is empty; Twilio requires one"));
     }

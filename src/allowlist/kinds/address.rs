@@ -5,7 +5,10 @@ use std::{fmt, net::Ipv4Addr};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Action, Change, Created, Parents, Reconcile, entry_line, entry_position, list};
+use super::{
+    Action, Change, Created, Parents, Reconcile, entry_line, entry_position, list, list_name,
+};
+use crate::allowlist::change::{Existing, Made, Value};
 use crate::{
     Client, SipIpAddress,
     allowlist::{
@@ -82,6 +85,21 @@ fn from_set(set: &Option<String>) -> String {
 impl Action for AddAddress {
     entry_position!(in_list);
 
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![
+            list_name(&self.list),
+            Value::Cidr(self.ip, self.prefix),
+            Value::Name {
+                what: "address's name",
+                name: &self.name,
+            },
+        ]
+    }
+
+    fn made(&self) -> Option<Made<'_>> {
+        Some(Made::Address(self.ip, self.prefix))
+    }
+
     fn plan_line(&self) -> String {
         let rest = format!("{:?}{}", self.name, from_set(&self.set));
         entry_line('+', self.ip, self.prefix, &rest)
@@ -99,6 +117,24 @@ impl Action for AddAddress {
 
 impl Action for RenameAddress {
     entry_position!(in_list);
+
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![
+            list_name(&self.list),
+            Value::Name {
+                what: "address's name",
+                name: &self.to,
+            },
+        ]
+    }
+
+    fn existing(&self) -> Option<Existing<'_>> {
+        Some(Existing::Address {
+            sid: &self.sid,
+            cidr: (self.ip, self.prefix),
+            name: &self.from,
+        })
+    }
 
     fn plan_line(&self) -> String {
         let (from, to) = (&self.from, &self.to);
@@ -122,6 +158,18 @@ impl Action for RenameAddress {
 
 impl Action for RemoveAddress {
     entry_position!(in_list);
+
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![list_name(&self.list)]
+    }
+
+    fn existing(&self) -> Option<Existing<'_>> {
+        Some(Existing::Address {
+            sid: &self.sid,
+            cidr: (self.ip, self.prefix),
+            name: &self.name,
+        })
+    }
 
     fn plan_line(&self) -> String {
         entry_line('-', self.ip, self.prefix, &format!("{:?}", self.name))

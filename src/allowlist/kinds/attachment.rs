@@ -7,7 +7,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Action, Change, Created, Parents, Position, Reconcile, list};
+use super::{Action, Change, Created, Parents, Position, Reconcile, list, list_name};
+use crate::allowlist::change::{Existing, Made, Value};
 use crate::{
     Client,
     allowlist::{change::Target, target::TargetKind},
@@ -43,6 +44,14 @@ impl Action for Attach {
         (None, Some(&self.target))
     }
 
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![list_name(&self.list)]
+    }
+
+    fn made(&self) -> Option<Made<'_>> {
+        Some(Made::Attachment(&self.target))
+    }
+
     fn plan_line(&self) -> String {
         format!("  + attach {}", self.target)
     }
@@ -59,6 +68,14 @@ impl Action for Detach {
 
     fn order_key(&self) -> Position<'_> {
         (None, Some(&self.target))
+    }
+
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![list_name(&self.list)]
+    }
+
+    fn existing(&self) -> Option<Existing<'_>> {
+        Some(Existing::Attachment(&self.target))
     }
 
     fn plan_line(&self) -> String {

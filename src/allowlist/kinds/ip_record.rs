@@ -8,6 +8,7 @@ use std::{fmt, net::Ipv4Addr};
 use serde::{Deserialize, Serialize};
 
 use super::{Action, Change, Created, Parents, Reconcile, entry_line, entry_position};
+use crate::allowlist::change::Value;
 use crate::{
     Client,
     allowlist::{
@@ -83,6 +84,16 @@ pub struct RemoveIpRecord {
 impl Action for CreateIpRecord {
     entry_position!();
 
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![
+            Value::Cidr(self.ip, self.prefix),
+            Value::Name {
+                what: "IP Record's name",
+                name: &self.name,
+            },
+        ]
+    }
+
     fn plan_line(&self) -> String {
         entry_line('+', self.ip, self.prefix, &format!("{:?}", self.name))
     }
@@ -95,6 +106,13 @@ impl Action for CreateIpRecord {
 
 impl Action for RenameIpRecord {
     entry_position!();
+
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![Value::Name {
+            what: "IP Record's name",
+            name: &self.to,
+        }]
+    }
 
     fn plan_line(&self) -> String {
         let (from, to) = (&self.from, &self.to);

@@ -6,8 +6,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Action, Created, Parents};
+use super::{Action, Created, Parents, list_name};
 use crate::Client;
+use crate::allowlist::change::{Existing, Made, Value};
 
 /// The key of a list among the [`Parents`]: its name.
 pub(crate) fn key(list: &str) -> String {
@@ -44,6 +45,14 @@ impl Action for CreateList {
         Some(&self.list)
     }
 
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![list_name(&self.list)]
+    }
+
+    fn made(&self) -> Option<Made<'_>> {
+        Some(Made::List)
+    }
+
     fn plan_line(&self) -> String {
         format!("+ list {:?} (new)", self.list)
     }
@@ -73,6 +82,14 @@ impl CreateList {
 impl Action for DeleteList {
     fn list(&self) -> Option<&str> {
         Some(&self.list)
+    }
+
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![list_name(&self.list)]
+    }
+
+    fn existing(&self) -> Option<Existing<'_>> {
+        Some(Existing::List)
     }
 
     fn plan_line(&self) -> String {

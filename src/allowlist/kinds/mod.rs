@@ -25,7 +25,7 @@ use std::{
 
 use serde::{Deserialize, Serialize};
 
-use super::change::{ChangeKind, Target};
+use super::change::{ChangeKind, Existing, Made, Target, Value};
 use crate::{
     Client,
     sid::{Sid, SidKind},
@@ -60,6 +60,23 @@ pub(crate) trait Action {
     /// nor a trunk or domain it attaches or maps to, which the plan resolved from the account).
     fn sids(&self) -> Vec<String> {
         Vec::new()
+    }
+
+    /// The values it sends that a desired-state file's rules apply to (names, addresses): a
+    /// saved plan's changes are held to them.
+    fn values(&self) -> Vec<Value<'_>> {
+        Vec::new()
+    }
+
+    /// What it acts on in its list that must exist before it, as the saved plan's starting
+    /// state must show it.
+    fn existing(&self) -> Option<Existing<'_>> {
+        None
+    }
+
+    /// What it makes in its list, which must not exist before it (nor be made twice).
+    fn made(&self) -> Option<Made<'_>> {
+        None
     }
 }
 
@@ -116,6 +133,14 @@ impl Parents {
                 reason: format!("{what} was not created"),
             })?;
         typed(text)
+    }
+}
+
+/// A list's name as a value a saved plan's change is held to the file's rules for.
+pub(crate) fn list_name(list: &str) -> Value<'_> {
+    Value::Name {
+        what: "list name",
+        name: list,
     }
 }
 

@@ -8,7 +8,7 @@ use twilio_ip_access::allowlist::{
 };
 
 use crate::{
-    FAILED, Fail, OK, STALE, confirm,
+    Connection, FAILED, Fail, OK, STALE, confirm,
     output::{ApplyDocument, Failure, Stream, Ui},
     progress::{self, Spinner},
     signals::Signals,
@@ -29,9 +29,9 @@ pub(crate) struct Request {
 
 /// Runs `apply` and returns its exit code, having printed its error (and with `--json` its
 /// one document).
-pub(crate) async fn command(ui: &Ui, base_url: Option<&str>, request: Request) -> u8 {
+pub(crate) async fn command(ui: &Ui, connection: Connection<'_>, request: Request) -> u8 {
     let (mut plan, mut report) = (None, None);
-    let result = run(ui, base_url, &request, &mut plan, &mut report).await;
+    let result = run(ui, connection, &request, &mut plan, &mut report).await;
     let code = match &result {
         Ok(code) => *code,
         Err(Fail(code, message)) => {
@@ -56,12 +56,12 @@ pub(crate) async fn command(ui: &Ui, base_url: Option<&str>, request: Request) -
 
 async fn run(
     ui: &Ui,
-    base_url: Option<&str>,
+    connection: Connection<'_>,
     request: &Request,
     plan: &mut Option<Plan>,
     report: &mut Option<Report>,
 ) -> Result<u8, Fail> {
-    let client = crate::client(base_url)?;
+    let client = connection.client()?;
     let plan = &*plan.insert(match (&request.file, &request.saved) {
         (Some(file), _) => {
             let desired = crate::desired(ui, file, &request.lists)?;

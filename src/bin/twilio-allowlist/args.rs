@@ -1,10 +1,11 @@
 //! The command line: commands, options, and the help texts that explain them.
 
-use std::path::PathBuf;
+use std::{path::PathBuf, time::Duration};
 
 use clap::{Parser, Subcommand};
 use twilio_ip_access::allowlist::{
-    DEFAULT_CONCURRENCY, DEFAULT_MAX_REMOVALS, DEFAULT_READ_CONCURRENCY,
+    DEFAULT_CONCURRENCY, DEFAULT_MAX_REMOVAL_PERCENT, DEFAULT_MAX_REMOVALS,
+    DEFAULT_READ_CONCURRENCY,
 };
 
 const ABOUT: &str =
@@ -34,6 +35,11 @@ Lists the file does not name are never touched. `plan` shows the difference, `ap
 Credentials and routing come from the environment, as Twilio's libraries read them:
 TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET),
 TWILIO_REGION, TWILIO_EDGE. --base-url sends every product to one URL (an emulator, a proxy).
+
+Apply refuses, before writing, a plan that removes more than --max-removals entries of any
+kind (addresses, detaches, unmaps, deleted parts, IP Records; default 20) or more than
+--max-removal-percent of a list holding at least 10 entries (default 30), and a saved plan
+that was edited into what a file could not say.
 
 Output: colour on a terminal only (never with --no-color or NO_COLOR); -q prints errors only,
 -v adds the requests made (no secrets, no addresses). --json output is for machines.
@@ -90,6 +96,11 @@ pub(crate) struct Args {
     #[arg(short, long, global = true)]
     pub(crate) verbose: bool,
 
+    /// How long one request may take, connecting included, before it is abandoned (a read or a
+    /// removal is then tried again, 3 attempts in all; a create that may have landed is not).
+    #[arg(long, global = true, value_name = "SECS", default_value = "30", value_parser = seconds)]
+    pub(crate) timeout: Duration,
+
     /// No colour, even on a terminal (the NO_COLOR environment variable does the same).
     #[arg(long, global = true)]
     pub(crate) no_color: bool,
@@ -138,7 +149,12 @@ pub(crate) enum Command {
                       address is ever missing. Before the first write the live state is read \
                       again (after the answer, and with --yes too): if it is no longer the state \
                       the plan was made from (another writer, or a saved plan gone stale), \
-                      nothing is written and the exit code is 3.\n\n\
+                      nothing is written and the exit code is 3. A saved plan is checked \
+                      first, before any request: each change with the rules of a file \
+                      (addresses, names, limits), every SID it names against the plan's own \
+                      starting state, the summary against the changes; any violation refuses \
+                      it (exit 1). A removal Twilio no longer has (404) is reported as already \
+                      absent.\n\n\
                       Ctrl-C (SIGINT) or SIGTERM: no new write starts, the writes in flight \
                       finish, the report says what was done and what was not, and the exit \
                       code is 130 (143 for SIGTERM). A second Ctrl-C stops waiting for the \
@@ -169,9 +185,20 @@ pub(crate) enum Command {
         /// Allow leaving a list attached to a trunk or SIP domain with no addresses.
         #[arg(long)]
         allow_empty: bool,
-        /// Refuse plans that remove more addresses than this.
+        /// Refuse plans that remove more than this, of every kind: addresses removed, lists
+        /// detached from trunks or unmapped from SIP domains, emptied parts deleted, IP Records
+        /// and Source IP Mappings removed.
         #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_REMOVALS)]
         max_removals: usize,
+        /// Refuse plans that remove more than this share of a list's entries (its addresses
+        /// and attachments), for lists holding at least 10.
+        #[arg(
+            long,
+            value_name = "PERCENT",
+            default_value_t = DEFAULT_MAX_REMOVAL_PERCENT,
+            value_parser = clap::value_parser!(u8).range(0..=100)
+        )]
+        max_removal_percent: u8,
         /// How many writes run at once.
         #[arg(
             long,
@@ -232,6 +259,17 @@ pub(crate) enum SchemaOf {
     Allowlist,
     /// The plan document (`plan --json`, `plan -o PLAN.json`).
     Plan,
+}
+
+/// `--timeout`: seconds, a fraction allowed, more than 0.
+fn seconds(text: &str) -> Result<Duration, String> {
+    let secs: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    Duration::try_from_secs_f64(secs)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("`{text}` is not a number of seconds more than 0"))
 }
 
 #[cfg(test)]

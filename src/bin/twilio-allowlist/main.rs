@@ -8,6 +8,7 @@
 mod apply;
 mod args;
 mod confirm;
+mod messages;
 mod output;
 mod progress;
 mod signals;
@@ -16,6 +17,7 @@ use std::{
     fs,
     path::{Path, PathBuf},
     process::ExitCode,
+    time::Duration,
 };
 
 use clap::{Parser, error::ErrorKind};
@@ -43,6 +45,8 @@ impl From<Error> for Fail {
     fn from(e: Error) -> Self {
         match e {
             Error::Stale { .. } => Fail(STALE, e.to_string()),
+            Error::Guard { refusals } => Fail(FAILED, messages::refused(&refusals)),
+            Error::Twilio(e) => Fail(FAILED, messages::request_failed(&e)),
             e => Fail(FAILED, e.to_string()),
         }
     }
@@ -81,12 +85,22 @@ fn main() -> ExitCode {
     }
 }
 
-pub(crate) fn client(base_url: Option<&str>) -> Result<Client, Fail> {
-    let mut builder = ClientBuilder::from_env();
-    if let Some(url) = base_url {
-        builder = builder.base_url(url);
+/// Where requests go and how long each may take (`--base-url`, `--timeout`).
+#[derive(Clone, Copy)]
+pub(crate) struct Connection<'a> {
+    pub(crate) base_url: Option<&'a str>,
+    pub(crate) timeout: Duration,
+}
+
+impl Connection<'_> {
+    /// A client with the environment's credentials and routing.
+    pub(crate) fn client(&self) -> Result<Client, Fail> {
+        let mut builder = ClientBuilder::from_env().timeout(self.timeout);
+        if let Some(url) = self.base_url {
+            builder = builder.base_url(url);
+        }
+        builder.build().map_err(|e| Fail(FAILED, e.to_string()))
     }
-    builder.build().map_err(|e| Fail(FAILED, e.to_string()))
 }
 
 pub(crate) fn read(path: &Path, what: &str) -> Result<String, Fail> {
@@ -154,7 +168,10 @@ pub(crate) fn desired(ui: &Ui, path: &Path, only: &[String]) -> Result<Desired, 
 }
 
 async fn run(ui: &Ui, args: Args) -> Result<u8, Fail> {
-    let base_url = args.base_url.as_deref();
+    let connection = Connection {
+        base_url: args.base_url.as_deref(),
+        timeout: args.timeout,
+    };
     let reads = ReadOptions::default().concurrency(args.read_concurrency.into());
     match args.command {
         Command::Schema { of } => {
@@ -175,7 +192,7 @@ async fn run(ui: &Ui, args: Args) -> Result<u8, Fail> {
             out,
         } => {
             let desired = desired(ui, &file, &lists)?;
-            let client = client(base_url)?;
+            let client = connection.client()?;
             let plan = {
                 let _spinner = progress::Spinner::start(ui, "Reading the live state:");
                 allowlist::plan_with(&client, &desired, reads).await?
@@ -204,6 +221,7 @@ async fn run(ui: &Ui, args: Args) -> Result<u8, Fail> {
             yes,
             allow_empty,
             max_removals,
+            max_removal_percent,
             concurrency,
             json,
         } => {
@@ -217,13 +235,14 @@ async fn run(ui: &Ui, args: Args) -> Result<u8, Fail> {
                 options: ApplyOptions::default()
                     .allow_empty(allow_empty)
                     .max_removals(max_removals)
+                    .max_removal_percent(max_removal_percent)
                     .concurrency(concurrency.into())
                     .read_options(reads),
             };
-            Ok(apply::command(ui, base_url, request).await)
+            Ok(apply::command(ui, connection, request).await)
         }
         Command::Export { out, lists } => {
-            let client = client(base_url)?;
+            let client = connection.client()?;
             let options = lists.into_iter().fold(
                 ExportOptions::default().read_options(reads),
                 ExportOptions::list,

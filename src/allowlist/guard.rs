@@ -1,0 +1,321 @@
+//! The guards [`Plan::apply`] checks before writing anything, like octoDNS's update and delete
+//! thresholds: how many removals in all, what share of one list's entries, and an attached list
+//! left with no addresses. Every change whose kind is a removal counts (addresses, detaches,
+//! unmaps, deleted parts, and any kind added later), so no kind slips past them.
+
+use std::{collections::BTreeMap, fmt};
+
+use super::{
+    Error, Result,
+    apply::ApplyOptions,
+    change::{Change, Existing, Step},
+    document::Plan,
+    split,
+};
+
+/// The default of [`ApplyOptions::max_removal_percent`].
+pub const DEFAULT_MAX_REMOVAL_PERCENT: u8 = 30;
+
+/// The percentage guard applies to lists that hold at least this many entries (addresses and
+/// attachments) before the plan: removing 3 of 4 is not the sign of a mistake that removing 75
+/// of 100 is.
+pub const MIN_ENTRIES_FOR_PERCENT: usize = 10;
+
+/// The option of [`ApplyOptions`] that allows what a guard refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum GuardOption {
+    /// [`ApplyOptions::max_removals`] (`--max-removals` on the command line).
+    MaxRemovals,
+    /// [`ApplyOptions::max_removal_percent`] (`--max-removal-percent`).
+    MaxRemovalPercent,
+    /// [`ApplyOptions::allow_empty`] (`--allow-empty`).
+    AllowEmpty,
+}
+
+/// One guard that refused a plan. `Display` says what it found and the option of
+/// [`ApplyOptions`] that allows it; [`reason`](Self::reason) and [`allowed_by`](Self::allowed_by)
+/// give the parts, for a front end that names its options otherwise (the command line says
+/// `--max-removals 30`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// More removals than [`ApplyOptions::max_removals`].
+    MaxRemovals {
+        /// The removals the plan holds.
+        removals: usize,
+        /// The limit.
+        limit: usize,
+        /// How many of each action (`remove_address`, `detach`, `delete_list`…), by action.
+        by_action: BTreeMap<String, usize>,
+    },
+    /// A larger share of a list's entries removed than [`ApplyOptions::max_removal_percent`].
+    MaxRemovalPercent {
+        /// The list (a split list's parts count together, under its name).
+        list: String,
+        /// The removals in it.
+        removals: usize,
+        /// Its entries before the plan: addresses and attachments.
+        entries: usize,
+        /// The limit, in percent.
+        limit: u8,
+    },
+    /// A list attached to trunks or SIP domains would hold no addresses (it lets no one in).
+    EmptyAttached {
+        /// The list.
+        list: String,
+        /// How many trunks and SIP domains it would be attached to.
+        attached: usize,
+    },
+}
+
+impl Refusal {
+    /// What the guard found, without naming an option.
+    pub fn reason(&self) -> String {
+        match self {
+            Refusal::MaxRemovals {
+                removals,
+                limit,
+                by_action,
+            } => {
+                let parts: Vec<String> = by_action
+                    .iter()
+                    .map(|(action, n)| format!("{n} {action}"))
+                    .collect();
+                format!(
+                    "the plan removes {removals} ({}), more than the limit of {limit}",
+                    parts.join(", ")
+                )
+            }
+            Refusal::MaxRemovalPercent {
+                list,
+                removals,
+                entries,
+                limit,
+            } => format!(
+                "the plan removes {removals} of the {entries} entries of list {list:?} ({}%), more than the limit of {limit}% for a list of {MIN_ENTRIES_FOR_PERCENT} entries or more",
+                share(*removals, *entries)
+            ),
+            Refusal::EmptyAttached { list, attached } => format!(
+                "list {list:?} would be attached to {attached} trunk(s) or SIP domain(s) with no addresses, which lets no one in"
+            ),
+        }
+    }
+
+    /// The option that allows it, and the value it needs (`None` for a switch).
+    pub fn allowed_by(&self) -> (GuardOption, Option<usize>) {
+        match self {
+            Refusal::MaxRemovals { removals, .. } => (GuardOption::MaxRemovals, Some(*removals)),
+            Refusal::MaxRemovalPercent {
+                removals, entries, ..
+            } => (
+                GuardOption::MaxRemovalPercent,
+                Some(percent(*removals, *entries)),
+            ),
+            Refusal::EmptyAttached { .. } => (GuardOption::AllowEmpty, None),
+        }
+    }
+}
+
+/// The share in whole percent, rounded up (so that the value it names allows it).
+fn percent(part: usize, whole: usize) -> usize {
+    (part * 100).div_ceil(whole.max(1)).min(100)
+}
+
+/// The share in percent as shown, to a tenth, rounded down: `33.3`, `100`.
+fn share(part: usize, whole: usize) -> String {
+    let tenths = (part * 1000) / whole.max(1);
+    if tenths.is_multiple_of(10) {
+        (tenths / 10).to_string()
+    } else {
+        format!("{}.{}", tenths / 10, tenths % 10)
+    }
+}
+
+/// `… (allow it with ApplyOptions::max_removals(30))`.
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let option = match self.allowed_by() {
+            (GuardOption::MaxRemovals, Some(n)) => format!("max_removals({n})"),
+            (GuardOption::MaxRemovalPercent, Some(n)) => format!("max_removal_percent({n})"),
+            _ => "allow_empty(true)".to_owned(),
+        };
+        write!(
+            f,
+            "{} (allow it with `ApplyOptions::{option}`)",
+            self.reason()
+        )
+    }
+}
+
+/// Every guard `plan` fails under `options` (empty when it may be applied).
+pub(crate) fn refusals(plan: &Plan, options: &ApplyOptions) -> Vec<Refusal> {
+    let mut refusals = Vec::new();
+    let removals: Vec<&Change> = plan.changes().iter().filter(|c| c.is_removal()).collect();
+    if removals.len() > options.get_max_removals() {
+        let mut by_action = BTreeMap::new();
+        for change in &removals {
+            *by_action.entry(change.action_name()).or_insert(0) += 1;
+        }
+        refusals.push(Refusal::MaxRemovals {
+            removals: removals.len(),
+            limit: options.get_max_removals(),
+            by_action,
+        });
+    }
+    refusals.extend(percentages(
+        plan,
+        &removals,
+        options.get_max_removal_percent(),
+    ));
+    if !options.get_allow_empty() {
+        refusals.extend(emptied(plan));
+    }
+    refusals
+}
+
+/// The percentage guard, per list: a split list's parts (`NAME (2)`… beside `NAME`) count
+/// together, as one list.
+fn percentages(plan: &Plan, removals: &[&Change], limit: u8) -> Vec<Refusal> {
+    let names: Vec<&str> = plan.lists().iter().map(|l| l.name.as_str()).collect();
+    let whole = |name: &str| -> String {
+        names
+            .iter()
+            .find(|n| split::part_number(n, name).is_some_and(|p| p >= 2))
+            .copied()
+            .unwrap_or(name)
+            .to_owned()
+    };
+    let mut entries: BTreeMap<String, usize> = BTreeMap::new();
+    for state in &plan.starting_state().lists {
+        *entries.entry(whole(&state.name)).or_default() +=
+            state.addresses.len() + state.trunks.len() + state.sip_domains.len();
+    }
+    let mut removed: BTreeMap<String, usize> = BTreeMap::new();
+    for change in removals {
+        // Deleting an emptied part is the end of removing its entries, not one more.
+        // Account-wide removals (`[byoc]`) count toward `max_removals` only.
+        if let Some(list) = change.list()
+            && change.existing() != Some(Existing::List)
+        {
+            *removed.entry(whole(list)).or_default() += 1;
+        }
+    }
+    // In the plan's order of lists.
+    let mut order: Vec<String> = Vec::new();
+    for name in &names {
+        let name = whole(name);
+        if !order.contains(&name) {
+            order.push(name);
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|list| {
+            let held = entries.get(&list).copied().unwrap_or_default();
+            let gone = removed.get(&list).copied().unwrap_or_default();
+            (held >= MIN_ENTRIES_FOR_PERCENT && gone * 100 > held * usize::from(limit)).then_some(
+                Refusal::MaxRemovalPercent {
+                    list,
+                    removals: gone,
+                    entries: held,
+                    limit,
+                },
+            )
+        })
+        .collect()
+}
+
+/// The lists the plan leaves attached with no addresses, when it removes their last ones or
+/// attaches them empty.
+fn emptied(plan: &Plan) -> Vec<Refusal> {
+    let mut refusals = Vec::new();
+    for state in &plan.starting_state().lists {
+        let count = |step: Step| {
+            plan.changes()
+                .iter()
+                .filter(|c| c.list() == Some(state.name.as_str()) && c.step() == step)
+                .count()
+        };
+        // Saturating: a saved plan is input, and its counts are checked only when read.
+        let addresses = (state.addresses.len() + count(Step::AddAddress))
+            .saturating_sub(count(Step::RemoveAddress));
+        let attached = (state.trunks.len() + state.sip_domains.len() + count(Step::Attach))
+            .saturating_sub(count(Step::Detach));
+        let makes_it = count(Step::RemoveAddress) + count(Step::Attach) > 0;
+        if addresses == 0 && attached > 0 && makes_it {
+            refusals.push(Refusal::EmptyAttached {
+                list: state.name.clone(),
+                attached,
+            });
+        }
+    }
+    refusals
+}
+
+impl Plan {
+    /// The guards [`apply`](Self::apply) checks before writing anything: every removal of any
+    /// kind counts toward [`ApplyOptions::max_removals`]; a list (a split list's parts
+    /// together) holding at least [`MIN_ENTRIES_FOR_PERCENT`] entries may lose at most
+    /// [`ApplyOptions::max_removal_percent`] of them; and, without
+    /// [`ApplyOptions::allow_empty`], no list attached to a trunk or SIP domain is left with no
+    /// addresses, by removing its last ones or by attaching an empty list.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Guard`] with every guard that refused.
+    pub fn check(&self, options: &ApplyOptions) -> Result<()> {
+        let refusals = refusals(self, options);
+        if refusals.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Guard { refusals })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_rounds_up_and_stays_within_100() {
+        assert_eq!(percent(1, 3), 34);
+        assert_eq!(percent(3, 10), 30);
+        assert_eq!(percent(12, 10), 100);
+        assert_eq!(percent(0, 0), 0);
+        assert_eq!(
+            [share(4, 12), share(92, 164), share(25, 25)],
+            ["33.3", "56", "100"]
+        );
+    }
+
+    #[test]
+    fn refusals_name_what_allows_them() {
+        let refusal = Refusal::MaxRemovals {
+            removals: 30,
+            limit: 20,
+            by_action: BTreeMap::from([("detach".to_owned(), 30)]),
+        };
+        assert_eq!(
+            refusal.to_string(),
+            "the plan removes 30 (30 detach), more than the limit of 20 (allow it with `ApplyOptions::max_removals(30)`)"
+        );
+        let refusal = Refusal::MaxRemovalPercent {
+            list: "office".into(),
+            removals: 4,
+            entries: 10,
+            limit: 30,
+        };
+        assert_eq!(
+            refusal.allowed_by(),
+            (GuardOption::MaxRemovalPercent, Some(40))
+        );
+        assert!(
+            refusal
+                .to_string()
+                .starts_with("the plan removes 4 of the 10 entries of list \"office\" (40%)"),
+            "{refusal}"
+        );
+    }
+}
