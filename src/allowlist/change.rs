@@ -9,7 +9,7 @@ use std::{fmt, net::Ipv4Addr};
 
 use serde::{Deserialize, Serialize};
 
-use super::target::TargetKind;
+use super::{sources::AddressOrigin, target::TargetKind};
 use crate::sid::IpAddressSid;
 
 /// The steps of apply, in the order they run (and the order a plan shows and saves its
@@ -143,9 +143,10 @@ pub enum Change {
         prefix: u8,
         /// `FriendlyName`.
         name: String,
-        /// The set it comes from (`[sets.NAME]`), when it is not written in the list itself.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        set: Option<String>,
+        /// Where it comes from (its `set` and `source`), when it is not written in the list
+        /// itself.
+        #[serde(flatten)]
+        origin: AddressOrigin,
     },
     /// Rename an address in place (same identity, new `FriendlyName`).
     RenameAddress {
@@ -161,10 +162,10 @@ pub enum Change {
         from: String,
         /// The name it gets.
         to: String,
-        /// The set the new name comes from (`[sets.NAME]`), when it is not written in the list
-        /// itself.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        set: Option<String>,
+        /// Where the new name comes from (its `set` and `source`), when it is not written in
+        /// the list itself.
+        #[serde(flatten)]
+        origin: AddressOrigin,
     },
     /// Attach the list to a trunk or map it to a SIP domain's calls.
     Attach {
@@ -257,24 +258,19 @@ impl Change {
                 ip,
                 prefix,
                 name,
-                set,
+                origin,
                 ..
-            } => format!(
-                "  + {:<18} {name:?}{}",
-                format!("{ip}/{prefix}"),
-                from_set(set)
-            ),
+            } => format!("  + {:<18} {name:?}{origin}", format!("{ip}/{prefix}")),
             Change::RenameAddress {
                 ip,
                 prefix,
                 from,
                 to,
-                set,
+                origin,
                 ..
             } => format!(
-                "  ~ {:<18} {from:?} -> {to:?}{}",
-                format!("{ip}/{prefix}"),
-                from_set(set)
+                "  ~ {:<18} {from:?} -> {to:?}{origin}",
+                format!("{ip}/{prefix}")
             ),
             Change::RemoveAddress {
                 ip, prefix, name, ..
@@ -283,13 +279,6 @@ impl Change {
             Change::Detach { target, .. } => format!("  - detach {target}"),
         }
     }
-}
-
-/// ` (set "carrier-a")` for an address that comes from a set, else nothing.
-fn from_set(set: &Option<String>) -> String {
-    set.as_ref()
-        .map(|s| format!(" (set {s:?})"))
-        .unwrap_or_default()
 }
 
 /// One line, with the list: `+ 198.51.100.0/24 "office" in list "office allowlist"`.
@@ -303,12 +292,8 @@ impl fmt::Display for Change {
                 ip,
                 prefix,
                 name,
-                set,
-            } => write!(
-                f,
-                "+ {ip}/{prefix} {name:?}{} in list {list:?}",
-                from_set(set)
-            ),
+                origin,
+            } => write!(f, "+ {ip}/{prefix} {name:?}{origin} in list {list:?}"),
             Change::RenameAddress {
                 list,
                 ip,

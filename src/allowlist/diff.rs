@@ -240,7 +240,7 @@ fn diff_list(
                 ip: want.ip(),
                 prefix: want.prefix(),
                 name: want.name().to_owned(),
-                set: want.set().map(str::to_owned),
+                origin: want.address_origin().clone(),
             }),
             Some(group) => {
                 // Keep one entry (the one already named right, if any); duplicates go.
@@ -259,7 +259,7 @@ fn diff_list(
                             prefix: a.prefix,
                             from: a.name.clone(),
                             to: want.name().to_owned(),
-                            set: want.set().map(str::to_owned),
+                            origin: want.address_origin().clone(),
                         });
                     }
                 }

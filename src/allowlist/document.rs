@@ -267,8 +267,8 @@ impl TryFrom<PlanDocument> for Plan {
             1 => {
                 if let Some(change) = doc.changes.iter().find(|c| {
                     matches!(c, Change::DeleteList { .. })
-                        || matches!(c, Change::AddAddress { set: Some(_), .. })
-                        || matches!(c, Change::RenameAddress { set: Some(_), .. })
+                        || matches!(c, Change::AddAddress { origin, .. } if !origin.is_empty())
+                        || matches!(c, Change::RenameAddress { origin, .. } if !origin.is_empty())
                 }) {
                     return Err(format!(
                         "format_version 1 has no `delete_list` and no `set`, but a change is: {change}"

@@ -141,6 +141,7 @@ mod live;
 mod render;
 #[cfg(feature = "schemars")]
 mod schema;
+mod sources;
 mod split;
 mod target;
 
@@ -159,6 +160,10 @@ pub use live::{DEFAULT_READ_CONCURRENCY, ReadOptions};
 #[cfg(feature = "schemars")]
 #[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 pub use schema::{allowlist_schema, plan_schema};
+pub use sources::{
+    AddressOrigin, DEFAULT_MAX_FEED_BYTES, DEFAULT_SOURCE_TIMEOUT, SourceError, SourceOptions,
+    SourceRef,
+};
 pub use target::TargetKind;
 
 use crate::Client;

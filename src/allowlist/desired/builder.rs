@@ -29,6 +29,7 @@ fn raw(entries: Vec<Entry>) -> Vec<RawEntry> {
                 ip,
                 name,
                 origin: None,
+                source: None,
             }),
             Entry::Set(name) => RawEntry::Set { name, origin: None },
         })

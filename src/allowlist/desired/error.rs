@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::Origin;
+use crate::allowlist::sources::SourceError;
 
 /// A desired-state file refused: which file, where, which list and entry, and why. Everything
 /// is checked before any request is sent.
@@ -28,6 +29,8 @@ struct Details {
     set: Option<String>,
     entry: Option<String>,
     reason: String,
+    /// Why a source gave nothing usable, when that is the reason.
+    source: Option<SourceError>,
 }
 
 impl DesiredError {
@@ -49,7 +52,20 @@ impl DesiredError {
                 .filter(|e| !e.is_empty())
                 .or(entry),
             reason: reason.into(),
+            source: None,
         }))
+    }
+
+    /// The same error, caused by a source that failed.
+    pub(crate) fn caused_by(mut self, source: SourceError) -> Self {
+        self.0.source = Some(source);
+        self
+    }
+
+    /// Why a source (`{ dns = … }`, `{ file = … }`, `{ url = … }`) gave nothing usable, when
+    /// that is why the file is refused.
+    pub fn source_error(&self) -> Option<&SourceError> {
+        self.0.source.as_ref()
     }
 
     /// The same error, about an entry of a set rather than of a list.
@@ -121,4 +137,6 @@ impl fmt::Display for DesiredError {
     }
 }
 
+// The source's error is part of the message (the reason), so it is not also given as the
+// `source()` (a reporter would print it twice); `source_error` gives it typed.
 impl std::error::Error for DesiredError {}

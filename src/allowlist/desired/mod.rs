@@ -5,6 +5,7 @@
 mod builder;
 mod error;
 mod reader;
+mod resolve;
 mod validate;
 mod writer;
 
@@ -14,7 +15,10 @@ pub use builder::{DesiredBuilder, ListBuilder, SetBuilder};
 pub use error::DesiredError;
 pub(crate) use validate::parse_cidr;
 
-use super::target::TargetKind;
+use super::{
+    sources::{AddressOrigin, SourceRef},
+    target::TargetKind,
+};
 pub use crate::MAX_ADDRESSES_PER_LIST;
 /// The longest `FriendlyName` Twilio accepts, in characters.
 pub const MAX_NAME_CHARS: usize = 255;
@@ -52,8 +56,8 @@ pub struct DesiredAddress {
     ip: Ipv4Addr,
     prefix: u8,
     name: String,
-    /// The set it is written in (`[sets.NAME]`), when it came from one.
-    set: Option<String>,
+    /// The set it is written in (`[sets.NAME]`) and the source that gave it, if any.
+    from: AddressOrigin,
     pub(crate) origin: Option<Origin>,
 }
 
@@ -95,7 +99,7 @@ impl DesiredAddress {
             ip,
             prefix,
             name,
-            set: None,
+            from: AddressOrigin::default(),
             origin: None,
         }
     }
@@ -103,7 +107,17 @@ impl DesiredAddress {
     /// The set it came from (`[sets.NAME]`, the one it is written in), if it is not written in
     /// the list itself.
     pub fn set(&self) -> Option<&str> {
-        self.set.as_deref()
+        self.from.set.as_deref()
+    }
+
+    /// The source that gave it (`{ dns = … }`, `{ file = … }`, `{ url = … }`), if any.
+    pub fn source(&self) -> Option<&SourceRef> {
+        self.from.source.as_ref()
+    }
+
+    /// Where it comes from: its set and its source (what the plan shows after it).
+    pub fn address_origin(&self) -> &AddressOrigin {
+        &self.from
     }
 }
 

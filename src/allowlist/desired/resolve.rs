@@ -1,0 +1,102 @@
+//! Reading a file whose `addresses` have sources: each source is read (all at once) and replaced
+//! by the addresses it gave, before the file is validated as any other.
+
+use super::{
+    Desired, DesiredError, Origin, reader,
+    validate::{RawAddress, RawEntry, validate},
+};
+use crate::allowlist::sources::{Readers, Source, SourceOptions};
+
+impl Desired {
+    /// Reads a desired-state file as [`from_toml`](Self::from_toml) does, first reading its
+    /// sources (`{ dns = … }`, `{ file = … }`, `{ url = … }`) as `options` says. Each source
+    /// stands for the addresses it gave, as if written in its place; each address remembers its
+    /// source ([`DesiredAddress::source`](super::DesiredAddress::source)), which the plan shows.
+    ///
+    /// Fail closed: a source that fails or gives no IPv4 address refuses the file, unless its
+    /// entry says `optional = true` (then it gives nothing, with a warning). IPv6 values of a
+    /// file or feed are skipped with a warning.
+    ///
+    /// # Errors
+    ///
+    /// As [`from_toml`](Self::from_toml), and a source that failed, gave nothing or gave a
+    /// value that is not a valid IPv4 address or range: the file, line and entry of the source,
+    /// and why ([`DesiredError::source_error`]).
+    pub async fn from_toml_with_sources(
+        text: &str,
+        file_name: impl Into<String>,
+        options: &SourceOptions,
+    ) -> Result<Desired, DesiredError> {
+        let file = file_name.into();
+        let (mut sets, mut lists) = reader::parse(text, &file)?;
+        let found = {
+            let sources: Vec<&Source> = (sets.iter().map(|s| &s.addresses))
+                .chain(lists.iter().map(|l| &l.addresses))
+                .flatten()
+                .filter_map(|entry| match entry {
+                    RawEntry::Source { source, .. } => Some(source),
+                    _ => None,
+                })
+                .collect();
+            Readers::new(&sources, options).read_all(&sources).await
+        };
+        let mut found = found.into_iter();
+        let mut warnings = Vec::new();
+        let mut expand = |entries: Vec<RawEntry>| -> Result<Vec<RawEntry>, (Option<Origin>, _)> {
+            let mut out = Vec::with_capacity(entries.len());
+            for entry in entries {
+                let RawEntry::Source { source, origin } = entry else {
+                    out.push(entry);
+                    continue;
+                };
+                let at = origin
+                    .as_ref()
+                    .map(|o| format!("{file}:{}: ", o.line))
+                    .unwrap_or_default();
+                match found.next().expect("one result per source") {
+                    Ok(found) => {
+                        warnings.extend(found.warnings.into_iter().map(|w| format!("{at}{w}")));
+                        out.extend(found.addresses.into_iter().map(|a| {
+                            RawEntry::Address(RawAddress {
+                                ip: a.cidr(),
+                                name: Some(a.name),
+                                origin: origin.clone(),
+                                source: Some(source.reference()),
+                            })
+                        }));
+                    }
+                    Err(e) if source.optional => warnings.push(format!(
+                        "{at}the optional {} gives nothing this time: {e}",
+                        source.reference()
+                    )),
+                    Err(e) => return Err((origin, e)),
+                }
+            }
+            Ok(out)
+        };
+        let refuse = |origin: Option<Origin>, e: crate::allowlist::sources::SourceError| {
+            let reason = format!(
+                "{e}; the file is refused and nothing was written (a source that may fail says `optional = true`)"
+            );
+            (origin, reason, e)
+        };
+        for set in &mut sets {
+            set.addresses = expand(std::mem::take(&mut set.addresses)).map_err(|(o, e)| {
+                let (o, reason, e) = refuse(o, e);
+                DesiredError::new(Some(&file), o.as_ref(), None, None, reason)
+                    .in_set(&set.name)
+                    .caused_by(e)
+            })?;
+        }
+        for list in &mut lists {
+            list.addresses = expand(std::mem::take(&mut list.addresses)).map_err(|(o, e)| {
+                let (o, reason, e) = refuse(o, e);
+                DesiredError::new(Some(&file), o.as_ref(), Some(&list.name), None, reason)
+                    .caused_by(e)
+            })?;
+        }
+        let mut desired = validate(Some(file), sets, lists)?;
+        desired.warnings.extend(warnings);
+        Ok(desired)
+    }
+}
