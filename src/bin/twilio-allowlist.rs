@@ -14,7 +14,7 @@ use twilio_ip_access::{
     Client, ClientBuilder,
     allowlist::{
         self, ApplyOptions, ChangeResult, DEFAULT_CONCURRENCY, DEFAULT_MAX_REMOVALS,
-        DEFAULT_READ_CONCURRENCY, Desired, Error, ExportOptions, Plan, ReadOptions,
+        DEFAULT_READ_CONCURRENCY, Desired, Error, ExportOptions, Plan, ReadOptions, SourceOptions,
     },
 };
 
@@ -108,6 +108,8 @@ enum Command {
         /// Also save the plan document here, for `apply PLAN.json`.
         #[arg(short = 'o', long = "out", value_name = "PLAN.json")]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        sources: SourceArgs,
     },
     /// Plan (or read a saved plan), show it, ask, and apply it.
     #[command(
@@ -153,6 +155,8 @@ enum Command {
         /// Print the plan and the report as one JSON document (the plan text goes to stderr).
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        sources: SourceArgs,
     },
     /// Write the live lists as a desired-state file.
     #[command(
@@ -180,6 +184,18 @@ enum Command {
         #[arg(value_enum)]
         of: SchemaOf,
     },
+}
+
+/// How the file's sources (`{ dns = … }`, `{ file = … }`, `{ url = … }`) are read.
+#[derive(Debug, clap::Args)]
+struct SourceArgs {
+    /// Fetch the file's `{ url = … }` feeds (without it, a file that has one is refused).
+    #[arg(long)]
+    allow_fetch: bool,
+    /// Resolve `{ dns = … }` names with this name server instead of the system's configuration;
+    /// repeat for more.
+    #[arg(long, value_name = "IP:PORT")]
+    nameserver: Vec<std::net::SocketAddr>,
 }
 
 /// The formats `schema` prints.
@@ -255,9 +271,14 @@ fn write(path: &Path, text: &str) -> Result<(), Fail> {
     fs::write(path, text).map_err(|e| Fail(FAILED, format!("cannot write {}: {e}", path.display())))
 }
 
-fn desired(path: &Path) -> Result<Desired, Fail> {
+async fn desired(path: &Path, sources: &SourceArgs) -> Result<Desired, Fail> {
     let text = read(path, "desired-state file")?;
-    let desired = Desired::from_toml(&text, path.display().to_string())
+    let options = (sources.nameserver.iter())
+        .fold(SourceOptions::default(), |o, s| o.nameserver(*s))
+        .allow_fetch(sources.allow_fetch)
+        .base_dir(path.parent().unwrap_or(Path::new(".")));
+    let desired = Desired::from_toml_with_sources(&text, path.display().to_string(), &options)
+        .await
         .map_err(|e| Fail(FAILED, e.to_string()))?;
     for warning in desired.warnings() {
         eprintln!("warning: {}: {warning}", path.display());
@@ -279,8 +300,13 @@ async fn run(args: Args) -> Result<u8, Fail> {
             println!("{text}");
             Ok(OK)
         }
-        Command::Plan { file, json, out } => {
-            let desired = desired(&file)?;
+        Command::Plan {
+            file,
+            json,
+            out,
+            sources,
+        } => {
+            let desired = desired(&file, &sources).await?;
             let client = client(base_url)?;
             let plan = allowlist::plan_with(&client, &desired, reads).await?;
             if let Some(out) = &out {
@@ -307,10 +333,13 @@ async fn run(args: Args) -> Result<u8, Fail> {
             max_removals,
             concurrency,
             json,
+            sources,
         } => {
             let client = client(base_url)?;
             let plan = match (file, plan) {
-                (Some(file), _) => allowlist::plan_with(&client, &desired(&file)?, reads).await?,
+                (Some(file), _) => {
+                    allowlist::plan_with(&client, &desired(&file, &sources).await?, reads).await?
+                }
                 (None, Some(path)) => Plan::from_json(&read(&path, "plan")?)?,
                 (None, None) => return Err(Fail(FAILED, "give -f FILE or PLAN.json".into())),
             };

@@ -5,7 +5,7 @@ use super::{
     Desired, DesiredError, Origin, reader,
     validate::{RawAddress, RawEntry, validate},
 };
-use crate::allowlist::sources::{Readers, Source, SourceOptions};
+use crate::allowlist::sources::{Readers, Source, SourceError, SourceKind, SourceOptions};
 
 impl Desired {
     /// Reads a desired-state file as [`from_toml`](Self::from_toml) does, first reading its
@@ -65,16 +65,30 @@ impl Desired {
                             })
                         }));
                     }
-                    Err(e) if source.optional => warnings.push(format!(
-                        "{at}the optional {} gives nothing this time: {e}",
-                        source.reference()
-                    )),
-                    Err(e) => return Err((origin, e)),
+                    // Not allowed to fetch is how the command was run, not a failure of the feed.
+                    Err(e)
+                        if source.optional && !matches!(e, SourceError::FetchNotAllowed { .. }) =>
+                    {
+                        warnings.push(format!(
+                            "{at}the optional {} gives nothing this time: {e}",
+                            source.reference()
+                        ))
+                    }
+                    Err(e) => {
+                        // A feed's URL may hold a token: the entry is shown as the plan shows it.
+                        let origin = origin.map(|mut o| {
+                            if matches!(source.kind, SourceKind::Url(..)) {
+                                o.entry = format!("{{ {} }}", source.reference());
+                            }
+                            o
+                        });
+                        return Err((origin, e));
+                    }
                 }
             }
             Ok(out)
         };
-        let refuse = |origin: Option<Origin>, e: crate::allowlist::sources::SourceError| {
+        let refuse = |origin: Option<Origin>, e: SourceError| {
             let reason = format!(
                 "{e}; the file is refused and nothing was written (a source that may fail says `optional = true`)"
             );

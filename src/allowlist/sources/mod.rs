@@ -191,11 +191,12 @@ impl Source {
             {
                 continue;
             }
-            found.addresses.push(FoundAddress {
-                ip,
-                prefix,
-                name: self.name.clone().unwrap_or_else(|| text.to_owned()),
-            });
+            let name = match (&self.name, &self.kind) {
+                (Some(name), _) => name.clone(),
+                (None, SourceKind::Dns(host)) => host.trim_end_matches('.').to_owned(),
+                (None, _) => text.to_owned(),
+            };
+            found.addresses.push(FoundAddress { ip, prefix, name });
         }
         if let Some(first) = ipv6.first() {
             found.warnings.push(format!(
