@@ -72,6 +72,26 @@
 //! same identity twice once sets are expanded are refused, naming both places; a set no list
 //! uses is a warning ([`Desired::warnings`]). The plan shows the set each address comes from.
 //!
+//! # Addresses from DNS, files and feeds
+//!
+//! A source in any `addresses` array stands for the addresses it gives, read when the file is
+//! loaded with [`Desired::from_toml_with_sources`] (as [`SourceOptions`] say):
+//!
+//! ```toml
+//! addresses = [
+//!   { dns = "sbc1.example.com" },                   # every A record, each a /32 named by the host
+//!   { file = "carrier.txt", name = "carrier" },     # one address or range per line, `#` comments
+//!   { url = "https://ip-ranges.example.com/ip-ranges.json", format = "json",
+//!     path = "$.prefixes[*].ip_prefix", optional = true },   # RFC 9535 JSONPath; or "lines"
+//! ]
+//! ```
+//!
+//! Each value is checked as a written entry is; a source that fails or gives no IPv4 address
+//! refuses the file ([`DesiredError::source_error`] says why) unless it says `optional = true`;
+//! IPv6 values of files and feeds are skipped with a warning. Feeds are fetched only when
+//! [`SourceOptions::allow_fetch`] says so. The plan shows each address's source
+//! ([`AddressOrigin`]).
+//!
 //! All three keys are required (an empty array says "none"). An address's identity is its
 //! (IpAddress, CidrPrefixLength); its name is the text given unless `name` says otherwise, and
 //! a different name for the same identity is a rename (an update in place, never a delete and

@@ -44,6 +44,13 @@ trunks it is attached to and which SIP domains' calls it is mapped to:
 Lists the file does not name are never touched. `plan` shows the difference, `apply` makes it
 (after asking), `export` writes the live lists as a file.
 
+Addresses can also come from sources, read at each plan and refused (nothing written) when one
+fails or gives nothing, unless it says `optional = true`:
+
+    { dns = \"sbc1.example.com\" }          every A record (--nameserver IP:PORT to choose the server)
+    { file = \"carrier.txt\" }              one address or range per line, next to the file
+    { url = \"https://…\", format = \"json\", path = \"$.prefixes[*].ip_prefix\" }   only with --allow-fetch
+
 Credentials and routing come from the environment, as Twilio's libraries read them:
 TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET),
 TWILIO_REGION, TWILIO_EDGE. --base-url sends every product to one URL (an emulator, a proxy).
@@ -56,6 +63,7 @@ Examples:
   twilio-allowlist plan -f allowlist.toml
   twilio-allowlist apply -f allowlist.toml
   twilio-allowlist plan -f allowlist.toml -o plan.json && twilio-allowlist apply plan.json
+  twilio-allowlist plan -f allowlist.toml --allow-fetch --nameserver 10.0.0.2:53
   twilio-allowlist export -o allowlist.toml
   twilio-allowlist --base-url http://127.0.0.1:4010 plan -f allowlist.toml   # on twilio-mock";
 
