@@ -90,7 +90,7 @@ pub(super) async fn read(
         }
         // NOERROR with no A record: the source gave nothing (refused as empty by the caller).
         Err(e) if e.is_no_records_found() => return Ok(Vec::new()),
-        Err(e) if matches!(e, hickory_resolver::net::NetError::Timeout) => {
+        Err(hickory_resolver::net::NetError::Timeout) => {
             return Err(SourceError::Timeout {
                 from: format!("dns {host:?}"),
                 after: options.timeout,
