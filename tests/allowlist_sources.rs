@@ -547,6 +547,17 @@ mod cli {
             .unwrap()
     }
 
+    /// Asserts the exit code; standard output and standard error.
+    #[track_caller]
+    fn exits(out: &Output, code: i32) -> (String, String) {
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        );
+        assert_eq!(out.status.code(), Some(code), "{stdout}{stderr}");
+        (stdout, stderr)
+    }
+
     fn writes(twilio: &MockTwilio) -> usize {
         twilio
             .requests()
@@ -571,13 +582,9 @@ mod cli {
         let file = file.display().to_string();
         let ns = server.addr().to_string();
 
-        let out = run(&twilio, &["plan", "-f", &file, "--nameserver", &ns]);
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert_eq!(
-            out.status.code(),
-            Some(2),
-            "{text}{}",
-            String::from_utf8_lossy(&out.stderr)
+        let (text, _) = exits(
+            &run(&twilio, &["plan", "-f", &file, "--nameserver", &ns]),
+            2,
         );
         assert!(
             text.contains(r#""sbc1.example.com" (dns "sbc1.example.com")"#),
@@ -598,12 +605,8 @@ mod cli {
 
         // The name disappears: apply refuses, naming the entry, and writes nothing.
         server.set("sbc1.example.com", Answer::NxDomain);
-        let out = run(
-            &twilio,
-            &["apply", "-f", &file, "--nameserver", &ns, "--yes"],
-        );
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{err}");
+        let apply = ["apply", "-f", &file, "--nameserver", &ns, "--yes"];
+        let (_, err) = exits(&run(&twilio, &apply), 1);
         assert!(err.contains("allowlist.toml:3:"), "{err}");
         assert!(
             err.contains("sbc1.example.com does not exist (NXDOMAIN)"),
@@ -612,23 +615,11 @@ mod cli {
         assert_eq!(writes(&twilio), 0);
 
         server.set("sbc1.example.com", Answer::A(vec![ip("203.0.113.10")]));
-        let out = run(
-            &twilio,
-            &["apply", "-f", &file, "--nameserver", &ns, "--yes"],
-        );
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        exits(&run(&twilio, &apply), 0);
         assert_eq!(writes(&twilio), 3);
-        let out = run(&twilio, &["plan", "-f", &file, "--nameserver", &ns]);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stdout)
+        exits(
+            &run(&twilio, &["plan", "-f", &file, "--nameserver", &ns]),
+            0,
         );
         let _ = std::fs::remove_dir_all(&dir);
     }
@@ -643,23 +634,14 @@ mod cli {
         std::fs::write(&file, list(&format!("  {{ url = \"{url}\" }},"))).unwrap();
         let file = file.display().to_string();
 
-        let out = run(&twilio, &["plan", "-f", &file]);
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{err}");
+        let (_, err) = exits(&run(&twilio, &["plan", "-f", &file]), 1);
         assert!(
             err.contains(&format!("url {url:?}")) && err.contains("--allow-fetch"),
             "{err}"
         );
         assert!(feeds.requests().is_empty());
 
-        let out = run(&twilio, &["plan", "-f", &file, "--allow-fetch"]);
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert_eq!(
-            out.status.code(),
-            Some(2),
-            "{text}{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let (text, _) = exits(&run(&twilio, &["plan", "-f", &file, "--allow-fetch"]), 2);
         assert!(
             text.contains(&format!(r#""198.51.100.0/24" (url {url:?})"#)),
             "{text}"
