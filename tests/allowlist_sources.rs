@@ -230,6 +230,84 @@ async fn silence_times_out_and_an_empty_answer_is_refused() {
 }
 
 #[tokio::test]
+async fn a_source_may_not_shrink_what_it_gives_a_live_list_by_more_than_its_limit() {
+    let server = DnsServer::start();
+    let answer = |ips: &[&str]| Answer::A(ips.iter().map(|t| ip(t)).collect());
+    let four = ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"];
+    server.set("sbcs.example.com", answer(&four));
+    let options = SourceOptions::default().nameserver(server.addr());
+    let text = |extra: &str| {
+        list(&format!(
+            "  \"192.0.2.1\", {{ dns = \"sbcs.example.com\"{extra} }},"
+        ))
+    };
+    let twilio = MockTwilio::start().await;
+    let client = twilio.client();
+    let desired = read(&text(""), &options).await.unwrap();
+    let plan = allowlist::plan(&client, &desired).await.unwrap();
+    assert!(
+        plan.apply(&client, ApplyOptions::default())
+            .await
+            .unwrap()
+            .is_complete()
+    );
+
+    // 4 -> 1 is 75 % fewer: refused before anything is written.
+    server.set("sbcs.example.com", answer(&four[..1]));
+    let desired = read(&text(""), &options).await.unwrap();
+    twilio.clear_requests();
+    let err = allowlist::plan(&client, &desired).await.unwrap_err();
+    assert!(matches!(err, allowlist::Error::Refused { .. }), "{err}");
+    let shown = err.to_string();
+    assert!(
+        shown.contains(r#"dns "sbcs.example.com" would give list "office" 1 address(es) named "sbcs.example.com" where it has 4: 75% fewer, more than its max_shrink_percent (50%)"#),
+        "{shown}"
+    );
+    assert!(twilio.requests().iter().all(|r| r.method == "GET"));
+
+    // The limit is per entry: 100 lets it through.
+    let desired = read(&text(", max_shrink_percent = 100"), &options)
+        .await
+        .unwrap();
+    assert_eq!(
+        allowlist::plan(&client, &desired)
+            .await
+            .unwrap()
+            .summary()
+            .remove,
+        3
+    );
+
+    // 4 -> 2 is 50 %: within the default.
+    server.set("sbcs.example.com", answer(&four[..2]));
+    let desired = read(&text(""), &options).await.unwrap();
+    assert_eq!(
+        allowlist::plan(&client, &desired)
+            .await
+            .unwrap()
+            .summary()
+            .remove,
+        2
+    );
+    // A stricter limit refuses it.
+    let desired = read(&text(", max_shrink_percent = 25"), &options)
+        .await
+        .unwrap();
+    assert!(
+        allowlist::plan(&client, &desired)
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("50% fewer")
+    );
+    // A bad limit is refused with the entry.
+    let err = read(&text(", max_shrink_percent = 101"), &options)
+        .await
+        .unwrap_err();
+    refused_at(&err, 3, "max_shrink_percent = 101", "from 0 to 100");
+}
+
+#[tokio::test]
 async fn a_file_of_addresses_relative_to_the_allowlist_file_in_a_set() {
     let dir = folder("file");
     std::fs::write(

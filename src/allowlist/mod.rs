@@ -181,8 +181,8 @@ pub use live::{DEFAULT_READ_CONCURRENCY, ReadOptions};
 #[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 pub use schema::{allowlist_schema, plan_schema};
 pub use sources::{
-    AddressOrigin, DEFAULT_MAX_FEED_BYTES, DEFAULT_SOURCE_TIMEOUT, SourceError, SourceOptions,
-    SourceRef,
+    AddressOrigin, DEFAULT_MAX_FEED_BYTES, DEFAULT_MAX_SHRINK_PERCENT, DEFAULT_SOURCE_TIMEOUT,
+    SourceError, SourceOptions, SourceRef,
 };
 pub use target::TargetKind;
 
@@ -256,5 +256,7 @@ pub async fn plan_with(client: &Client, desired: &Desired, options: ReadOptions)
         })
     };
     let live = live::read(client, Some(&wanted), options).await?;
-    diff::compute(desired, &live)
+    let plan = diff::compute(desired, &live)?;
+    sources::check_shrink(desired, &plan)?;
+    Ok(plan)
 }

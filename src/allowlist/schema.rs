@@ -108,6 +108,10 @@ enum Address {
         /// A failure or an empty answer gives nothing, with a warning, instead of refusing the
         /// file.
         optional: Option<bool>,
+        /// How much of what it gives a live list it may stop giving in one plan, in percent
+        /// (default 50; 100: no limit). Known by name: for a DNS source, or one with `name`.
+        #[schemars(range(min = 0, max = 100))]
+        max_shrink_percent: Option<u8>,
     },
     /// One address or range per line of a file, `#` comments; the path is relative to the
     /// allowlist file.
@@ -120,6 +124,10 @@ enum Address {
         /// A failure or an empty file gives nothing, with a warning, instead of refusing the
         /// file.
         optional: Option<bool>,
+        /// How much of what it gives a live list it may stop giving in one plan, in percent
+        /// (default 50; 100: no limit). Known by name: for a DNS source, or one with `name`.
+        #[schemars(range(min = 0, max = 100))]
+        max_shrink_percent: Option<u8>,
     },
     /// A published range list, fetched (only with `--allow-fetch`) over https:// (plain http://
     /// only from this machine).
@@ -138,6 +146,10 @@ enum Address {
         /// A failure or an empty feed gives nothing, with a warning, instead of refusing the
         /// file.
         optional: Option<bool>,
+        /// How much of what it gives a live list it may stop giving in one plan, in percent
+        /// (default 50; 100: no limit). Known by name: for a DNS source, or one with `name`.
+        #[schemars(range(min = 0, max = 100))]
+        max_shrink_percent: Option<u8>,
     },
 }
 

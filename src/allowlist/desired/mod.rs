@@ -237,6 +237,8 @@ pub struct Desired {
     notes: Vec<String>,
     /// What is allowed but probably not meant (a set no list uses).
     warnings: Vec<String>,
+    /// How much each source may shrink what it gives a live list (sources only).
+    pub(crate) shrink_guards: Vec<super::sources::ShrinkGuard>,
 }
 
 impl Desired {
@@ -278,6 +280,7 @@ impl Desired {
             lists,
             notes,
             warnings: Vec::new(),
+            shrink_guards: Vec::new(),
         }
     }
 }

@@ -5,7 +5,9 @@ use super::{
     Desired, DesiredError, Origin, reader,
     validate::{RawAddress, RawEntry, validate},
 };
-use crate::allowlist::sources::{Readers, Source, SourceError, SourceKind, SourceOptions};
+use crate::allowlist::sources::{
+    Readers, ShrinkGuard, Source, SourceError, SourceKind, SourceOptions,
+};
 
 impl Desired {
     /// Reads a desired-state file as [`from_toml`](Self::from_toml) does, first reading its
@@ -42,6 +44,7 @@ impl Desired {
         };
         let mut found = found.into_iter();
         let mut warnings = Vec::new();
+        let mut guards = Vec::new();
         let mut expand = |entries: Vec<RawEntry>| -> Result<Vec<RawEntry>, (Option<Origin>, _)> {
             let mut out = Vec::with_capacity(entries.len());
             for entry in entries {
@@ -55,6 +58,13 @@ impl Desired {
                     .unwrap_or_default();
                 match found.next().expect("one result per source") {
                     Ok(found) => {
+                        if let Some(name) = source.common_name() {
+                            guards.push(ShrinkGuard {
+                                source: source.reference(),
+                                name,
+                                max_percent: source.max_shrink_percent,
+                            });
+                        }
                         warnings.extend(found.warnings.into_iter().map(|w| format!("{at}{w}")));
                         out.extend(found.addresses.into_iter().map(|a| {
                             RawEntry::Address(RawAddress {
@@ -111,6 +121,7 @@ impl Desired {
         }
         let mut desired = validate(Some(file), sets, lists)?;
         desired.warnings.extend(warnings);
+        desired.shrink_guards = guards;
         Ok(desired)
     }
 }

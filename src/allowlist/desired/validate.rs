@@ -429,6 +429,7 @@ pub(super) fn validate(
         lists,
         notes: Vec::new(),
         warnings,
+        shrink_guards: Vec::new(),
     })
 }
 

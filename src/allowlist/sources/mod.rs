@@ -11,12 +11,14 @@
 mod dns;
 mod feed;
 mod file;
+mod shrink;
 
 use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
 
 use serde::{Deserialize, Serialize};
 
 pub(crate) use feed::Format;
+pub(crate) use shrink::{ShrinkGuard, check_shrink};
 
 use super::desired::parse_cidr;
 
@@ -91,7 +93,14 @@ pub(crate) struct Source {
     /// `optional = true`: a failure or an empty answer is a warning, and the source gives
     /// nothing.
     pub(crate) optional: bool,
+    /// `max_shrink_percent`: how much of what it gives a live list it may stop giving in one
+    /// plan, in percent (default [`DEFAULT_MAX_SHRINK_PERCENT`]; 100 turns the guard off).
+    pub(crate) max_shrink_percent: u8,
 }
+
+/// The default `max_shrink_percent` of a source: a plan may drop at most half of what a source
+/// gave a live list.
+pub const DEFAULT_MAX_SHRINK_PERCENT: u8 = 50;
 
 /// What a source reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,6 +124,16 @@ impl Source {
             Some(toml::Value::Boolean(b)) => b,
             Some(_) => return Err("`optional` must be true or false".into()),
         };
+        let max_shrink_percent = match table.remove("max_shrink_percent") {
+            None => DEFAULT_MAX_SHRINK_PERCENT,
+            Some(toml::Value::Integer(n)) if (0..=100).contains(&n) => n as u8,
+            Some(_) => {
+                return Err(
+                    "`max_shrink_percent` must be a whole number from 0 to 100 (100: no limit)"
+                        .into(),
+                );
+            }
+        };
         let kind = if let Some(host) = text(&mut table, "dns")? {
             SourceKind::Dns(dns::check_host(&host)?)
         } else if let Some(path) = text(&mut table, "file")? {
@@ -132,9 +151,11 @@ impl Source {
         };
         if let Some(key) = table.keys().next() {
             let keys = match kind {
-                SourceKind::Dns(_) => "`dns`, `name`, `optional`",
-                SourceKind::File(_) => "`file`, `name`, `optional`",
-                SourceKind::Url(..) => "`url`, `format`, `path`, `name`, `optional`",
+                SourceKind::Dns(_) => "`dns`, `name`, `optional`, `max_shrink_percent`",
+                SourceKind::File(_) => "`file`, `name`, `optional`, `max_shrink_percent`",
+                SourceKind::Url(..) => {
+                    "`url`, `format`, `path`, `name`, `optional`, `max_shrink_percent`"
+                }
             };
             return Err(format!("unknown key `{key}` (this source has {keys})"));
         }
@@ -142,6 +163,7 @@ impl Source {
             kind,
             name,
             optional,
+            max_shrink_percent,
         })
     }
 
@@ -150,6 +172,16 @@ impl Source {
         ["dns", "file", "url"]
             .iter()
             .any(|k| table.contains_key(*k))
+    }
+
+    /// The one name of every address it gives, when it has one (the host name of a DNS source,
+    /// or `name`); the shrink guard knows its live addresses by it.
+    pub(crate) fn common_name(&self) -> Option<String> {
+        match (&self.name, &self.kind) {
+            (Some(name), _) => Some(name.clone()),
+            (None, SourceKind::Dns(host)) => Some(host.trim_end_matches('.').to_owned()),
+            (None, _) => None,
+        }
     }
 
     /// How the plan names it.
@@ -191,11 +223,7 @@ impl Source {
             {
                 continue;
             }
-            let name = match (&self.name, &self.kind) {
-                (Some(name), _) => name.clone(),
-                (None, SourceKind::Dns(host)) => host.trim_end_matches('.').to_owned(),
-                (None, _) => text.to_owned(),
-            };
+            let name = self.common_name().unwrap_or_else(|| text.to_owned());
             found.addresses.push(FoundAddress { ip, prefix, name });
         }
         if let Some(first) = ipv6.first() {
