@@ -604,6 +604,77 @@ fn source_entries_are_checked_before_anything_is_read() {
     refused("  { file = \"carrier.txt\" },", "from_toml_with_sources");
 }
 
+/// The committed JSON Schema of the desired-state file or of the plan document.
+fn schema(name: &str) -> jsonschema::Validator {
+    let path = format!("{}/schemas/{name}", env!("CARGO_MANIFEST_DIR"));
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+fn toml_as_json(text: &str) -> serde_json::Value {
+    serde_json::to_value(toml::from_str::<toml::Value>(text).unwrap()).unwrap()
+}
+
+#[test]
+fn the_schemas_know_sources() {
+    let file = schema("allowlist.schema.json");
+    // The guide's example validates, and the parser takes its shape (reading it is another step).
+    let guide = include_str!("../docs/allowlist.md");
+    let section = &guide[guide
+        .find("### Addresses from DNS, files and feeds")
+        .unwrap()..];
+    let open = section.find("```toml\n").unwrap() + "```toml\n".len();
+    let example = &section[open..open + section[open..].find("```").unwrap()];
+    assert!(example.contains("{ dns = "), "{example}");
+    let errors: Vec<String> = file
+        .iter_errors(&toml_as_json(example))
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let err = Desired::from_toml(example, FILE).unwrap_err();
+    assert!(err.reason().contains("from_toml_with_sources"), "{err}");
+    // What the parser refuses for its shape, the schema refuses too.
+    for entry in [
+        r#"{ dns = "sbc1.example.com", ttl = 60 }"#,
+        r#"{ dns = "sbc1.example.com", file = "a.txt" }"#,
+        r#"{ file = "a.txt", max_shrink_percent = 101 }"#,
+        r#"{ file = "a.txt", optional = "yes" }"#,
+        r#"{ url = "ftp://example.com/a.txt" }"#,
+        r#"{ url = "https://example.com/a.txt", format = "csv" }"#,
+    ] {
+        let text = list(&format!("  {entry},"));
+        assert!(
+            !file.is_valid(&toml_as_json(&text)),
+            "the schema accepts {entry}"
+        );
+        let err = Desired::from_toml(&text, FILE).unwrap_err();
+        assert!(
+            !err.reason().contains("from_toml_with_sources"),
+            "the parser accepts {entry}: {err}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_plan_with_sources_validates_against_the_plan_schema() {
+    let server = DnsServer::start();
+    server.set("sbc1.example.com", Answer::A(vec![ip("203.0.113.10")]));
+    let options = SourceOptions::default().nameserver(server.addr());
+    let desired = read(&list("  { dns = \"sbc1.example.com\" },"), &options)
+        .await
+        .unwrap();
+    let twilio = MockTwilio::start().await;
+    let plan = allowlist::plan(&twilio.client(), &desired).await.unwrap();
+    let document: serde_json::Value = serde_json::from_str(&plan.to_json()).unwrap();
+    assert_eq!(document["changes"][1]["source"]["dns"], "sbc1.example.com");
+    let errors: Vec<String> = schema("plan.schema.json")
+        .iter_errors(&document)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
 #[cfg(feature = "cli")]
 mod cli {
     use std::process::{Command, Output, Stdio};
