@@ -510,14 +510,22 @@ impl<'a> Readers<'a> {
         let reference = source.reference();
         let items = match &source.kind {
             SourceKind::Dns(host) => {
-                let resolver = self.resolver.as_ref().map(|r| r.as_ref());
-                let resolver =
-                    resolver
-                        .unwrap_or(Err(&String::new()))
-                        .map_err(|reason| SourceError::Dns {
+                // `new` made one (or found why it cannot) since there is a DNS source.
+                let resolver = match &self.resolver {
+                    Some(Ok(resolver)) => resolver,
+                    other => {
+                        return Err(SourceError::Dns {
                             host: host.clone(),
-                            reason: format!("no resolver: {reason}"),
-                        })?;
+                            reason: format!(
+                                "no resolver: {}",
+                                other
+                                    .as_ref()
+                                    .and_then(|r| r.as_ref().err())
+                                    .map_or("", |e| e)
+                            ),
+                        });
+                    }
+                };
                 dns::read(resolver, host, self.options).await?
             }
             SourceKind::File(path) => file::read(path, self.options).await?,
