@@ -192,7 +192,7 @@ async fn a_name_that_does_not_exist_refuses_the_file_unless_optional() {
     assert_eq!(addresses(&desired).len(), 1);
     assert_eq!(desired.warnings().len(), 1, "{:?}", desired.warnings());
     let warning = &desired.warnings()[0];
-    assert!(warning.starts_with("allowlist.toml:4: "), "{warning}");
+    assert!(warning.starts_with("line 4: "), "{warning}");
     assert!(
         warning.contains("optional dns \"gone.example.com\" gives nothing"),
         "{warning}"
@@ -494,7 +494,7 @@ async fn a_feed_that_fails_is_refused_naming_it() {
     refused_at(
         &err,
         3,
-        &format!("{{ url \"{error}?…\" }}"),
+        &format!("{{ url = \"{error}?…\" }}"),
         "answered HTTP 500",
     );
     assert!(!format!("{err} {err:?}").contains("s3cret"), "{err}");

@@ -6,7 +6,7 @@ use super::{
     validate::{RawAddress, RawEntry, validate},
 };
 use crate::allowlist::sources::{
-    Readers, ShrinkGuard, Source, SourceError, SourceKind, SourceOptions,
+    Readers, ShrinkGuard, Source, SourceError, SourceOptions, SourceRef,
 };
 
 impl Desired {
@@ -52,9 +52,10 @@ impl Desired {
                     out.push(entry);
                     continue;
                 };
+                // The command line prefixes warnings with the file's name.
                 let at = origin
                     .as_ref()
-                    .map(|o| format!("{file}:{}: ", o.line))
+                    .map(|o| format!("line {}: ", o.line))
                     .unwrap_or_default();
                 match found.next().expect("one result per source") {
                     Ok(found) => {
@@ -87,8 +88,8 @@ impl Desired {
                     Err(e) => {
                         // A feed's URL may hold a token: the entry is shown as the plan shows it.
                         let origin = origin.map(|mut o| {
-                            if matches!(source.kind, SourceKind::Url(..)) {
-                                o.entry = format!("{{ {} }}", source.reference());
+                            if let SourceRef::Url(shown) = source.reference() {
+                                o.entry = format!("{{ url = {shown:?} }}");
                             }
                             o
                         });
@@ -99,9 +100,13 @@ impl Desired {
             Ok(out)
         };
         let refuse = |origin: Option<Origin>, e: SourceError| {
-            let reason = format!(
-                "{e}; the file is refused and nothing was written (a source that may fail says `optional = true`)"
-            );
+            let reason = if matches!(e, SourceError::FetchNotAllowed { .. }) {
+                format!("{e}; the file is refused and nothing was written")
+            } else {
+                format!(
+                    "{e}; the file is refused and nothing was written (a source that may fail says `optional = true`)"
+                )
+            };
             (origin, reason, e)
         };
         for set in &mut sets {

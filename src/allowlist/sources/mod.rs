@@ -420,7 +420,7 @@ pub enum SourceError {
     },
     /// Fetching is not allowed.
     #[error(
-        "{from} is fetched only when fetching is allowed (the command's --allow-fetch, or SourceOptions::allow_fetch); nothing was fetched"
+        "{from} is fetched only when fetching is allowed: pass --allow-fetch (SourceOptions::allow_fetch in a program); nothing was fetched"
     )]
     FetchNotAllowed {
         /// The feed.
