@@ -25,96 +25,100 @@ impl Desired {
     /// [`from_toml_with_sources`](Self::from_toml_with_sources); here it is refused.
     pub fn from_toml(text: &str, file_name: impl Into<String>) -> Result<Desired, DesiredError> {
         let file = file_name.into();
-        let (raw_sets, raw) = parse(text, &file)?;
+        let (raw_sets, raw) = Self::parse(text, &file)?;
         validate(Some(file), raw_sets, raw)
     }
-}
 
-/// The sets and lists of a file, in the file's order, each entry with its position; not yet
-/// checked (and its sources not yet read).
-pub(super) fn parse(text: &str, file: &str) -> Result<(Vec<RawSet>, Vec<RawList>), DesiredError> {
-    let file = file.to_owned();
-    let fail = |origin: Option<Origin>, reason: String| {
-        DesiredError::new(Some(&file), origin.as_ref(), None, None, reason)
-    };
-    let document: Document = toml::from_str(text).map_err(|e| {
-        let origin = e.span().map(|span| origin(text, span));
-        fail(origin, e.message().trim_end().to_owned())
-    })?;
-    let mut sets: Vec<_> = document.sets.into_iter().collect();
-    sets.sort_by_key(|(key, _)| key.span().start);
-    let mut raw_sets = Vec::with_capacity(sets.len());
-    for (key, table) in sets {
-        let set_origin = origin(text, key.span());
-        let name = key.into_inner();
-        let addresses = entries(text, table.into_inner().addresses).map_err(|(o, reason)| {
-            DesiredError::new(Some(&file), Some(&o), None, None, reason).in_set(&name)
-        })?;
-        raw_sets.push(RawSet {
-            name,
-            origin: Some(set_origin),
-            addresses,
-        });
-    }
-    let mut lists: Vec<_> = document.lists.into_iter().collect();
-    // Back into the file's order.
-    lists.sort_by_key(|(key, _)| key.span().start);
-    let mut raw = Vec::with_capacity(lists.len());
-    for (key, table) in lists {
-        let list_origin = origin(text, key.span());
-        let name = key.into_inner();
-        let table = table.into_inner();
-        let missing = |field: &str, example: &str| {
-            DesiredError::new(
-                Some(&file),
-                Some(&list_origin),
-                Some(&name),
-                None,
-                format!(
-                    "`{field}` is missing; the file is the truth for the lists it names, so say it even when empty (`{field} = []`{example})"
-                ),
-            )
+    /// The sets and lists of a file, in the file's order, each entry with its position; not
+    /// yet checked (and its sources not yet read).
+    pub(super) fn parse(
+        text: &str,
+        file: &str,
+    ) -> Result<(Vec<RawSet>, Vec<RawList>), DesiredError> {
+        let file = file.to_owned();
+        let fail = |origin: Option<Origin>, reason: String| {
+            DesiredError::new(Some(&file), origin.as_ref(), None, None, reason)
         };
-        let addresses = table
-            .addresses
-            .ok_or_else(|| missing("addresses", ": an empty list allows no one"))?;
-        let trunks = table.trunks.ok_or_else(|| {
-            missing(
-                TargetKind::Trunk.file_key(),
-                " to attach the list to no trunk",
-            )
+        let document: Document = toml::from_str(text).map_err(|e| {
+            let origin = e.span().map(|span| origin(text, span));
+            fail(origin, e.message().trim_end().to_owned())
         })?;
-        let sip_domains = table.sip_domains.ok_or_else(|| {
-            missing(
-                TargetKind::SipDomain.file_key(),
-                " to map the list to no SIP domain",
-            )
-        })?;
-        let entries = entries(text, addresses).map_err(|(o, reason)| {
-            DesiredError::new(Some(&file), Some(&o), Some(&name), None, reason)
-        })?;
-        let reference = |kind: TargetKind| {
-            move |r: Spanned<String>| Reference {
-                kind,
-                origin: Some(origin(text, r.span())),
-                text: r.into_inner(),
-            }
-        };
-        raw.push(RawList {
-            split: table.split.unwrap_or(false),
-            name,
-            origin: Some(list_origin),
-            addresses: entries,
-            targets: (trunks.into_iter().map(reference(TargetKind::Trunk)))
-                .chain(
-                    sip_domains
-                        .into_iter()
-                        .map(reference(TargetKind::SipDomain)),
+        let mut sets: Vec<_> = document.sets.into_iter().collect();
+        sets.sort_by_key(|(key, _)| key.span().start);
+        let mut raw_sets = Vec::with_capacity(sets.len());
+        for (key, table) in sets {
+            let set_origin = origin(text, key.span());
+            let name = key.into_inner();
+            let addresses =
+                entries(text, table.into_inner().addresses).map_err(|(o, reason)| {
+                    DesiredError::new(Some(&file), Some(&o), None, None, reason).in_set(&name)
+                })?;
+            raw_sets.push(RawSet {
+                name,
+                origin: Some(set_origin),
+                addresses,
+            });
+        }
+        let mut lists: Vec<_> = document.lists.into_iter().collect();
+        // Back into the file's order.
+        lists.sort_by_key(|(key, _)| key.span().start);
+        let mut raw = Vec::with_capacity(lists.len());
+        for (key, table) in lists {
+            let list_origin = origin(text, key.span());
+            let name = key.into_inner();
+            let table = table.into_inner();
+            let missing = |field: &str, example: &str| {
+                DesiredError::new(
+                    Some(&file),
+                    Some(&list_origin),
+                    Some(&name),
+                    None,
+                    format!(
+                        "`{field}` is missing; the file is the truth for the lists it names, so say it even when empty (`{field} = []`{example})"
+                    ),
                 )
-                .collect(),
-        });
+            };
+            let addresses = table
+                .addresses
+                .ok_or_else(|| missing("addresses", ": an empty list allows no one"))?;
+            let trunks = table.trunks.ok_or_else(|| {
+                missing(
+                    TargetKind::Trunk.file_key(),
+                    " to attach the list to no trunk",
+                )
+            })?;
+            let sip_domains = table.sip_domains.ok_or_else(|| {
+                missing(
+                    TargetKind::SipDomain.file_key(),
+                    " to map the list to no SIP domain",
+                )
+            })?;
+            let entries = entries(text, addresses).map_err(|(o, reason)| {
+                DesiredError::new(Some(&file), Some(&o), Some(&name), None, reason)
+            })?;
+            let reference = |kind: TargetKind| {
+                move |r: Spanned<String>| Reference {
+                    kind,
+                    origin: Some(origin(text, r.span())),
+                    text: r.into_inner(),
+                }
+            };
+            raw.push(RawList {
+                split: table.split.unwrap_or(false),
+                name,
+                origin: Some(list_origin),
+                addresses: entries,
+                targets: (trunks.into_iter().map(reference(TargetKind::Trunk)))
+                    .chain(
+                        sip_domains
+                            .into_iter()
+                            .map(reference(TargetKind::SipDomain)),
+                    )
+                    .collect(),
+            });
+        }
+        Ok((raw_sets, raw))
     }
-    Ok((raw_sets, raw))
 }
 
 #[derive(Deserialize)]
@@ -197,7 +201,7 @@ fn origin(text: &str, span: std::ops::Range<usize>) -> Origin {
 
 /// The `ip` text and optional name of one entry of `addresses`, or the set it uses.
 fn address_fields(value: toml::Value) -> Result<Fields, String> {
-    const SHAPE: &str = "an address is a string (\"198.51.100.7\", \"198.51.100.0/24\"), a table { ip = \"198.51.100.7\", name = \"…\" }, { set = \"NAME\" } for the addresses of [sets.NAME], or a source: { dns = \"HOST\" }, { file = \"PATH\" }, { url = \"https://…\" }";
+    const SHAPE: &str = "an address is a string (\"198.51.100.7\", \"198.51.100.0/24\"), a table { ip = \"198.51.100.7\", name = \"…\" }, or { set = \"NAME\" } for the addresses of [sets.NAME], or a source: { dns = \"HOST\" }, { file = \"PATH\" }, { url = \"https://…\" }";
     match value {
         toml::Value::String(ip) => Ok(Fields::Address(ip, None)),
         toml::Value::Table(mut table) if table.contains_key("set") => {

@@ -2,7 +2,7 @@
 //! by the addresses it gave, before the file is validated as any other.
 
 use super::{
-    Desired, DesiredError, Origin, reader,
+    Desired, DesiredError, Origin,
     validate::{RawAddress, RawEntry, validate},
 };
 use crate::allowlist::sources::{
@@ -30,7 +30,7 @@ impl Desired {
         options: &SourceOptions,
     ) -> Result<Desired, DesiredError> {
         let file = file_name.into();
-        let (mut sets, mut lists) = reader::parse(text, &file)?;
+        let (mut sets, mut lists) = Desired::parse(text, &file)?;
         let found = {
             let sources: Vec<&Source> = (sets.iter().map(|s| &s.addresses))
                 .chain(lists.iter().map(|l| &l.addresses))
