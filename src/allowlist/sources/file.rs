@@ -21,6 +21,8 @@ pub(super) async fn read(path: &str, options: &SourceOptions) -> Result<Vec<Item
 
 /// The lines of a text that say something (comments and blanks left out), numbered from 1.
 pub(super) fn lines(text: &str) -> Vec<Item> {
+    // A byte-order mark is not part of the first line (editors on Windows write one).
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     text.lines()
         .enumerate()
         .filter_map(|(i, line)| {
@@ -39,7 +41,7 @@ mod tests {
 
     #[test]
     fn comments_and_blank_lines_are_left_out() {
-        let items = lines("# carrier X\n198.51.100.0/24  # core\n\n  203.0.113.10\r\n#\n");
+        let items = lines("\u{feff}# carrier X\n198.51.100.0/24  # core\n\n  203.0.113.10\r\n#\n");
         let got: Vec<(&str, usize)> = items
             .iter()
             .map(|i| match i.position {

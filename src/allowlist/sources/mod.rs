@@ -147,7 +147,7 @@ impl Source {
             let (url, format) = feed::check(&url, format.as_deref(), path.as_deref())?;
             SourceKind::Url(url, format)
         } else {
-            unreachable!("from_table is called for a table with `dns`, `file` or `url`")
+            return Err("a source says `dns`, `file` or `url`".into());
         };
         if let Some(key) = table.keys().next() {
             let keys = match kind {
