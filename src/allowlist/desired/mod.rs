@@ -269,7 +269,9 @@ impl Desired {
         &self.notes
     }
 
-    /// What the file says that is allowed but probably not meant: a set that no list uses.
+    /// What the file says that is allowed but probably not meant: a set that no list uses;
+    /// and, for a file read with its sources, what they left out (IPv6 values skipped, an
+    /// optional source that failed).
     pub fn warnings(&self) -> &[String] {
         &self.warnings
     }

@@ -198,6 +198,7 @@ impl Source {
     fn check(&self, items: Vec<Item>) -> Result<Found, SourceError> {
         let reference = self.reference();
         let mut found = Found::default();
+        let mut seen = std::collections::HashSet::new();
         let mut ipv6 = Vec::new();
         for item in items {
             let text = item.text.trim();
@@ -216,11 +217,8 @@ impl Source {
                     });
                 }
             };
-            if found
-                .addresses
-                .iter()
-                .any(|a| (a.ip, a.prefix) == (ip, prefix))
-            {
+            // Published lists repeat a range (once per service or region): keep it once.
+            if !seen.insert((ip, prefix)) {
                 continue;
             }
             let name = self.common_name().unwrap_or_else(|| text.to_owned());
