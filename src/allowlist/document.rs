@@ -17,7 +17,8 @@ use crate::sid::{AccountSid, IpAccessControlListSid, IpAddressSid, SipDomainSid,
 /// The version of the plan document this crate writes.
 ///
 /// 2 added `delete_list` (an emptied part of a split list) and the optional `set` of
-/// `add_address` and `rename_address`. A document of version 1 is read as well (it means the
+/// `add_address` and `rename_address`, and then their optional `source` (where the address
+/// came from: shown, never needed to apply, so a reader that does not know it loses nothing). A document of version 1 is read as well (it means the
 /// same in version 2: nothing it can say changed meaning); any other version is refused.
 pub const FORMAT_VERSION: u32 = 2;
 
