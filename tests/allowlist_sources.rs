@@ -265,41 +265,25 @@ async fn a_source_may_not_shrink_what_it_gives_a_live_list_by_more_than_its_limi
     );
     assert!(twilio.requests().iter().all(|r| r.method == "GET"));
 
+    // The file read again and planned, with `extra` in the source's entry.
+    let plan = |extra: &'static str| {
+        let (client, options, text) = (&client, &options, &text);
+        async move { allowlist::plan(client, &read(&text(extra), options).await.unwrap()).await }
+    };
     // The limit is per entry: 100 lets it through.
-    let desired = read(&text(", max_shrink_percent = 100"), &options)
-        .await
-        .unwrap();
+    let removes = |plan: allowlist::Plan| plan.summary().remove;
     assert_eq!(
-        allowlist::plan(&client, &desired)
+        plan(", max_shrink_percent = 100")
             .await
-            .unwrap()
-            .summary()
-            .remove,
+            .map(removes)
+            .unwrap(),
         3
     );
-
-    // 4 -> 2 is 50 %: within the default.
+    // 4 -> 2 is 50 %: within the default; a stricter limit refuses it.
     server.set("sbcs.example.com", answer(&four[..2]));
-    let desired = read(&text(""), &options).await.unwrap();
-    assert_eq!(
-        allowlist::plan(&client, &desired)
-            .await
-            .unwrap()
-            .summary()
-            .remove,
-        2
-    );
-    // A stricter limit refuses it.
-    let desired = read(&text(", max_shrink_percent = 25"), &options)
-        .await
-        .unwrap();
-    assert!(
-        allowlist::plan(&client, &desired)
-            .await
-            .unwrap_err()
-            .to_string()
-            .contains("50% fewer")
-    );
+    assert_eq!(plan("").await.map(removes).unwrap(), 2);
+    let err = plan(", max_shrink_percent = 25").await.unwrap_err();
+    assert!(err.to_string().contains("50% fewer"), "{err}");
     // A bad limit is refused with the entry.
     let err = read(&text(", max_shrink_percent = 101"), &options)
         .await
