@@ -22,7 +22,8 @@ pub(crate) mod verify;
 /// The version of the plan document this crate writes.
 ///
 /// 2 added `delete_list` (an emptied part of a split list) and the optional `set` of
-/// `add_address` and `rename_address`; 3 added the `[byoc]` kinds (`create_ip_record`,
+/// `add_address` and `rename_address` (and then their optional `source`, where the address came
+/// from: shown, never needed to apply, so a reader that does not know it loses nothing); 3 added the `[byoc]` kinds (`create_ip_record`,
 /// `rename_ip_record`, `remove_ip_record`, `create_source_ip_mapping`,
 /// `update_source_ip_mapping`, `remove_source_ip_mapping`) and `starting_state.byoc`. Documents
 /// of versions 1 and 2 are read as well (what they can say means the same in version 3), and
@@ -398,11 +399,11 @@ fn consistent(doc: &PlanDocument) -> std::result::Result<(), String> {
 }
 
 /// The first format version that can say `change`: its action's, or 2 for an address from a
-/// set.
+/// set or a source.
 fn since(change: &Change) -> u32 {
     let from_set = match change {
-        Change::AddAddress(a) => a.set.is_some(),
-        Change::RenameAddress(r) => r.set.is_some(),
+        Change::AddAddress(a) => !a.origin.is_empty(),
+        Change::RenameAddress(r) => !r.origin.is_empty(),
         _ => false,
     };
     change.step().since().max(if from_set { 2 } else { 1 })

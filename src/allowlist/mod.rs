@@ -73,6 +73,26 @@
 //! same identity twice once sets are expanded are refused, naming both places; a set no list
 //! uses is a warning ([`Desired::warnings`]). The plan shows the set each address comes from.
 //!
+//! # Addresses from DNS, files and feeds
+//!
+//! A source in any `addresses` array stands for the addresses it gives, read when the file is
+//! loaded with [`Desired::from_toml_with_sources`] (as [`SourceOptions`] say):
+//!
+//! ```toml
+//! addresses = [
+//!   { dns = "sbc1.example.com" },                   # every A record, each a /32 named by the host
+//!   { file = "carrier.txt", name = "carrier" },     # one address or range per line, `#` comments
+//!   { url = "https://ip-ranges.example.com/ip-ranges.json", format = "json",
+//!     path = "$.prefixes[*].ip_prefix", optional = true },   # RFC 9535 JSONPath; or "lines"
+//! ]
+//! ```
+//!
+//! Each value is checked as a written entry is; a source that fails or gives no IPv4 address
+//! refuses the file ([`DesiredError::source_error`] says why) unless it says `optional = true`;
+//! IPv6 values of files and feeds are skipped with a warning. Feeds are fetched only when
+//! [`SourceOptions::allow_fetch`] says so. The plan shows each address's source
+//! ([`AddressOrigin`]).
+//!
 //! All three keys are required (an empty array says "none"). An address's identity is its
 //! (IpAddress, CidrPrefixLength); its name is the text given unless `name` says otherwise, and
 //! a different name for the same identity is a rename (an update in place, never a delete and
@@ -182,6 +202,7 @@ mod live;
 mod render;
 #[cfg(feature = "schemars")]
 mod schema;
+mod sources;
 mod split;
 mod target;
 
@@ -214,6 +235,10 @@ pub use live::{DEFAULT_READ_CONCURRENCY, ReadOptions};
 #[cfg(feature = "schemars")]
 #[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 pub use schema::{allowlist_schema, plan_schema};
+pub use sources::{
+    AddressOrigin, DEFAULT_MAX_FEED_BYTES, DEFAULT_MAX_SHRINK_PERCENT, DEFAULT_SOURCE_TIMEOUT,
+    SourceError, SourceOptions, SourceRef,
+};
 pub use target::TargetKind;
 
 use crate::Client;
@@ -305,5 +330,7 @@ pub async fn plan_with(client: &Client, desired: &Desired, options: ReadOptions)
         })
     };
     let live = live::read(client, Some(&wanted), desired.byoc().is_some(), options).await?;
-    diff::compute(desired, &live)
+    let plan = diff::compute(desired, &live)?;
+    sources::check_shrink(desired, &plan)?;
+    Ok(plan)
 }

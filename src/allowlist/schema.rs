@@ -113,8 +113,9 @@ struct Set {
 
 /// One address: `"198.51.100.7"` (a /32 named by the text given), `"198.51.100.0/24"` (a
 /// range: IpAddress 198.51.100.0, CidrPrefixLength 24, with no host bits set), or a table
-/// `{ ip = "…", name = "…" }` that also sets the `FriendlyName`; or `{ set = "NAME" }`, the
-/// addresses of a set. `/0` is refused (Twilio stores it as /32): write `0.0.0.0/1` and
+/// `{ ip = "…", name = "…" }` that also sets the `FriendlyName`; `{ set = "NAME" }`, the
+/// addresses of a set; or a source read when the file is loaded: `{ dns = "HOST" }`,
+/// `{ file = "PATH" }`, `{ url = "https://…", format = "lines" | "json", path = "$…" }`. `/0` is refused (Twilio stores it as /32): write `0.0.0.0/1` and
 /// `128.0.0.0/1`.
 #[derive(JsonSchema)]
 #[serde(untagged)]
@@ -136,6 +137,70 @@ enum Address {
         /// The set's name.
         set: String,
     },
+    /// Every A record of a host name, each a /32 (read when the file is loaded).
+    Dns {
+        /// The host name.
+        dns: String,
+        /// The `FriendlyName` of its addresses (default: the host name).
+        #[schemars(length(min = 1, max = MAX_NAME_CHARS))]
+        name: Option<String>,
+        /// A failure or an empty answer gives nothing, with a warning, instead of refusing the
+        /// file.
+        optional: Option<bool>,
+        /// How much of what it gives a live list it may stop giving in one plan, in percent
+        /// (default 50; 100: no limit). Known by name: for a DNS source, or one with `name`.
+        #[schemars(range(min = 0, max = 100))]
+        max_shrink_percent: Option<u8>,
+    },
+    /// One address or range per line of a file, `#` comments; the path is relative to the
+    /// allowlist file.
+    File {
+        /// The file's path.
+        file: String,
+        /// The `FriendlyName` of its addresses (default: each line's text).
+        #[schemars(length(min = 1, max = MAX_NAME_CHARS))]
+        name: Option<String>,
+        /// A failure or an empty file gives nothing, with a warning, instead of refusing the
+        /// file.
+        optional: Option<bool>,
+        /// How much of what it gives a live list it may stop giving in one plan, in percent
+        /// (default 50; 100: no limit). Known by name: for a DNS source, or one with `name`.
+        #[schemars(range(min = 0, max = 100))]
+        max_shrink_percent: Option<u8>,
+    },
+    /// A published range list, fetched (only with `--allow-fetch`) over https:// (plain http://
+    /// only from this machine).
+    Url {
+        /// The feed's URL.
+        #[schemars(regex(pattern = "^https?://"))]
+        url: String,
+        /// `lines` (one address or range per line; the default without `path`) or `json`.
+        format: Option<FeedFormat>,
+        /// For `json`: the RFC 9535 JSONPath of the address strings, such as
+        /// `$.prefixes[*].ip_prefix`.
+        path: Option<String>,
+        /// The `FriendlyName` of its addresses (default: each value's text).
+        #[schemars(length(min = 1, max = MAX_NAME_CHARS))]
+        name: Option<String>,
+        /// A failure or an empty feed gives nothing, with a warning, instead of refusing the
+        /// file.
+        optional: Option<bool>,
+        /// How much of what it gives a live list it may stop giving in one plan, in percent
+        /// (default 50; 100: no limit). Known by name: for a DNS source, or one with `name`.
+        #[schemars(range(min = 0, max = 100))]
+        max_shrink_percent: Option<u8>,
+    },
+}
+
+/// How a feed's body is read.
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum FeedFormat {
+    /// One address or range per line, `#` comments.
+    Lines,
+    /// A JSON document, read with `path`.
+    Json,
 }
 
 /// IPv4 in dotted decimal, optionally with `/1` to `/32`: `198.51.100.7`, `198.51.100.0/24`.

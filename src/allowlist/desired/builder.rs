@@ -30,6 +30,7 @@ fn raw(entries: Vec<Entry>) -> Vec<RawEntry> {
                 ip,
                 name,
                 origin: None,
+                source: None,
             }),
             Entry::Set(name) => RawEntry::Set { name, origin: None },
         })

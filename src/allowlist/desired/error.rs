@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::Origin;
+use crate::allowlist::sources::SourceError;
 
 /// A desired-state file refused: which file, where, which list and entry, and why. Everything
 /// is checked before any request is sent.
@@ -31,6 +32,8 @@ struct Details {
     reason: String,
     /// The other problems found in the same check, in the file's order.
     also: Vec<DesiredError>,
+    /// Why a source gave nothing usable, when that is the reason.
+    source: Option<SourceError>,
 }
 
 impl DesiredError {
@@ -54,7 +57,20 @@ impl DesiredError {
                 .or(entry),
             reason: reason.into(),
             also: Vec::new(),
+            source: None,
         }))
+    }
+
+    /// The same error, caused by a source that failed.
+    pub(crate) fn caused_by(mut self, source: SourceError) -> Self {
+        self.0.source = Some(source);
+        self
+    }
+
+    /// Why a source (`{ dns = … }`, `{ file = … }`, `{ url = … }`) gave nothing usable, when
+    /// that is why the file is refused.
+    pub fn source_error(&self) -> Option<&SourceError> {
+        self.0.source.as_ref()
     }
 
     /// This error and `others` as one: a file is checked whole, so that one run reports every
@@ -176,4 +192,6 @@ impl DesiredError {
     }
 }
 
+// The source's error is part of the message (the reason), so it is not also given as the
+// `source()` (a reporter would print it twice); `source_error` gives it typed.
 impl std::error::Error for DesiredError {}

@@ -5,6 +5,7 @@
 mod builder;
 mod error;
 mod reader;
+mod resolve;
 mod validate;
 mod writer;
 
@@ -14,7 +15,10 @@ pub use builder::{ByocBuilder, DesiredBuilder, IpRecordBuilder, ListBuilder, Set
 pub use error::DesiredError;
 pub(crate) use validate::{check_cidr, check_name, parse_cidr};
 
-use super::target::TargetKind;
+use super::{
+    sources::{AddressOrigin, SourceRef},
+    target::TargetKind,
+};
 pub use crate::MAX_ADDRESSES_PER_LIST;
 /// The longest `FriendlyName` Twilio accepts, in characters.
 pub const MAX_NAME_CHARS: usize = 255;
@@ -52,8 +56,8 @@ pub struct DesiredAddress {
     ip: Ipv4Addr,
     prefix: u8,
     name: String,
-    /// The set it is written in (`[sets.NAME]`), when it came from one.
-    set: Option<String>,
+    /// The set it is written in (`[sets.NAME]`) and the source that gave it, if any.
+    from: AddressOrigin,
     pub(crate) origin: Option<Origin>,
 }
 
@@ -103,7 +107,7 @@ impl DesiredAddress {
             ip,
             prefix,
             name,
-            set: None,
+            from: AddressOrigin::default(),
             origin: None,
         }
     }
@@ -111,7 +115,17 @@ impl DesiredAddress {
     /// The set it came from (`[sets.NAME]`, the one it is written in), if it is not written in
     /// the list itself.
     pub fn set(&self) -> Option<&str> {
-        self.set.as_deref()
+        self.from.set.as_deref()
+    }
+
+    /// The source that gave it (`{ dns = … }`, `{ file = … }`, `{ url = … }`), if any.
+    pub fn source(&self) -> Option<&SourceRef> {
+        self.from.source.as_ref()
+    }
+
+    /// Where it comes from: its set and its source (what the plan shows after it).
+    pub fn address_origin(&self) -> &AddressOrigin {
+        &self.from
     }
 }
 
@@ -286,6 +300,8 @@ pub struct Desired {
     notes: Vec<String>,
     /// What is allowed but probably not meant (a set no list uses).
     warnings: Vec<String>,
+    /// How much each source may shrink what it gives a live list (sources only).
+    pub(crate) shrink_guards: Vec<super::sources::ShrinkGuard>,
 }
 
 impl Desired {
@@ -323,7 +339,9 @@ impl Desired {
         &self.notes
     }
 
-    /// What the file says that is allowed but probably not meant: a set that no list uses.
+    /// What the file says that is allowed but probably not meant: a set that no list uses;
+    /// and, for a file read with its sources, what they left out (IPv6 values skipped, an
+    /// optional source that failed).
     pub fn warnings(&self) -> &[String] {
         &self.warnings
     }
@@ -345,6 +363,7 @@ impl Desired {
             byoc,
             notes,
             warnings: Vec::new(),
+            shrink_guards: Vec::new(),
         }
     }
 }

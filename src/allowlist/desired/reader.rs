@@ -10,7 +10,7 @@ use super::{
     Desired, DesiredError, Origin, Reference,
     validate::{RawAddress, RawEntry, RawIpRecord, RawList, RawSet, validate},
 };
-use crate::allowlist::target::TargetKind;
+use crate::allowlist::{sources::Source, target::TargetKind};
 
 impl Desired {
     /// Reads a desired-state file (see the module documentation for the format). `file_name`
@@ -22,9 +22,19 @@ impl Desired {
     /// the file, line, column and entry: an unknown or missing key, an invalid IPv4 address or
     /// prefix, `/0`, host bits set in a range, the same entry twice, more than 100 addresses, a
     /// name that is empty or over 255 characters; in `[byoc]`, a missing `ip_records`, the same
-    /// IP Record twice, an empty `sip_domain`. TOML syntax stops at the first error.
+    /// IP Record twice, an empty `sip_domain`. TOML syntax stops at the first error. A file with
+    /// sources (`{ dns = … }`, `{ file = … }`, `{ url = … }`) is read with
+    /// [`from_toml_with_sources`](Self::from_toml_with_sources); here it is refused.
     pub fn from_toml(text: &str, file_name: impl Into<String>) -> Result<Desired, DesiredError> {
         let file = file_name.into();
+        Self::parse(text, &file)?.check(file)
+    }
+
+    /// The sets, lists and `[byoc]` records of a file, in the file's order, each entry with its
+    /// position, and the problems of shape found on the way; not yet checked (and its sources
+    /// not yet read). Only TOML syntax is an error here.
+    pub(super) fn parse(text: &str, file: &str) -> Result<Parsed, DesiredError> {
+        let file = file.to_owned();
         let fail = |origin: Option<Origin>, reason: String| {
             DesiredError::new(Some(&file), origin.as_ref(), None, None, reason)
         };
@@ -168,8 +178,31 @@ impl Desired {
                 }
             }
         };
+        Ok(Parsed {
+            sets: raw_sets,
+            lists: raw,
+            byoc,
+            errors,
+        })
+    }
+}
+
+/// A file as read, before it is checked: see [`Desired::parse`].
+pub(super) struct Parsed {
+    pub(super) sets: Vec<RawSet>,
+    pub(super) lists: Vec<RawList>,
+    pub(super) byoc: Option<Vec<RawIpRecord>>,
+    /// The problems of shape found while reading.
+    pub(super) errors: Vec<DesiredError>,
+}
+
+impl Parsed {
+    /// Checks what was read: the desired state, or every problem found (those of reading
+    /// included).
+    pub(super) fn check(self, file: String) -> Result<Desired, DesiredError> {
+        let mut errors = self.errors;
         match (
-            validate(Some(file.clone()), raw_sets, raw, byoc),
+            validate(Some(file), self.sets, self.lists, self.byoc),
             errors.pop(),
         ) {
             (Ok(desired), None) => Ok(desired),
@@ -256,9 +289,14 @@ fn entries(
                 ip,
                 name,
                 origin: Some(entry_origin),
+                source: None,
             }),
             Ok(Fields::Set(name)) => RawEntry::Set {
                 name,
+                origin: Some(entry_origin),
+            },
+            Ok(Fields::Source(source)) => RawEntry::Source {
+                source,
                 origin: Some(entry_origin),
             },
             Err(reason) => {
@@ -276,6 +314,8 @@ enum Fields {
     Address(String, Option<String>),
     /// `{ set = "…" }`.
     Set(String),
+    /// `{ dns = "…" }`, `{ file = "…" }`, `{ url = "…", … }`.
+    Source(Source),
 }
 
 #[derive(Deserialize)]
@@ -304,7 +344,7 @@ fn origin(text: &str, span: std::ops::Range<usize>) -> Origin {
 
 /// The `ip` text and optional name of one entry of `addresses`, or the set it uses.
 fn address_fields(value: toml::Value) -> Result<Fields, String> {
-    const SHAPE: &str = "an address is a string (\"198.51.100.7\", \"198.51.100.0/24\"), a table { ip = \"198.51.100.7\", name = \"…\" }, or { set = \"NAME\" } for the addresses of [sets.NAME]";
+    const SHAPE: &str = "an address is a string (\"198.51.100.7\", \"198.51.100.0/24\"), a table { ip = \"198.51.100.7\", name = \"…\" }, or { set = \"NAME\" } for the addresses of [sets.NAME], or a source: { dns = \"HOST\" }, { file = \"PATH\" }, { url = \"https://…\" }";
     match value {
         toml::Value::String(ip) => Ok(Fields::Address(ip, None)),
         toml::Value::Table(mut table) if table.contains_key("set") => {
@@ -318,6 +358,9 @@ fn address_fields(value: toml::Value) -> Result<Fields, String> {
                 ));
             }
             Ok(Fields::Set(name))
+        }
+        toml::Value::Table(table) if Source::is_source(&table) => {
+            Source::from_table(table).map(Fields::Source)
         }
         toml::Value::Table(mut table) => {
             let ip = match table.remove("ip") {

@@ -7,7 +7,10 @@ use super::{
     Desired, DesiredAddress, DesiredError, DesiredIpRecord, DesiredList, MAX_ADDRESSES_PER_LIST,
     MAX_NAME_CHARS, Origin, Reference,
 };
-use crate::allowlist::target::TargetKind;
+use crate::allowlist::{
+    sources::{AddressOrigin, Source, SourceRef},
+    target::TargetKind,
+};
 
 pub(super) struct RawList {
     pub(super) name: String,
@@ -25,11 +28,16 @@ pub(super) struct RawSet {
     pub(super) addresses: Vec<RawEntry>,
 }
 
-/// One entry of an `addresses` array: an address, or the use of a set.
+/// One entry of an `addresses` array: an address, the use of a set, or a source (which is
+/// read, and replaced by the addresses it gave, before validation).
 pub(super) enum RawEntry {
     Address(RawAddress),
     Set {
         name: String,
+        origin: Option<Origin>,
+    },
+    Source {
+        source: Source,
         origin: Option<Origin>,
     },
 }
@@ -46,6 +54,8 @@ pub(super) struct RawAddress {
     pub(super) ip: String,
     pub(super) name: Option<String>,
     pub(super) origin: Option<Origin>,
+    /// The source that gave it, when it is not written in the file.
+    pub(super) source: Option<SourceRef>,
 }
 
 /// Reads `"198.51.100.7"` or `"198.51.100.0/24"` into (address, prefix length), refusing
@@ -199,11 +209,25 @@ impl Checker<'_> {
                         ip,
                         prefix,
                         name: address_name,
-                        set: set.clone(),
+                        from: AddressOrigin {
+                            set: set.clone(),
+                            source: raw.source,
+                        },
                         origin: raw.origin,
                     }));
                 }
                 RawEntry::Set { name, origin } => out.push(Entry::Set(name, origin)),
+                RawEntry::Source { source, origin } => {
+                    errors.push(self.fail(
+                        scope,
+                        origin.as_ref(),
+                        None,
+                        format!(
+                            "{} is read when the file is loaded: use Desired::from_toml_with_sources (the command line does)",
+                            source.reference()
+                        ),
+                    ));
+                }
             }
         }
         out
@@ -299,7 +323,7 @@ impl Checker<'_> {
 
 /// Where an address was written, for an error about another: its line, and its set.
 fn written(address: &DesiredAddress, via: &Option<Origin>) -> String {
-    match (&address.set, via) {
+    match (&address.from.set, via) {
         (Some(set), Some(via)) => format!(
             "{} in set {set:?} (used at line {})",
             at(&address.origin),
@@ -450,7 +474,7 @@ pub(super) fn validate(
             Vec::with_capacity(expanded.len());
         for (address, via) in expanded {
             let fail = |reason: String| {
-                let scope = match &address.set {
+                let scope = match &address.from.set {
                     Some(set) => Scope::Set(set),
                     None => Scope::List(&name),
                 };
@@ -464,7 +488,7 @@ pub(super) fn validate(
             if let Some((earlier, earlier_via)) =
                 addresses.iter().find(|(a, _)| a.key() == address.key())
             {
-                let here = match (&address.set, &via) {
+                let here = match (&address.from.set, &via) {
                     (Some(_), Some(via)) => format!(
                         " (through the set used at line {} of list {name:?})",
                         via.line
@@ -551,6 +575,7 @@ pub(super) fn validate(
         byoc,
         notes: Vec::new(),
         warnings,
+        shrink_guards: Vec::new(),
     })
 }
 

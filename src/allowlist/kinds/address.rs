@@ -8,7 +8,10 @@ use serde::{Deserialize, Serialize};
 use super::{
     Action, Change, Created, Parents, Reconcile, entry_line, entry_position, list, list_name,
 };
-use crate::allowlist::change::{Existing, Made, Value};
+use crate::allowlist::{
+    change::{Existing, Made, Value},
+    sources::AddressOrigin,
+};
 use crate::{
     Client, SipIpAddress,
     allowlist::{
@@ -32,9 +35,10 @@ pub struct AddAddress {
     pub prefix: u8,
     /// `FriendlyName`.
     pub name: String,
-    /// The set it comes from (`[sets.NAME]`), when it is not written in the list itself.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set: Option<String>,
+    /// Where it comes from (its `set` and `source`), when it is not written in the list
+    /// itself.
+    #[serde(flatten)]
+    pub origin: AddressOrigin,
 }
 
 /// Rename an address in place (same identity, new `FriendlyName`).
@@ -53,10 +57,10 @@ pub struct RenameAddress {
     pub from: String,
     /// The name it gets.
     pub to: String,
-    /// The set the new name comes from (`[sets.NAME]`), when it is not written in the list
-    /// itself.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set: Option<String>,
+    /// Where the new name comes from (its `set` and `source`), when it is not written in the
+    /// list itself.
+    #[serde(flatten)]
+    pub origin: AddressOrigin,
 }
 
 /// Remove an address from the list.
@@ -73,13 +77,6 @@ pub struct RemoveAddress {
     pub prefix: u8,
     /// Its `FriendlyName`.
     pub name: String,
-}
-
-/// ` (set "carrier-a")` for an address that comes from a set, else nothing.
-fn from_set(set: &Option<String>) -> String {
-    set.as_ref()
-        .map(|s| format!(" (set {s:?})"))
-        .unwrap_or_default()
 }
 
 impl Action for AddAddress {
@@ -101,15 +98,15 @@ impl Action for AddAddress {
     }
 
     fn plan_line(&self) -> String {
-        let rest = format!("{:?}{}", self.name, from_set(&self.set));
+        let rest = format!("{:?}{}", self.name, self.origin);
         entry_line('+', self.ip, self.prefix, &rest)
     }
 
     fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (ip, prefix, set) = (self.ip, self.prefix, from_set(&self.set));
+        let (ip, prefix, origin) = (self.ip, self.prefix, &self.origin);
         write!(
             f,
-            "+ {ip}/{prefix} {:?}{set} in list {:?}",
+            "+ {ip}/{prefix} {:?}{origin} in list {:?}",
             self.name, self.list
         )
     }
@@ -138,7 +135,7 @@ impl Action for RenameAddress {
 
     fn plan_line(&self) -> String {
         let (from, to) = (&self.from, &self.to);
-        let rest = format!("{from:?} -> {to:?}{}", from_set(&self.set));
+        let rest = format!("{from:?} -> {to:?}{}", self.origin);
         entry_line('~', self.ip, self.prefix, &rest)
     }
 
@@ -252,7 +249,7 @@ impl Reconcile for Addresses<'_> {
             ip: want.ip(),
             prefix: want.prefix(),
             name: want.name().to_owned(),
-            set: want.set().map(str::to_owned),
+            origin: want.address_origin().clone(),
         }
         .into()
     }
@@ -266,7 +263,7 @@ impl Reconcile for Addresses<'_> {
                 prefix: have.prefix,
                 from: have.name.clone(),
                 to: want.name().to_owned(),
-                set: want.set().map(str::to_owned),
+                origin: want.address_origin().clone(),
             }
             .into()
         })

@@ -8,7 +8,9 @@ use twilio_ip_access::allowlist::{
 };
 
 use crate::{
-    Connection, FAILED, Fail, OK, STALE, confirm,
+    Connection, FAILED, Fail, OK, STALE,
+    args::SourceArgs,
+    confirm,
     output::{ApplyDocument, Failure, Stream, Ui},
     progress::{self, Spinner},
     signals::Signals,
@@ -21,6 +23,8 @@ pub(crate) struct Request {
     pub(crate) lists: Vec<String>,
     /// …or a saved plan.
     pub(crate) saved: Option<PathBuf>,
+    /// How the file's sources are read.
+    pub(crate) sources: SourceArgs,
     pub(crate) yes: bool,
     pub(crate) json: bool,
     pub(crate) reads: ReadOptions,
@@ -64,7 +68,7 @@ async fn run(
     let client = connection.client()?;
     let plan = &*plan.insert(match (&request.file, &request.saved) {
         (Some(file), _) => {
-            let desired = crate::desired(ui, file, &request.lists)?;
+            let desired = crate::desired(ui, file, &request.lists, &request.sources).await?;
             let _spinner = Spinner::start(ui, "Reading the live state:");
             allowlist::plan_with(&client, &desired, request.reads).await?
         }

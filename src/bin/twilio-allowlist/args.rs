@@ -32,6 +32,13 @@ domain each routes to (its Source IP Mapping):
 Lists the file does not name are never touched. `plan` shows the difference, `apply` makes it
 (after asking), `export` writes the live lists as a file.
 
+Addresses can also come from sources, read at each plan and refused (nothing written) when one
+fails or gives nothing, unless it says `optional = true`:
+
+    { dns = \"sbc1.example.com\" }          every A record (--nameserver IP:PORT to choose the server)
+    { file = \"carrier.txt\" }              one address or range per line, next to the file
+    { url = \"https://…\", format = \"json\", path = \"$.prefixes[*].ip_prefix\" }   only with --allow-fetch
+
 Credentials and routing come from the environment, as Twilio's libraries read them:
 TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET),
 TWILIO_REGION, TWILIO_EDGE. --base-url sends every product to one URL (an emulator, a proxy).
@@ -58,6 +65,7 @@ Examples:
   twilio-allowlist apply -f allowlist.toml
   twilio-allowlist plan -f allowlist.toml -o plan.json && twilio-allowlist apply plan.json
   twilio-allowlist plan -f allowlist.toml --list \"office allowlist\" --format markdown
+  twilio-allowlist plan -f allowlist.toml --allow-fetch --nameserver 10.0.0.2:53
   twilio-allowlist export -o allowlist.toml
   twilio-allowlist --base-url http://127.0.0.1:4010 plan -f allowlist.toml   # on twilio-mock";
 
@@ -139,6 +147,8 @@ pub(crate) enum Command {
         /// Also save the plan document here, for `apply PLAN.json`.
         #[arg(short = 'o', long = "out", value_name = "PLAN.json")]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        sources: SourceArgs,
     },
     /// Plan (or read a saved plan), show it, ask, and apply it.
     #[command(
@@ -212,6 +222,8 @@ pub(crate) enum Command {
         /// and "error" (null, or the message and exit code). The plan text goes to stderr.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        sources: SourceArgs,
     },
     /// Write the live lists as a desired-state file.
     #[command(
@@ -250,6 +262,18 @@ pub(crate) enum Format {
     Json,
     /// For a pull-request comment.
     Markdown,
+}
+
+/// How the file's sources (`{ dns = … }`, `{ file = … }`, `{ url = … }`) are read.
+#[derive(Debug, Default, clap::Args)]
+pub(crate) struct SourceArgs {
+    /// Fetch the file's `{ url = … }` feeds (without it, a file that has one is refused).
+    #[arg(long)]
+    pub(crate) allow_fetch: bool,
+    /// Resolve `{ dns = … }` names with this name server instead of the system's configuration;
+    /// repeat for more.
+    #[arg(long, value_name = "IP:PORT")]
+    pub(crate) nameserver: Vec<std::net::SocketAddr>,
 }
 
 /// The formats `schema` prints.

@@ -23,10 +23,10 @@ use std::{
 use clap::{Parser, error::ErrorKind};
 use twilio_ip_access::{
     Client, ClientBuilder,
-    allowlist::{self, ApplyOptions, Desired, Error, ExportOptions, ReadOptions},
+    allowlist::{self, ApplyOptions, Desired, Error, ExportOptions, ReadOptions, SourceOptions},
 };
 
-use args::{Args, Command, Format, SchemaOf};
+use args::{Args, Command, Format, SchemaOf, SourceArgs};
 use output::{Stream, Ui};
 
 /// Nothing to change, or done.
@@ -116,11 +116,21 @@ fn write(path: &PathBuf, text: &str) -> Result<(), Fail> {
     fs::write(path, text).map_err(|e| Fail(FAILED, format!("cannot write {}: {e}", path.display())))
 }
 
-/// Reads the desired-state file, prints its warnings, and keeps only the lists `only` names
-/// (all when empty), saying which it left out.
-pub(crate) fn desired(ui: &Ui, path: &Path, only: &[String]) -> Result<Desired, Fail> {
+/// Reads the desired-state file and its sources, prints its warnings, and keeps only the lists
+/// `only` names (all when empty), saying which it left out.
+pub(crate) async fn desired(
+    ui: &Ui,
+    path: &Path,
+    only: &[String],
+    sources: &SourceArgs,
+) -> Result<Desired, Fail> {
     let text = read(path, "desired-state file")?;
-    let mut desired = Desired::from_toml(&text, path.display().to_string())
+    let options = (sources.nameserver.iter())
+        .fold(SourceOptions::default(), |o, s| o.nameserver(*s))
+        .allow_fetch(sources.allow_fetch)
+        .base_dir(path.parent().unwrap_or(Path::new(".")));
+    let mut desired = Desired::from_toml_with_sources(&text, path.display().to_string(), &options)
+        .await
         .map_err(|e| Fail(FAILED, e.to_string()))?;
     for warning in desired.warnings() {
         ui.note(&format!("warning: {}: {warning}", path.display()));
@@ -190,8 +200,9 @@ async fn run(ui: &Ui, args: Args) -> Result<u8, Fail> {
             format,
             lists,
             out,
+            sources,
         } => {
-            let desired = desired(ui, &file, &lists)?;
+            let desired = desired(ui, &file, &lists, &sources).await?;
             let client = connection.client()?;
             let plan = {
                 let _spinner = progress::Spinner::start(ui, "Reading the live state:");
@@ -224,11 +235,13 @@ async fn run(ui: &Ui, args: Args) -> Result<u8, Fail> {
             max_removal_percent,
             concurrency,
             json,
+            sources,
         } => {
             let request = apply::Request {
                 file,
                 lists,
                 saved: plan,
+                sources,
                 yes,
                 json,
                 reads,
