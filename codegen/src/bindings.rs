@@ -85,9 +85,10 @@ pub fn generate(resource: &Resource, doc: &Value) -> Result<TokenStream, Vec<Str
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         // The facade implements `ClientHooks` (auth, user agent, retries, tracing) for every
-        // generated client; `Expected` makes a forgotten impl a compile error.
+        // generated client; `Expected` makes a forgotten impl a compile error. The inner value
+        // is where the hooks record what the retry loop needs of each attempt.
         .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote! { crate::transport::Transport })
+        .with_inner_type(quote! { crate::transport::Attempt })
         // Resources compare equal field by field, so callers (and tests) can diff them.
         .with_derive("PartialEq");
     for (schema, rust) in &resource.replacements {

@@ -392,14 +392,18 @@ impl Emitter<'_> {
         let fields = self.resources.iter().map(|r| {
             let module = ident(&r.module);
             let doc = format!("`spec/{}.yaml`", r.module);
-            quote! { #[doc = #doc] pub(crate) #module: crate::generated::#module::Client, }
+            quote! {
+                #[doc = #doc]
+                pub(crate) #module: crate::transport::Binding<crate::generated::#module::Client>,
+            }
         });
         let inits = self.resources.iter().map(|r| {
             let module = ident(&r.module);
             let product = &r.product;
             quote! {
-                #module: crate::generated::#module::Client::new_with_client(
-                    base_url(#product), http.clone(), transport.clone()),
+                #module: crate::transport::Binding::new(
+                    base_url(#product), http, transport,
+                    crate::generated::#module::Client::new_with_client),
             }
         });
         let mut products: BTreeMap<&str, &str> = BTreeMap::new();
@@ -444,7 +448,8 @@ impl Emitter<'_> {
             /// `servers`).
             pub(crate) const PRODUCTS: &[(&str, &str)] = &[#(#entries)*];
 
-            /// One generated client per spec file, sharing one connection pool and transport.
+            /// Where each spec file's operations go; each call makes its own generated client
+            /// from its file's binding, sharing one connection pool and transport.
             #[derive(Debug)]
             pub(crate) struct Bindings {
                 #(#fields)*

@@ -205,7 +205,8 @@ impl Emitter<'_> {
                 /// fails.
                 pub async fn send(self) -> crate::Result<#output> {
                     #(#unpack)*
-                    handle.client.call(|c| c.bindings.#module.#op_method() #(#calls)* .send()).await
+                    let c = handle.client.bindings().#module.client();
+                    crate::transport::execute(&c, || c.#op_method() #(#calls)* .send()).await
                 }
             }
 
