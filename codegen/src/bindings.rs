@@ -115,10 +115,9 @@ pub fn generate(resource: &Resource, doc: &Value) -> Result<TokenStream, Vec<Str
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| vec![format!("generated code does not parse: {e}")])?;
     let pii: Vec<String> = resource
-        .properties
+        .pii_properties
         .iter()
-        .filter(|p| p.pii)
-        .map(|p| naming::snake(&p.name))
+        .map(|name| naming::snake(name))
         .chain(
             resource
                 .operations

@@ -221,3 +221,34 @@ fn yaml_and_openapi_errors_name_the_file() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn form_fields_no_spec_needs_are_refused() {
+    // The generator and the emulator share one vocabulary (`codegen/src/vocabulary.rs`); a form
+    // field outside it is refused by name rather than half supported.
+    for (field, schema, expected) in [
+        (
+            "Secure",
+            "{type: boolean}",
+            "form field `Secure`: type Some(\"boolean\") is not supported in a form body",
+        ),
+        (
+            "Label",
+            "{type: string, default: office}",
+            "form field `Label`: only an integer field's `default` is supported",
+        ),
+    ] {
+        let mut spec = ip_record_spec();
+        let props = at(
+            &mut spec,
+            &[
+                "components",
+                "schemas",
+                "CreateIpRecordRequest",
+                "properties",
+            ],
+        );
+        props[field] = yaml_serde::from_str(schema).unwrap();
+        assert_rejected("unsupported_field", &spec, expected);
+    }
+}
