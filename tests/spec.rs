@@ -1078,8 +1078,8 @@ fn without_documentation(value: &Value) -> Value {
         Value::Object(map) => Value::Object(
             map.iter()
                 .filter(|(k, v)| {
-                    let documentation = matches!(k.as_str(), "description" | "summary" | CURATION)
-                        && v.is_string();
+                    let documentation =
+                        matches!(k.as_str(), "description" | "summary" | CURATION) && v.is_string();
                     let example = matches!(k.as_str(), "examples" | "example");
                     !documentation && !example
                 })

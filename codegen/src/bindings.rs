@@ -116,8 +116,8 @@ pub fn generate(resource: &Resource, doc: &Value) -> Result<TokenStream, Vec<Str
     // builders, which are private here: as `text` they stay readable in the source without
     // being doctests that never run (users' examples are the facade's, which are compiled).
     let tokens = tokens.to_string().replace("```ignore", "```text");
-    let mut file: syn::File = syn::parse_str(&tokens)
-        .map_err(|e| vec![format!("generated code does not parse: {e}")])?;
+    let mut file: syn::File =
+        syn::parse_str(&tokens).map_err(|e| vec![format!("generated code does not parse: {e}")])?;
     let pii: Vec<String> = resource
         .pii_properties
         .iter()
