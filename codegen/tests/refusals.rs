@@ -160,17 +160,7 @@ fn form_encoding_is_refused() {
 
 #[test]
 fn nested_form_fields_are_refused() {
-    let mut spec = ip_record_spec();
-    let props = at(
-        &mut spec,
-        &[
-            "components",
-            "schemas",
-            "CreateIpRecordRequest",
-            "properties",
-        ],
-    );
-    props["Tags"] = yaml_serde::from_str("{type: array, items: {type: string}}").unwrap();
+    let spec = with_create_field("Tags", "{type: array, items: {type: string}}");
     assert_rejected(
         "nested",
         &spec,
@@ -238,17 +228,26 @@ fn form_fields_no_spec_needs_are_refused() {
             "form field `Label`: only an integer field's `default` is supported",
         ),
     ] {
-        let mut spec = ip_record_spec();
-        let props = at(
-            &mut spec,
-            &[
-                "components",
-                "schemas",
-                "CreateIpRecordRequest",
-                "properties",
-            ],
+        assert_rejected(
+            "unsupported_field",
+            &with_create_field(field, schema),
+            expected,
         );
-        props[field] = yaml_serde::from_str(schema).unwrap();
-        assert_rejected("unsupported_field", &spec, expected);
     }
+}
+
+/// The IpRecord spec with one more field (`schema` in YAML) in its create request.
+fn with_create_field(field: &str, schema: &str) -> Value {
+    let mut spec = ip_record_spec();
+    let props = at(
+        &mut spec,
+        &[
+            "components",
+            "schemas",
+            "CreateIpRecordRequest",
+            "properties",
+        ],
+    );
+    props[field] = yaml_serde::from_str(schema).unwrap();
+    spec
 }
