@@ -527,6 +527,109 @@ pub(crate) use hooks;
 mod tests {
     use super::*;
 
+    /// A stand-in for a generated client: `execute` only needs its `Attempt`.
+    struct Fake {
+        http: reqwest::Client,
+        attempt: Attempt,
+    }
+
+    impl ClientInfo<Attempt> for Fake {
+        fn api_version() -> &'static str {
+            "test"
+        }
+        fn baseurl(&self) -> &str {
+            "http://127.0.0.1:9"
+        }
+        fn client(&self) -> &reqwest::Client {
+            &self.http
+        }
+        fn inner(&self) -> &Attempt {
+            &self.attempt
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn each_attempt_is_read_from_the_record_of_the_client_handed_out() {
+        let retry = RetryPolicy::default()
+            .max_attempts(3)
+            .base_delay(Duration::from_millis(1))
+            .jitter(false);
+        let transport = Transport::new(HeaderValue::from_static("Basic x"), None, None, retry);
+        let binding = Binding::new(
+            "http://127.0.0.1:9",
+            &reqwest::Client::new(),
+            &transport,
+            |_, http, attempt| Fake { http, attempt },
+        );
+        let client = binding.client();
+        let mut sent = 0;
+        let error = execute(&client, || {
+            sent += 1;
+            // What the hooks would record, then what progenitor returns when a body does not
+            // decode: only the bytes, no status, no headers.
+            // The second answer carries no request id (a proxy's, say).
+            let (status, id, body): (u16, Option<&str>, &[u8]) = match sent {
+                1 => (503, Some("RQ1"), b"<html>busy</html>"),
+                _ => (200, None, b"not json"),
+            };
+            client.inner().record(|seen| {
+                seen.method = Some(Method::GET);
+                seen.status = Some(status);
+                seen.request_id = id.map(str::to_owned);
+            });
+            let decode = serde_json::from_slice::<serde_json::Value>(body).unwrap_err();
+            let result: std::result::Result<ResponseValue<()>, _> = Err(
+                progenitor_client::Error::InvalidResponsePayload(body.to_vec().into(), decode),
+            );
+            std::future::ready(result)
+        })
+        .await
+        .unwrap_err();
+        // The 503 was retried (a GET); the second attempt's own status is reported, and no
+        // request id: nothing of the first attempt is left in the record.
+        assert_eq!(sent, 2);
+        assert!(
+            matches!(
+                &error,
+                Error::Decode {
+                    status: 200,
+                    request_id: None,
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        assert_eq!(client.inner().take(), Seen::default());
+    }
+
+    #[tokio::test]
+    async fn an_attempt_that_built_no_request_is_not_retried() {
+        let transport = Transport::new(
+            HeaderValue::from_static("Basic x"),
+            None,
+            None,
+            RetryPolicy::default(),
+        );
+        let client = Binding::new(
+            "http://127.0.0.1:9",
+            &reqwest::Client::new(),
+            &transport,
+            |_, http, attempt| Fake { http, attempt },
+        )
+        .client();
+        let mut sent = 0;
+        let error = execute(&client, || {
+            sent += 1;
+            let result: std::result::Result<ResponseValue<()>, _> =
+                Err(progenitor_client::Error::InvalidRequest("bad".into()));
+            std::future::ready(result)
+        })
+        .await
+        .unwrap_err();
+        assert_eq!(sent, 1);
+        assert!(matches!(error, Error::InvalidArgument { .. }), "{error:?}");
+    }
+
     #[test]
     fn operation_ids_are_twilio_s() {
         assert_eq!(
