@@ -280,6 +280,8 @@ fn a_spec_file_alone_makes_a_working_resource() {
     let output = Command::new(cargo)
         .current_dir(&copy)
         .env("CARGO_TARGET_DIR", &nested)
+        // Plain `Compiling …` lines, which the check below reads.
+        .env("CARGO_TERM_COLOR", "never")
         .args(["test", "--offline", "--no-default-features", "--features"])
         .arg(outer_features().join(","))
         .args(["--test", "credential_lists"])
