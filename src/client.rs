@@ -92,20 +92,10 @@ impl Client {
             .map(|(_, url)| url.as_str())
     }
 
-    /// Sends one operation through the shared transport (retries, deadline, error mapping);
-    /// `attempt` sends it once with the generated clients. Every generated builder ends here.
-    pub(crate) async fn call<'a, T, F, Fut>(&'a self, attempt: F) -> Result<T>
-    where
-        F: Fn(&'a Inner) -> Fut,
-        Fut: std::future::Future<
-                Output = std::result::Result<
-                    progenitor_client::ResponseValue<T>,
-                    progenitor_client::Error<crate::error::ApiErrorBody>,
-                >,
-            >,
-    {
-        let inner: &'a Inner = &self.inner;
-        inner.transport.execute(|| attempt(inner)).await
+    /// Where each spec file's operations go. Every generated builder makes its generated
+    /// client here and sends it through [`crate::transport::execute`].
+    pub(crate) fn bindings(&self) -> &Bindings {
+        &self.inner.bindings
     }
 }
 

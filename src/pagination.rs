@@ -143,18 +143,19 @@ impl FromStr for PageCursor {
 
 /// The request for one page, written once for every generated list operation (they all take
 /// the same three query parameters): the cursor's link verbatim when it has one, else the
-/// generated operation with the cursor's parameters and the given path parameters.
+/// generated operation with the cursor's parameters and the given path parameters. `$c` is the
+/// generated client made for the call.
 macro_rules! list_request {
-    ($c:expr, $generated:ident . $operation:ident ( $($setter:ident ( $value:expr )),* ), $cursor:expr) => {{
+    ($c:expr, $operation:ident ( $($setter:ident ( $value:expr )),* ), $cursor:expr) => {{
         let cursor: &$crate::pagination::PageCursor = $cursor;
         match &cursor.link {
-            Some(link) => futures_util::future::Either::Left($c.transport.follow(
-                &$c.bindings.$generated,
+            Some(link) => futures_util::future::Either::Left($crate::transport::follow(
+                $c,
                 link,
                 stringify!($operation),
             )),
             None => {
-                let mut request = $c.bindings.$generated.$operation()$(.$setter($value))*;
+                let mut request = $c.$operation()$(.$setter($value))*;
                 if let Some(n) = cursor.page_size {
                     request = request.page_size(n);
                 }

@@ -4,16 +4,21 @@
 //! request; the impls here add the Basic `Authorization` header (marked sensitive) and the
 //! `User-Agent`, set the per-attempt timeout, and open a `tracing` span with the method, host,
 //! path, status, elapsed time and Twilio's request id. The retry loop and the mapping of
-//! progenitor's errors to [`Error`] live in [`Transport::execute`], which every generated
-//! builder calls with a closure that sends one attempt. The retry decision uses the method of
-//! the request the closure actually built, as the hooks saw it, so no call site can claim a POST
-//! is a GET.
+//! progenitor's errors to [`Error`] live in [`execute`], which every generated builder calls
+//! with the generated client it made for the call and a closure that sends one attempt through
+//! it.
+//!
+//! progenitor's error drops what the retry loop needs: the method (a connection error carries
+//! none), and the status, `Retry-After` and request id when a body fails to decode. So the
+//! generated clients' inner value is an [`Attempt`]: the hooks write what they saw of the request
+//! and response into the client's own `Attempt`, and the loop reads it back from the client it
+//! handed the closure, after each attempt. The retry decision uses the method of the request the
+//! closure actually built, as the hooks saw it, so no call site can claim a POST is a GET.
 
 use std::{
-    cell::RefCell,
     fmt,
     future::Future,
-    sync::Arc,
+    sync::{Arc, Mutex, PoisonError},
     time::{Duration, Instant},
 };
 
@@ -79,9 +84,88 @@ struct Seen {
 /// Twilio's id of a request, for support tickets.
 const REQUEST_ID: &str = "twilio-request-id";
 
-tokio::task_local! {
-    /// What the hooks saw of the attempt running on this task.
-    static ATTEMPT: RefCell<Seen>;
+/// The inner value of every generated client: the shared transport, and what the hooks saw of
+/// the attempt this client is sending. [`Binding::client`] makes a client with an empty record
+/// for each call, and [`execute`] reads the record back after each attempt; attempts of one call
+/// run one after the other, so the record is never shared between two requests in flight.
+#[derive(Debug)]
+pub struct Attempt {
+    transport: Transport,
+    seen: Mutex<Seen>,
+}
+
+/// progenitor derives `Clone` for its clients; a clone is a client for another call, so it
+/// starts with an empty record.
+impl Clone for Attempt {
+    fn clone(&self) -> Self {
+        Self::new(self.transport.clone())
+    }
+}
+
+impl Attempt {
+    fn new(transport: Transport) -> Self {
+        Self {
+            transport,
+            seen: Mutex::new(Seen::default()),
+        }
+    }
+
+    /// Takes what the hooks recorded, leaving the record empty for the next attempt.
+    fn take(&self) -> Seen {
+        // A hook never panics while holding the lock; if one did, its record is still usable.
+        std::mem::take(&mut *self.seen.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    fn record(&self, update: impl FnOnce(&mut Seen)) {
+        update(&mut self.seen.lock().unwrap_or_else(PoisonError::into_inner));
+    }
+
+    pub(crate) fn prepare(&self, request: &mut reqwest::Request) {
+        self.transport.prepare(request);
+    }
+}
+
+/// Where one spec file's operations are sent: a product's base URL, the shared connection pool
+/// and transport, and how progenitor's client for that file is made.
+pub(crate) struct Binding<C> {
+    base_url: String,
+    http: reqwest::Client,
+    transport: Transport,
+    new: fn(&str, reqwest::Client, Attempt) -> C,
+}
+
+impl<C> fmt::Debug for Binding<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Binding")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: ClientInfo<Attempt>> Binding<C> {
+    /// `new` is the generated client's `new_with_client`.
+    pub(crate) fn new(
+        base_url: &str,
+        http: &reqwest::Client,
+        transport: &Transport,
+        new: fn(&str, reqwest::Client, Attempt) -> C,
+    ) -> Self {
+        Self {
+            base_url: base_url.to_owned(),
+            http: http.clone(),
+            transport: transport.clone(),
+            new,
+        }
+    }
+
+    /// A generated client for one call, with its own empty [`Attempt`] record.
+    pub(crate) fn client(&self) -> C {
+        (self.new)(
+            &self.base_url,
+            self.http.clone(),
+            Attempt::new(self.transport.clone()),
+        )
+    }
 }
 
 impl Transport {
@@ -129,7 +213,10 @@ impl Transport {
             *request.timeout_mut() = Some(timeout);
         }
     }
+}
 
+impl Attempt {
+    /// Sends the request, records what [`execute`] needs to know of it, and traces it.
     pub(crate) async fn exec(
         &self,
         client: &reqwest::Client,
@@ -149,8 +236,7 @@ impl Transport {
         );
         let method = request.method().clone();
         let url = shown_url(request.url());
-        let _ = ATTEMPT.try_with(|s| {
-            let mut seen = s.borrow_mut();
+        self.record(|seen| {
             seen.method = Some(method);
             seen.url = Some(url);
         });
@@ -170,10 +256,10 @@ impl Transport {
                 if let Some(id) = &request_id {
                     span.record("request_id", id.as_str());
                 }
-                let _ = ATTEMPT.try_with(|s| {
-                    let mut seen = s.borrow_mut();
+                let after = retry_after(response.headers());
+                self.record(|seen| {
                     seen.status = Some(status);
-                    seen.retry_after = retry_after(response.headers());
+                    seen.retry_after = after;
                     seen.request_id = request_id;
                 });
                 tracing::debug!(parent: &span, status, elapsed_ms, "twilio response");
@@ -184,105 +270,103 @@ impl Transport {
         }
         result
     }
+}
 
-    /// Sends one operation: `attempt` sends it once through the generated client. Retries what
-    /// the policy allows for the method of the request `attempt` built, enforces the overall
-    /// deadline, and maps every failure to [`Error`].
-    pub(crate) async fn execute<T, F, Fut>(&self, mut attempt: F) -> Result<T>
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ApiErrorBody>>>,
-    {
-        let mut attempts = 0u32;
-        let mut backoff = self.0.retry.backoff();
-        let started = tokio::time::Instant::now();
-        let run = async {
-            loop {
-                attempts += 1;
-                let (result, seen) = ATTEMPT
-                    .scope(RefCell::new(Seen::default()), async {
-                        (attempt().await, ATTEMPT.with(|s| s.take()))
-                    })
-                    .await;
-                let error = match result {
-                    Ok(value) => return Ok(value.into_inner()),
-                    Err(e) => map_error(e, &seen).await,
-                };
-                // No request was built (an argument progenitor refused): nothing to retry.
-                let Some(method) = &seen.method else {
+/// Sends one operation: `attempt` sends it once through `client`, a generated client made for
+/// this call ([`Binding::client`]). After each attempt the loop takes what `client`'s hooks
+/// recorded of it; it retries what the policy allows for the method of the request `attempt`
+/// built, enforces the overall deadline, and maps every failure to [`Error`].
+pub(crate) async fn execute<C, T, F, Fut>(client: &C, mut attempt: F) -> Result<T>
+where
+    C: ClientInfo<Attempt>,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ApiErrorBody>>>,
+{
+    let record = client.inner();
+    let shared = &record.transport.0;
+    let mut attempts = 0u32;
+    let mut backoff = shared.retry.backoff();
+    let started = tokio::time::Instant::now();
+    let run = async {
+        loop {
+            attempts += 1;
+            let result = attempt().await;
+            let seen = record.take();
+            let error = match result {
+                Ok(value) => return Ok(value.into_inner()),
+                Err(e) => map_error(e, &seen).await,
+            };
+            // No request was built (an argument progenitor refused): nothing to retry.
+            let Some(method) = &seen.method else {
+                return Err(error.with_attempts(attempts));
+            };
+            match shared.retry.decide(method, &error, attempts, &mut backoff) {
+                Decision::GiveUp => return Err(error.with_attempts(attempts)),
+                // Sleeping into the deadline would hide what the server said behind a
+                // bare DeadlineExceeded: give up with the server's answer instead.
+                Decision::RetryAfter(delay)
+                    if shared
+                        .deadline
+                        .is_some_and(|d| started.elapsed() + delay >= d) =>
+                {
                     return Err(error.with_attempts(attempts));
-                };
-                match self.0.retry.decide(method, &error, attempts, &mut backoff) {
-                    Decision::GiveUp => return Err(error.with_attempts(attempts)),
-                    // Sleeping into the deadline would hide what the server said behind a
-                    // bare DeadlineExceeded: give up with the server's answer instead.
-                    Decision::RetryAfter(delay)
-                        if self
-                            .0
-                            .deadline
-                            .is_some_and(|d| started.elapsed() + delay >= d) =>
-                    {
-                        return Err(error.with_attempts(attempts));
-                    }
-                    Decision::RetryAfter(delay) => {
-                        tracing::warn!(
-                            attempt = attempts,
-                            status = error.status(),
-                            delay_ms = delay.as_millis() as u64,
-                            "retrying Twilio request"
-                        );
-                        tokio::time::sleep(delay).await;
-                    }
+                }
+                Decision::RetryAfter(delay) => {
+                    tracing::warn!(
+                        attempt = attempts,
+                        status = error.status(),
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying Twilio request"
+                    );
+                    tokio::time::sleep(delay).await;
                 }
             }
-        };
-        match self.0.deadline {
-            None => run.await,
-            Some(deadline) => match tokio::time::timeout(deadline, run).await {
-                Ok(result) => result,
-                Err(_) => Err(Error::DeadlineExceeded { deadline, attempts }),
-            },
         }
+    };
+    match shared.deadline {
+        None => run.await,
+        Some(deadline) => match tokio::time::timeout(deadline, run).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::DeadlineExceeded { deadline, attempts }),
+        },
     }
 }
 
-impl Transport {
-    /// GETs a next-page link (path and query, as the server sent them) on the base URL of a
-    /// generated client, through the same hooks as its own operations, and reads the answer as
-    /// that list operation's response type would be read.
-    pub(crate) async fn follow<T: serde::de::DeserializeOwned>(
-        &self,
-        generated: &impl ClientInfo<Transport>,
-        link: &str,
-        operation_id: &'static str,
-    ) -> std::result::Result<ResponseValue<T>, progenitor_client::Error<ApiErrorBody>> {
-        use progenitor_client::Error as P;
-        // Cursors made by `PageCursor::from_link` hold a path; anything else is not followed.
-        if !link.starts_with('/') || link.starts_with("//") {
-            return Err(P::InvalidRequest(format!(
-                "a next-page link must be a path, got `{link}`"
-            )));
-        }
-        let http = generated.client();
-        let mut request = http
-            .get(format!("{}{link}", generated.baseurl()))
-            .header(reqwest::header::ACCEPT, "application/json")
-            .build()
-            .map_err(|e| P::InvalidRequest(e.to_string()))?;
-        self.prepare(&mut request);
-        let response = self
-            .exec(http, request, &OperationInfo { operation_id })
-            .await
-            .map_err(P::CommunicationError)?;
-        if response.status() != reqwest::StatusCode::OK {
-            return Err(P::UnexpectedResponse(response));
-        }
-        let (status, headers) = (response.status(), response.headers().clone());
-        let bytes = response.bytes().await.map_err(P::ResponseBodyError)?;
-        match serde_json::from_slice(&bytes) {
-            Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
-            Err(e) => Err(P::InvalidResponsePayload(bytes, e)),
-        }
+/// GETs a next-page link (path and query, as the server sent them) on the base URL of a
+/// generated client, through the same hooks as its own operations, and reads the answer as that
+/// list operation's response type would be read.
+pub(crate) async fn follow<T: serde::de::DeserializeOwned>(
+    generated: &impl ClientInfo<Attempt>,
+    link: &str,
+    operation_id: &'static str,
+) -> std::result::Result<ResponseValue<T>, progenitor_client::Error<ApiErrorBody>> {
+    use progenitor_client::Error as P;
+    // Cursors made by `PageCursor::from_link` hold a path; anything else is not followed.
+    if !link.starts_with('/') || link.starts_with("//") {
+        return Err(P::InvalidRequest(format!(
+            "a next-page link must be a path, got `{link}`"
+        )));
+    }
+    let http = generated.client();
+    let mut request = http
+        .get(format!("{}{link}", generated.baseurl()))
+        .header(reqwest::header::ACCEPT, "application/json")
+        .build()
+        .map_err(|e| P::InvalidRequest(e.to_string()))?;
+    generated.inner().prepare(&mut request);
+    let response = generated
+        .inner()
+        .exec(http, request, &OperationInfo { operation_id })
+        .await
+        .map_err(P::CommunicationError)?;
+    if response.status() != reqwest::StatusCode::OK {
+        return Err(P::UnexpectedResponse(response));
+    }
+    let (status, headers) = (response.status(), response.headers().clone());
+    let bytes = response.bytes().await.map_err(P::ResponseBodyError)?;
+    match serde_json::from_slice(&bytes) {
+        Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+        Err(e) => Err(P::InvalidResponsePayload(bytes, e)),
     }
 }
 
@@ -439,7 +523,7 @@ fn redact_quoted(message: &str) -> String {
 /// The hooks of the generated clients, one impl per spec file (build.rs emits the invocation).
 macro_rules! hooks {
     ($($module:ident),* $(,)?) => {$(
-        impl progenitor_client::ClientHooks<crate::transport::Transport> for crate::generated::$module::Client {
+        impl progenitor_client::ClientHooks<crate::transport::Attempt> for crate::generated::$module::Client {
             async fn pre<E>(
                 &self,
                 request: &mut reqwest::Request,
@@ -465,6 +549,109 @@ pub(crate) use hooks;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A stand-in for a generated client: `execute` only needs its `Attempt`.
+    struct Fake {
+        http: reqwest::Client,
+        attempt: Attempt,
+    }
+
+    impl ClientInfo<Attempt> for Fake {
+        fn api_version() -> &'static str {
+            "test"
+        }
+        fn baseurl(&self) -> &str {
+            "http://127.0.0.1:9"
+        }
+        fn client(&self) -> &reqwest::Client {
+            &self.http
+        }
+        fn inner(&self) -> &Attempt {
+            &self.attempt
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn each_attempt_is_read_from_the_record_of_the_client_handed_out() {
+        let retry = RetryPolicy::default()
+            .max_attempts(3)
+            .base_delay(Duration::from_millis(1))
+            .jitter(false);
+        let transport = Transport::new(HeaderValue::from_static("Basic x"), None, None, retry);
+        let binding = Binding::new(
+            "http://127.0.0.1:9",
+            &reqwest::Client::new(),
+            &transport,
+            |_, http, attempt| Fake { http, attempt },
+        );
+        let client = binding.client();
+        let mut sent = 0;
+        let error = execute(&client, || {
+            sent += 1;
+            // What the hooks would record, then what progenitor returns when a body does not
+            // decode: only the bytes, no status, no headers.
+            // The second answer carries no request id (a proxy's, say).
+            let (status, id, body): (u16, Option<&str>, &[u8]) = match sent {
+                1 => (503, Some("RQ1"), b"<html>busy</html>"),
+                _ => (200, None, b"not json"),
+            };
+            client.inner().record(|seen| {
+                seen.method = Some(Method::GET);
+                seen.status = Some(status);
+                seen.request_id = id.map(str::to_owned);
+            });
+            let decode = serde_json::from_slice::<serde_json::Value>(body).unwrap_err();
+            let result: std::result::Result<ResponseValue<()>, _> = Err(
+                progenitor_client::Error::InvalidResponsePayload(body.to_vec().into(), decode),
+            );
+            std::future::ready(result)
+        })
+        .await
+        .unwrap_err();
+        // The 503 was retried (a GET); the second attempt's own status is reported, and no
+        // request id: nothing of the first attempt is left in the record.
+        assert_eq!(sent, 2);
+        assert!(
+            matches!(
+                &error,
+                Error::Decode {
+                    status: 200,
+                    request_id: None,
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        assert_eq!(client.inner().take(), Seen::default());
+    }
+
+    #[tokio::test]
+    async fn an_attempt_that_built_no_request_is_not_retried() {
+        let transport = Transport::new(
+            HeaderValue::from_static("Basic x"),
+            None,
+            None,
+            RetryPolicy::default(),
+        );
+        let client = Binding::new(
+            "http://127.0.0.1:9",
+            &reqwest::Client::new(),
+            &transport,
+            |_, http, attempt| Fake { http, attempt },
+        )
+        .client();
+        let mut sent = 0;
+        let error = execute(&client, || {
+            sent += 1;
+            let result: std::result::Result<ResponseValue<()>, _> =
+                Err(progenitor_client::Error::InvalidRequest("bad".into()));
+            std::future::ready(result)
+        })
+        .await
+        .unwrap_err();
+        assert_eq!(sent, 1);
+        assert!(matches!(error, Error::InvalidArgument { .. }), "{error:?}");
+    }
 
     #[test]
     fn operation_ids_are_twilio_s() {

@@ -9,7 +9,8 @@
 //! the outer one (`CARGO_TARGET_TMPDIR`, so `CARGO_TARGET_DIR` is honoured and the outer build's
 //! lock and binaries are left alone). It needs no network because the outer build has fetched
 //! every crate already, and it starts from the outer build's compiled dependencies (hard links,
-//! no copies), so only the copy's own crates are compiled again.
+//! small files copied with their times) built with the outer build's features, so only the
+//! copy's own crates are compiled again.
 
 use std::{
     path::{Path, PathBuf},
@@ -100,11 +101,46 @@ async fn credential_lists_of_a_trunk() {
 }
 "#;
 
+/// The crate's features this test was compiled with: the outer build compiled every dependency
+/// for them. The nested build asks for the same set (plus `mock`, which the copy's test needs),
+/// because a different set changes the hash of every crate whose features unify differently
+/// (tokio, serde, clap, …) and cargo would compile them all again.
+fn outer_features() -> Vec<&'static str> {
+    let built = [
+        ("rustls", cfg!(feature = "rustls")),
+        ("mock", cfg!(feature = "mock")),
+        ("schemars", cfg!(feature = "schemars")),
+        ("allowlist", cfg!(feature = "allowlist")),
+        ("cli", cfg!(feature = "cli")),
+    ];
+    // A feature added to Cargo.toml must be added above, or its builds would not be reused.
+    let manifest = include_str!("../Cargo.toml");
+    let declared: Vec<&str> = manifest
+        .split("\n[features]\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n[").next())
+        .into_iter()
+        .flat_map(str::lines)
+        .filter_map(|line| line.split_once(" = ").map(|(name, _)| name.trim()))
+        .filter(|name| *name != "default" && !name.starts_with('#'))
+        .collect();
+    let mut known: Vec<&str> = built.iter().map(|(name, _)| *name).collect();
+    let mut declared_sorted = declared.clone();
+    known.sort_unstable();
+    declared_sorted.sort_unstable();
+    assert_eq!(known, declared_sorted, "the features of Cargo.toml");
+    built
+        .iter()
+        .filter(|(name, on)| *on || *name == "mock")
+        .map(|(name, _)| *name)
+        .collect()
+}
+
 /// Seeds `to` (a profile directory of the nested target) with the outer build's compiled
 /// dependencies: `deps/`, `build/` and `.fingerprint/` of `from`, big files in `deps/` as hard
 /// links (rustc replaces its outputs by renaming, never by writing in place), everything else
 /// (fingerprints, dep-info, build scripts' `OUT_DIR`s, which build scripts rewrite in place) as
-/// copies. The workspace's own crates are left out: their hashes do not depend on where the
+/// copies with their modification times. The workspace's own crates are left out: their hashes do not depend on where the
 /// workspace lies, so the copy's crates would reuse (and rewrite) the outer build's files. Cargo reuses an artifact whose fingerprint and
 /// hash match, which holds for every registry crate built with the same features and profile;
 /// the copy's own crates have other hashes (their path differs) and are compiled. Where the
@@ -145,8 +181,22 @@ fn link_tree(from: &Path, to: &Path, small: u64, top: bool) {
         } else if !target.exists()
             && (meta.len() < small || std::fs::hard_link(&source, &target).is_err())
         {
-            let _ = std::fs::copy(&source, &target);
+            copy_keeping_mtime(&source, &target, &meta);
         }
+    }
+}
+
+/// Copies a file with its modification time: cargo compares the times of a unit's outputs with
+/// its dependencies' (`StaleDependency`), so a copy dated now would make every crate that
+/// depends on it look stale, and the nested build would compile them all again.
+fn copy_keeping_mtime(source: &Path, target: &Path, meta: &std::fs::Metadata) {
+    if std::fs::copy(source, target).is_ok()
+        && let Ok(modified) = meta.modified()
+    {
+        let _ = std::fs::File::options()
+            .write(true)
+            .open(target)
+            .and_then(|f| f.set_modified(modified));
     }
 }
 
@@ -222,21 +272,19 @@ fn a_spec_file_alone_makes_a_working_resource() {
     // This test's binary is `<target>/<profile>/deps/fixture_resource-<hash>`.
     let nested = work.join("target");
     let exe = std::env::current_exe().unwrap();
-    if let Some(profile) = exe.parent().and_then(Path::parent) {
+    let profile = exe.parent().and_then(Path::parent);
+    if let Some(profile) = profile {
         seed(profile, &nested.join("debug"));
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)
         .current_dir(&copy)
         .env("CARGO_TARGET_DIR", &nested)
-        .args([
-            "test",
-            "--offline",
-            "--features",
-            "mock",
-            "--test",
-            "credential_lists",
-        ])
+        // Plain `Compiling …` lines, which the check below reads.
+        .env("CARGO_TERM_COLOR", "never")
+        .args(["test", "--offline", "--no-default-features", "--features"])
+        .arg(outer_features().join(","))
+        .args(["--test", "credential_lists"])
         .output()
         .unwrap();
     let text = format!(
@@ -252,6 +300,23 @@ fn a_spec_file_alone_makes_a_working_resource() {
         text.contains("test credential_lists_of_a_trunk ... ok"),
         "the copy's test did not run:\n{text}"
     );
+    // Seeded from a build of the same profile, only the copy's own crates are compiled: every
+    // dependency is the outer build's (a dependency compiled again means the seeding or the
+    // feature set went wrong, and costs minutes and a gigabyte).
+    if profile.is_some_and(|p| p.ends_with("debug")) {
+        let compiled: Vec<&str> = text
+            .lines()
+            .filter_map(|line| line.trim_start().strip_prefix("Compiling "))
+            .filter_map(|rest| rest.split_whitespace().next())
+            .collect();
+        let mut compiled = compiled;
+        compiled.sort_unstable();
+        assert_eq!(
+            compiled,
+            ["twilio-ip-access", "twilio-ip-access-codegen"],
+            "the nested build compiled dependencies again:\n{text}"
+        );
+    }
     // Kept on failure, to look into; on success only disk.
     let _ = std::fs::remove_dir_all(&work);
 }

@@ -13,7 +13,7 @@
 //!    accepts everything Twilio's allows. Each of our operations is Twilio's (method, path, success
 //!    status, host, `x-twilio`); every parameter and form field Twilio declares is ours with the
 //!    same required flag and Twilio's constraints (ours stricter only where listed below with the
-//!    reason, and where the schema's description says why); every request and response example
+//!    reason, and where the schema's `x-curation` says why); every request and response example
 //!    of Twilio's and every SDK fixture body validates against our schemas; every property of
 //!    Twilio's response schemas is ours, with its type, enum and nullability (deviations listed),
 //!    and carries Twilio's PII marker.
@@ -296,8 +296,8 @@ const PARAMETERS: &[(&str, Scope, Loc, &str, bool, Constraint)] = &[
 ];
 
 /// Our request constraints that Twilio's spec does not state (ours stricter): (operationId, wire
-/// name, the keywords that differ, sorted). Each one's schema description says why and names
-/// Twilio; the test fails on an unlisted deviation, a looser one, and a stale entry.
+/// name, the keywords that differ, sorted). Each one's schema says why in its `x-curation`
+/// (naming Twilio); the test fails on an unlisted deviation, a looser one, and a stale entry.
 #[rustfmt::skip]
 const REQUEST_DEVIATIONS: &[(&str, &str, &[&str])] = &[
     // IPv4 dotted decimal only: Twilio's field description and reference page say so; its spec
@@ -325,7 +325,7 @@ const REQUEST_DEVIATIONS: &[(&str, &str, &[&str])] = &[
 const REQUIRED_DEVIATIONS: &[(&str, &str)] = &[];
 
 /// Response properties whose schema is stricter than Twilio's (file, property, keywords, sorted).
-/// Each one's schema description says why and names Twilio.
+/// Each one's schema says why in its `x-curation`, naming Twilio.
 #[rustfmt::skip]
 const RESPONSE_DEVIATIONS: &[(&str, &str, &[&str])] = &[
     // Twilio's spec leaves `recording` untyped; it is always an object with `mode` and `trim`
@@ -340,7 +340,7 @@ const RESPONSE_DEVIATIONS: &[(&str, &str, &[&str])] = &[
 #[rustfmt::skip]
 const EXTRA_PII: &[(&str, &str)] = &[
     // The same kind of value as IpRecord's `ip_address`, which Twilio marks PII; redacted the same
-    // way (the property's description says so).
+    // way (the property's `x-curation` says so).
     ("sip_ip_address", "ip_address"),
 ];
 
@@ -706,28 +706,33 @@ fn at_least_as_strict(keyword: &str, ours: &Value, twilio: Option<&Value>) -> bo
     }
 }
 
-/// The descriptions that explain a schema: its own and those of the schemas it refers to (by
+/// The curation notes that explain a schema (`x-curation`: why it differs from Twilio's, kept
+/// out of the `description` users read): its own and those of the schemas it refers to (by
 /// `$ref`, a one-element `allOf`, or the schema branch of a nullable `anyOf`).
-fn description_of(doc: &Value, schema: &Value) -> String {
-    let mut out = str_at(schema, "description").unwrap_or_default().to_owned();
+fn curation_of(doc: &Value, schema: &Value) -> String {
+    let mut out = str_at(schema, CURATION).unwrap_or_default().to_owned();
     if let Some(reference) = str_at(schema, "$ref")
         && let Ok(target) = resolve_pointer(doc, reference)
     {
         out.push(' ');
-        out.push_str(&description_of(doc, target));
+        out.push_str(&curation_of(doc, target));
     }
     if let Some(Value::Array(all)) = schema.get("allOf")
         && let [inner] = all.as_slice()
     {
         out.push(' ');
-        out.push_str(&description_of(doc, inner));
+        out.push_str(&curation_of(doc, inner));
     }
     if let Some(inner) = schema.get("anyOf").and_then(nullable_branch) {
         out.push(' ');
-        out.push_str(&description_of(doc, inner));
+        out.push_str(&curation_of(doc, inner));
     }
     out
 }
+
+/// The extension that holds notes for the spec's maintainers (why a schema differs from
+/// Twilio's, where a file was curated from), so that `description`s speak to users.
+const CURATION: &str = "x-curation";
 
 /// One property of one of Twilio's response schemas, paired with ours.
 struct PropertyPair {
@@ -1066,15 +1071,15 @@ fn ref_context(parent: &str) -> Option<&'static str> {
     }
 }
 
-/// A component with its documentation (`description`, `summary`) and examples removed: what a
-/// validator or the code generator reads.
+/// A component with its documentation (`description`, `summary`, `x-curation`) and examples
+/// removed: what a validator or the code generator reads.
 fn without_documentation(value: &Value) -> Value {
     match value {
         Value::Object(map) => Value::Object(
             map.iter()
                 .filter(|(k, v)| {
                     let documentation =
-                        matches!(k.as_str(), "description" | "summary") && v.is_string();
+                        matches!(k.as_str(), "description" | "summary" | CURATION) && v.is_string();
                     let example = matches!(k.as_str(), "examples" | "example");
                     !documentation && !example
                 })
@@ -1756,6 +1761,62 @@ fn success_statuses_match_the_facts_and_every_operation_answers_4xx_with_twilio_
         }
     }
     p.finish("status codes");
+}
+
+/// `description`s and `summary`s are the users' documentation (rustdoc and other tools show
+/// them); notes for the spec's maintainers (where a file was curated from, why a schema differs
+/// from Twilio's, what OpenAPI or the generator cannot express) go in `x-curation`.
+#[test]
+fn descriptions_speak_to_users() {
+    const MAINTAINER_WORDS: &[&str] = &[
+        "Curated",
+        "published spec",
+        "twilio-oai",
+        "siblings",
+        "OpenAPI 3.0",
+        "generator",
+        "Twilio's spec",
+        "its spec",
+    ];
+    fn walk(value: &Value, at: &str, file: &str, p: &mut Problems) {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    let here = format!("{at}/{key}");
+                    match (key.as_str(), child) {
+                        ("description" | "summary", Value::String(text)) => {
+                            for word in MAINTAINER_WORDS {
+                                p.check(!text.contains(word), || {
+                                    format!("{file} {here}: `{word}` is a note for maintainers; move it to `x-curation`")
+                                });
+                            }
+                        }
+                        // Examples are data, not documentation.
+                        ("example" | "examples", _) => {}
+                        _ => walk(child, &here, file, p),
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{at}/{i}"), file, p);
+                }
+            }
+            _ => {}
+        }
+    }
+    let v = SpecValidator::load();
+    let mut p = Problems::default();
+    let mut notes = 0;
+    for file in v.files() {
+        let name = format!("spec/{}.yaml", file.stem);
+        walk(&file.json, "", &name, &mut p);
+        notes += file.json.pointer("/info/x-curation").map_or(0, |_| 1);
+    }
+    p.check(notes == v.files().len(), || {
+        format!("every file says where it was curated from in `info.x-curation`; {notes} do")
+    });
+    p.finish("descriptions for users");
 }
 
 /// Components of the same name mean the same thing in every file. Each file is standalone and
@@ -3024,9 +3085,9 @@ fn every_parameter_and_form_field_of_twilio_is_ours_with_the_same_required_flag(
                 }
             }
             if !differing.is_empty() {
-                let description = description_of(op.doc, schema);
-                p.check(description.contains("Twilio"), || {
-                    format!("{where_}: differs from Twilio's in {differing:?}, but its description does not say why (naming Twilio)")
+                let curation = curation_of(op.doc, schema);
+                p.check(curation.contains("Twilio"), || {
+                    format!("{where_}: differs from Twilio's in {differing:?}, but its `x-curation` does not say why (naming Twilio)")
                 });
                 differing.sort();
                 deviations.insert((id.to_owned(), name.clone(), differing));
@@ -3375,9 +3436,9 @@ fn every_property_of_twilios_response_schemas_is_ours() {
                 let described = prop
                     .ours
                     .as_ref()
-                    .is_some_and(|(raw, _)| description_of(pair.our_doc, raw).contains("Twilio"));
+                    .is_some_and(|(raw, _)| curation_of(pair.our_doc, raw).contains("Twilio"));
                 p.check(described, || {
-                    format!("{at}: differs from Twilio's in {differing:?}, but its description does not say why (naming Twilio)")
+                    format!("{at}: differs from Twilio's in {differing:?}, but its `x-curation` does not say why (naming Twilio)")
                 });
                 differing.sort();
                 deviations.insert((rf.stem.to_owned(), prop.name.clone(), differing));
@@ -3486,13 +3547,13 @@ fn pii_markers_match_twilios() {
             .and_then(|f| {
                 let class = resource_file(stem).class;
                 f.json.pointer(&format!(
-                    "/components/schemas/{class}/properties/{name}/description"
+                    "/components/schemas/{class}/properties/{name}/{CURATION}"
                 ))
             })
             .and_then(Value::as_str)
             .is_some_and(|d| d.contains("PII"));
         p.check(described, || {
-            format!("spec/{stem}.yaml {name}: an extra PII marker must say why in its description")
+            format!("spec/{stem}.yaml {name}: an extra PII marker must say why in its `x-curation`")
         });
     }
     p.check(twilio_pii > 0, || "Twilio's schemas mark no PII".to_owned());

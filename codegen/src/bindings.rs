@@ -85,9 +85,10 @@ pub fn generate(resource: &Resource, doc: &Value) -> Result<TokenStream, Vec<Str
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         // The facade implements `ClientHooks` (auth, user agent, retries, tracing) for every
-        // generated client; `Expected` makes a forgotten impl a compile error.
+        // generated client; `Expected` makes a forgotten impl a compile error. The inner value
+        // is where the hooks record what the retry loop needs of each attempt.
         .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote! { crate::transport::Transport })
+        .with_inner_type(quote! { crate::transport::Attempt })
         // Resources compare equal field by field, so callers (and tests) can diff them.
         .with_derive("PartialEq");
     for (schema, rust) in &resource.replacements {
@@ -111,13 +112,16 @@ pub fn generate(resource: &Resource, doc: &Value) -> Result<TokenStream, Vec<Str
             return Err(vec![format!("progenitor panicked: {msg}")]);
         }
     };
+    // progenitor documents each operation with an `ignore`d example of its own client and
+    // builders, which are private here: as `text` they stay readable in the source without
+    // being doctests that never run (users' examples are the facade's, which are compiled).
+    let tokens = tokens.to_string().replace("```ignore", "```text");
     let mut file: syn::File =
-        syn::parse2(tokens).map_err(|e| vec![format!("generated code does not parse: {e}")])?;
+        syn::parse_str(&tokens).map_err(|e| vec![format!("generated code does not parse: {e}")])?;
     let pii: Vec<String> = resource
-        .properties
+        .pii_properties
         .iter()
-        .filter(|p| p.pii)
-        .map(|p| naming::snake(&p.name))
+        .map(|name| naming::snake(name))
         .chain(
             resource
                 .operations

@@ -1,49 +1,91 @@
 //! The emulator's tables: one `crate::mock::table::Resource` per spec file, the data the
-//! generic store and router serve (types in `src/mock/table.rs`).
+//! generic store and router serve (rows in `src/mock/table.rs`). The values are the model's own
+//! (`vocabulary.rs`, which the emulator includes), written out as static literals.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::model::{Api, Field, FieldType, OpKind, Resource, Scalar, Source};
+use super::model::{Api, DateFormat, Field, FieldKind, OpKind, Property, Resource, Source};
+
+/// `Option<&str>` as a `Str` literal.
+fn opt_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(v) => quote! { Some(::std::borrow::Cow::Borrowed(#v)) },
+        None => quote! { None },
+    }
+}
+
+fn field_kind(kind: &FieldKind) -> TokenStream {
+    match kind {
+        FieldKind::Sid { prefix } => {
+            let prefix = prefix.as_ref();
+            quote! { FieldKind::Sid { prefix: ::std::borrow::Cow::Borrowed(#prefix) } }
+        }
+        FieldKind::Ipv4 => quote! { FieldKind::Ipv4 },
+        FieldKind::Text {
+            min_length,
+            max_length,
+            pattern,
+        } => {
+            let (min, max) = (opt(*min_length), opt(*max_length));
+            let pattern = opt_str(pattern.as_deref());
+            quote! { FieldKind::Text { min_length: #min, max_length: #max, pattern: #pattern } }
+        }
+        FieldKind::Integer { minimum, maximum } => {
+            let (min, max) = (opt(*minimum), opt(*maximum));
+            quote! { FieldKind::Integer { minimum: #min, maximum: #max } }
+        }
+    }
+}
 
 fn fields(fields: &[Field]) -> TokenStream {
     let items = fields.iter().map(|f| {
         let (wire, property, required) = (&f.wire, &f.rust, f.required);
-        let kind = match &f.ty {
-            FieldType::Sid(kind) => {
-                let prefix = &kind.prefix;
-                quote! { FieldKind::Sid { prefix: #prefix } }
-            }
-            FieldType::Ipv4 => quote! { FieldKind::Ipv4 },
-            FieldType::Text {
-                min_length,
-                max_length,
-                ..
-            } => {
-                let min = opt(min_length.map(|v| v as usize));
-                let max = opt(max_length.map(|v| v as usize));
-                quote! { FieldKind::Text { min_length: #min, max_length: #max } }
-            }
-            FieldType::Integer {
-                minimum, maximum, ..
-            } => {
-                let (min, max) = (opt(*minimum), opt(*maximum));
-                quote! { FieldKind::Integer { minimum: #min, maximum: #max } }
-            }
-            FieldType::Boolean => quote! { FieldKind::Boolean },
-            FieldType::Enum { values, .. } => quote! { FieldKind::Enum(&[#(#values),*]) },
-        };
-        let default = match &f.default {
-            None => quote! { None },
-            Some(Scalar::Integer(n)) => quote! { Some(Scalar::Integer(#n)) },
-            Some(Scalar::Text(s)) => quote! { Some(Scalar::Text(#s)) },
-            Some(Scalar::Boolean(b)) => quote! { Some(Scalar::Boolean(#b)) },
-        };
+        let kind = field_kind(&f.kind);
+        let default = opt(f.default);
         quote! {
             Field { wire: #wire, property: #property, required: #required, kind: #kind, default: #default },
         }
     });
     quote! { &[#(#items)*] }
+}
+
+fn date_format(format: DateFormat) -> TokenStream {
+    match format {
+        DateFormat::Iso8601 => quote! { DateFormat::Iso8601 },
+        DateFormat::Rfc2822 => quote! { DateFormat::Rfc2822 },
+    }
+}
+
+fn property(p: &Property) -> TokenStream {
+    let name = p.name.as_ref();
+    let source = match p.source {
+        Source::Sid => quote! { Source::Sid },
+        Source::AccountSid => quote! { Source::AccountSid },
+        Source::Parent(i) => quote! { Source::Parent(#i) },
+        Source::DateCreated(f) => {
+            let f = date_format(f);
+            quote! { Source::DateCreated(#f) }
+        }
+        Source::DateUpdated(f) => {
+            let f = date_format(f);
+            quote! { Source::DateUpdated(#f) }
+        }
+        Source::Url => quote! { Source::Url },
+        Source::Uri => quote! { Source::Uri },
+        Source::Links => quote! { Source::Links },
+        Source::Value => quote! { Source::Value },
+    };
+    let nullable = p.nullable;
+    let subresources = p.subresources.iter().map(|s| s.as_ref());
+    quote! {
+        Property {
+            name: ::std::borrow::Cow::Borrowed(#name),
+            source: #source,
+            nullable: #nullable,
+            subresources: ::std::borrow::Cow::Borrowed(&[#(::std::borrow::Cow::Borrowed(#subresources)),*]),
+        },
+    }
 }
 
 fn opt<T: quote::ToTokens>(value: Option<T>) -> TokenStream {
@@ -84,38 +126,7 @@ fn resource(r: &Resource) -> TokenStream {
         r.op(OpKind::List).is_some(),
     );
     let association = opt(r.association().map(|f| f.wire.clone()));
-    let properties = r.properties.iter().map(|p| {
-        let name = &p.name;
-        let format = |rfc2822: bool| {
-            if rfc2822 {
-                quote! { DateFormat::Rfc2822 }
-            } else {
-                quote! { DateFormat::Iso8601 }
-            }
-        };
-        let source = match p.source {
-            Source::Sid => quote! { Source::Sid },
-            Source::AccountSid => quote! { Source::AccountSid },
-            Source::Parent(i) => quote! { Source::Parent(#i) },
-            Source::DateCreated { rfc2822 } => {
-                let f = format(rfc2822);
-                quote! { Source::DateCreated(#f) }
-            }
-            Source::DateUpdated { rfc2822 } => {
-                let f = format(rfc2822);
-                quote! { Source::DateUpdated(#f) }
-            }
-            Source::Url => quote! { Source::Url },
-            Source::Uri => quote! { Source::Uri },
-            Source::Links => {
-                let names = &p.subresources;
-                quote! { Source::Links(&[#(#names),*]) }
-            }
-            Source::Value => quote! { Source::Value },
-        };
-        let nullable = p.nullable;
-        quote! { Property { name: #name, source: #source, nullable: #nullable }, }
-    });
+    let properties = r.properties.iter().map(property);
     quote! {
         Resource {
             module: #module,

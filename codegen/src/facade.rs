@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::model::{Api, Field, FieldType, Group, OpKind, Operation, PathParam, Resource};
+use super::model::{Api, Field, FieldKind, Group, OpKind, Operation, PathParam, Resource};
 use super::naming::{article, plural, snake, words};
 
 mod list;
@@ -73,28 +73,28 @@ fn sid_path(kind: &super::model::SidKind) -> TokenStream {
 }
 
 /// The type a checked field value has (what the bindings take).
-fn value_type(resource: &Resource, field: &Field) -> TokenStream {
-    match &field.ty {
-        FieldType::Sid(kind) => sid_path(kind),
-        FieldType::Ipv4 => quote! { ::std::net::Ipv4Addr },
-        FieldType::Text { .. } => quote! { ::std::string::String },
-        FieldType::Integer { rust, .. } => {
-            let ty = ident(rust);
-            quote! { #ty }
+fn value_type(field: &Field) -> TokenStream {
+    match syn::parse_str::<syn::Type>(&field.rust_type) {
+        Ok(ty) => quote! { #ty },
+        Err(e) => {
+            let message = format!("`{}`: {e}", field.rust_type);
+            quote! { ::std::compile_error!(#message) }
         }
-        FieldType::Boolean => quote! { bool },
-        FieldType::Enum { rust, .. } => {
-            let module = ident(&resource.module);
-            let ty = ident(rust);
-            quote! { crate::generated::#module::enums::#ty }
-        }
+    }
+}
+
+/// The SID kind of a SID field, declared by the same file (the model found it there).
+fn field_sid_kind<'r>(resource: &'r Resource, field: &Field) -> Option<&'r super::model::SidKind> {
+    match &field.kind {
+        FieldKind::Sid { prefix } => resource.sid_kind(prefix),
+        _ => None,
     }
 }
 
 /// What a builder keeps for a field until it is sent: the checked value, behind `Pii` when
 /// Twilio marks it as PII (so that the builder's `Debug` never shows it).
-fn stored_type(resource: &Resource, field: &Field) -> TokenStream {
-    let value = value_type(resource, field);
+fn stored_type(field: &Field) -> TokenStream {
+    let value = value_type(field);
     if is_pii(field) {
         quote! { crate::validate::Pii<crate::validate::Checked<#value>> }
     } else {
@@ -103,19 +103,22 @@ fn stored_type(resource: &Resource, field: &Field) -> TokenStream {
 }
 
 fn is_pii(field: &Field) -> bool {
-    field.pii || matches!(field.ty, FieldType::Ipv4)
+    field.pii || matches!(field.kind, FieldKind::Ipv4)
 }
 
 /// The argument type a method or setter takes for a field.
 fn argument_type(resource: &Resource, field: &Field) -> TokenStream {
-    match &field.ty {
-        FieldType::Sid(kind) => {
-            let kind = sid_kind_path(kind);
-            quote! { impl crate::sid::IntoSid<#kind> }
-        }
-        FieldType::Ipv4 => quote! { impl crate::IntoIpv4 },
-        FieldType::Text { .. } => quote! { impl ::std::convert::Into<::std::string::String> },
-        _ => value_type(resource, field),
+    match &field.kind {
+        FieldKind::Sid { .. } => match field_sid_kind(resource, field) {
+            Some(kind) => {
+                let kind = sid_kind_path(kind);
+                quote! { impl crate::sid::IntoSid<#kind> }
+            }
+            None => value_type(field),
+        },
+        FieldKind::Ipv4 => quote! { impl crate::IntoIpv4 },
+        FieldKind::Text { .. } => quote! { impl ::std::convert::Into<::std::string::String> },
+        FieldKind::Integer { .. } => value_type(field),
     }
 }
 
@@ -136,28 +139,25 @@ fn option_usize(value: Option<u64>) -> TokenStream {
 /// The check of a field's argument `value`, giving its stored form.
 fn check(field: &Field, value: TokenStream) -> TokenStream {
     let wire = &field.wire;
-    let checked = match &field.ty {
-        FieldType::Sid(_) => quote! { crate::validate::sid(#value, #wire) },
-        FieldType::Ipv4 => return quote! { crate::validate::ipv4(#value, #wire) },
-        FieldType::Text {
+    let checked = match &field.kind {
+        FieldKind::Sid { .. } => quote! { crate::validate::sid(#value, #wire) },
+        FieldKind::Ipv4 => return quote! { crate::validate::ipv4(#value, #wire) },
+        FieldKind::Text {
             min_length,
             max_length,
             pattern,
         } => {
             let (min, max) = (option_usize(*min_length), option_usize(*max_length));
-            let pattern = match pattern {
+            let pattern = match pattern.as_deref() {
                 Some(p) => quote! { ::std::option::Option::Some(#p) },
                 None => quote! { ::std::option::Option::None },
             };
             quote! { crate::validate::text(#value.into(), #wire, #min, #max, #pattern) }
         }
-        FieldType::Integer {
-            minimum, maximum, ..
-        } => {
+        FieldKind::Integer { minimum, maximum } => {
             let (min, max) = (option_i64(*minimum), option_i64(*maximum));
             quote! { crate::validate::range(#value, #wire, #min, #max) }
         }
-        FieldType::Boolean | FieldType::Enum { .. } => quote! { ::std::result::Result::Ok(#value) },
     };
     if is_pii(field) {
         quote! { crate::validate::Pii(#checked) }
@@ -167,15 +167,15 @@ fn check(field: &Field, value: TokenStream) -> TokenStream {
 }
 
 /// What the schema says of a field, for the docs of its argument or setter.
-fn field_doc(field: &Field) -> String {
+fn field_doc(resource: &Resource, field: &Field) -> String {
     let mut text = format!("`{}`", field.wire);
     if !field.description.is_empty() {
         text.push_str(": ");
         text.push_str(field.description.trim_end());
     }
     let mut rules = Vec::new();
-    match &field.ty {
-        FieldType::Text {
+    match &field.kind {
+        FieldKind::Text {
             min_length,
             max_length,
             pattern,
@@ -190,25 +190,17 @@ fn field_doc(field: &Field) -> String {
                 rules.push(format!("matching `{p}`"));
             }
         }
-        FieldType::Integer {
-            minimum, maximum, ..
-        } => match (minimum, maximum) {
+        FieldKind::Integer { minimum, maximum } => match (minimum, maximum) {
             (Some(lo), Some(hi)) => rules.push(format!("{lo} to {hi}")),
             (Some(lo), None) => rules.push(format!("at least {lo}")),
             (None, Some(hi)) => rules.push(format!("at most {hi}")),
             (None, None) => {}
         },
-        FieldType::Sid(kind) => rules.push(format!("{} SID (`{}…`)", kind.name, kind.prefix)),
-        FieldType::Ipv4 => rules.push("an IPv4 address in dotted decimal; PII".into()),
-        FieldType::Enum { values, .. } => rules.push(format!(
-            "one of {}",
-            values
-                .iter()
-                .map(|v| format!("`{v}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-        FieldType::Boolean => {}
+        FieldKind::Sid { prefix } => {
+            let name = field_sid_kind(resource, field).map_or("a", |k| k.name.as_str());
+            rules.push(format!("{name} SID (`{prefix}…`)"))
+        }
+        FieldKind::Ipv4 => rules.push("an IPv4 address in dotted decimal; PII".into()),
     }
     if let Some(default) = &field.default {
         rules.push(format!("Twilio's default: {default}"));
@@ -222,28 +214,21 @@ fn field_doc(field: &Field) -> String {
 /// A literal for a field in a doc example: the spec's `example` when it has one.
 fn example_argument(field: &Field) -> String {
     let example = field.example.as_ref();
-    match &field.ty {
-        FieldType::Sid(kind) => format!("\"{}{}\"", kind.prefix, "a".repeat(32)),
-        FieldType::Ipv4 => format!(
+    match &field.kind {
+        FieldKind::Sid { prefix } => format!("\"{}{}\"", prefix, "a".repeat(32)),
+        FieldKind::Ipv4 => format!(
             "\"{}\"",
             example.and_then(|e| e.as_str()).unwrap_or("203.0.113.10")
         ),
-        FieldType::Text { .. } => {
+        FieldKind::Text { .. } => {
             format!("{:?}", example.and_then(|e| e.as_str()).unwrap_or("office"))
         }
-        FieldType::Integer {
-            minimum, maximum, ..
-        } => example
+        FieldKind::Integer { minimum, maximum } => example
             .and_then(|e| e.as_i64())
             .or(*maximum)
             .or(*minimum)
             .unwrap_or(1)
             .to_string(),
-        FieldType::Boolean => "true".into(),
-        FieldType::Enum { rust, values } => format!(
-            "twilio_ip_access::{rust}::{}",
-            super::naming::variant(values.first().map(String::as_str).unwrap_or("x"))
-        ),
     }
 }
 
@@ -392,14 +377,18 @@ impl Emitter<'_> {
         let fields = self.resources.iter().map(|r| {
             let module = ident(&r.module);
             let doc = format!("`spec/{}.yaml`", r.module);
-            quote! { #[doc = #doc] pub(crate) #module: crate::generated::#module::Client, }
+            quote! {
+                #[doc = #doc]
+                pub(crate) #module: crate::transport::Binding<crate::generated::#module::Client>,
+            }
         });
         let inits = self.resources.iter().map(|r| {
             let module = ident(&r.module);
             let product = &r.product;
             quote! {
-                #module: crate::generated::#module::Client::new_with_client(
-                    base_url(#product), http.clone(), transport.clone()),
+                #module: crate::transport::Binding::new(
+                    base_url(#product), http, transport,
+                    crate::generated::#module::Client::new_with_client),
             }
         });
         let mut products: BTreeMap<&str, &str> = BTreeMap::new();
@@ -444,7 +433,8 @@ impl Emitter<'_> {
             /// `servers`).
             pub(crate) const PRODUCTS: &[(&str, &str)] = &[#(#entries)*];
 
-            /// One generated client per spec file, sharing one connection pool and transport.
+            /// Where each spec file's operations go; each call makes its own generated client
+            /// from its file's binding, sharing one connection pool and transport.
             #[derive(Debug)]
             pub(crate) struct Bindings {
                 #(#fields)*

@@ -10,7 +10,9 @@
 //! - `facade.rs` emits the handles and builders users call;
 //! - `emulator.rs` emits the emulator's tables;
 //! - `sids.rs` emits the typed SID kinds;
-//! - `naming.rs` turns Twilio's names into Rust's.
+//! - `naming.rs` turns Twilio's names into Rust's;
+//! - `vocabulary.rs` holds the types the model and the emulator's tables share (the file is
+//!   also written into `OUT_DIR` and included by the emulator).
 //!
 //! The spec directory is the resource list: every `*.yaml` file in it is a resource.
 
@@ -22,6 +24,11 @@ pub mod model;
 pub mod naming;
 pub mod preflight;
 pub mod sids;
+pub mod vocabulary;
+
+/// The text of `vocabulary.rs`, which [`Output::write_to`] writes into `OUT_DIR` for the
+/// emulator's tables to include: the generator and the emulator share its types.
+pub const VOCABULARY: &str = include_str!("vocabulary.rs");
 
 use std::path::Path;
 
@@ -45,19 +52,20 @@ pub struct Output {
 
 impl Output {
     /// Writes every generated file into `dir` (build.rs passes `OUT_DIR`): `<module>.rs` per
-    /// spec file, `generated.rs`, `facade.rs`, `sid_kinds.rs` and `emulator_tables.rs`.
+    /// spec file, `generated.rs`, `facade.rs`, `sid_kinds.rs`, `emulator_tables.rs` and `vocabulary.rs`.
     pub fn write_to(&self, dir: &Path) -> std::io::Result<()> {
         let bindings = self
             .bindings
             .iter()
-            .map(|(module, code)| (format!("{module}.rs"), code));
+            .map(|(module, code)| (format!("{module}.rs"), code.as_str()))
+            .chain([("vocabulary.rs".to_owned(), VOCABULARY)]);
         let shared = [
             ("generated.rs", &self.modules),
             ("facade.rs", &self.facade),
             ("sid_kinds.rs", &self.sid_kinds),
             ("emulator_tables.rs", &self.emulator),
         ]
-        .map(|(name, code)| (name.to_owned(), code));
+        .map(|(name, code)| (name.to_owned(), code.as_str()));
         for (name, code) in bindings.chain(shared) {
             let dest = dir.join(&name);
             std::fs::write(&dest, code)

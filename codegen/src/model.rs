@@ -13,15 +13,8 @@ mod properties;
 use serde_json::Value;
 
 use super::naming::{pascal, singular, snake};
-
-/// Which of Twilio's two API generations a resource belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Api {
-    /// `/v1/…`: `meta` list envelope, ISO 8601 dates, absolute `url`.
-    V1,
-    /// `/2010-04-01/Accounts/{AccountSid}/….json`: flat envelope, RFC 2822 dates, relative `uri`.
-    V2010,
-}
+// The words the emulator's tables use too (`src/mock/table.rs` includes the same file).
+pub use super::vocabulary::{Api, DateFormat, FieldKind, Property, Source};
 
 /// The 2010 API's path prefix; `{AccountSid}` is filled by the client.
 pub const ACCOUNT_PREFIX: &str = "/2010-04-01/Accounts/{AccountSid}";
@@ -74,48 +67,6 @@ impl Group {
     }
 }
 
-/// A value the spec states as a default.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Scalar {
-    Integer(i64),
-    Text(String),
-    Boolean(bool),
-}
-
-impl std::fmt::Display for Scalar {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Scalar::Integer(n) => write!(f, "{n}"),
-            Scalar::Text(s) => write!(f, "`{s}`"),
-            Scalar::Boolean(b) => write!(f, "{b}"),
-        }
-    }
-}
-
-/// What a form field holds, with the constraints its schema states.
-#[derive(Debug, Clone)]
-pub enum FieldType {
-    Sid(SidKind),
-    Ipv4,
-    Text {
-        min_length: Option<u64>,
-        max_length: Option<u64>,
-        pattern: Option<String>,
-    },
-    Integer {
-        /// The Rust type the bindings use (`u8`, `i64`, …).
-        rust: String,
-        minimum: Option<i64>,
-        maximum: Option<i64>,
-    },
-    Boolean,
-    Enum {
-        /// The generated enum's name, such as `TrunkEnumTransferSetting`.
-        rust: String,
-        values: Vec<String>,
-    },
-}
-
 /// A form field of create or update.
 #[derive(Debug, Clone)]
 pub struct Field {
@@ -124,8 +75,13 @@ pub struct Field {
     /// `cidr_prefix_length`: the Rust name, and the response property it is stored as.
     pub rust: String,
     pub required: bool,
-    pub ty: FieldType,
-    pub default: Option<Scalar>,
+    pub kind: FieldKind,
+    /// The Rust type the bindings hold the value as: `crate::sid::IpRecordSid`,
+    /// `::std::net::Ipv4Addr`, `::std::string::String`, `u8`, `i64`…
+    pub rust_type: String,
+    /// The spec's `default` (an integer: no spec states another kind), stored by Twilio when
+    /// the field is absent.
+    pub default: Option<i64>,
     pub description: String,
     pub example: Option<Value>,
     /// Twilio marks the value as PII.
@@ -170,34 +126,6 @@ pub struct Operation {
     pub body_schema: Option<String>,
 }
 
-/// Where a response property's value comes from (the emulator computes all but `Value`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    Sid,
-    AccountSid,
-    Parent(usize),
-    DateCreated { rfc2822: bool },
-    DateUpdated { rfc2822: bool },
-    Url,
-    Uri,
-    Links,
-    Value,
-}
-
-/// A response property.
-#[derive(Debug, Clone)]
-pub struct Property {
-    pub name: String,
-    pub source: Source,
-    pub pii: bool,
-    /// Whether the property admits `null` (on it or on the schema it names, see `admits_null`).
-    pub nullable: bool,
-    /// For a map of links (`subresource_uris`, `links`, [`Source::Links`]): the subresources
-    /// it names, from the property's `x-subresources` (the emulator builds each link from the
-    /// instance's path).
-    pub subresources: Vec<String>,
-}
-
 /// A string enum component schema.
 #[derive(Debug, Clone)]
 pub struct EnumSchema {
@@ -239,6 +167,8 @@ pub struct Resource {
     pub mount: String,
     pub operations: Vec<Operation>,
     pub properties: Vec<Property>,
+    /// The properties Twilio marks as PII (`x-twilio: {pii: …}`), by name.
+    pub pii_properties: Vec<String>,
     pub enums: Vec<EnumSchema>,
     /// Every SID kind the file declares.
     pub sid_kinds: Vec<SidKind>,
@@ -263,8 +193,13 @@ impl Resource {
     /// trunk's IP access control list, whose SID is the list's).
     pub fn association(&self) -> Option<&Field> {
         self.op(OpKind::Create)?.fields.iter().find(|f| {
-            f.required && matches!(&f.ty, FieldType::Sid(kind) if kind.prefix == self.sid.prefix)
+            f.required && matches!(&f.kind, FieldKind::Sid { prefix } if *prefix == self.sid.prefix)
         })
+    }
+
+    /// One of the SID kinds the file declares, by its prefix.
+    pub fn sid_kind(&self, prefix: &str) -> Option<&SidKind> {
+        self.sid_kinds.iter().find(|k| k.prefix == prefix)
     }
 
     /// The collection handle's type: `SipIpAddresses`.
@@ -455,23 +390,28 @@ impl Reader<'_> {
         out
     }
 
+    /// What a form field holds, and the Rust type the bindings hold it as.
     fn field_type(
         &mut self,
         wire: &str,
         schema: &Value,
         sid_kinds: &[SidKind],
         enums: &[EnumSchema],
-    ) -> Option<FieldType> {
+    ) -> Option<(FieldKind, String)> {
         let (name, resolved) = self.resolve(schema);
         if let Some(name) = name {
             if let Some(kind) = sid_kinds.iter().find(|k| k.schema == name) {
-                return Some(FieldType::Sid(kind.clone()));
+                let prefix = kind.prefix.clone().into();
+                return Some((
+                    FieldKind::Sid { prefix },
+                    format!("crate::sid::{}", kind.schema),
+                ));
             }
-            if let Some(e) = enums.iter().find(|e| e.schema == name) {
-                return Some(FieldType::Enum {
-                    rust: e.rust.clone(),
-                    values: e.values.clone(),
-                });
+            if enums.iter().any(|e| e.schema == name) {
+                self.problem(format!(
+                    "form field `{wire}`: an enum in a form body is not supported yet (no spec has one); the generator and the emulator would both need it"
+                ));
+                return None;
             }
         } else if resolved.get("enum").is_some() {
             self.problem(format!(
@@ -483,31 +423,35 @@ impl Reader<'_> {
         let uint = |key: &str| resolved.get(key).and_then(Value::as_u64);
         match resolved.get("type").and_then(Value::as_str) {
             Some("string") if resolved.get("format").and_then(Value::as_str) == Some("ipv4") => {
-                Some(FieldType::Ipv4)
+                Some((FieldKind::Ipv4, "::std::net::Ipv4Addr".into()))
             }
-            Some("string") => Some(FieldType::Text {
-                min_length: uint("minLength"),
-                max_length: uint("maxLength"),
-                pattern: resolved
-                    .get("pattern")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-            }),
-            Some("integer") => Some(FieldType::Integer {
-                rust: if name.is_some() {
+            Some("string") => Some((
+                FieldKind::Text {
+                    min_length: uint("minLength"),
+                    max_length: uint("maxLength"),
+                    pattern: resolved
+                        .get("pattern")
+                        .and_then(Value::as_str)
+                        .map(|p| p.to_owned().into()),
+                },
+                "::std::string::String".into(),
+            )),
+            Some("integer") => Some((
+                FieldKind::Integer {
+                    minimum: int("minimum"),
+                    maximum: int("maximum"),
+                },
+                if name.is_some() {
                     Self::integer_type(resolved)
                 } else if resolved.get("format").and_then(Value::as_str) == Some("int32") {
                     "i32".into()
                 } else {
                     "i64".into()
                 },
-                minimum: int("minimum"),
-                maximum: int("maximum"),
-            }),
-            Some("boolean") => Some(FieldType::Boolean),
+            )),
             other => {
                 self.problem(format!(
-                    "form field `{wire}`: type {other:?} is not supported in a form body (string, integer, boolean, a SID or an enum)"
+                    "form field `{wire}`: type {other:?} is not supported in a form body (string, integer, an IPv4 address or a SID)"
                 ));
                 None
             }
@@ -549,17 +493,20 @@ impl Reader<'_> {
         let mut fields = Vec::new();
         for wire in ordered {
             let prop = &props[wire];
-            let Some(ty) = self.field_type(wire, prop, sid_kinds, enums) else {
+            let Some((kind, rust_type)) = self.field_type(wire, prop, sid_kinds, enums) else {
                 continue;
             };
             let (_, resolved) = self.resolve(prop);
-            let default = resolved.get("default").or_else(|| prop.get("default"));
-            let default = match default {
-                Some(Value::Number(n)) => n.as_i64().map(Scalar::Integer),
-                Some(Value::String(s)) => Some(Scalar::Text(s.clone())),
-                Some(Value::Bool(b)) => Some(Scalar::Boolean(*b)),
-                _ => None,
-            };
+            let default = resolved
+                .get("default")
+                .or_else(|| prop.get("default"))
+                .map(|value| match &kind {
+                    FieldKind::Integer { .. } => value.as_i64(),
+                    _ => None,
+                });
+            // Reported once `resolved`, borrowed from the document, is no longer needed.
+            let unsupported_default = matches!(default, Some(None));
+            let default = default.flatten();
             let mut description = text(prop, "description");
             if description.is_empty() {
                 description = text(resolved, "description");
@@ -568,7 +515,8 @@ impl Reader<'_> {
                 wire: wire.clone(),
                 rust: snake(wire),
                 required: required.contains(wire),
-                ty,
+                kind,
+                rust_type,
                 default,
                 description,
                 example: resolved
@@ -577,6 +525,11 @@ impl Reader<'_> {
                     .cloned(),
                 pii: is_pii(prop) || is_pii(resolved),
             });
+            if unsupported_default {
+                self.problem(format!(
+                    "form field `{wire}`: only an integer field's `default` is supported (no spec states another)"
+                ));
+            }
         }
         fields
     }
@@ -669,7 +622,7 @@ impl Reader<'_> {
         let own = self.path_param(paths.instance_item, "Sid", &sid_kinds);
         let operations = self.operations(&paths, &sid_kinds, &enums);
         let envelope = self.envelope(&paths)?;
-        let properties = self.properties(&envelope.class, &groups)?;
+        let (properties, pii_properties) = self.properties(&envelope.class, &groups)?;
 
         let info = self.doc.get("info").unwrap_or(&Value::Null);
         Some(Resource {
@@ -690,6 +643,7 @@ impl Reader<'_> {
             mount,
             operations,
             properties,
+            pii_properties,
             replacements: self.replacements(&sid_kinds, &enums),
             enums,
             sid_kinds,

@@ -153,7 +153,7 @@ fn checks_come_from_the_schema_constraints() {
     // The emulator knows Twilio's default for CidrPrefixLength.
     assert_emits(
         &out.emulator,
-        "Field { wire: \"CidrPrefixLength\", property: \"cidr_prefix_length\", required: false, kind: FieldKind::Integer { minimum: Some(0i64), maximum: Some(32i64) }, default: Some(Scalar::Integer(32i64)) }",
+        "Field { wire: \"CidrPrefixLength\", property: \"cidr_prefix_length\", required: false, kind: FieldKind::Integer { minimum: Some(0i64), maximum: Some(32i64) }, default: Some(32i64) }",
     );
 }
 

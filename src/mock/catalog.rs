@@ -29,7 +29,7 @@ pub(crate) fn named_by_prefix(prefix: &str) -> Option<&'static Resource> {
 pub(crate) fn linked(resource: &Resource) -> Option<&'static Resource> {
     let wire = resource.association?;
     let field = resource.create?.iter().find(|f| f.wire == wire)?;
-    match field.kind {
+    match &field.kind {
         FieldKind::Sid { prefix } => named_by_prefix(prefix),
         _ => None,
     }
@@ -78,19 +78,24 @@ mod tests {
 
     #[test]
     fn prefixes_name_the_resource_that_is_not_an_association() {
+        use crate::mock::table::{
+            IP_RECORD, SIP_DOMAIN, SIP_IP_ACCESS_CONTROL_LIST, TRUNK, TRUNK_IP_ACCESS_CONTROL_LIST,
+        };
+        let module = |r: Option<&Resource>| r.map(|r| r.module);
         assert_eq!(
-            named_by_prefix("AL").map(|r| r.module),
-            Some("sip_ip_access_control_list")
+            module(named_by_prefix("AL")),
+            Some(SIP_IP_ACCESS_CONTROL_LIST.module)
         );
-        assert_eq!(named_by_prefix("SD").map(|r| r.module), Some("sip_domain"));
-        assert_eq!(named_by_prefix("TK").map(|r| r.module), Some("trunk"));
-        assert_eq!(named_by_prefix("ZZ").map(|r| r.module), None);
-        let trunk_lists = by_module("trunk_ip_access_control_list").unwrap();
+        assert_eq!(module(named_by_prefix("SD")), Some(SIP_DOMAIN.module));
+        assert_eq!(module(named_by_prefix("TK")), Some(TRUNK.module));
+        assert_eq!(module(named_by_prefix("ZZ")), None);
         assert_eq!(
-            linked(trunk_lists).map(|r| r.module),
-            Some("sip_ip_access_control_list")
+            module(linked(TRUNK_IP_ACCESS_CONTROL_LIST)),
+            Some(SIP_IP_ACCESS_CONTROL_LIST.module)
         );
-        assert!(linked(by_module("ip_record").unwrap()).is_none());
+        assert!(linked(IP_RECORD).is_none());
+        // Text names a resource only where the name is input (a state file's keys).
+        assert_eq!(module(by_module("sip_domain")), Some(SIP_DOMAIN.module));
     }
 
     #[test]

@@ -18,12 +18,12 @@ use super::{
     catalog,
     errors::TwilioError,
     faults::lock,
-    form::{self, Form},
+    form::Form,
     paging::Paging,
     routes::{self, Operation, Params},
     rules,
     store::{self, Account, Record, Store},
-    table::{Api, DateFormat, Field, FieldKind, Resource, Source},
+    table::{Api, DateFormat, Field, FieldKind, Resource, Source, Str},
 };
 use crate::time::Rfc2822DateTime;
 
@@ -215,7 +215,7 @@ fn create(store: &mut Store, scope: &Scope<'_>, form: &Form) -> Result<Reply, Tw
     let values = given
         .into_iter()
         .filter_map(|(field, value)| {
-            let value = value.or_else(|| field.default.map(form::scalar))?;
+            let value = value.or_else(|| field.default.map(Value::from))?;
             Some((field.property.to_owned(), value))
         })
         .collect();
@@ -417,17 +417,17 @@ fn render(scope: &Scope<'_>, owner: &Account, record: &Record) -> Value {
             Source::DateUpdated(format) => date_value(&record.updated, format),
             Source::Url => Value::from(format!("{}{}", scope.call.base_url, instance_path())),
             Source::Uri => Value::from(instance_path()),
-            Source::Links(names) => {
+            Source::Links => {
                 let base = match resource.api {
                     Api::V1 => format!("{}{}", scope.call.base_url, instance_path()),
                     Api::V2010 => instance_path(),
                 };
-                links(&base, names)
+                links(&base, &property.subresources)
             }
             Source::Value => match record
                 .values
-                .get(property.name)
-                .or_else(|| linked?.values.get(property.name))
+                .get(property.name.as_ref())
+                .or_else(|| linked?.values.get(property.name.as_ref()))
             {
                 Some(value) => value.clone(),
                 None if property.nullable => Value::Null,
@@ -435,14 +435,14 @@ fn render(scope: &Scope<'_>, owner: &Account, record: &Record) -> Value {
                 None => continue,
             },
         };
-        out.insert(property.name.to_owned(), value);
+        out.insert(property.name.to_string(), value);
     }
     Value::Object(out)
 }
 
 /// The links to the subresources `names` of the instance at `base` (its v1 `url`, or its 2010
 /// `uri`): `…/IpAccessControlLists` in v1, `…/IpAddresses.json` in 2010.
-fn links(base: &str, names: &[&str]) -> Value {
+fn links(base: &str, names: &[Str]) -> Value {
     let (stem, suffix) = match base.strip_suffix(".json") {
         Some(stem) => (stem, ".json"),
         None => (base, ""),
@@ -462,7 +462,7 @@ fn links(base: &str, names: &[&str]) -> Value {
                 })
                 .collect();
             (
-                (*name).to_owned(),
+                name.to_string(),
                 Value::from(format!("{stem}/{segment}{suffix}")),
             )
         })
@@ -481,7 +481,7 @@ fn date_value(date: &DateTime<Utc>, format: DateFormat) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mock::catalog::by_module;
+    use crate::mock::table::{SIP_DOMAIN, SIP_IP_ACCESS_CONTROL_LIST, SIP_IP_ADDRESS, TRUNK};
 
     const BASE: &str = "http://127.0.0.1:9";
     const FORM: &str = "application/x-www-form-urlencoded";
@@ -501,12 +501,12 @@ mod tests {
             }
         }
 
-        fn seed(&self, module: &str, values: &[(&str, &str)]) -> String {
+        fn seed(&self, resource: &'static Resource, values: &[(&str, &str)]) -> String {
             let values = values
                 .iter()
                 .map(|(k, v)| (k.to_string(), Value::from(*v)))
                 .collect();
-            lock(&self.store).seed(by_module(module).unwrap(), values)
+            lock(&self.store).seed(resource, values)
         }
 
         fn call(&self, method: Method, path: &str, body: &str) -> Result<Reply, TwilioError> {
@@ -605,8 +605,8 @@ mod tests {
         assert_eq!(w.ok(Method::GET, &format!("/v1/IpRecords/{sid}"), ""), body);
 
         // A trunk's list: trunk_sid from the path, friendly_name from the linked list.
-        let trunk = w.seed("trunk", &[("friendly_name", "t")]);
-        let acl = w.seed("sip_ip_access_control_list", &[("friendly_name", "office")]);
+        let trunk = w.seed(TRUNK, &[("friendly_name", "t")]);
+        let acl = w.seed(SIP_IP_ACCESS_CONTROL_LIST, &[("friendly_name", "office")]);
         let path = format!("/v1/Trunks/{trunk}/IpAccessControlLists");
         let association = w.ok(
             Method::POST,
@@ -652,7 +652,7 @@ mod tests {
     #[test]
     fn renders_a_2010_resource() {
         let w = World::new();
-        let acl = w.seed("sip_ip_access_control_list", &[("friendly_name", "office")]);
+        let acl = w.seed(SIP_IP_ACCESS_CONTROL_LIST, &[("friendly_name", "office")]);
         let path = w.api(&format!("/SIP/IpAccessControlLists/{acl}/IpAddresses.json"));
         let created = w.ok(Method::POST, &path, "FriendlyName=desk&IpAddress=192.0.2.1");
         let sid = created["sid"].as_str().unwrap().to_owned();
@@ -726,8 +726,8 @@ mod tests {
     #[test]
     fn read_only_resources_and_undeclared_operations_answer_405() {
         let w = World::new();
-        let trunk = w.seed("trunk", &[]);
-        let domain = w.seed("sip_domain", &[]);
+        let trunk = w.seed(TRUNK, &[]);
+        let domain = w.seed(SIP_DOMAIN, &[]);
         for (method, path) in [
             (Method::POST, "/v1/Trunks".to_owned()),
             (Method::POST, format!("/v1/Trunks/{trunk}")),
@@ -761,8 +761,8 @@ mod tests {
     #[test]
     fn an_association_is_made_once_per_parent() {
         let w = World::new();
-        let domain = w.seed("sip_domain", &[]);
-        let acl = w.seed("sip_ip_access_control_list", &[("friendly_name", "office")]);
+        let domain = w.seed(SIP_DOMAIN, &[]);
+        let acl = w.seed(SIP_IP_ACCESS_CONTROL_LIST, &[("friendly_name", "office")]);
         let path = w.api(&format!(
             "/SIP/Domains/{domain}/Auth/Calls/IpAccessControlListMappings.json"
         ));
@@ -797,7 +797,7 @@ mod tests {
             )
         );
         // The same list under another domain is another association.
-        let other = w.seed("sip_domain", &[]);
+        let other = w.seed(SIP_DOMAIN, &[]);
         let other_path = path.replace(&domain, &other);
         assert!(w.call(Method::POST, &other_path, &form).is_ok());
         let listed = w.ok(Method::GET, &path, "");
@@ -810,8 +810,8 @@ mod tests {
     #[test]
     fn a_linked_list_cannot_be_deleted_and_takes_its_addresses_with_it() {
         let w = World::new();
-        let trunk = w.seed("trunk", &[]);
-        let domain = w.seed("sip_domain", &[]);
+        let trunk = w.seed(TRUNK, &[]);
+        let domain = w.seed(SIP_DOMAIN, &[]);
         let acl = w.ok(
             Method::POST,
             &w.api("/SIP/IpAccessControlLists.json"),
@@ -871,17 +871,13 @@ mod tests {
         assert_eq!(w.err(Method::GET, &addresses, "").0, 404);
         let store = lock(&w.store);
         let account = store.account(&w.account).unwrap();
-        assert!(
-            account
-                .records(by_module("sip_ip_address").unwrap())
-                .is_empty()
-        );
+        assert!(account.records(SIP_IP_ADDRESS).is_empty());
     }
 
     #[test]
     fn validation_references_and_the_address_limit() {
         let w = World::new();
-        let domain = w.seed("sip_domain", &[]);
+        let domain = w.seed(SIP_DOMAIN, &[]);
         let missing_record = format!("IL{}", "0".repeat(32));
         assert_eq!(
             w.err(
@@ -892,7 +888,7 @@ mod tests {
             .2,
             format!("Invalid IpRecordSid: IpRecord {missing_record} does not exist")
         );
-        let acl = w.seed("sip_ip_access_control_list", &[("friendly_name", "x")]);
+        let acl = w.seed(SIP_IP_ACCESS_CONTROL_LIST, &[("friendly_name", "x")]);
         let path = w.api(&format!("/SIP/IpAccessControlLists/{acl}/IpAddresses.json"));
         for i in 0..crate::MAX_ADDRESSES_PER_LIST {
             w.ok(

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::{
     errors::TwilioError,
-    table::{Field, FieldKind, Scalar},
+    table::{Field, FieldKind},
 };
 
 /// Why a urlencoded string could not be read.
@@ -129,10 +129,10 @@ impl Form {
 /// A present value of `field`, as the JSON value stored for it.
 pub(crate) fn check(field: &Field, text: &str) -> Result<Value, TwilioError> {
     let invalid = |reason: &str| TwilioError::invalid(field.wire, reason);
-    match field.kind {
+    match &field.kind {
         FieldKind::Sid { prefix } => {
             let hex = text
-                .strip_prefix(prefix)
+                .strip_prefix(prefix.as_ref())
                 .filter(|hex| hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()));
             match hex {
                 Some(_) => Ok(Value::from(text)),
@@ -145,8 +145,9 @@ pub(crate) fn check(field: &Field, text: &str) -> Result<Value, TwilioError> {
         FieldKind::Text {
             min_length,
             max_length,
+            pattern,
         } => {
-            let length = text.chars().count();
+            let length = text.chars().count() as u64;
             if let Some(max) = max_length.filter(|max| length > *max) {
                 return Err(invalid(&format!("must be at most {max} characters")));
             }
@@ -155,6 +156,13 @@ pub(crate) fn check(field: &Field, text: &str) -> Result<Value, TwilioError> {
                 return Err(invalid(&format!(
                     "must be at least {min} character{plural}"
                 )));
+            }
+            // The spec's own pattern, in the ECMAScript syntax JSON Schema uses (the client
+            // checks it with the same engine before sending).
+            if let Some(pattern) = pattern
+                && regress::Regex::new(pattern).is_ok_and(|re| re.find(text).is_none())
+            {
+                return Err(invalid(&format!("must match `{pattern}`")));
             }
             Ok(Value::from(text))
         }
@@ -172,27 +180,6 @@ pub(crate) fn check(field: &Field, text: &str) -> Result<Value, TwilioError> {
                 .map(Value::from)
                 .ok_or_else(|| invalid(&reason))
         }
-        FieldKind::Boolean => match text {
-            "true" => Ok(Value::Bool(true)),
-            "false" => Ok(Value::Bool(false)),
-            _ => Err(invalid("must be true or false")),
-        },
-        FieldKind::Enum(values) => {
-            if values.contains(&text) {
-                Ok(Value::from(text))
-            } else {
-                Err(invalid(&format!("must be one of {}", values.join(", "))))
-            }
-        }
-    }
-}
-
-/// A spec default as the JSON value stored for it.
-pub(crate) fn scalar(value: Scalar) -> Value {
-    match value {
-        Scalar::Integer(n) => Value::from(n),
-        Scalar::Text(text) => Value::from(text),
-        Scalar::Boolean(b) => Value::Bool(b),
     }
 }
 
@@ -218,6 +205,7 @@ fn check_ipv4(wire: &str, text: &str) -> Result<String, TwilioError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::borrow::Cow;
 
     const FORM: Option<&str> = Some("application/x-www-form-urlencoded");
 
@@ -248,6 +236,7 @@ mod tests {
         FieldKind::Text {
             min_length: Some(1),
             max_length: Some(255),
+            pattern: None,
         },
     );
     const OPTIONAL_NAME: Field = field(
@@ -256,6 +245,7 @@ mod tests {
         FieldKind::Text {
             min_length: None,
             max_length: Some(255),
+            pattern: None,
         },
     );
     const CIDR: Field = field(
@@ -347,7 +337,13 @@ mod tests {
         ] {
             assert!(form(&[("IpAddress", bad)]).field(&IP).is_err(), "{bad}");
         }
-        let sid = field("IpRecordSid", true, FieldKind::Sid { prefix: "IL" });
+        let sid = field(
+            "IpRecordSid",
+            true,
+            FieldKind::Sid {
+                prefix: Cow::Borrowed("IL"),
+            },
+        );
         assert_eq!(
             message(&form(&[("IpRecordSid", "ILxyz")]), &sid),
             "Invalid IpRecordSid: must be `IL` followed by 32 hex digits"
@@ -367,21 +363,6 @@ mod tests {
 
     #[test]
     fn other_kinds() {
-        let flag = field("Secure", false, FieldKind::Boolean);
-        assert_eq!(
-            form(&[("Secure", "true")]).field(&flag).unwrap(),
-            Some(Value::Bool(true))
-        );
-        assert_eq!(
-            message(&form(&[("Secure", "yes")]), &flag),
-            "Invalid Secure: must be true or false"
-        );
-        let mode = field("Mode", false, FieldKind::Enum(&["a", "b"]));
-        assert!(form(&[("Mode", "b")]).field(&mode).is_ok());
-        assert_eq!(
-            message(&form(&[("Mode", "c")]), &mode),
-            "Invalid Mode: must be one of a, b"
-        );
         let at_least = field(
             "N",
             false,
@@ -400,14 +381,26 @@ mod tests {
             FieldKind::Text {
                 min_length: Some(2),
                 max_length: None,
+                pattern: None,
             },
         );
         assert_eq!(
             message(&form(&[("Name", "x")]), &short),
             "Invalid Name: must be at least 2 characters"
         );
-        assert_eq!(scalar(Scalar::Integer(32)), Value::from(32));
-        assert_eq!(scalar(Scalar::Text("x")), Value::from("x"));
-        assert_eq!(scalar(Scalar::Boolean(false)), Value::Bool(false));
+        let coded = field(
+            "Code",
+            false,
+            FieldKind::Text {
+                min_length: None,
+                max_length: None,
+                pattern: Some(Cow::Borrowed("^[A-Z]{2}$")),
+            },
+        );
+        assert!(form(&[("Code", "AB")]).field(&coded).is_ok());
+        assert_eq!(
+            message(&form(&[("Code", "abc")]), &coded),
+            "Invalid Code: must match `^[A-Z]{2}$`"
+        );
     }
 }

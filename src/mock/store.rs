@@ -695,7 +695,7 @@ fn check_record(resource: &Resource, record: &RecordState) -> Result<(), String>
         let stored = resource
             .properties
             .iter()
-            .any(|p| p.name == name && p.source == Source::Value);
+            .any(|p| p.name == *name && p.source == Source::Value);
         if !stored {
             return Err(format!(
                 ".values.{name}: not a stored property of {}",
@@ -719,7 +719,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mock::catalog::by_module;
+    use crate::mock::table::{IP_RECORD, SIP_IP_ACCESS_CONTROL_LIST, TRUNK};
 
     #[test]
     fn sids_are_unique_and_well_formed() {
@@ -762,7 +762,7 @@ mod tests {
         let (sub, sub_token) = store.add_subaccount();
         let (key, secret) = store.add_api_key(&sub);
         let name = Map::from_iter([("friendly_name".to_owned(), Value::from("office"))]);
-        let acl = store.seed(by_module("sip_ip_access_control_list").unwrap(), name);
+        let acl = store.seed(SIP_IP_ACCESS_CONTROL_LIST, name);
         let state = serde_json::to_value(store.to_state()).unwrap();
         let loaded =
             Store::from_state(serde_json::from_value(state.clone()).unwrap(), None).unwrap();
@@ -771,7 +771,7 @@ mod tests {
         assert_eq!(loaded.authenticate(&sub, &sub_token), Some(sub.clone()));
         assert_eq!(loaded.authenticate(&key, &secret), Some(sub.clone()));
         assert!(loaded.may_act_for(&main, &sub));
-        let lists = by_module("sip_ip_access_control_list").unwrap();
+        let lists = SIP_IP_ACCESS_CONTROL_LIST;
         assert_eq!(loaded.account(&main).unwrap().records(lists)[0].sid, acl);
         let replaced = Store::from_state(
             serde_json::from_value(state.clone()).unwrap(),
@@ -800,7 +800,7 @@ mod tests {
     #[test]
     fn records_are_scoped_by_account_resource_and_parents() {
         let mut store = Store::new(None, None);
-        let trunk = by_module("trunk").unwrap();
+        let trunk = TRUNK;
         let sid = store.seed(trunk, Map::new());
         assert_eq!(store.seq_of(&sid), Some(2), "the account's SID came first");
         let main = store.main_account().to_owned();
@@ -813,7 +813,7 @@ mod tests {
                 .is_none()
         );
         assert!(account.find_any(trunk, &sid).is_some());
-        assert!(account.records(by_module("ip_record").unwrap()).is_empty());
+        assert!(account.records(IP_RECORD).is_empty());
         let (sub, _) = store.add_subaccount();
         assert!(store.account(&sub).unwrap().records(trunk).is_empty());
     }

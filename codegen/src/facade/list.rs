@@ -56,8 +56,9 @@ impl Emitter<'_> {
 
                 async fn list_page(&self, cursor: crate::PageCursor) -> crate::Result<crate::Page<#class>> {
                     #(#checks)*
-                    let list = self.client.call(|c| crate::pagination::list_request!(
-                        c, #module.#list_method(#(#setters),*), &cursor
+                    let c = self.client.bindings().#module.client();
+                    let list = crate::transport::execute(&c, || crate::pagination::list_request!(
+                        &c, #list_method(#(#setters),*), &cursor
                     )).await?;
                     crate::Page::new(list.#key, #next)
                 }

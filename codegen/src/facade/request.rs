@@ -59,7 +59,7 @@ impl Emitter<'_> {
             let check = check(f, quote! { #name });
             inits.push(quote! { #name: #check, });
             // Continuation lines of a list item are indented, as Markdown wants them.
-            let text = field_doc(f).replace('\n', "\n  ");
+            let text = field_doc(r, f).replace('\n', "\n  ");
             arg_docs.push_str(&format!("\n- `{}`: {text}", f.rust));
         }
         for f in &optional {
@@ -122,7 +122,7 @@ impl Emitter<'_> {
         }
         for f in &op.fields {
             let name = ident(&f.rust);
-            let stored = stored_type(r, f);
+            let stored = stored_type(f);
             decls.push(if f.required {
                 quote! { #name: #stored, }
             } else {
@@ -133,7 +133,7 @@ impl Emitter<'_> {
             let name = ident(&f.rust);
             let ty = argument_type(r, f);
             let check = check(f, quote! { value });
-            let text = doc(&field_doc(f));
+            let text = doc(&field_doc(r, f));
             quote! {
                 #text
                 pub fn #name(mut self, value: #ty) -> Self {
@@ -205,7 +205,8 @@ impl Emitter<'_> {
                 /// fails.
                 pub async fn send(self) -> crate::Result<#output> {
                     #(#unpack)*
-                    handle.client.call(|c| c.bindings.#module.#op_method() #(#calls)* .send()).await
+                    let c = handle.client.bindings().#module.client();
+                    crate::transport::execute(&c, || c.#op_method() #(#calls)* .send()).await
                 }
             }
 

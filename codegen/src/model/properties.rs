@@ -3,11 +3,16 @@
 
 use serde_json::Value;
 
-use super::{Group, Property, Reader, Source, admits_null, is_pii};
+use super::{DateFormat, Group, Property, Reader, Source, admits_null, is_pii};
 use crate::naming::snake;
 
 impl Reader<'_> {
-    pub(super) fn properties(&mut self, class: &str, groups: &[Group]) -> Option<Vec<Property>> {
+    /// The properties, and the names of those Twilio marks as PII.
+    pub(super) fn properties(
+        &mut self,
+        class: &str,
+        groups: &[Group],
+    ) -> Option<(Vec<Property>, Vec<String>)> {
         let Some(schema) = self.schema(class).cloned() else {
             self.problem(format!("schema `{class}` is missing"));
             return None;
@@ -17,6 +22,7 @@ impl Reader<'_> {
             .filter_map(|g| g.param.as_ref().map(|p| snake(&p.name)))
             .collect();
         let mut properties = Vec::new();
+        let mut pii_properties = Vec::new();
         for (name, prop) in schema
             .get("properties")
             .and_then(Value::as_object)
@@ -24,10 +30,16 @@ impl Reader<'_> {
             .flatten()
         {
             let (_, resolved) = self.resolve(prop);
-            let pii = is_pii(prop) || is_pii(resolved);
+            if is_pii(prop) || is_pii(resolved) {
+                pii_properties.push(name.clone());
+            }
             let nullable = [prop, resolved].iter().any(|s| admits_null(s));
             let format = resolved.get("format").and_then(Value::as_str).unwrap_or("");
-            let rfc2822 = format == "date-time-rfc-2822";
+            let date_format = if format == "date-time-rfc-2822" {
+                DateFormat::Rfc2822
+            } else {
+                DateFormat::Iso8601
+            };
             let subresources = match prop.get("x-subresources") {
                 None => Vec::new(),
                 Some(names) => {
@@ -54,8 +66,8 @@ impl Reader<'_> {
                 _ if !subresources.is_empty() => Source::Links,
                 "sid" => Source::Sid,
                 "account_sid" => Source::AccountSid,
-                "date_created" => Source::DateCreated { rfc2822 },
-                "date_updated" => Source::DateUpdated { rfc2822 },
+                "date_created" => Source::DateCreated(date_format),
+                "date_updated" => Source::DateUpdated(date_format),
                 "url" => Source::Url,
                 "uri" => Source::Uri,
                 other => match parents.iter().position(|p| p == other) {
@@ -69,16 +81,15 @@ impl Reader<'_> {
                 ));
             }
             properties.push(Property {
-                name: name.clone(),
+                name: name.clone().into(),
                 source,
-                pii,
                 nullable,
-                subresources,
+                subresources: subresources.into_iter().map(Into::into).collect(),
             });
         }
         if !properties.iter().any(|p| p.source == Source::Sid) {
             self.problem(format!("`{class}` needs a `sid` property"));
         }
-        Some(properties)
+        Some((properties, pii_properties))
     }
 }
