@@ -114,3 +114,21 @@ async fn stop_lets_the_writes_in_flight_finish_and_abort_does_not_wait() {
     let office = &snapshot(&client).await["office"];
     assert_eq!(office.addresses.len(), 6, "no duplicates: {office:?}");
 }
+
+/// Plan, apply and export are futures a caller can `tokio::spawn` (they are `Send`), so an
+/// application can run an apply in a task of its own and interrupt it from another.
+#[tokio::test]
+async fn the_futures_are_send() {
+    fn send<T: Send>(_: T) {}
+    let twilio = MockTwilio::start().await;
+    let client = twilio.client();
+    let desired = desired(1);
+    send(allowlist::plan(&client, &desired));
+    send(allowlist::export(
+        &client,
+        allowlist::ExportOptions::default(),
+    ));
+    let plan = allowlist::plan(&client, &desired).await.unwrap();
+    send(plan.apply(&client, ApplyOptions::default()));
+    send(plan.verify(&client));
+}

@@ -80,7 +80,9 @@ pub async fn export(client: &Client, options: ExportOptions) -> Result<Desired> 
     // `[byoc]` is the whole account's: exported with every list, not with chosen ones.
     let live = live::read(
         client,
-        wanted.is_some().then_some(&asked as &dyn Fn(&str) -> bool),
+        wanted
+            .is_some()
+            .then_some(&asked as &(dyn Fn(&str) -> bool + Sync)),
         wanted.is_none(),
         options.read,
     )

@@ -163,7 +163,7 @@ pub(crate) fn ipv4(text: Option<&str>, what: impl FnOnce() -> String) -> Result<
 /// flight; and, when `byoc`, every IP Record and Source IP Mapping.
 pub(crate) async fn read(
     client: &Client,
-    wanted: Option<&dyn Fn(&str) -> bool>,
+    wanted: Option<&(dyn Fn(&str) -> bool + Sync)>,
     byoc: bool,
     options: ReadOptions,
 ) -> Result<Live> {
@@ -222,7 +222,10 @@ pub(crate) async fn read(
             Ok(Got::Attached(t.kind, t.sid.clone(), lists))
         })
     });
-    let got: Vec<Got> = stream::iter(list_reads.chain(target_reads))
+    // Collected first: a stream over the lazy iterator would hold its closures across the
+    // awaits, which makes the future not `Send` (rustc's higher-ranked closure limitation).
+    let reads: Vec<_> = list_reads.chain(target_reads).collect();
+    let got: Vec<Got> = stream::iter(reads)
         .buffer_unordered(options.concurrency)
         .try_collect()
         .await?;
