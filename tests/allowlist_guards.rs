@@ -418,6 +418,20 @@ fn plan_at(
     (out, started.elapsed())
 }
 
+/// The retry warnings printed before the error, and the error itself (from `Error: `).
+fn retried_then(text: &str) -> (usize, &str) {
+    let at = text.find("Error: ").unwrap_or(text.len());
+    let (warnings, error) = text.split_at(at);
+    let retries = warnings.lines().count();
+    assert!(
+        warnings
+            .lines()
+            .all(|l| l.contains("WARN retrying Twilio request attempt=")),
+        "{text}"
+    );
+    (retries, error)
+}
+
 #[test]
 fn errors_say_what_happened() {
     let cli = Cli::new("errors");
@@ -438,11 +452,14 @@ fn errors_say_what_happened() {
     let (out, took) = plan_at(&cli, &url, &[], &credentials);
     assert_eq!(code(&out), 1);
     let text = stderr(&out);
+    // Each retry is announced (no silent wait), then the error with its cause.
+    let (retries, error) = retried_then(&text);
+    assert!(retries >= 2, "{text}");
     assert!(
-        text.starts_with(&format!(
+        error.starts_with(&format!(
             "Error: request failed: error sending request for url ({url}/"
-        )) && text.contains("Connection refused")
-            && text.ends_with("(after 3 attempts)\n"),
+        )) && error.contains("Connection refused")
+            && error.ends_with("(after 3 attempts)\n"),
         "{text}"
     );
     assert!(took < Duration::from_secs(5), "{took:?}");
@@ -465,6 +482,8 @@ fn errors_say_what_happened() {
     let (out, took) = plan_at(&cli, &url, &["--timeout", "1"], &credentials);
     assert_eq!(code(&out), 1);
     let text = stderr(&out);
+    let (retries, _) = retried_then(&text);
+    assert!(retries >= 2, "{text}");
     assert!(
         text.contains(&format!("error sending request for url ({url}/"))
             && text.contains("operation timed out")

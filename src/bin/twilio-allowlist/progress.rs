@@ -50,19 +50,26 @@ impl<S: Subscriber> Layer<S> for CountRequests {
     }
 }
 
-/// Installs the subscriber: the request counter when a spinner can show, and with `verbose`
-/// the events of this crate's library (request method, host, path, status, time; never a
-/// secret or an IP address, which the library does not log) on standard error.
+/// Installs the subscriber: the request counter when a spinner can show, and the events of
+/// this crate's library on standard error (never a secret or an IP address, which the library
+/// does not log): its warnings (a request being retried, so that a slow or silent server is
+/// never a silent wait), and with `verbose` every request (method, host, path, status, time).
+/// `-q` shows neither.
 pub(crate) fn install(ui: &Ui, verbose: bool) {
     let count = spinner_wanted(ui).then_some(CountRequests);
-    let events = verbose.then(|| {
+    let level = if verbose {
+        LevelFilter::DEBUG
+    } else {
+        LevelFilter::WARN
+    };
+    let events = (!ui.quiet).then(|| {
         tracing_subscriber::fmt::layer()
             .with_writer(io::stderr)
             .with_ansi(ui.colour_on_stderr())
             .with_target(false)
             .with_filter(
                 Targets::new()
-                    .with_target("twilio_ip_access", LevelFilter::DEBUG)
+                    .with_target("twilio_ip_access", level)
                     .with_default(LevelFilter::OFF),
             )
     });
