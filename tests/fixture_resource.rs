@@ -300,21 +300,31 @@ fn a_spec_file_alone_makes_a_working_resource() {
         text.contains("test credential_lists_of_a_trunk ... ok"),
         "the copy's test did not run:\n{text}"
     );
-    // Seeded from a build of the same profile, only the copy's own crates are compiled: every
-    // dependency is the outer build's (a dependency compiled again means the seeding or the
-    // feature set went wrong, and costs minutes and a gigabyte).
+    // Seeded from a build of the same profile, the copy's own crates are compiled and the
+    // dependencies are the outer build's. A few of the generator's dependencies may be compiled
+    // again: on a cold build the outer one has them only with the features its other targets
+    // unify (seen: indexmap and yaml_serde). More than that means the seeding or the feature
+    // set went wrong, which costs minutes and a gigabyte.
     if profile.is_some_and(|p| p.ends_with("debug")) {
-        let compiled: Vec<&str> = text
+        let mut compiled: Vec<&str> = text
             .lines()
             .filter_map(|line| line.trim_start().strip_prefix("Compiling "))
             .filter_map(|rest| rest.split_whitespace().next())
             .collect();
-        let mut compiled = compiled;
         compiled.sort_unstable();
-        assert_eq!(
-            compiled,
-            ["twilio-ip-access", "twilio-ip-access-codegen"],
-            "the nested build compiled dependencies again:\n{text}"
+        assert!(
+            compiled.contains(&"twilio-ip-access")
+                && compiled.contains(&"twilio-ip-access-codegen"),
+            "the copy's own crates were not compiled:\n{text}"
+        );
+        let again: Vec<&&str> = compiled
+            .iter()
+            .filter(|c| !c.starts_with("twilio-ip-access"))
+            .collect();
+        assert!(
+            again.len() <= 4,
+            "the nested build compiled {} dependencies again ({again:?}):\n{text}",
+            again.len()
         );
     }
     // Kept on failure, to look into; on success only disk.
