@@ -783,7 +783,7 @@ async fn a_saved_plan_applies_only_on_its_starting_state() {
         .unwrap();
     let json = w.plan(&desired).await.to_json();
     let document: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(document["format_version"], 3);
+    assert_eq!(document["format_version"], 4);
     assert_eq!(
         document["summary"],
         serde_json::json!({"add": 1, "change": 1, "remove": 0})
@@ -837,11 +837,11 @@ async fn a_saved_plan_applies_only_on_its_starting_state() {
 
     // Documents that are not plans, or not this version.
     let mut other = document.clone();
-    other["format_version"] = 4.into();
+    other["format_version"] = 5.into();
     let err = Plan::from_json(&other.to_string()).unwrap_err();
     assert!(
         err.to_string()
-            .contains("format_version 4 is not supported"),
+            .contains("format_version 5 is not supported"),
         "{err}"
     );
     // A version 1 document (what this crate wrote before 2) is read: it means the same (and so

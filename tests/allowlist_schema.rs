@@ -207,7 +207,7 @@ fn a_real_plan_document_validates() {
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(out.status.code(), Some(2), "changes pending");
     let document: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(document["format_version"], 3);
+    assert_eq!(document["format_version"], 4);
     assert_eq!(document["lists"][1]["sid"], existing.as_str());
     let actions: Vec<&str> = document["changes"]
         .as_array()
@@ -230,7 +230,7 @@ fn a_real_plan_document_validates() {
     assert!(errors.is_empty(), "{errors:#?}\n{document:#}");
     // A document with an unknown key or another version is not a plan.
     let mut wrong = document.clone();
-    wrong["format_version"] = 4.into();
+    wrong["format_version"] = 5.into();
     assert!(!validator("plan.schema.json").is_valid(&wrong));
     let mut wrong = document;
     wrong["extra"] = true.into();

@@ -317,20 +317,104 @@ pub async fn plan(client: &Client, desired: &Desired) -> Result<Plan> {
     plan_with(client, desired, ReadOptions::default()).await
 }
 
-/// [`plan`], reading as `options` says (how many reads are in flight).
+/// How [`plan_with`] plans: how it reads the live state, and whether it prunes.
+///
+/// A [`ReadOptions`] converts into one that does not prune, so `plan_with(client, desired,
+/// ReadOptions::default())` reads as before.
+///
+/// ```
+/// use twilio_ip_access::allowlist::{PlanOptions, ReadOptions};
+///
+/// let options = PlanOptions::default().prune(true);
+/// assert!(options.get_prune());
+/// assert!(!PlanOptions::from(ReadOptions::default().concurrency(8)).get_prune());
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PlanOptions {
+    reads: ReadOptions,
+    prune: bool,
+}
+
+impl PlanOptions {
+    /// How the live state is read (default [`ReadOptions::default`]).
+    #[must_use]
+    pub fn read_options(mut self, reads: ReadOptions) -> Self {
+        self.reads = reads;
+        self
+    }
+
+    /// Prune (default `false`): also detach and delete every list whose `FriendlyName` starts
+    /// with the desired state's [`prune_prefix`](Desired::prune_prefix) and that it does not
+    /// name (nor is a part of a split list it names). Their addresses go with them, and
+    /// count toward the removal guards of [`Plan::check`].
+    #[must_use]
+    pub fn prune(mut self, prune: bool) -> Self {
+        self.prune = prune;
+        self
+    }
+
+    /// How the live state is read.
+    pub fn get_read_options(&self) -> ReadOptions {
+        self.reads
+    }
+
+    /// Whether the plan prunes.
+    pub fn get_prune(&self) -> bool {
+        self.prune
+    }
+}
+
+impl From<ReadOptions> for PlanOptions {
+    fn from(reads: ReadOptions) -> Self {
+        PlanOptions::default().read_options(reads)
+    }
+}
+
+/// [`plan`], as `options` say: how the live state is read, and whether the plan prunes the
+/// lists named with the desired state's [`prune_prefix`](Desired::prune_prefix) that it does
+/// not name (each such list costs one read more, of its addresses).
 ///
 /// # Errors
 ///
-/// As [`plan`].
-pub async fn plan_with(client: &Client, desired: &Desired, options: ReadOptions) -> Result<Plan> {
-    // The named lists, and the parts of split ones.
-    let wanted = |name: &str| {
-        desired.lists().iter().any(|l| {
-            l.name() == name || (l.split() && split::part_number(l.name(), name).is_some())
-        })
+/// As [`plan`]; and, when pruning, [`Error::Desired`] when the desired state has no
+/// `prune_prefix` (naming the file and the key), [`Error::Refused`] when some of its lists were
+/// left out ([`Desired::retain_lists`]: the plan could not tell what it names).
+pub async fn plan_with(
+    client: &Client,
+    desired: &Desired,
+    options: impl Into<PlanOptions>,
+) -> Result<Plan> {
+    let options = options.into();
+    let prune = if options.prune {
+        let Some(prefix) = desired.prune_prefix() else {
+            return Err(DesiredError::new(
+                desired.file_name(),
+                None,
+                None,
+                None,
+                "pruning was asked for (`--prune`, `PlanOptions::prune`), but the file has no `prune_prefix` in `[settings]`: add `[settings]` with `prune_prefix = \"…\"`, the start of the names of the lists the file owns",
+            )
+            .into());
+        };
+        if desired.narrowed {
+            return Err(Error::Refused {
+                reason: "pruning needs every list of the file, and some were left out (`--list`): plan the whole file to prune, or leave pruning out".into(),
+            });
+        }
+        Some(prefix)
+    } else {
+        None
     };
-    let live = live::read(client, Some(&wanted), desired.byoc().is_some(), options).await?;
-    let plan = diff::compute(desired, &live)?;
+    // The named lists, the parts of split ones, and when pruning those named with the prefix.
+    let wanted = |name: &str| {
+        prune.is_some_and(|prefix| name.starts_with(prefix))
+            || desired.lists().iter().any(|l| {
+                l.name() == name || (l.split() && split::part_number(l.name(), name).is_some())
+            })
+    };
+    let reads = options.reads;
+    let live = live::read(client, Some(&wanted), desired.byoc().is_some(), reads).await?;
+    let plan = diff::compute(desired, &live, prune)?;
     sources::check_shrink(desired, &plan)?;
     Ok(plan)
 }

@@ -5,7 +5,7 @@ use std::{path::PathBuf, time::Duration};
 use clap::{Parser, Subcommand};
 use twilio_ip_access::allowlist::{
     DEFAULT_CONCURRENCY, DEFAULT_MAX_REMOVAL_PERCENT, DEFAULT_MAX_REMOVALS,
-    DEFAULT_READ_CONCURRENCY,
+    DEFAULT_READ_CONCURRENCY, PlanOptions, ReadOptions,
 };
 
 const ABOUT: &str =
@@ -274,6 +274,18 @@ pub(crate) struct SourceArgs {
     /// repeat for more.
     #[arg(long, value_name = "IP:PORT")]
     pub(crate) nameserver: Vec<std::net::SocketAddr>,
+    /// Also detach and delete the lists whose name starts with the file's `[settings]
+    /// prune_prefix` and that the file does not name (their addresses go with them; each
+    /// counts toward --max-removals). Refused when the file has no prune_prefix.
+    #[arg(long)]
+    pub(crate) prune: bool,
+}
+
+impl SourceArgs {
+    /// How to plan: reading as `reads` says, pruning with `--prune`.
+    pub(crate) fn plan_options(&self, reads: ReadOptions) -> PlanOptions {
+        PlanOptions::from(reads).prune(self.prune)
+    }
 }
 
 /// The formats `schema` prints.
