@@ -277,7 +277,8 @@ fn emptied(plan: &Plan) -> Vec<Refusal> {
 
 impl Plan {
     /// The guards [`apply`](Self::apply) checks before writing anything: every removal of any
-    /// kind counts toward [`ApplyOptions::max_removals`]; a list (a split list's parts
+    /// kind counts toward [`ApplyOptions::max_removals`] (a pruned list's deletion once, and
+    /// once more per address it takes with it); a list (a split list's parts
     /// together) holding at least [`MIN_ENTRIES_FOR_PERCENT`] entries may lose at most
     /// [`ApplyOptions::max_removal_percent`] of them; and, without
     /// [`ApplyOptions::allow_empty`], no list attached to a trunk or SIP domain is left with no

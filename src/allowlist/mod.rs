@@ -110,7 +110,12 @@
 //! their trunk associations and their domain call mappings become exactly the given ones (a
 //! list is detached from trunks and domains the file does not name). Lists it does not name are
 //! never read or written beyond the listing of names; a named list that does not exist is
-//! created. Lists are never deleted, except the emptied parts of a split list.
+//! created. Lists are never deleted, except the emptied parts of a split list, and the lists
+//! pruned: with `[settings] prune_prefix = "managed: "` in the file and
+//! [`PlanOptions::prune`], a list whose name starts with the prefix and that the file does not
+//! name (nor is a part of a split list it names) is detached from every trunk and SIP domain,
+//! then deleted with its addresses (one request); each of those addresses counts toward the
+//! removal guards. Without the setting or the option, nothing changes.
 //!
 //! # BYOC IP Records
 //!
@@ -156,7 +161,8 @@
 //! [`DEFAULT_READ_CONCURRENCY`] (32) at a time, or as [`plan_with`]'s [`ReadOptions`] say:
 //! 1,000 trunks and 1,000 SIP domains at 50 ms per request wait 3 s for their reads (100 s one
 //! at a time; `benches/allowlist.rs` measures the whole plan against 7 s). With `[byoc]`, one
-//! request more for the IP Records and one for the Source IP Mappings. Applying sends
+//! request more for the IP Records and one for the Source IP Mappings; when pruning, one per
+//! list pruned (its addresses). Applying sends
 //! exactly one request per change and reads nothing more, except that a saved plan is first
 //! verified with the same reads as a plan.
 //!
@@ -168,8 +174,8 @@
 //! fails, leaving the allowlist at worst wider than desired. Its guards ([`Plan::check`])
 //! refuse, before writing, to leave an attached list empty (unless
 //! [`ApplyOptions::allow_empty`]), to make more than [`ApplyOptions::max_removals`] removals of
-//! any kind (default 20: addresses, detaches, unmaps, deleted parts, IP Records and their
-//! mappings), and to remove more than [`ApplyOptions::max_removal_percent`] (default 30) of the
+//! any kind (default 20: addresses, detaches, unmaps, deleted parts, pruned lists and each
+//! address they hold, IP Records and their mappings), and to remove more than [`ApplyOptions::max_removal_percent`] (default 30) of the
 //! entries of a list that holds at least [`MIN_ENTRIES_FOR_PERCENT`] (10), all as one
 //! [`Error::Guard`]. A removal Twilio answers with 404 is [`ChangeResult::AlreadyAbsent`], not
 //! done. Writes run

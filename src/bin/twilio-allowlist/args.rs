@@ -196,8 +196,8 @@ pub(crate) enum Command {
         #[arg(long)]
         allow_empty: bool,
         /// Refuse plans that remove more than this, of every kind: addresses removed, lists
-        /// detached from trunks or unmapped from SIP domains, emptied parts deleted, IP Records
-        /// and Source IP Mappings removed.
+        /// detached from trunks or unmapped from SIP domains, emptied parts and pruned lists
+        /// deleted (and each address of a pruned list), IP Records and Source IP Mappings removed.
         #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_REMOVALS)]
         max_removals: usize,
         /// Refuse plans that remove more than this share of a list's entries (its addresses
