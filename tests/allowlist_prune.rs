@@ -548,6 +548,14 @@ mod cli {
         assert_eq!(code(&out), 1, "{}", stderr(&out));
         assert!(stderr(&out).contains("`--list`"), "{}", stderr(&out));
         assert!(cli.lists().contains_key("managed: old"));
+        // A saved plan says what it prunes: --prune needs a file.
+        let out = at(&["apply", "saved.json", "--prune", "--yes"]);
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("--prune needs -f FILE"),
+            "{}",
+            stderr(&out)
+        );
         // Applied with --yes: created, and the stray deleted; "other" untouched.
         let out = at(&["apply", "-f", &owned, "--prune", "--yes", "--json"]);
         assert_eq!(code(&out), 0, "{}", stderr(&out));

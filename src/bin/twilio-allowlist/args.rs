@@ -276,7 +276,8 @@ pub(crate) struct SourceArgs {
     pub(crate) nameserver: Vec<std::net::SocketAddr>,
     /// Also detach and delete the lists whose name starts with the file's `[settings]
     /// prune_prefix` and that the file does not name (their addresses go with them; each
-    /// counts toward --max-removals). Refused when the file has no prune_prefix.
+    /// counts toward --max-removals). Refused when the file has no prune_prefix. Needs -f FILE
+    /// (a saved plan says what it prunes).
     #[arg(long)]
     pub(crate) prune: bool,
 }
