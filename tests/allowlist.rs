@@ -12,7 +12,7 @@ use std::{
     time::Duration,
 };
 
-use allowlist_support::{ListSnap, replay_never_narrower, snapshot, writes};
+use allowlist_support::{ListSnap, create_list, replay_never_narrower, snapshot, writes};
 use twilio_ip_access::{
     Client, RetryPolicy,
     allowlist::{
@@ -274,22 +274,7 @@ impl World {
 
     /// Creates a list through the API with these (ip, prefix, name) addresses.
     async fn list(&self, name: &str, addresses: &[(&str, u8, &str)]) -> String {
-        let list = self
-            .client
-            .sip_ip_access_control_lists()
-            .create(name)
-            .await
-            .unwrap();
-        for (ip, prefix, friendly) in addresses {
-            self.client
-                .sip_ip_access_control_list(&list.sid)
-                .ip_addresses()
-                .create(*friendly, *ip)
-                .cidr_prefix_length(*prefix)
-                .await
-                .unwrap();
-        }
-        list.sid.to_string()
+        create_list(&self.client, name, addresses).await
     }
 
     async fn attach_trunk(&self, trunk: &TrunkSid, list: &str) {

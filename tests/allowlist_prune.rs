@@ -8,7 +8,7 @@
 
 mod allowlist_support;
 
-use allowlist_support::{snapshot, writes};
+use allowlist_support::{create_list, snapshot, writes};
 use serde_json::Value;
 use twilio_ip_access::{
     Client,
@@ -79,22 +79,10 @@ impl World {
         w
     }
 
+    /// A list of these /32s, each named by its address.
     async fn list(&self, name: &str, addresses: &[&str]) -> String {
-        let list = self
-            .client
-            .sip_ip_access_control_lists()
-            .create(name)
-            .await
-            .unwrap();
-        for ip in addresses {
-            self.client
-                .sip_ip_access_control_list(&list.sid)
-                .ip_addresses()
-                .create(*ip, *ip)
-                .await
-                .unwrap();
-        }
-        list.sid.to_string()
+        let addresses: Vec<(&str, u8, &str)> = addresses.iter().map(|a| (*a, 32, *a)).collect();
+        create_list(&self.client, name, &addresses).await
     }
 
     async fn attach(&self, list: &str) {
@@ -292,20 +280,10 @@ fn the_setting_is_checked_and_written_back() {
 async fn each_address_a_pruned_list_takes_counts_toward_the_guards() {
     let mock = MockTwilio::start().await;
     let client = mock.client();
-    let list = client
-        .sip_ip_access_control_lists()
-        .create("managed: many")
-        .await
-        .unwrap();
-    for i in 1..=25 {
-        let ip = format!("198.51.100.{i}");
-        client
-            .sip_ip_access_control_list(&list.sid)
-            .ip_addresses()
-            .create(&ip, &ip)
-            .await
-            .unwrap();
-    }
+    let ips: Vec<String> = (1..=25).map(|i| format!("198.51.100.{i}")).collect();
+    let addresses: Vec<(&str, u8, &str)> =
+        ips.iter().map(|a| (a.as_str(), 32, a.as_str())).collect();
+    let list = create_list(&client, "managed: many", &addresses).await;
     let desired = Desired::from_toml(
         "[settings]\nprune_prefix = \"managed: \"\n\n[lists.\"managed: kept\"]\naddresses = []\ntrunks = []\nsip_domains = []\n",
         FILE,
@@ -367,10 +345,7 @@ async fn each_address_a_pruned_list_takes_counts_toward_the_guards() {
             ),
             (
                 "DELETE".to_owned(),
-                format!(
-                    "/2010-04-01/Accounts/{account}/SIP/IpAccessControlLists/{}.json",
-                    list.sid
-                )
+                format!("/2010-04-01/Accounts/{account}/SIP/IpAccessControlLists/{list}.json")
             )
         ]
     );

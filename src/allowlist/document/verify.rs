@@ -12,7 +12,7 @@
 use super::{ListState, PlanDocument};
 use crate::allowlist::{
     DeleteList, Error, MAX_ADDRESSES_PER_LIST, Result,
-    change::{Change, Existing, Made, Target, Value},
+    change::{Change, Existing, Made, Value},
     desired::{check_cidr, check_name, check_prune_prefix},
     live::Live,
     split,
@@ -173,21 +173,15 @@ fn pruned(doc: &PlanDocument, state: &ListState, prefix: &str) -> Result<(), Str
             "the plan also changes list {list:?} otherwise ({other}); a pruned list is only detached and deleted"
         ));
     }
-    let detached = |target: &Target| {
-        changes().any(|c| matches!(c, Change::Detach(d) if d.target.kind == target.kind && d.target.sid == target.sid))
-    };
     for kind in TargetKind::ALL {
         for sid in state.attached(kind) {
-            let target = Target {
-                kind,
-                name: String::new(),
-                sid,
-            };
-            if !detached(&target) {
+            let detached = changes().any(
+                |c| matches!(c, Change::Detach(d) if d.target.kind == kind && d.target.sid == sid),
+            );
+            if !detached {
                 return Err(format!(
-                    "list {list:?} is attached to {} {} in the plan's starting state, and the plan does not detach it first",
+                    "list {list:?} is attached to {} {sid} in the plan's starting state, and the plan does not detach it first",
                     kind.what(),
-                    target.sid
                 ));
             }
         }
