@@ -146,6 +146,14 @@ fn what_the_parser_refuses_for_its_shape_the_schema_refuses_too() {
             "the same IP Record twice",
             "[byoc]\nip_records = [\"10.0.0.1\", \"10.0.0.1\"]\n".to_owned(),
         ),
+        (
+            "an empty prune_prefix",
+            "[settings]\nprune_prefix = \"\"\n".to_owned(),
+        ),
+        (
+            "an unknown key in [settings]",
+            "[settings]\nprefix = \"managed: \"\n".to_owned(),
+        ),
     ];
     for (what, text) in cases {
         assert!(
@@ -168,7 +176,11 @@ fn what_the_parser_refuses_for_its_shape_the_schema_refuses_too() {
         list("{ set = \"a\" }")
     );
     let byoc = "[byoc]\nip_records = [\"10.0.0.1\", { ip = \"10.0.0.0/30\", name = \"x\", sip_domain = \"acme.sip.twilio.com\" }, { ip = \"10.0.1.0/24\", sip_domain = \"SDaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" }]\n".to_owned();
-    for text in [split, sets, byoc] {
+    let settings = format!(
+        "[settings]\nprune_prefix = \"managed: \"\n{}",
+        list("\"10.0.0.1\"")
+    );
+    for text in [split, sets, byoc, settings] {
         let errors: Vec<String> = schema
             .iter_errors(&toml_as_json(&text))
             .map(|e| e.to_string())

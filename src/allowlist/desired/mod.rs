@@ -264,7 +264,8 @@ impl DesiredIpRecord {
 
 /// The desired state of some IP access control lists: for each list it names, exactly which
 /// addresses it holds, which trunks it is attached to and which SIP domains' calls it is mapped
-/// to. Lists it does not name are left alone. With [`byoc`](Self::byoc), also every IP Record
+/// to. Lists it does not name are left alone (unless, with a [`prune_prefix`](Self::prune_prefix),
+/// a plan prunes them). With [`byoc`](Self::byoc), also every IP Record
 /// of the account and the SIP domain of each one's Source IP Mapping.
 ///
 /// Read one from a file with [`from_toml`](Self::from_toml), or build one with
@@ -352,7 +353,9 @@ impl Desired {
     }
 
     /// Keeps only the lists for which `keep` is true (`twilio-allowlist --list NAME`): a plan
-    /// then leaves the others alone, as it does every list the state does not name.
+    /// then leaves the others alone, as it does every list the state does not name. A plan
+    /// that prunes refuses a state that lost lists this way (it could not tell what the file
+    /// names).
     pub fn retain_lists(&mut self, keep: impl FnMut(&DesiredList) -> bool) {
         let before = self.lists.len();
         self.lists.retain(keep);
