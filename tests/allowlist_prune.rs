@@ -16,7 +16,7 @@ use twilio_ip_access::{
         self, ApplyOptions, Change, DeleteList, Desired, Error, ListBuilder, Plan, PlanOptions,
         Refusal,
     },
-    mock::MockTwilio,
+    mock::{Fault, MockTwilio},
     sid::{SipDomainSid, TrunkSid},
 };
 
@@ -249,6 +249,59 @@ async fn prune_without_the_setting_is_refused_naming_the_file_and_key() {
     let err = w.plan(&narrowed, true).await.unwrap_err();
     assert!(matches!(err, Error::Refused { .. }), "{err:?}");
     assert!(err.to_string().contains("`--list`"), "{err}");
+}
+
+#[tokio::test]
+async fn a_failed_delete_leaves_the_list_detached_and_a_rerun_deletes_it() {
+    let w = World::new().await;
+    let desired = with_prefix();
+    let account = w.mock.account_sid();
+    let path = format!(
+        "/2010-04-01/Accounts/{account}/SIP/IpAccessControlLists/{}",
+        w.old
+    );
+    w.mock
+        .inject(Fault::on("DELETE", &path).status(500).times(3));
+    let plan = w.plan(&desired, true).await.unwrap();
+    let report = plan
+        .apply(&w.client, ApplyOptions::default())
+        .await
+        .unwrap();
+    assert!(!report.is_complete(), "{report}");
+    // Detached, not deleted: its addresses are still there, and in use by no one.
+    let state = snapshot(&w.client).await;
+    let old = &state["managed: old"];
+    assert_eq!(old.addresses.len(), 2);
+    assert!(old.trunks.is_empty() && old.domains.is_empty(), "{old:?}");
+    // Planned again: only the delete is left; applied, the list is gone.
+    let plan = w.plan(&desired, true).await.unwrap();
+    let actions: Vec<String> = plan.changes().iter().map(ToString::to_string).collect();
+    assert_eq!(actions, ["- delete list \"managed: old\" (pruned)"]);
+    let report = plan
+        .apply(&w.client, ApplyOptions::default())
+        .await
+        .unwrap();
+    assert!(report.is_complete(), "{report}");
+    assert!(!snapshot(&w.client).await.contains_key("managed: old"));
+}
+
+#[tokio::test]
+async fn two_lists_of_a_pruned_name_are_refused() {
+    let w = World::new().await;
+    let first = w.list("managed: twin", &[]).await;
+    let second = w.list("managed: twin", &[]).await;
+    w.mock.clear_requests();
+    let err = w.plan(&with_prefix(), true).await.unwrap_err();
+    let shown = err.to_string();
+    assert!(
+        shown.contains(&format!(
+            "2 lists in the account are named \"managed: twin\" ({first}, {second}): its name starts with the prune_prefix, and the plan cannot tell which one to prune"
+        )),
+        "{shown}"
+    );
+    assert!(writes(&w.mock.requests()).is_empty());
+    // Without pruning they are not the file's concern.
+    assert!(w.plan(&with_prefix(), false).await.unwrap().is_empty());
 }
 
 #[test]
