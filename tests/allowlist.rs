@@ -12,7 +12,7 @@ use std::{
     time::Duration,
 };
 
-use allowlist_support::{ListSnap, replay_never_narrower, snapshot, writes};
+use allowlist_support::{ListSnap, create_list, replay_never_narrower, snapshot, writes};
 use twilio_ip_access::{
     Client, RetryPolicy,
     allowlist::{
@@ -274,22 +274,7 @@ impl World {
 
     /// Creates a list through the API with these (ip, prefix, name) addresses.
     async fn list(&self, name: &str, addresses: &[(&str, u8, &str)]) -> String {
-        let list = self
-            .client
-            .sip_ip_access_control_lists()
-            .create(name)
-            .await
-            .unwrap();
-        for (ip, prefix, friendly) in addresses {
-            self.client
-                .sip_ip_access_control_list(&list.sid)
-                .ip_addresses()
-                .create(*friendly, *ip)
-                .cidr_prefix_length(*prefix)
-                .await
-                .unwrap();
-        }
-        list.sid.to_string()
+        create_list(&self.client, name, addresses).await
     }
 
     async fn attach_trunk(&self, trunk: &TrunkSid, list: &str) {
@@ -783,7 +768,7 @@ async fn a_saved_plan_applies_only_on_its_starting_state() {
         .unwrap();
     let json = w.plan(&desired).await.to_json();
     let document: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(document["format_version"], 3);
+    assert_eq!(document["format_version"], 4);
     assert_eq!(
         document["summary"],
         serde_json::json!({"add": 1, "change": 1, "remove": 0})
@@ -837,11 +822,11 @@ async fn a_saved_plan_applies_only_on_its_starting_state() {
 
     // Documents that are not plans, or not this version.
     let mut other = document.clone();
-    other["format_version"] = 4.into();
+    other["format_version"] = 5.into();
     let err = Plan::from_json(&other.to_string()).unwrap_err();
     assert!(
         err.to_string()
-            .contains("format_version 4 is not supported"),
+            .contains("format_version 5 is not supported"),
         "{err}"
     );
     // A version 1 document (what this crate wrote before 2) is read: it means the same (and so

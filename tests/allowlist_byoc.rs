@@ -702,7 +702,7 @@ async fn a_saved_plan_is_checked_against_the_records_and_older_versions_are_read
     let plan = allowlist::plan(&client, &desired).await.unwrap();
     let json = plan.to_json();
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(value["format_version"], 3);
+    assert_eq!(value["format_version"], 4);
     assert_eq!(
         value["starting_state"]["byoc"]["ip_records"][0]["name"],
         "a"
@@ -744,10 +744,10 @@ async fn a_saved_plan_is_checked_against_the_records_and_older_versions_are_read
     // Version 2 without BYOC is read as it always was.
     v2["starting_state"].as_object_mut().unwrap().remove("byoc");
     assert!(Plan::from_json(&v2.to_string()).unwrap().is_empty());
-    let mut v4 = value.clone();
-    v4["format_version"] = 4.into();
-    let err = Plan::from_json(&v4.to_string()).unwrap_err().to_string();
-    assert!(err.contains("format_version 4 is not supported"), "{err}");
+    let mut v5 = value.clone();
+    v5["format_version"] = 5.into();
+    let err = Plan::from_json(&v5.to_string()).unwrap_err().to_string();
+    assert!(err.contains("format_version 5 is not supported"), "{err}");
     // A BYOC change in a plan that did not read the records is refused.
     let mut no_state = value;
     no_state["starting_state"]

@@ -93,7 +93,7 @@ fn byoc_records_plan_apply_export_and_a_stale_saved_plan() {
     let (code, json, _) = run.run(&["plan", "--json", "-f", &file]);
     assert_eq!(code, 2);
     let document: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(document["format_version"], 3);
+    assert_eq!(document["format_version"], 4);
     let actions: Vec<&str> = document["changes"]
         .as_array()
         .unwrap()

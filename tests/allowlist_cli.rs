@@ -100,7 +100,7 @@ fn json_documents() {
     let out = cli.at(&["plan", "-f", &file, "--json", "-o", &saved]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["format_version"], 3);
+    assert_eq!(doc["format_version"], 4);
     assert_eq!(
         doc["summary"],
         serde_json::json!({"add": 5, "change": 0, "remove": 0})
@@ -125,7 +125,7 @@ fn json_documents() {
     let applied = cli.at(&["apply", &saved, "--yes", "--json"]);
     assert_eq!(code(&applied), 0, "{}", stderr(&applied));
     let doc: serde_json::Value = serde_json::from_slice(&applied.stdout).unwrap();
-    assert_eq!(doc["format_version"], 3);
+    assert_eq!(doc["format_version"], 4);
     assert_eq!(doc["summary"]["add"], 5);
     let outcomes = doc["report"]["outcomes"].as_array().unwrap();
     assert_eq!(outcomes.len(), 5);
@@ -600,7 +600,7 @@ fn apply_json_is_one_document_whatever_happens() {
         ["format_version", "report", "error"]
     );
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["format_version"], 3);
+    assert_eq!(doc["format_version"], 4);
     assert!(
         doc["error"]["message"]
             .as_str()

@@ -146,6 +146,14 @@ fn what_the_parser_refuses_for_its_shape_the_schema_refuses_too() {
             "the same IP Record twice",
             "[byoc]\nip_records = [\"10.0.0.1\", \"10.0.0.1\"]\n".to_owned(),
         ),
+        (
+            "an empty prune_prefix",
+            "[settings]\nprune_prefix = \"\"\n".to_owned(),
+        ),
+        (
+            "an unknown key in [settings]",
+            "[settings]\nprefix = \"managed: \"\n".to_owned(),
+        ),
     ];
     for (what, text) in cases {
         assert!(
@@ -168,7 +176,11 @@ fn what_the_parser_refuses_for_its_shape_the_schema_refuses_too() {
         list("{ set = \"a\" }")
     );
     let byoc = "[byoc]\nip_records = [\"10.0.0.1\", { ip = \"10.0.0.0/30\", name = \"x\", sip_domain = \"acme.sip.twilio.com\" }, { ip = \"10.0.1.0/24\", sip_domain = \"SDaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" }]\n".to_owned();
-    for text in [split, sets, byoc] {
+    let settings = format!(
+        "[settings]\nprune_prefix = \"managed: \"\n{}",
+        list("\"10.0.0.1\"")
+    );
+    for text in [split, sets, byoc, settings] {
         let errors: Vec<String> = schema
             .iter_errors(&toml_as_json(&text))
             .map(|e| e.to_string())
@@ -207,7 +219,7 @@ fn a_real_plan_document_validates() {
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(out.status.code(), Some(2), "changes pending");
     let document: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(document["format_version"], 3);
+    assert_eq!(document["format_version"], 4);
     assert_eq!(document["lists"][1]["sid"], existing.as_str());
     let actions: Vec<&str> = document["changes"]
         .as_array()
@@ -230,7 +242,7 @@ fn a_real_plan_document_validates() {
     assert!(errors.is_empty(), "{errors:#?}\n{document:#}");
     // A document with an unknown key or another version is not a plan.
     let mut wrong = document.clone();
-    wrong["format_version"] = 4.into();
+    wrong["format_version"] = 5.into();
     assert!(!validator("plan.schema.json").is_valid(&wrong));
     let mut wrong = document;
     wrong["extra"] = true.into();

@@ -94,8 +94,9 @@ impl ApplyOptions {
     }
 
     /// The most removals a plan may hold (default 20), of every kind: addresses removed, lists
-    /// detached from trunks and unmapped from SIP domains, emptied parts deleted, IP Records
-    /// and Source IP Mappings removed. A plan with
+    /// detached from trunks and unmapped from SIP domains, emptied parts and pruned lists
+    /// deleted (and each address a pruned list holds), IP Records and Source IP Mappings
+    /// removed. A plan with
     /// more is refused before anything is written.
     pub fn max_removals(mut self, n: usize) -> Self {
         self.max_removals = n;

@@ -122,8 +122,24 @@ fn parts(list: &DesiredList, live: &Live) -> Vec<(String, Vec<DesiredAddress>)> 
         .collect()
 }
 
-/// The plan that takes `live` to `desired`.
-pub(crate) fn compute(desired: &Desired, live: &Live) -> Result<Plan> {
+/// The lists of `live` that pruning under `prefix` deletes: named with the prefix, and not
+/// among the lists the desired state covers (`covered`: its lists and their split parts), by
+/// name, each name once.
+fn strays<'a>(live: &'a Live, prefix: &str, covered: &[&str]) -> Vec<&'a str> {
+    let mut strays: Vec<&str> = live
+        .lists
+        .iter()
+        .map(|l| l.name.as_str())
+        .filter(|name| name.starts_with(prefix) && !covered.contains(name))
+        .collect();
+    strays.sort_unstable();
+    strays.dedup();
+    strays
+}
+
+/// The plan that takes `live` to `desired`; with `prune` (the file's `prune_prefix`), the
+/// lists named with it that the desired state does not cover are detached and deleted too.
+pub(crate) fn compute(desired: &Desired, live: &Live, prune: Option<&str>) -> Result<Plan> {
     // Every Twilio list the desired state covers, with the desired list it keeps.
     let mut covered: Vec<(&DesiredList, String, Vec<DesiredAddress>)> = Vec::new();
     for list in desired.lists() {
@@ -131,20 +147,29 @@ pub(crate) fn compute(desired: &Desired, live: &Live) -> Result<Plan> {
             covered.push((list, name, addresses));
         }
     }
-    let names: Vec<&str> = covered.iter().map(|(_, name, _)| name.as_str()).collect();
+    let mut names: Vec<&str> = covered.iter().map(|(_, name, _)| name.as_str()).collect();
+    // Then the lists pruned, after those the file covers.
+    if let Some(prefix) = prune {
+        names.extend(strays(live, prefix, &names));
+    }
     let starting_state = StartingState::of(live, &names).map_err(|(name, sids)| {
         let list = covered
             .iter()
             .find(|(_, n, _)| *n == name)
             .map(|(l, _, _)| *l);
         let sids: Vec<String> = sids.iter().map(ToString::to_string).collect();
+        let which = if list.is_some() {
+            "the file cannot tell which one it means"
+        } else {
+            "its name starts with the prune_prefix, and the plan cannot tell which one to prune"
+        };
         DesiredError::new(
             desired.file_name(),
             list.and_then(|l| l.origin.as_ref()),
             Some(&name),
             None,
             format!(
-                "{} lists in the account are named {name:?} ({}): the file cannot tell which one it means; rename or delete the others first",
+                "{} lists in the account are named {name:?} ({}): {which}; rename or delete the others first",
                 sids.len(),
                 sids.join(", ")
             ),
@@ -172,9 +197,39 @@ pub(crate) fn compute(desired: &Desired, live: &Live) -> Result<Plan> {
         if state.sid.is_none() {
             changes.push(CreateList { list: name.clone() }.into());
         } else if delete {
-            changes.push(DeleteList { list: name.clone() }.into());
+            changes.push(
+                DeleteList {
+                    list: name.clone(),
+                    pruned: None,
+                }
+                .into(),
+            );
         }
         diff_list(name, state, wanted, &targets, live, &mut changes);
+    }
+    // A pruned list: detached from everything, then deleted with its addresses.
+    if let Some(prefix) = prune {
+        for state in &starting_state.lists[covered.len()..] {
+            lists.push(PlannedList {
+                name: state.name.clone(),
+                sid: state.sid.clone(),
+            });
+            let list = state.name.as_str();
+            reconcile(
+                &Attachments { list },
+                &[],
+                &attached(state, live),
+                &mut changes,
+            );
+            let pruned = Some(prefix.to_owned());
+            changes.push(
+                DeleteList {
+                    list: list.to_owned(),
+                    pruned,
+                }
+                .into(),
+            );
+        }
     }
     let created = changes
         .iter()
@@ -229,7 +284,13 @@ fn diff_list(
     changes: &mut Vec<Change>,
 ) {
     reconcile(&Addresses { list: name }, wanted, &state.addresses, changes);
-    let attached: Vec<Target> = TargetKind::ALL
+    let attached = attached(state, live);
+    reconcile(&Attachments { list: name }, targets, &attached, changes);
+}
+
+/// The trunks and SIP domains a list is attached to, with their names.
+fn attached(state: &ListState, live: &Live) -> Vec<Target> {
+    TargetKind::ALL
         .into_iter()
         .flat_map(|kind| state.attached(kind).into_iter().map(move |s| (kind, s)))
         .map(|(kind, sid)| Target {
@@ -237,6 +298,5 @@ fn diff_list(
             name: live.target_name(kind, &sid),
             sid,
         })
-        .collect();
-    reconcile(&Attachments { list: name }, targets, &attached, changes);
+        .collect()
 }

@@ -25,10 +25,13 @@ pub(crate) mod verify;
 /// `add_address` and `rename_address` (and then their optional `source`, where the address came
 /// from: shown, never needed to apply, so a reader that does not know it loses nothing); 3 added the `[byoc]` kinds (`create_ip_record`,
 /// `rename_ip_record`, `remove_ip_record`, `create_source_ip_mapping`,
-/// `update_source_ip_mapping`, `remove_source_ip_mapping`) and `starting_state.byoc`. Documents
-/// of versions 1 and 2 are read as well (what they can say means the same in version 3), and
-/// refused when they hold what their version could not say; any other version is refused.
-pub const FORMAT_VERSION: u32 = 3;
+/// `update_source_ip_mapping`, `remove_source_ip_mapping`) and `starting_state.byoc`; 4 added
+/// `pruned` to `delete_list` (a list deleted because its name starts with the file's
+/// `prune_prefix` and the file does not name it: a saved plan's deletion of a list that is not
+/// an emptied part is accepted only with it). Documents of versions 1 to 3 are read as well
+/// (what they can say means the same in version 4), and refused when they hold what their
+/// version could not say; any other version is refused.
+pub const FORMAT_VERSION: u32 = 4;
 
 /// A list the plan covers: its name, and its SID when it exists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -233,7 +236,8 @@ impl StartingState {
 }
 
 /// The changes that make the live state equal to the desired state, for the lists the desired
-/// state names. Made by [`plan`](super::plan); applied by [`Plan::apply`](Plan::apply).
+/// state names (and, when pruning, the lists named with its `prune_prefix` that it does not
+/// name, which go). Made by [`plan`](super::plan); applied by [`Plan::apply`](Plan::apply).
 ///
 /// `Display` shows it like `terraform plan`, each list's changes in the order apply makes
 /// them:
@@ -250,7 +254,7 @@ impl StartingState {
 /// ```
 ///
 /// Serialized (serde, or [`to_json`](Self::to_json)), it is the plan document
-/// `{"format_version": 3, "lists": […], "changes": […], "summary": {…}, "starting_state": {…}}`.
+/// `{"format_version": 4, "lists": […], "changes": […], "summary": {…}, "starting_state": {…}}`.
 /// A plan read back from it ([`from_json`](Self::from_json), or any serde deserializer) is a
 /// saved plan: [`apply`](Self::apply) first checks that the live state still equals its
 /// `starting_state`.
@@ -279,12 +283,13 @@ pub struct Plan {
 )]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PlanDocument {
-    /// The version of this format: 3 (1 and 2 are read too: 2 is version 3 without the
-    /// `[byoc]` kinds and `starting_state.byoc`, 1 is version 2 without `delete_list` and
-    /// `set`).
-    #[cfg_attr(feature = "schemars", schemars(extend("enum" = [1, 2, 3])))]
+    /// The version of this format: 4 (1 to 3 are read too: 3 is version 4 without `pruned`
+    /// in `delete_list`, 2 is version 3 without the `[byoc]` kinds and `starting_state.byoc`,
+    /// 1 is version 2 without `delete_list` and `set`).
+    #[cfg_attr(feature = "schemars", schemars(extend("enum" = [1, 2, 3, 4])))]
     format_version: u32,
-    /// Every list the desired state names, with its SID when it exists.
+    /// Every list the desired state names (and the parts of its split lists), with its SID
+    /// when it exists; then the lists it prunes.
     lists: Vec<PlannedList>,
     /// The writes, one request each, in the order apply runs them (by step: create lists, add
     /// addresses, create IP Records, rename, map records, attach, detach, unmap records, remove
@@ -398,15 +403,16 @@ fn consistent(doc: &PlanDocument) -> std::result::Result<(), String> {
     Ok(())
 }
 
-/// The first format version that can say `change`: its action's, or 2 for an address from a
-/// set or a source.
+/// The first format version that can say `change`: its action's, 2 for an address from a
+/// set or a source, 4 for a pruned list's deletion.
 fn since(change: &Change) -> u32 {
-    let from_set = match change {
-        Change::AddAddress(a) => !a.origin.is_empty(),
-        Change::RenameAddress(r) => !r.origin.is_empty(),
-        _ => false,
+    let field = match change {
+        Change::AddAddress(a) if !a.origin.is_empty() => 2,
+        Change::RenameAddress(r) if !r.origin.is_empty() => 2,
+        Change::DeleteList(d) if d.pruned.is_some() => 4,
+        _ => 1,
     };
-    change.step().since().max(if from_set { 2 } else { 1 })
+    change.step().since().max(field)
 }
 
 impl Plan {
@@ -416,7 +422,8 @@ impl Plan {
         &self.changes
     }
 
-    /// The lists the plan covers (every list the desired state names), with their SIDs.
+    /// The lists the plan covers (every list the desired state names, and the parts of its
+    /// split lists; then the lists it prunes), with their SIDs.
     pub fn lists(&self) -> &[PlannedList] {
         &self.lists
     }

@@ -1,7 +1,8 @@
 //! The guards [`Plan::apply`] checks before writing anything, like octoDNS's update and delete
 //! thresholds: how many removals in all, what share of one list's entries, and an attached list
 //! left with no addresses. Every change whose kind is a removal counts (addresses, detaches,
-//! unmaps, deleted parts, and any kind added later), so no kind slips past them.
+//! unmaps, deleted parts, and any kind added later), so no kind slips past them; a pruned list's
+//! deletion counts once for the list and once for each address it takes with it.
 
 use std::{collections::BTreeMap, fmt};
 
@@ -46,7 +47,8 @@ pub enum Refusal {
         removals: usize,
         /// The limit.
         limit: usize,
-        /// How many of each action (`remove_address`, `detach`, `delete_list`…), by action.
+        /// How many of each action (`remove_address`, `detach`, `delete_list`…), by action;
+        /// the addresses pruned lists take with them as `pruned_address`.
         by_action: BTreeMap<String, usize>,
     },
     /// A larger share of a list's entries removed than [`ApplyOptions::max_removal_percent`].
@@ -148,17 +150,34 @@ impl fmt::Display for Refusal {
     }
 }
 
+/// The addresses a change takes with it beyond what it names: those of a pruned list, which
+/// go with its one DELETE (as the plan's starting state holds them).
+fn taken_with(plan: &Plan, change: &Change) -> usize {
+    match change {
+        Change::DeleteList(delete) if delete.pruned.is_some() => (plan.starting_state().lists)
+            .iter()
+            .find(|l| l.name == delete.list)
+            .map_or(0, |l| l.addresses.len()),
+        _ => 0,
+    }
+}
+
 /// Every guard `plan` fails under `options` (empty when it may be applied).
 pub(crate) fn refusals(plan: &Plan, options: &ApplyOptions) -> Vec<Refusal> {
     let mut refusals = Vec::new();
     let removals: Vec<&Change> = plan.changes().iter().filter(|c| c.is_removal()).collect();
-    if removals.len() > options.get_max_removals() {
+    let taken: usize = removals.iter().map(|c| taken_with(plan, c)).sum();
+    let count = removals.len() + taken;
+    if count > options.get_max_removals() {
         let mut by_action = BTreeMap::new();
         for change in &removals {
             *by_action.entry(change.action_name()).or_insert(0) += 1;
         }
+        if taken > 0 {
+            by_action.insert("pruned_address".to_owned(), taken);
+        }
         refusals.push(Refusal::MaxRemovals {
-            removals: removals.len(),
+            removals: count,
             limit: options.get_max_removals(),
             by_action,
         });
@@ -193,12 +212,15 @@ fn percentages(plan: &Plan, removals: &[&Change], limit: u8) -> Vec<Refusal> {
     }
     let mut removed: BTreeMap<String, usize> = BTreeMap::new();
     for change in removals {
-        // Deleting an emptied part is the end of removing its entries, not one more.
-        // Account-wide removals (`[byoc]`) count toward `max_removals` only.
-        if let Some(list) = change.list()
-            && change.existing() != Some(Existing::List)
-        {
-            *removed.entry(whole(list)).or_default() += 1;
+        // Deleting an emptied part is the end of removing its entries, not one more; deleting
+        // a pruned list removes its addresses. Account-wide removals (`[byoc]`) count toward
+        // `max_removals` only.
+        if let Some(list) = change.list() {
+            let n = match change.existing() {
+                Some(Existing::List) => taken_with(plan, change),
+                _ => 1,
+            };
+            *removed.entry(whole(list)).or_default() += n;
         }
     }
     // In the plan's order of lists.
@@ -255,7 +277,8 @@ fn emptied(plan: &Plan) -> Vec<Refusal> {
 
 impl Plan {
     /// The guards [`apply`](Self::apply) checks before writing anything: every removal of any
-    /// kind counts toward [`ApplyOptions::max_removals`]; a list (a split list's parts
+    /// kind counts toward [`ApplyOptions::max_removals`] (a pruned list's deletion once, and
+    /// once more per address it takes with it); a list (a split list's parts
     /// together) holding at least [`MIN_ENTRIES_FOR_PERCENT`] entries may lose at most
     /// [`ApplyOptions::max_removal_percent`] of them; and, without
     /// [`ApplyOptions::allow_empty`], no list attached to a trunk or SIP domain is left with no

@@ -110,7 +110,12 @@
 //! their trunk associations and their domain call mappings become exactly the given ones (a
 //! list is detached from trunks and domains the file does not name). Lists it does not name are
 //! never read or written beyond the listing of names; a named list that does not exist is
-//! created. Lists are never deleted, except the emptied parts of a split list.
+//! created. Lists are never deleted, except the emptied parts of a split list, and the lists
+//! pruned: with `[settings] prune_prefix = "managed: "` in the file and
+//! [`PlanOptions::prune`], a list whose name starts with the prefix and that the file does not
+//! name (nor is a part of a split list it names) is detached from every trunk and SIP domain,
+//! then deleted with its addresses (one request); each of those addresses counts toward the
+//! removal guards. Without the setting or the option, nothing changes.
 //!
 //! # BYOC IP Records
 //!
@@ -156,7 +161,8 @@
 //! [`DEFAULT_READ_CONCURRENCY`] (32) at a time, or as [`plan_with`]'s [`ReadOptions`] say:
 //! 1,000 trunks and 1,000 SIP domains at 50 ms per request wait 3 s for their reads (100 s one
 //! at a time; `benches/allowlist.rs` measures the whole plan against 7 s). With `[byoc]`, one
-//! request more for the IP Records and one for the Source IP Mappings. Applying sends
+//! request more for the IP Records and one for the Source IP Mappings; when pruning, one per
+//! list pruned (its addresses). Applying sends
 //! exactly one request per change and reads nothing more, except that a saved plan is first
 //! verified with the same reads as a plan.
 //!
@@ -168,8 +174,8 @@
 //! fails, leaving the allowlist at worst wider than desired. Its guards ([`Plan::check`])
 //! refuse, before writing, to leave an attached list empty (unless
 //! [`ApplyOptions::allow_empty`]), to make more than [`ApplyOptions::max_removals`] removals of
-//! any kind (default 20: addresses, detaches, unmaps, deleted parts, IP Records and their
-//! mappings), and to remove more than [`ApplyOptions::max_removal_percent`] (default 30) of the
+//! any kind (default 20: addresses, detaches, unmaps, deleted parts, pruned lists and each
+//! address they hold, IP Records and their mappings), and to remove more than [`ApplyOptions::max_removal_percent`] (default 30) of the
 //! entries of a list that holds at least [`MIN_ENTRIES_FOR_PERCENT`] (10), all as one
 //! [`Error::Guard`]. A removal Twilio answers with 404 is [`ChangeResult::AlreadyAbsent`], not
 //! done. Writes run
@@ -317,20 +323,104 @@ pub async fn plan(client: &Client, desired: &Desired) -> Result<Plan> {
     plan_with(client, desired, ReadOptions::default()).await
 }
 
-/// [`plan`], reading as `options` says (how many reads are in flight).
+/// How [`plan_with`] plans: how it reads the live state, and whether it prunes.
+///
+/// A [`ReadOptions`] converts into one that does not prune, so `plan_with(client, desired,
+/// ReadOptions::default())` reads as before.
+///
+/// ```
+/// use twilio_ip_access::allowlist::{PlanOptions, ReadOptions};
+///
+/// let options = PlanOptions::default().prune(true);
+/// assert!(options.get_prune());
+/// assert!(!PlanOptions::from(ReadOptions::default().concurrency(8)).get_prune());
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PlanOptions {
+    reads: ReadOptions,
+    prune: bool,
+}
+
+impl PlanOptions {
+    /// How the live state is read (default [`ReadOptions::default`]).
+    #[must_use]
+    pub fn read_options(mut self, reads: ReadOptions) -> Self {
+        self.reads = reads;
+        self
+    }
+
+    /// Prune (default `false`): also detach and delete every list whose `FriendlyName` starts
+    /// with the desired state's [`prune_prefix`](Desired::prune_prefix) and that it does not
+    /// name (nor is a part of a split list it names). Their addresses go with them, and
+    /// count toward the removal guards of [`Plan::check`].
+    #[must_use]
+    pub fn prune(mut self, prune: bool) -> Self {
+        self.prune = prune;
+        self
+    }
+
+    /// How the live state is read.
+    pub fn get_read_options(&self) -> ReadOptions {
+        self.reads
+    }
+
+    /// Whether the plan prunes.
+    pub fn get_prune(&self) -> bool {
+        self.prune
+    }
+}
+
+impl From<ReadOptions> for PlanOptions {
+    fn from(reads: ReadOptions) -> Self {
+        PlanOptions::default().read_options(reads)
+    }
+}
+
+/// [`plan`], as `options` say: how the live state is read, and whether the plan prunes the
+/// lists named with the desired state's [`prune_prefix`](Desired::prune_prefix) that it does
+/// not name (each such list costs one read more, of its addresses).
 ///
 /// # Errors
 ///
-/// As [`plan`].
-pub async fn plan_with(client: &Client, desired: &Desired, options: ReadOptions) -> Result<Plan> {
-    // The named lists, and the parts of split ones.
-    let wanted = |name: &str| {
-        desired.lists().iter().any(|l| {
-            l.name() == name || (l.split() && split::part_number(l.name(), name).is_some())
-        })
+/// As [`plan`]; and, when pruning, [`Error::Desired`] when the desired state has no
+/// `prune_prefix` (naming the file and the key), [`Error::Refused`] when some of its lists were
+/// left out ([`Desired::retain_lists`]: the plan could not tell what it names).
+pub async fn plan_with(
+    client: &Client,
+    desired: &Desired,
+    options: impl Into<PlanOptions>,
+) -> Result<Plan> {
+    let options = options.into();
+    let prune = if options.prune {
+        let Some(prefix) = desired.prune_prefix() else {
+            return Err(DesiredError::new(
+                desired.file_name(),
+                None,
+                None,
+                None,
+                "pruning was asked for (`--prune`, `PlanOptions::prune`), but the file has no `prune_prefix` in `[settings]`: add `[settings]` with `prune_prefix = \"…\"`, the start of the names of the lists the file owns",
+            )
+            .into());
+        };
+        if desired.narrowed {
+            return Err(Error::Refused {
+                reason: "pruning needs every list of the file, and some were left out (`--list`): plan the whole file to prune, or leave pruning out".into(),
+            });
+        }
+        Some(prefix)
+    } else {
+        None
     };
-    let live = live::read(client, Some(&wanted), desired.byoc().is_some(), options).await?;
-    let plan = diff::compute(desired, &live)?;
+    // The named lists, the parts of split ones, and when pruning those named with the prefix.
+    let wanted = |name: &str| {
+        prune.is_some_and(|prefix| name.starts_with(prefix))
+            || desired.lists().iter().any(|l| {
+                l.name() == name || (l.split() && split::part_number(l.name(), name).is_some())
+            })
+    };
+    let reads = options.reads;
+    let live = live::read(client, Some(&wanted), desired.byoc().is_some(), reads).await?;
+    let plan = diff::compute(desired, &live, prune)?;
     sources::check_shrink(desired, &plan)?;
     Ok(plan)
 }

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use super::{change::Change, document::Plan};
+use super::{change::Change, document::Plan, kinds::entry_line};
 
 impl fmt::Display for Plan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -38,9 +38,27 @@ impl fmt::Display for Plan {
             }
             for change in changes {
                 writeln!(f, "{}", change.plan_line())?;
+                if let Change::DeleteList(delete) = change
+                    && delete.pruned.is_some()
+                {
+                    self.pruned_addresses(f, &delete.list)?;
+                }
             }
             writeln!(f)?;
         }
         writeln!(f, "{}", self.summary)
+    }
+}
+
+impl Plan {
+    /// The addresses a pruned list takes with it, one line each, as its starting state holds
+    /// them: what goes is shown, though the one DELETE sends none of them.
+    fn pruned_addresses(&self, f: &mut fmt::Formatter<'_>, list: &str) -> fmt::Result {
+        let state = self.starting_state.lists.iter().find(|l| l.name == list);
+        for a in state.into_iter().flat_map(|l| &l.addresses) {
+            let rest = format!("{:?} (goes with the list)", a.name);
+            writeln!(f, "{}", entry_line('-', a.ip, a.prefix, &rest))?;
+        }
+        Ok(())
     }
 }

@@ -22,7 +22,8 @@ const ADDRESS_PATTERN: &str = r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\
 /// should hold, and the trunks and SIP domains they should be attached to. The file is the
 /// truth for the lists it names, and only for them: their addresses become exactly the given
 /// set, their trunk associations and domain call mappings exactly the given ones; a named list
-/// that does not exist is created; lists the file does not name are never touched. With a
+/// that does not exist is created; lists the file does not name are never touched (unless
+/// `[settings] prune_prefix` and `--prune` say they are the file's to delete). With a
 /// `[byoc]` table it is also the truth for every IP Record and Source IP Mapping.
 #[derive(JsonSchema)]
 #[schemars(title = "twilio-allowlist desired-state file", deny_unknown_fields)]
@@ -39,6 +40,21 @@ struct AllowlistFile {
     /// present, records it does not name are removed (and their mappings); when absent, IP
     /// Records and Source IP Mappings are never read or written.
     byoc: Option<Byoc>,
+    /// How the file is applied beyond the lists it names.
+    settings: Option<Settings>,
+}
+
+/// The `[settings]` table.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Settings {
+    /// The lists the file owns: with `--prune`, a list whose `FriendlyName` starts with this
+    /// and that the file does not name (nor is a part of a split list it names) is detached
+    /// and deleted, with its addresses. Without it (or without `--prune`), lists the file does
+    /// not name are never touched.
+    #[schemars(length(min = 1, max = MAX_NAME_CHARS))]
+    prune_prefix: Option<String>,
 }
 
 /// The `[byoc]` table.

@@ -107,6 +107,25 @@ pub async fn snapshot(client: &Client) -> BTreeMap<String, ListSnap> {
     out
 }
 
+/// Creates a list through the API with these (ip, prefix, name) addresses; its SID.
+pub async fn create_list(client: &Client, name: &str, addresses: &[(&str, u8, &str)]) -> String {
+    let list = client
+        .sip_ip_access_control_lists()
+        .create(name)
+        .await
+        .unwrap();
+    for (ip, prefix, friendly) in addresses {
+        client
+            .sip_ip_access_control_list(&list.sid)
+            .ip_addresses()
+            .create(*friendly, *ip)
+            .cidr_prefix_length(*prefix)
+            .await
+            .unwrap();
+    }
+    list.sid.to_string()
+}
+
 /// The requests that are not reads, as (method, path).
 pub fn writes(log: &[RecordedRequest]) -> Vec<(String, String)> {
     log.iter()

@@ -2,7 +2,7 @@
 
 use super::{
     Desired, DesiredError, Reference,
-    validate::{RawAddress, RawEntry, RawIpRecord, RawList, RawSet, validate},
+    validate::{RawAddress, RawEntry, RawIpRecord, RawList, RawSet, check_prune_prefix, validate},
 };
 use crate::allowlist::target::TargetKind;
 
@@ -13,6 +13,7 @@ pub struct DesiredBuilder {
     sets: Vec<SetBuilder>,
     lists: Vec<ListBuilder>,
     byoc: Option<ByocBuilder>,
+    prune_prefix: Option<String>,
 }
 
 /// One entry of a builder's addresses: an address (with its name, if given) or a set's use.
@@ -82,6 +83,14 @@ impl DesiredBuilder {
         self
     }
 
+    /// `[settings] prune_prefix`: the lists whose `FriendlyName` starts with `prefix` belong
+    /// to this desired state, and a plan with [`PlanOptions::prune`](crate::allowlist::PlanOptions::prune)
+    /// deletes those it does not name.
+    pub fn prune_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prune_prefix = Some(prefix.into());
+        self
+    }
+
     /// Checks every entry and makes the desired state.
     ///
     /// # Errors
@@ -137,7 +146,17 @@ impl DesiredBuilder {
                 })
                 .collect()
         });
-        validate(None, sets, lists, byoc)
+        let prune_prefix = match self.prune_prefix {
+            Some(prefix) => match check_prune_prefix(&prefix) {
+                Ok(()) => Some(prefix),
+                Err(reason) => return Err(DesiredError::new(None, None, None, None, reason)),
+            },
+            None => None,
+        };
+        Ok(Desired {
+            prune_prefix,
+            ..validate(None, sets, lists, byoc)?
+        })
     }
 }
 

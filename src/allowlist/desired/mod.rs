@@ -13,7 +13,7 @@ use std::net::Ipv4Addr;
 
 pub use builder::{ByocBuilder, DesiredBuilder, IpRecordBuilder, ListBuilder, SetBuilder};
 pub use error::DesiredError;
-pub(crate) use validate::{check_cidr, check_name, parse_cidr};
+pub(crate) use validate::{check_cidr, check_name, check_prune_prefix, parse_cidr};
 
 use super::{
     sources::{AddressOrigin, SourceRef},
@@ -264,7 +264,8 @@ impl DesiredIpRecord {
 
 /// The desired state of some IP access control lists: for each list it names, exactly which
 /// addresses it holds, which trunks it is attached to and which SIP domains' calls it is mapped
-/// to. Lists it does not name are left alone. With [`byoc`](Self::byoc), also every IP Record
+/// to. Lists it does not name are left alone (unless, with a [`prune_prefix`](Self::prune_prefix),
+/// a plan prunes them). With [`byoc`](Self::byoc), also every IP Record
 /// of the account and the SIP domain of each one's Source IP Mapping.
 ///
 /// Read one from a file with [`from_toml`](Self::from_toml), or build one with
@@ -302,6 +303,11 @@ pub struct Desired {
     warnings: Vec<String>,
     /// How much each source may shrink what it gives a live list (sources only).
     pub(crate) shrink_guards: Vec<super::sources::ShrinkGuard>,
+    /// `[settings] prune_prefix`: the lists the file owns beyond those it names.
+    pub(crate) prune_prefix: Option<String>,
+    /// Whether [`retain_lists`](Self::retain_lists) left out some of its lists (a plan then
+    /// cannot tell what the file names, and refuses to prune).
+    pub(crate) narrowed: bool,
 }
 
 impl Desired {
@@ -347,9 +353,21 @@ impl Desired {
     }
 
     /// Keeps only the lists for which `keep` is true (`twilio-allowlist --list NAME`): a plan
-    /// then leaves the others alone, as it does every list the state does not name.
+    /// then leaves the others alone, as it does every list the state does not name. A plan
+    /// that prunes refuses a state that lost lists this way (it could not tell what the file
+    /// names).
     pub fn retain_lists(&mut self, keep: impl FnMut(&DesiredList) -> bool) {
+        let before = self.lists.len();
         self.lists.retain(keep);
+        self.narrowed |= self.lists.len() < before;
+    }
+
+    /// `[settings] prune_prefix`: a list whose `FriendlyName` starts with it belongs to the
+    /// file, and one the file does not name is deleted when planning with
+    /// [`PlanOptions::prune`](super::PlanOptions::prune). `None` when the file does not say
+    /// (then no list it does not name is ever touched).
+    pub fn prune_prefix(&self) -> Option<&str> {
+        self.prune_prefix.as_deref()
     }
 
     pub(crate) fn exported(
@@ -364,6 +382,8 @@ impl Desired {
             notes,
             warnings: Vec::new(),
             shrink_guards: Vec::new(),
+            prune_prefix: None,
+            narrowed: false,
         }
     }
 }

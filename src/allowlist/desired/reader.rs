@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use super::{
     Desired, DesiredError, Origin, Reference,
-    validate::{RawAddress, RawEntry, RawIpRecord, RawList, RawSet, validate},
+    validate::{RawAddress, RawEntry, RawIpRecord, RawList, RawSet, check_prune_prefix, validate},
 };
 use crate::allowlist::{sources::Source, target::TargetKind};
 
@@ -178,10 +178,26 @@ impl Desired {
                 }
             }
         };
+        let prune_prefix = document
+            .settings
+            .and_then(|settings| settings.into_inner().prune_prefix)
+            .and_then(|prefix| {
+                let at = origin(text, prefix.span());
+                let prefix = prefix.into_inner();
+                match check_prune_prefix(&prefix) {
+                    Ok(()) => Some(prefix),
+                    Err(reason) => {
+                        let error = DesiredError::new(Some(&file), Some(&at), None, None, reason);
+                        errors.push(error);
+                        None
+                    }
+                }
+            });
         Ok(Parsed {
             sets: raw_sets,
             lists: raw,
             byoc,
+            prune_prefix,
             errors,
         })
     }
@@ -192,6 +208,8 @@ pub(super) struct Parsed {
     pub(super) sets: Vec<RawSet>,
     pub(super) lists: Vec<RawList>,
     pub(super) byoc: Option<Vec<RawIpRecord>>,
+    /// `[settings] prune_prefix`, checked.
+    pub(super) prune_prefix: Option<String>,
     /// The problems of shape found while reading.
     pub(super) errors: Vec<DesiredError>,
 }
@@ -205,7 +223,10 @@ impl Parsed {
             validate(Some(file), self.sets, self.lists, self.byoc),
             errors.pop(),
         ) {
-            (Ok(desired), None) => Ok(desired),
+            (Ok(desired), None) => Ok(Desired {
+                prune_prefix: self.prune_prefix,
+                ..desired
+            }),
             (Ok(_), Some(first)) => Err(first.with(errors)),
             (Err(e), last) => Err(e.with(errors.into_iter().chain(last).collect())),
         }
@@ -266,6 +287,14 @@ struct Document {
     #[serde(default)]
     lists: BTreeMap<Spanned<String>, Spanned<ListTable>>,
     byoc: Option<Spanned<ByocTable>>,
+    settings: Option<Spanned<SettingsTable>>,
+}
+
+/// The `[settings]` table: how the file is applied, beyond what it names.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SettingsTable {
+    prune_prefix: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]

@@ -576,7 +576,21 @@ pub(super) fn validate(
         notes: Vec::new(),
         warnings,
         shrink_guards: Vec::new(),
+        prune_prefix: None,
+        narrowed: false,
     })
+}
+
+/// Checks `[settings] prune_prefix`: a prefix that every list name would start with (empty)
+/// would give the file every list of the account.
+pub(crate) fn check_prune_prefix(prefix: &str) -> Result<(), String> {
+    if prefix.is_empty() {
+        return Err(
+            "`prune_prefix` is empty, which every list's name starts with: with `--prune` it would delete every list the file does not name; write the prefix the file's lists share (`prune_prefix = \"managed: \"`)"
+                .into(),
+        );
+    }
+    check_name(prefix, "prune_prefix")
 }
 
 #[cfg(test)]

@@ -21,6 +21,9 @@ impl Desired {
             out.push_str(&note.replace('\n', " "));
             out.push('\n');
         }
+        if let Some(prefix) = &self.prune_prefix {
+            out.push_str(&format!("\n[settings]\nprune_prefix = {}\n", quote(prefix)));
+        }
         for list in &self.lists {
             out.push_str(&format!("\n[lists.{}]\n", key(&list.name)));
             if list.addresses.is_empty() {

@@ -11,11 +11,12 @@
 
 use super::{ListState, PlanDocument};
 use crate::allowlist::{
-    Error, MAX_ADDRESSES_PER_LIST, Result,
+    DeleteList, Error, MAX_ADDRESSES_PER_LIST, Result,
     change::{Change, Existing, Made, Value},
-    desired::{check_cidr, check_name},
+    desired::{check_cidr, check_name, check_prune_prefix},
     live::Live,
     split,
+    target::TargetKind,
 };
 
 /// Checks every change of `doc` against the rules and its starting state; the first one that
@@ -59,7 +60,13 @@ fn check(doc: &PlanDocument, index: usize, change: &Change) -> std::result::Resu
             "list {list:?} neither exists in the plan's starting state nor is created by the plan"
         ));
     }
-    if let Some(existing) = change.existing() {
+    if let Change::DeleteList(DeleteList {
+        pruned: Some(prefix),
+        ..
+    }) = change
+    {
+        pruned(doc, state, prefix)?;
+    } else if let Some(existing) = change.existing() {
         held(doc, state, existing)?;
     }
     if let Some(made) = change.made() {
@@ -100,14 +107,14 @@ fn held(doc: &PlanDocument, state: &ListState, existing: Existing<'_>) -> Result
                     "list {list:?} does not exist in the plan's starting state"
                 ));
             }
-            // Only an emptied part of a split list is ever deleted.
+            // Only an emptied part of a split list is deleted, or a pruned list (`pruned`).
             let part = doc
                 .lists
                 .iter()
                 .any(|l| split::part_number(&l.name, list).is_some_and(|n| n >= 2));
             if !part {
                 return Err(format!(
-                    "list {list:?} is not a part of a split list the plan covers; no other list is ever deleted"
+                    "list {list:?} is not a part of a split list the plan covers, nor pruned; no other list is ever deleted"
                 ));
             }
             // Its removals (each checked on its own against the starting state).
@@ -132,6 +139,49 @@ fn held(doc: &PlanDocument, state: &ListState, existing: Existing<'_>) -> Result
                 return Err(format!(
                     "list {list:?} would still hold {kept_addresses} address(es) and {} attachment(s); only an emptied part is deleted",
                     attachments - detached.min(attachments)
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A pruned list's deletion: the list exists, its name starts with the prefix the plan says it
+/// was pruned under, the plan detaches it from every trunk and SIP domain it was attached to,
+/// and does nothing else to it (its addresses go with the one DELETE).
+fn pruned(doc: &PlanDocument, state: &ListState, prefix: &str) -> Result<(), String> {
+    let list = &state.name;
+    check_prune_prefix(prefix)?;
+    if state.sid.is_none() {
+        return Err(format!(
+            "list {list:?} does not exist in the plan's starting state"
+        ));
+    }
+    if !list.starts_with(prefix) {
+        return Err(format!(
+            "list {list:?} does not start with the prune_prefix {prefix:?} it says it was pruned under; only lists named with it are ever pruned"
+        ));
+    }
+    let changes = || {
+        doc.changes
+            .iter()
+            .filter(|c| c.list() == Some(list.as_str()))
+    };
+    if let Some(other) = changes().find(|c| !matches!(c, Change::Detach(_) | Change::DeleteList(_)))
+    {
+        return Err(format!(
+            "the plan also changes list {list:?} otherwise ({other}); a pruned list is only detached and deleted"
+        ));
+    }
+    for kind in TargetKind::ALL {
+        for sid in state.attached(kind) {
+            let detached = changes().any(
+                |c| matches!(c, Change::Detach(d) if d.target.kind == kind && d.target.sid == sid),
+            );
+            if !detached {
+                return Err(format!(
+                    "list {list:?} is attached to {} {sid} in the plan's starting state, and the plan does not detach it first",
+                    kind.what(),
                 ));
             }
         }

@@ -1,5 +1,7 @@
 //! A list (an IP access control list): created when the file names one that does not exist,
-//! and deleted only when it is an emptied part of a split list. Its identity is its
+//! and deleted only when it is an emptied part of a split list, or when it is pruned (its
+//! name starts with the file's `prune_prefix`, the file does not name it, and the plan was made
+//! with pruning). Its identity is its
 //! `FriendlyName`; the other kinds of a list act under it, by the key [`key`].
 
 use std::fmt;
@@ -31,13 +33,19 @@ pub struct CreateList {
     pub list: String,
 }
 
-/// Delete a part of a split list that is left empty
-/// (`DELETE …/SIP/IpAccessControlLists/{Sid}.json`), after it is detached and emptied.
+/// Delete a list (`DELETE …/SIP/IpAccessControlLists/{Sid}.json`), after it is detached: a
+/// part of a split list that is left empty (once emptied), or a list pruned (its addresses go
+/// with it, in this one request).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DeleteList {
-    /// The part's name (`NAME (2)`…).
+    /// The list's name (a part's is `NAME (2)`…).
     pub list: String,
+    /// For a pruned list, the file's `prune_prefix`, which its name starts with (absent for an
+    /// emptied part). Came in `format_version` 4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
+    pub pruned: Option<String>,
 }
 
 impl Action for CreateList {
@@ -93,11 +101,21 @@ impl Action for DeleteList {
     }
 
     fn plan_line(&self) -> String {
-        format!("- delete list {:?} (an empty part)", self.list)
+        match &self.pruned {
+            Some(prefix) => format!(
+                "- delete list {:?} (pruned: not in the file, named with its prune_prefix {prefix:?}; its addresses go with it)",
+                self.list
+            ),
+            None => format!("- delete list {:?} (an empty part)", self.list),
+        }
     }
 
     fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "- delete list {:?}", self.list)
+        write!(f, "- delete list {:?}", self.list)?;
+        if self.pruned.is_some() {
+            write!(f, " (pruned)")?;
+        }
+        Ok(())
     }
 }
 

@@ -323,8 +323,8 @@ changes! {
     RemoveAddress(address::RemoveAddress) => Remove, since 1,
     /// Remove an IP Record, once its mappings are gone.
     RemoveIpRecord(ip_record::RemoveIpRecord) => Remove, since 3,
-    /// Delete a part of a split list that is left empty (the only lists ever deleted), once
-    /// detached and emptied.
+    /// Delete a part of a split list that is left empty, once detached and emptied, or a
+    /// pruned list, once detached (the only lists ever deleted).
     DeleteList(list::DeleteList) => Remove, since 2,
 }
 
@@ -374,6 +374,7 @@ mod tests {
         fn remove(&self, have: &(u8, char)) -> Change {
             DeleteList {
                 list: named('-', have),
+                pruned: None,
             }
             .into()
         }

@@ -70,7 +70,12 @@ async fn run(
         (Some(file), _) => {
             let desired = crate::desired(ui, file, &request.lists, &request.sources).await?;
             let _spinner = Spinner::start(ui, "Reading the live state:");
-            allowlist::plan_with(&client, &desired, request.reads).await?
+            let options = request.sources.plan_options(request.reads);
+            allowlist::plan_with(&client, &desired, options).await?
+        }
+        (None, Some(_)) if request.sources.prune => {
+            let why = "--prune needs -f FILE: a saved plan already says which lists it prunes";
+            return Err(Fail(FAILED, why.into()));
         }
         (None, Some(path)) => Plan::from_json(&crate::read(path, "plan")?)?,
         (None, None) => return Err(Fail(FAILED, "give -f FILE or PLAN.json".into())),

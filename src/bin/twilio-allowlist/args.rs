@@ -5,7 +5,7 @@ use std::{path::PathBuf, time::Duration};
 use clap::{Parser, Subcommand};
 use twilio_ip_access::allowlist::{
     DEFAULT_CONCURRENCY, DEFAULT_MAX_REMOVAL_PERCENT, DEFAULT_MAX_REMOVALS,
-    DEFAULT_READ_CONCURRENCY,
+    DEFAULT_READ_CONCURRENCY, PlanOptions, ReadOptions,
 };
 
 const ABOUT: &str =
@@ -196,8 +196,8 @@ pub(crate) enum Command {
         #[arg(long)]
         allow_empty: bool,
         /// Refuse plans that remove more than this, of every kind: addresses removed, lists
-        /// detached from trunks or unmapped from SIP domains, emptied parts deleted, IP Records
-        /// and Source IP Mappings removed.
+        /// detached from trunks or unmapped from SIP domains, emptied parts and pruned lists
+        /// deleted (and each address of a pruned list), IP Records and Source IP Mappings removed.
         #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_REMOVALS)]
         max_removals: usize,
         /// Refuse plans that remove more than this share of a list's entries (its addresses
@@ -274,6 +274,19 @@ pub(crate) struct SourceArgs {
     /// repeat for more.
     #[arg(long, value_name = "IP:PORT")]
     pub(crate) nameserver: Vec<std::net::SocketAddr>,
+    /// Also detach and delete the lists whose name starts with the file's `[settings]
+    /// prune_prefix` and that the file does not name (their addresses go with them; each
+    /// counts toward --max-removals). Refused when the file has no prune_prefix. Needs -f FILE
+    /// (a saved plan says what it prunes).
+    #[arg(long)]
+    pub(crate) prune: bool,
+}
+
+impl SourceArgs {
+    /// How to plan: reading as `reads` says, pruning with `--prune`.
+    pub(crate) fn plan_options(&self, reads: ReadOptions) -> PlanOptions {
+        PlanOptions::from(reads).prune(self.prune)
+    }
 }
 
 /// The formats `schema` prints.

@@ -206,7 +206,7 @@ async fn run(ui: &Ui, args: Args) -> Result<u8, Fail> {
             let client = connection.client()?;
             let plan = {
                 let _spinner = progress::Spinner::start(ui, "Reading the live state:");
-                allowlist::plan_with(&client, &desired, reads).await?
+                allowlist::plan_with(&client, &desired, sources.plan_options(reads)).await?
             };
             if let Some(out) = &out {
                 write(out, &plan.to_json())?;
