@@ -8,8 +8,7 @@ use twilio_ip_access::allowlist::{
     DEFAULT_READ_CONCURRENCY, Policy,
 };
 
-const ABOUT: &str =
-    "Keep Twilio IP access control lists equal to a desired-state file: plan, apply, export.";
+const ABOUT: &str = "Keep Twilio IP access control lists equal to a desired-state file: plan, apply, watch, export.";
 
 const LONG_ABOUT: &str = "\
 Keep Twilio IP access control lists (and, with [byoc], BYOC IP Records) equal to a
@@ -30,7 +29,8 @@ domain each routes to (its Source IP Mapping):
     ip_records = [{ ip = \"203.0.113.10\", name = \"sbc-fra-1\", sip_domain = \"acme.sip.twilio.com\" }]
 
 Lists the file does not name are never touched. `plan` shows the difference, `apply` makes it
-(after asking), `export` writes the live lists as a file.
+(after asking), `watch` applies it at an interval, unattended, `export` writes the live lists
+as a file. `apply --log FILE` and `watch` record every change attempted as a JSON line.
 
 Addresses can also come from sources, read at each plan and refused (nothing written) when one
 fails or gives nothing, unless it says `optional = true`:
@@ -57,7 +57,8 @@ Exit codes:
   2    plan: changes pending
   3    apply: the live state changed since the plan was made or shown; nothing was written
   130  apply: interrupted by Ctrl-C (SIGINT); the report says what was done
-  143  apply: stopped by SIGTERM; the report says what was done";
+  143  apply: stopped by SIGTERM; the report says what was done
+       (watch exits 0 on SIGTERM or Ctrl-C, once the writes in flight have finished)";
 
 const EXAMPLES: &str = "\
 Examples:
@@ -66,6 +67,7 @@ Examples:
   twilio-allowlist plan -f allowlist.toml -o plan.json && twilio-allowlist apply plan.json
   twilio-allowlist plan -f allowlist.toml --list \"office allowlist\" --format markdown
   twilio-allowlist plan -f allowlist.toml --allow-fetch --nameserver 10.0.0.2:53
+  twilio-allowlist watch -f allowlist.toml --interval 5m --yes --log audit.jsonl
   twilio-allowlist export -o allowlist.toml
   twilio-allowlist --base-url http://127.0.0.1:4010 plan -f allowlist.toml   # on twilio-mock";
 
