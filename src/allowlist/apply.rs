@@ -177,6 +177,9 @@ pub enum ChangeResult {
         http_status: Option<u16>,
         /// Twilio's error code, if it sent one.
         code: Option<i64>,
+        /// Twilio's id of the request (its `Twilio-Request-Id` header), for a support ticket.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        request_id: Option<String>,
     },
     /// Sent, but no answer came (a timeout or a connection lost after sending): it may or may not
     /// have been made. It is not sent again; the next plan shows whether it landed.
@@ -511,6 +514,7 @@ fn classify(change: &Change, error: &crate::Error) -> ChangeResult {
             error: e.to_string(),
             http_status: e.status(),
             code: e.code(),
+            request_id: e.request_id().map(str::to_owned),
         },
     }
 }

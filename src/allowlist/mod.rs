@@ -205,6 +205,7 @@ mod guard;
 mod interrupt;
 mod kinds;
 mod live;
+mod policy;
 mod render;
 #[cfg(feature = "schemars")]
 mod schema;
@@ -238,6 +239,7 @@ pub use kinds::{
     source_ip_mapping::{CreateSourceIpMapping, RemoveSourceIpMapping, UpdateSourceIpMapping},
 };
 pub use live::{DEFAULT_READ_CONCURRENCY, ReadOptions};
+pub use policy::Policy;
 #[cfg(feature = "schemars")]
 #[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 pub use schema::{allowlist_schema, plan_schema};

@@ -168,6 +168,11 @@ async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -
             }
         },
     };
+    // Twilio names every answer, for support tickets: here after the request log's number.
+    let mut response = response;
+    if let Ok(value) = header::HeaderValue::from_str(&format!("RQ{id:032x}")) {
+        response.headers_mut().insert("twilio-request-id", value);
+    }
     if !shared.latency.is_zero() {
         pause(shared.latency, shared.shutdown.clone()).await;
     }

@@ -1,16 +1,17 @@
 //! `apply`: make or read the plan, show it, ask, read the live state again, write with a
 //! progress display and signals handled, report; with `--json`, one document whatever happens.
 
-use std::path::PathBuf;
+use std::{path::PathBuf, sync::Arc};
 
 use twilio_ip_access::allowlist::{
-    self, ApplyOptions, ChangeResult, Error, FORMAT_VERSION, Interrupt, Plan, ReadOptions, Report,
+    self, ApplyOptions, ChangeOutcome, ChangeResult, Error, FORMAT_VERSION, Interrupt, Plan,
+    ReadOptions, Report,
 };
 
 use crate::{
     Connection, FAILED, Fail, OK, STALE,
     args::SourceArgs,
-    confirm,
+    audit, confirm,
     output::{ApplyDocument, Failure, Stream, Ui},
     progress::{self, Spinner},
     signals::Signals,
@@ -29,6 +30,8 @@ pub(crate) struct Request {
     pub(crate) json: bool,
     pub(crate) reads: ReadOptions,
     pub(crate) options: ApplyOptions,
+    /// `--log FILE`: the audit log each change attempted is appended to.
+    pub(crate) log: Option<PathBuf>,
 }
 
 /// Runs `apply` and returns its exit code, having printed its error (and with `--json` its
@@ -66,6 +69,14 @@ async fn run(
     report: &mut Option<Report>,
 ) -> Result<u8, Fail> {
     let client = connection.client()?;
+    // Opened first, so that a log that cannot be written refuses the apply before any request.
+    let log = match &request.log {
+        Some(path) => Some(Arc::new(audit::Log::append(
+            path,
+            client.account_sid().as_str(),
+        )?)),
+        None => None,
+    };
     let plan = &*plan.insert(match (&request.file, &request.saved) {
         (Some(file), _) => {
             let desired = crate::desired(ui, file, &request.lists, &request.sources).await?;
@@ -127,17 +138,25 @@ async fn run(
     };
     let progress = bar.clone();
     let quiet = ui.quiet;
-    let options = request.options.clone().interrupt(interrupt).on_progress(
-        move |outcome, finished, total| match &progress {
-            Some(bar) => {
-                if outcome.result != ChangeResult::Done {
-                    bar.println(outcome.to_string());
-                }
-                bar.set_message(outcome.change.to_string());
-                bar.inc(1);
+    let show = move |outcome: &ChangeOutcome, finished: usize, total: usize| match &progress {
+        Some(bar) => {
+            if outcome.result != ChangeResult::Done {
+                bar.println(outcome.to_string());
             }
-            None if !quiet => eprintln!("[{finished}/{total}] {outcome}"),
-            None => {}
+            bar.set_message(outcome.change.to_string());
+            bar.inc(1);
+        }
+        None if !quiet => eprintln!("[{finished}/{total}] {outcome}"),
+        None => {}
+    };
+    let recorder = log.map(|log| Arc::new(audit::Recorder::new(log, interrupt.clone())));
+    let record = recorder.clone();
+    let options = request.options.clone().interrupt(interrupt).on_progress(
+        move |outcome, finished, total| {
+            if let Some(record) = &record {
+                record.outcome(outcome);
+            }
+            show(outcome, finished, total);
         },
     );
     let applied = plan.apply(&client, options).await;
@@ -147,6 +166,12 @@ async fn run(
     let received = signals.as_ref().and_then(Signals::received);
     drop(signals);
     let done = &*report.insert(applied?);
+    if let Some(recorder) = &recorder {
+        recorder.rest(done);
+        if let Some(error) = recorder.error() {
+            return Err(Fail(FAILED, error));
+        }
+    }
     if !request.json && (!ui.quiet || !done.is_complete()) {
         ui.print(Stream::Stdout, "\n");
         ui.print_changes(Stream::Stdout, &done.to_string());

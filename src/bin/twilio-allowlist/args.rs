@@ -4,12 +4,11 @@ use std::{path::PathBuf, time::Duration};
 
 use clap::{Parser, Subcommand};
 use twilio_ip_access::allowlist::{
-    DEFAULT_CONCURRENCY, DEFAULT_MAX_REMOVAL_PERCENT, DEFAULT_MAX_REMOVALS,
-    DEFAULT_READ_CONCURRENCY, PlanOptions, ReadOptions,
+    ApplyOptions, DEFAULT_CONCURRENCY, DEFAULT_MAX_REMOVAL_PERCENT, DEFAULT_MAX_REMOVALS,
+    DEFAULT_READ_CONCURRENCY, PlanOptions, Policy, ReadOptions,
 };
 
-const ABOUT: &str =
-    "Keep Twilio IP access control lists equal to a desired-state file: plan, apply, export.";
+const ABOUT: &str = "Keep Twilio IP access control lists equal to a desired-state file: plan, apply, watch, export.";
 
 const LONG_ABOUT: &str = "\
 Keep Twilio IP access control lists (and, with [byoc], BYOC IP Records) equal to a
@@ -30,7 +29,8 @@ domain each routes to (its Source IP Mapping):
     ip_records = [{ ip = \"203.0.113.10\", name = \"sbc-fra-1\", sip_domain = \"acme.sip.twilio.com\" }]
 
 Lists the file does not name are never touched. `plan` shows the difference, `apply` makes it
-(after asking), `export` writes the live lists as a file.
+(after asking), `watch` applies it at an interval, unattended, `export` writes the live lists
+as a file. `apply --log FILE` and `watch` record every change attempted as a JSON line.
 
 Addresses can also come from sources, read at each plan and refused (nothing written) when one
 fails or gives nothing, unless it says `optional = true`:
@@ -57,7 +57,8 @@ Exit codes:
   2    plan: changes pending
   3    apply: the live state changed since the plan was made or shown; nothing was written
   130  apply: interrupted by Ctrl-C (SIGINT); the report says what was done
-  143  apply: stopped by SIGTERM; the report says what was done";
+  143  apply: stopped by SIGTERM; the report says what was done
+       (watch exits 0 on SIGTERM or Ctrl-C, once the writes in flight have finished)";
 
 const EXAMPLES: &str = "\
 Examples:
@@ -66,6 +67,7 @@ Examples:
   twilio-allowlist plan -f allowlist.toml -o plan.json && twilio-allowlist apply plan.json
   twilio-allowlist plan -f allowlist.toml --list \"office allowlist\" --format markdown
   twilio-allowlist plan -f allowlist.toml --allow-fetch --nameserver 10.0.0.2:53
+  twilio-allowlist watch -f allowlist.toml --interval 5m --yes --log audit.jsonl
   twilio-allowlist export -o allowlist.toml
   twilio-allowlist --base-url http://127.0.0.1:4010 plan -f allowlist.toml   # on twilio-mock";
 
@@ -192,36 +194,59 @@ pub(crate) enum Command {
         /// Apply without asking.
         #[arg(long)]
         yes: bool,
-        /// Allow leaving a list attached to a trunk or SIP domain with no addresses.
-        #[arg(long)]
-        allow_empty: bool,
-        /// Refuse plans that remove more than this, of every kind: addresses removed, lists
-        /// detached from trunks or unmapped from SIP domains, emptied parts and pruned lists
-        /// deleted (and each address of a pruned list), IP Records and Source IP Mappings removed.
-        #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_REMOVALS)]
-        max_removals: usize,
-        /// Refuse plans that remove more than this share of a list's entries (its addresses
-        /// and attachments), for lists holding at least 10.
-        #[arg(
-            long,
-            value_name = "PERCENT",
-            default_value_t = DEFAULT_MAX_REMOVAL_PERCENT,
-            value_parser = clap::value_parser!(u8).range(0..=100)
-        )]
-        max_removal_percent: u8,
-        /// How many writes run at once.
-        #[arg(
-            long,
-            value_name = "N",
-            default_value_t = DEFAULT_CONCURRENCY as u16,
-            value_parser = clap::value_parser!(u16).range(1..=64)
-        )]
-        concurrency: u16,
+        #[command(flatten)]
+        guards: GuardArgs,
         /// Print one JSON document on standard output, whatever happens: the plan document's
         /// keys, then "report" (every change with its status, and the SID of what it created)
         /// and "error" (null, or the message and exit code). The plan text goes to stderr.
         #[arg(long)]
         json: bool,
+        /// Append one JSON line per change attempted to this file (the audit log: time,
+        /// account, change, SID, status, Twilio's request id of a failure; never a secret).
+        #[arg(long, value_name = "FILE")]
+        log: Option<PathBuf>,
+        #[command(flatten)]
+        sources: SourceArgs,
+    },
+    /// Apply the file at an interval, unattended: plan, then apply within the guards.
+    #[command(
+        long_about = "Every --interval, read FILE and its sources again, plan, and apply the \
+                      plan within the guards without asking (so --yes is required), like \
+                      external-dns or a cron'd `apply --yes`. Each cycle and each change is one \
+                      JSON line on standard output, or appended to --log FILE instead.\n\n\
+                      A cycle whose file or sources fail, whose reads fail or whose plan a \
+                      guard refuses writes nothing; a cycle whose apply is incomplete stops \
+                      writing at its first failed step. Either way the next cycle comes after \
+                      a backoff: the interval times 1, 2, 4, then 8 for every further failed \
+                      cycle in a row, back to the interval after a good one.\n\n\
+                      --policy upsert-only never removes, detaches, unmaps or deletes anything: \
+                      addresses that leave their sources stay until a `sync` run.\n\n\
+                      SIGTERM or Ctrl-C (SIGINT): no new write starts, the writes in flight \
+                      finish and are logged, and watch exits 0. --once runs one cycle and \
+                      exits (for cron): 0 when it left nothing to do, 1 otherwise.",
+        after_help = "Examples:\n  twilio-allowlist watch -f allowlist.toml --interval 5m --yes\n  twilio-allowlist watch -f allowlist.toml --interval 1h --yes --policy upsert-only --log /var/log/twilio-allowlist.jsonl\n  twilio-allowlist watch -f allowlist.toml --yes --once --nameserver 10.0.0.2:53   # from cron\n\nExit codes: 0 stopped by SIGTERM or Ctrl-C, or --once and the cycle left nothing to do; 1 refused to start (no --yes, credentials, --log), or --once and the cycle failed or was refused"
+    )]
+    Watch {
+        /// The desired-state file, read again at every cycle.
+        #[arg(short = 'f', long = "file", value_name = "FILE")]
+        file: PathBuf,
+        /// Time between the end of a cycle and the start of the next: `30s`, `5m`, `1h`, `1h30m`.
+        #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = interval)]
+        interval: Duration,
+        /// Apply without asking (required: watch never asks).
+        #[arg(long)]
+        yes: bool,
+        /// `sync`: every change of the plan; `upsert-only`: never remove anything.
+        #[arg(long, value_name = "POLICY", default_value = "sync", value_parser = clap::value_parser!(Policy))]
+        policy: Policy,
+        /// Run one cycle and exit.
+        #[arg(long)]
+        once: bool,
+        /// Append the JSON lines (cycles and changes) to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        log: Option<PathBuf>,
+        #[command(flatten)]
+        guards: GuardArgs,
         #[command(flatten)]
         sources: SourceArgs,
     },
@@ -262,6 +287,47 @@ pub(crate) enum Format {
     Json,
     /// For a pull-request comment.
     Markdown,
+}
+
+/// The guards and write concurrency of `apply` and `watch`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct GuardArgs {
+    /// Allow leaving a list attached to a trunk or SIP domain with no addresses.
+    #[arg(long)]
+    pub(crate) allow_empty: bool,
+    /// Refuse plans that remove more than this, of every kind: addresses removed, lists
+    /// detached from trunks or unmapped from SIP domains, emptied parts and pruned lists
+    /// deleted (and each address of a pruned list), IP Records and Source IP Mappings removed.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_REMOVALS)]
+    pub(crate) max_removals: usize,
+    /// Refuse plans that remove more than this share of a list's entries (its addresses
+    /// and attachments), for lists holding at least 10.
+    #[arg(
+        long,
+        value_name = "PERCENT",
+        default_value_t = DEFAULT_MAX_REMOVAL_PERCENT,
+        value_parser = clap::value_parser!(u8).range(0..=100)
+    )]
+    pub(crate) max_removal_percent: u8,
+    /// How many writes run at once.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = DEFAULT_CONCURRENCY as u16,
+        value_parser = clap::value_parser!(u16).range(1..=64)
+    )]
+    pub(crate) concurrency: u16,
+}
+
+impl GuardArgs {
+    /// The apply options they say.
+    pub(crate) fn options(&self) -> ApplyOptions {
+        ApplyOptions::default()
+            .allow_empty(self.allow_empty)
+            .max_removals(self.max_removals)
+            .max_removal_percent(self.max_removal_percent)
+            .concurrency(self.concurrency.into())
+    }
 }
 
 /// How the file's sources (`{ dns = … }`, `{ file = … }`, `{ url = … }`) are read.
@@ -309,6 +375,41 @@ fn seconds(text: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("`{text}` is not a number of seconds more than 0"))
 }
 
+/// `--interval`: whole numbers with units `s`, `m`, `h` (`d` too), together (`1h30m`), at
+/// least a second. A few lines rather than a dependency for the three units an interval needs.
+fn interval(text: &str) -> Result<Duration, String> {
+    let bad = || format!("`{text}` is not an interval such as 30s, 5m, 1h or 1h30m");
+    let (mut total, mut number) = (0u64, None::<u64>);
+    for c in text.trim().chars() {
+        if let Some(digit) = c.to_digit(10) {
+            number = Some(
+                number
+                    .unwrap_or(0)
+                    .checked_mul(10)
+                    .and_then(|n| n.checked_add(digit.into()))
+                    .ok_or_else(bad)?,
+            );
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            _ => return Err(bad()),
+        };
+        let n = number.take().ok_or_else(bad)?;
+        total = n
+            .checked_mul(unit)
+            .and_then(|s| total.checked_add(s))
+            .ok_or_else(bad)?;
+    }
+    if number.is_some() || total == 0 {
+        return Err(bad());
+    }
+    Ok(Duration::from_secs(total))
+}
+
 #[cfg(test)]
 mod tests {
     use clap::error::ErrorKind;
@@ -344,14 +445,64 @@ mod tests {
     }
 
     #[test]
+    fn intervals_are_numbers_with_units() {
+        assert_eq!(interval("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(interval("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(interval("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(interval("1d"), Ok(Duration::from_secs(86_400)));
+        for bad in [
+            "",
+            "5",
+            "m",
+            "0s",
+            "5x",
+            "1.5m",
+            "-5m",
+            "5m3",
+            "99999999999999999999s",
+        ] {
+            let err = interval(bad).unwrap_err();
+            assert!(err.contains(&format!("`{bad}`")), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn watch_needs_a_file_and_takes_a_policy() {
+        let parsed = parse(&["watch", "-f", "a.toml", "--yes", "--policy", "upsert-only"]).unwrap();
+        assert!(matches!(
+            parsed.command,
+            Command::Watch {
+                interval,
+                policy: Policy::UpsertOnly,
+                once: false,
+                yes: true,
+                ..
+            } if interval == Duration::from_secs(300)
+        ));
+        assert_eq!(
+            parse(&["watch", "-f", "a", "--policy", "prune"])
+                .unwrap_err()
+                .kind(),
+            ErrorKind::ValueValidation
+        );
+        assert_eq!(
+            parse(&["watch", "--yes"]).unwrap_err().kind(),
+            ErrorKind::MissingRequiredArgument
+        );
+    }
+
+    #[test]
     fn apply_takes_a_file_or_a_saved_plan() {
         assert!(matches!(
             parse(&["apply", "-f", "a.toml"]).unwrap().command,
             Command::Apply {
                 file: Some(_),
                 plan: None,
-                concurrency: 4,
-                max_removals: 20,
+                guards: GuardArgs {
+                    concurrency: 4,
+                    max_removals: 20,
+                    ..
+                },
                 ..
             }
         ));

@@ -7,11 +7,13 @@
 
 mod apply;
 mod args;
+mod audit;
 mod confirm;
 mod messages;
 mod output;
 mod progress;
 mod signals;
+mod watch;
 
 use std::{
     fs,
@@ -23,7 +25,7 @@ use std::{
 use clap::{Parser, error::ErrorKind};
 use twilio_ip_access::{
     Client, ClientBuilder,
-    allowlist::{self, ApplyOptions, Desired, Error, ExportOptions, ReadOptions, SourceOptions},
+    allowlist::{self, Desired, Error, ExportOptions, ReadOptions, SourceOptions},
 };
 
 use args::{Args, Command, Format, SchemaOf, SourceArgs};
@@ -230,11 +232,9 @@ async fn run(ui: &Ui, args: Args) -> Result<u8, Fail> {
             plan,
             lists,
             yes,
-            allow_empty,
-            max_removals,
-            max_removal_percent,
-            concurrency,
+            guards,
             json,
+            log,
             sources,
         } => {
             let request = apply::Request {
@@ -245,14 +245,33 @@ async fn run(ui: &Ui, args: Args) -> Result<u8, Fail> {
                 yes,
                 json,
                 reads,
-                options: ApplyOptions::default()
-                    .allow_empty(allow_empty)
-                    .max_removals(max_removals)
-                    .max_removal_percent(max_removal_percent)
-                    .concurrency(concurrency.into())
-                    .read_options(reads),
+                options: guards.options().read_options(reads),
+                log,
             };
             Ok(apply::command(ui, connection, request).await)
+        }
+        Command::Watch {
+            file,
+            interval,
+            yes,
+            policy,
+            once,
+            log,
+            guards,
+            sources,
+        } => {
+            let request = watch::Request {
+                file,
+                interval,
+                yes,
+                policy,
+                once,
+                log,
+                sources,
+                reads,
+                options: guards.options().read_options(reads),
+            };
+            watch::command(ui, connection, request).await
         }
         Command::Export { out, lists } => {
             let client = connection.client()?;

@@ -7,7 +7,7 @@ use std::sync::{
 };
 
 use indicatif::ProgressBar;
-use tokio::task::JoinHandle;
+use tokio::{sync::Notify, task::JoinHandle};
 use twilio_ip_access::allowlist::Interrupt;
 
 /// The exit code after SIGINT (128 + 2), as shells report it.
@@ -19,6 +19,8 @@ pub(crate) const TERMINATED: u8 = 143;
 pub(crate) struct Signals {
     /// The exit code of the first signal received, 0 while none was.
     received: Arc<AtomicU8>,
+    /// Woken by the first signal.
+    first: Arc<Notify>,
     task: JoinHandle<()>,
 }
 
@@ -27,7 +29,8 @@ impl Signals {
     pub(crate) fn listen(interrupt: Interrupt, bar: Option<ProgressBar>) -> std::io::Result<Self> {
         let mut signals = Listener::new()?;
         let received = Arc::new(AtomicU8::new(0));
-        let first = received.clone();
+        let (first, woken) = (received.clone(), Arc::new(Notify::new()));
+        let wake = woken.clone();
         let say = move |text: &str| match &bar {
             Some(bar) => bar.println(text),
             None => eprintln!("{text}"),
@@ -36,6 +39,7 @@ impl Signals {
             let (code, name) = signals.next().await;
             first.store(code, Ordering::SeqCst);
             interrupt.stop();
+            wake.notify_one();
             say(&format!(
                 "\n{name}: no new write starts; waiting for the writes in flight to finish. Press Ctrl-C again to stop waiting."
             ));
@@ -45,7 +49,11 @@ impl Signals {
             signals.next().await;
             std::process::exit(code.into());
         });
-        Ok(Self { received, task })
+        Ok(Self {
+            received,
+            first: woken,
+            task,
+        })
     }
 
     /// The exit code of the signal received first, if any.
@@ -53,6 +61,13 @@ impl Signals {
         match self.received.load(Ordering::SeqCst) {
             0 => None,
             code => Some(code),
+        }
+    }
+
+    /// Completes when the first signal arrives (at once if it already has).
+    pub(crate) async fn first(&self) {
+        if self.received().is_none() {
+            self.first.notified().await;
         }
     }
 }
