@@ -172,6 +172,23 @@ fn a_saved_plan_that_no_longer_matches_exits_3_without_writing() {
 }
 
 #[test]
+fn list_with_a_saved_plan_is_refused_before_any_request() {
+    let cli = Cli::new("saved-list");
+    let file = cli.file("allowlist.toml", FILE);
+    let saved = cli.path("plan.json");
+    assert_eq!(code(&cli.at(&["plan", "-f", &file, "-o", &saved])), 2);
+    cli.mock.clear_requests();
+    let out = cli.at(&["apply", &saved, "--list", "office allowlist", "--yes"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).starts_with("Error: --list needs -f FILE: a saved plan already says"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(cli.mock.requests().is_empty(), "no request at all");
+}
+
+#[test]
 fn export_round_trips_and_filters() {
     let cli = Cli::new("export");
     let file = cli.file("allowlist.toml", FILE);

@@ -68,6 +68,22 @@ async fn run(
     plan: &mut Option<Plan>,
     report: &mut Option<Report>,
 ) -> Result<u8, Fail> {
+    // Options that only mean something with -f FILE (clap cannot say it of a positional
+    // alternative): a saved plan already says which lists it covers and which it prunes.
+    if request.saved.is_some() {
+        let only_with_file = [
+            (!request.lists.is_empty(), "--list"),
+            (request.sources.prune, "--prune"),
+        ];
+        if let Some((_, flag)) = only_with_file.iter().find(|(given, _)| *given) {
+            return Err(Fail(
+                FAILED,
+                format!(
+                    "{flag} needs -f FILE: a saved plan already says which lists it covers and which it prunes"
+                ),
+            ));
+        }
+    }
     let client = connection.client()?;
     // Opened first, so that a log that cannot be written refuses the apply before any request.
     let log = match &request.log {
@@ -83,10 +99,6 @@ async fn run(
             let _spinner = Spinner::start(ui, "Reading the live state:");
             let options = request.sources.plan_options(request.reads);
             allowlist::plan_with(&client, &desired, options).await?
-        }
-        (None, Some(_)) if request.sources.prune => {
-            let why = "--prune needs -f FILE: a saved plan already says which lists it prunes";
-            return Err(Fail(FAILED, why.into()));
         }
         (None, Some(path)) => Plan::from_json(&crate::read(path, "plan")?)?,
         (None, None) => return Err(Fail(FAILED, "give -f FILE or PLAN.json".into())),
