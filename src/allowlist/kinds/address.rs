@@ -156,10 +156,6 @@ impl Action for RenameAddress {
 impl Action for RemoveAddress {
     entry_position!(in_list);
 
-    fn values(&self) -> Vec<Value<'_>> {
-        vec![list_name(&self.list)]
-    }
-
     fn existing(&self) -> Option<Existing<'_>> {
         Some(Existing::Address {
             sid: &self.sid,

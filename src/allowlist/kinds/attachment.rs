@@ -7,8 +7,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Action, Change, Created, Parents, Position, Reconcile, list, list_name};
-use crate::allowlist::change::{Existing, Made, Value};
+use super::{Action, Change, Created, Parents, Position, Reconcile, list};
+use crate::allowlist::change::{Existing, Made};
 use crate::{
     Client,
     allowlist::{change::Target, target::TargetKind},
@@ -44,10 +44,6 @@ impl Action for Attach {
         (None, Some(&self.target))
     }
 
-    fn values(&self) -> Vec<Value<'_>> {
-        vec![list_name(&self.list)]
-    }
-
     fn made(&self) -> Option<Made<'_>> {
         Some(Made::Attachment(&self.target))
     }
@@ -68,10 +64,6 @@ impl Action for Detach {
 
     fn order_key(&self) -> Position<'_> {
         (None, Some(&self.target))
-    }
-
-    fn values(&self) -> Vec<Value<'_>> {
-        vec![list_name(&self.list)]
     }
 
     fn existing(&self) -> Option<Existing<'_>> {

@@ -8,9 +8,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Action, Created, Parents, list_name};
+use super::{Action, Created, Parents};
 use crate::Client;
-use crate::allowlist::change::{Existing, Made, Value};
+use crate::allowlist::change::{Existing, Made};
 
 /// The key of a list among the [`Parents`]: its name.
 pub(crate) fn key(list: &str) -> String {
@@ -53,10 +53,6 @@ impl Action for CreateList {
         Some(&self.list)
     }
 
-    fn values(&self) -> Vec<Value<'_>> {
-        vec![list_name(&self.list)]
-    }
-
     fn made(&self) -> Option<Made<'_>> {
         Some(Made::List)
     }
@@ -90,10 +86,6 @@ impl CreateList {
 impl Action for DeleteList {
     fn list(&self) -> Option<&str> {
         Some(&self.list)
-    }
-
-    fn values(&self) -> Vec<Value<'_>> {
-        vec![list_name(&self.list)]
     }
 
     fn existing(&self) -> Option<Existing<'_>> {

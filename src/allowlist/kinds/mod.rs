@@ -63,9 +63,9 @@ pub(crate) trait Action {
     }
 
     /// The values it sends that a desired-state file's rules apply to (names, addresses): a
-    /// saved plan's changes are held to them.
+    /// saved plan's changes are held to them. By default, the name of its list, if any.
     fn values(&self) -> Vec<Value<'_>> {
-        Vec::new()
+        self.list().map(list_name).into_iter().collect()
     }
 
     /// What it acts on in its list that must exist before it, as the saved plan's starting
