@@ -41,7 +41,7 @@ impl Signals {
             interrupt.stop();
             wake.notify_one();
             say(&format!(
-                "\n{name}: no new write starts; waiting for the writes in flight to finish. Press Ctrl-C again to stop waiting."
+                "\n{name}: no new write starts; any write in flight finishes first. Press Ctrl-C again to stop waiting."
             ));
             signals.next().await;
             interrupt.abort();
