@@ -291,6 +291,44 @@ async fn a_source_may_not_shrink_what_it_gives_a_live_list_by_more_than_its_limi
     refused_at(&err, 3, "max_shrink_percent = 101", "from 0 to 100");
 }
 
+/// A file without `name` is guarded too: its addresses carry the file's name, so what it gave a
+/// live list before is known.
+#[tokio::test]
+async fn a_file_without_a_name_may_not_shrink_either() {
+    let dir = folder("shrink-file");
+    let write = |lines: &[&str]| std::fs::write(dir.join("carrier.txt"), lines.join("\n")).unwrap();
+    let four = ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"];
+    write(&four);
+    let options = SourceOptions::default().base_dir(&dir);
+    let text = list("  \"192.0.2.1\", { file = \"carrier.txt\" },");
+    let twilio = MockTwilio::start().await;
+    let client = twilio.client();
+    let desired = read(&text, &options).await.unwrap();
+    let plan = allowlist::plan(&client, &desired).await.unwrap();
+    assert!(
+        plan.apply(&client, ApplyOptions::default())
+            .await
+            .unwrap()
+            .is_complete()
+    );
+    // The file cut to one line: 75 % fewer, refused before anything is written.
+    write(&four[..1]);
+    let desired = read(&text, &options).await.unwrap();
+    twilio.clear_requests();
+    let err = allowlist::plan(&client, &desired).await.unwrap_err();
+    assert!(
+        err.to_string().contains(r#"file "carrier.txt" would give list "office" 1 address(es) named "carrier.txt" where it has 4: 75% fewer"#),
+        "{err}"
+    );
+    assert!(twilio.requests().iter().all(|r| r.method == "GET"));
+    // Half of it is within the default limit.
+    write(&four[..2]);
+    let desired = read(&text, &options).await.unwrap();
+    let plan = allowlist::plan(&client, &desired).await.unwrap();
+    assert_eq!(plan.summary().remove, 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[tokio::test]
 async fn a_file_of_addresses_relative_to_the_allowlist_file_in_a_set() {
     let dir = folder("file");
@@ -316,15 +354,16 @@ async fn a_file_of_addresses_relative_to_the_allowlist_file_in_a_set() {
         shown,
         [
             ("192.0.2.1/32".into(), "192.0.2.1", None, None),
+            // Without `name`, a file's addresses are named with the file as written.
             (
                 "198.51.100.0/24".into(),
-                "198.51.100.0/24",
+                "carrier.txt",
                 Some("carrier"),
                 Some(&file)
             ),
             (
                 "203.0.113.10/32".into(),
-                "203.0.113.10",
+                "carrier.txt",
                 Some("carrier"),
                 Some(&file)
             ),
@@ -346,9 +385,8 @@ async fn a_file_of_addresses_relative_to_the_allowlist_file_in_a_set() {
     let twilio = MockTwilio::start().await;
     let plan = allowlist::plan(&twilio.client(), &desired).await.unwrap();
     assert!(
-        plan.to_string().contains(
-            r#"+ 198.51.100.0/24    "198.51.100.0/24" (set "carrier", file "carrier.txt")"#
-        ),
+        plan.to_string()
+            .contains(r#"+ 198.51.100.0/24    "carrier.txt" (set "carrier", file "carrier.txt")"#),
         "{plan}"
     );
     let _ = std::fs::remove_dir_all(&dir);
@@ -424,15 +462,17 @@ async fn feeds_as_lines_and_as_json_with_a_jsonpath() {
     let desired = read(&text, &options).await.unwrap();
     let lines_ref = Some(SourceRef::Url(lines.clone()));
     let json_ref = Some(SourceRef::Url(format!("{json}?…")));
+    // Without `name`, a feed's addresses are named with its host and path (no port, no query).
+    let lines_name = "127.0.0.1/carrier.txt".to_owned();
     assert_eq!(
         addresses(&desired),
         [
             (
                 "198.51.100.0/24".into(),
-                "198.51.100.0/24".into(),
+                lines_name.clone(),
                 lines_ref.clone()
             ),
-            ("203.0.113.10/32".into(), "203.0.113.10".into(), lines_ref),
+            ("203.0.113.10/32".into(), lines_name, lines_ref),
             ("198.18.0.0/15".into(), "cloud".into(), json_ref.clone()),
             ("192.0.2.0/24".into(), "cloud".into(), json_ref),
         ]
@@ -724,7 +764,7 @@ mod cli {
             "{text}"
         );
         assert!(
-            text.contains(r#""198.51.100.0/24" (file "carrier.txt")"#),
+            text.contains(r#"198.51.100.0/24    "carrier.txt" (file "carrier.txt")"#),
             "{text}"
         );
         let out = run(
@@ -776,7 +816,9 @@ mod cli {
 
         let (text, _) = exits(&run(&twilio, &["plan", "-f", &file, "--allow-fetch"]), 2);
         assert!(
-            text.contains(&format!(r#""198.51.100.0/24" (url {url:?})"#)),
+            text.contains(&format!(
+                r#"198.51.100.0/24    "127.0.0.1/carrier.txt" (url {url:?})"#
+            )),
             "{text}"
         );
         assert_eq!(feeds.requests(), ["/carrier.txt"]);

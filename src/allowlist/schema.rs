@@ -164,7 +164,7 @@ enum Address {
         /// file.
         optional: Option<bool>,
         /// How much of what it gives a live list it may stop giving in one plan, in percent
-        /// (default 50; 100: no limit). Known by name: for a DNS source, or one with `name`.
+        /// (default 50; 100: no limit), known by its addresses' `FriendlyName`.
         #[schemars(range(min = 0, max = 100))]
         max_shrink_percent: Option<u8>,
     },
@@ -173,14 +173,14 @@ enum Address {
     File {
         /// The file's path.
         file: String,
-        /// The `FriendlyName` of its addresses (default: each line's text).
+        /// The `FriendlyName` of its addresses (default: the file's path as written).
         #[schemars(length(min = 1, max = MAX_NAME_CHARS))]
         name: Option<String>,
         /// A failure or an empty file gives nothing, with a warning, instead of refusing the
         /// file.
         optional: Option<bool>,
         /// How much of what it gives a live list it may stop giving in one plan, in percent
-        /// (default 50; 100: no limit). Known by name: for a DNS source, or one with `name`.
+        /// (default 50; 100: no limit), known by its addresses' `FriendlyName`.
         #[schemars(range(min = 0, max = 100))]
         max_shrink_percent: Option<u8>,
     },
@@ -195,14 +195,14 @@ enum Address {
         /// For `json`: the RFC 9535 JSONPath of the address strings, such as
         /// `$.prefixes[*].ip_prefix`.
         path: Option<String>,
-        /// The `FriendlyName` of its addresses (default: each value's text).
+        /// The `FriendlyName` of its addresses (default: the feed's host and path).
         #[schemars(length(min = 1, max = MAX_NAME_CHARS))]
         name: Option<String>,
         /// A failure or an empty feed gives nothing, with a warning, instead of refusing the
         /// file.
         optional: Option<bool>,
         /// How much of what it gives a live list it may stop giving in one plan, in percent
-        /// (default 50; 100: no limit). Known by name: for a DNS source, or one with `name`.
+        /// (default 50; 100: no limit), known by its addresses' `FriendlyName`.
         #[schemars(range(min = 0, max = 100))]
         max_shrink_percent: Option<u8>,
     },

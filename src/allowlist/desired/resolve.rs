@@ -69,13 +69,11 @@ impl Desired {
                     .unwrap_or_default();
                 match found.next().expect("one result per source") {
                     Ok(found) => {
-                        if let Some(name) = source.common_name() {
-                            guards.push(ShrinkGuard {
-                                source: source.reference(),
-                                name,
-                                max_percent: source.max_shrink_percent,
-                            });
-                        }
+                        guards.push(ShrinkGuard {
+                            source: source.reference(),
+                            name: source.common_name(),
+                            max_percent: source.max_shrink_percent,
+                        });
                         warnings.extend(found.warnings.into_iter().map(|w| format!("{at}{w}")));
                         out.extend(found.addresses.into_iter().map(|a| {
                             RawEntry::Address(RawAddress {

@@ -65,6 +65,15 @@ fn is_loopback(url: &Url) -> bool {
 
 /// The URL as errors and the plan show it: no user, password or fragment, and the query (which
 /// may hold a token) as `?…`.
+/// The name a feed gives its addresses without `name`: its host and path (no scheme, port,
+/// credentials or query, which may hold a secret), `ip-ranges.example.com/ip-ranges.json`.
+pub(super) fn named(url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    format!("{host}{}", url.path())
+        .trim_end_matches('/')
+        .to_owned()
+}
+
 pub(super) fn shown(url: &Url) -> String {
     let mut bare = url.clone();
     let _ = bare.set_username("");

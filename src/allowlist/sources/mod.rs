@@ -88,7 +88,7 @@ impl fmt::Display for SourceRef {
 pub(crate) struct Source {
     pub(crate) kind: SourceKind,
     /// `name`: the `FriendlyName` of every address it gives, instead of the default (the host
-    /// name for DNS; the text of each line or value for files and feeds).
+    /// name for DNS, the path as written for a file, the host and path for a feed).
     pub(crate) name: Option<String>,
     /// `optional = true`: a failure or an empty answer is a warning, and the source gives
     /// nothing.
@@ -174,13 +174,15 @@ impl Source {
             .any(|k| table.contains_key(*k))
     }
 
-    /// The one name of every address it gives, when it has one (the host name of a DNS source,
-    /// or `name`); the shrink guard knows its live addresses by it.
-    pub(crate) fn common_name(&self) -> Option<String> {
+    /// The one name of every address it gives: its `name`, or else the source itself (a DNS
+    /// source's host name, a file as written, a feed's host and path). The shrink guard knows
+    /// the source's live addresses by it, so every source has one.
+    pub(crate) fn common_name(&self) -> String {
         match (&self.name, &self.kind) {
-            (Some(name), _) => Some(name.clone()),
-            (None, SourceKind::Dns(host)) => Some(host.trim_end_matches('.').to_owned()),
-            (None, _) => None,
+            (Some(name), _) => name.clone(),
+            (None, SourceKind::Dns(host)) => host.trim_end_matches('.').to_owned(),
+            (None, SourceKind::File(path)) => path.clone(),
+            (None, SourceKind::Url(url, _)) => feed::named(url),
         }
     }
 
@@ -221,7 +223,7 @@ impl Source {
             if !seen.insert((ip, prefix)) {
                 continue;
             }
-            let name = self.common_name().unwrap_or_else(|| text.to_owned());
+            let name = self.common_name();
             found.addresses.push(FoundAddress { ip, prefix, name });
         }
         if let Some(first) = ipv6.first() {

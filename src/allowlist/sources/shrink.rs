@@ -2,10 +2,9 @@
 //! it gave it in one plan (an answer cut short, a feed emptied by mistake), whatever the cause.
 //!
 //! What a source gave before is known by name: the live addresses of the list (all its parts)
-//! whose `FriendlyName` is the one name the source gives its addresses (the host name of a DNS
-//! source, or its `name`). A file or feed without `name` names each address by its own text,
-//! as a written entry is named, so its earlier contribution cannot be told apart and it has no
-//! guard.
+//! whose `FriendlyName` is the one name the source gives its addresses (its `name`, or else the
+//! source itself: a DNS source's host name, a file as written, a feed's host and path), so
+//! every source is guarded.
 
 use super::SourceRef;
 use crate::allowlist::{Desired, Error, Plan, Result, split};
