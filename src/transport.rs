@@ -276,7 +276,22 @@ impl Attempt {
 /// this call ([`Binding::client`]). After each attempt the loop takes what `client`'s hooks
 /// recorded of it; it retries what the policy allows for the method of the request `attempt`
 /// built, enforces the overall deadline, and maps every failure to [`Error`].
-pub(crate) async fn execute<C, T, F, Fut>(client: &C, mut attempt: F) -> Result<T>
+pub(crate) async fn execute<C, T, F, Fut>(client: &C, attempt: F) -> Result<T>
+where
+    C: ClientInfo<Attempt>,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ApiErrorBody>>>,
+{
+    execute_with_request_id(client, attempt)
+        .await
+        .map(|(value, _)| value)
+}
+
+/// As [`execute`], with the `Twilio-Request-Id` of the answer that succeeded, when it had one.
+pub(crate) async fn execute_with_request_id<C, T, F, Fut>(
+    client: &C,
+    mut attempt: F,
+) -> Result<(T, Option<String>)>
 where
     C: ClientInfo<Attempt>,
     F: FnMut() -> Fut,
@@ -293,7 +308,7 @@ where
             let result = attempt().await;
             let seen = record.take();
             let error = match result {
-                Ok(value) => return Ok(value.into_inner()),
+                Ok(value) => return Ok((value.into_inner(), seen.request_id)),
                 Err(e) => map_error(e, &seen).await,
             };
             // No request was built (an argument progenitor refused): nothing to retry.

@@ -383,7 +383,7 @@ fn watch_refuses_to_start_without_yes() {
 }
 
 #[test]
-fn apply_log_appends_a_line_per_change_with_the_request_id_of_a_failure() {
+fn apply_log_appends_a_line_per_change_with_twilios_request_id() {
     let cli = Cli::new("apply-log");
     let list = cli.mock.create_ip_access_control_list("office");
     let file = cli.file(
@@ -432,9 +432,14 @@ fn apply_log_appends_a_line_per_change_with_the_request_id_of_a_failure() {
         request_id.starts_with("RQ") && request_id.len() == 34,
         "{request_id}"
     );
+    // A change done carries the request id of Twilio's answer too, each its own.
     let done = lines.iter().find(|l| l["status"] == "done").unwrap();
     assert!(done["sid"].as_str().unwrap().starts_with("IP"), "{done}");
-    assert!(done.get("request_id").is_none(), "{done}");
+    let done_id = done["request_id"].as_str().unwrap();
+    assert!(
+        done_id.starts_with("RQ") && done_id.len() == 34 && done_id != request_id,
+        "{done}"
+    );
 
     // Applied again: converges, and the lines are appended.
     let out = cli.at(&["apply", "-f", &file, "--yes", "--log", &log]);
@@ -442,6 +447,12 @@ fn apply_log_appends_a_line_per_change_with_the_request_id_of_a_failure() {
     let lines = read();
     assert_eq!(statuses(&lines[3..]).len(), 2);
     assert!(lines[3..].iter().all(|l| l["status"] == "done"));
+    assert!(
+        lines[3..].iter().all(|l| l["request_id"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("RQ"))),
+        "{lines:?}"
+    );
 
     // A log that cannot be opened refuses the apply before any request.
     cli.mock.clear_requests();

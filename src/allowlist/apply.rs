@@ -209,6 +209,10 @@ pub struct ChangeOutcome {
     /// The SID of what it created (a list, an address), when it was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
+    /// Twilio's request id (`Twilio-Request-Id`) of the answer, when it was done and the answer
+    /// carried one (a failure carries its own in [`ChangeResult::Failed`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 impl fmt::Display for ChangeOutcome {
@@ -395,7 +399,8 @@ impl Plan {
             }
         }
         let total = self.changes().len();
-        let mut outcomes: Vec<Option<(ChangeResult, Option<String>)>> = vec![None; total];
+        // Each change's result, the SID it created and the request id of its answer.
+        let mut outcomes: Vec<Option<Outcome>> = vec![None; total];
         let mut finished = 0;
         let mut halted = false;
         let interrupt = options.interrupt.as_ref();
@@ -443,6 +448,7 @@ impl Plan {
                                             error: "interrupted while in flight".into(),
                                         },
                                         None,
+                                        None,
                                     ));
                                 }
                             }
@@ -455,14 +461,13 @@ impl Plan {
                         continue;
                     };
                     let change = &self.changes()[i];
-                    let (result, sid) = match sent {
-                        Ok(Some(made)) => {
-                            let sid = made.sid.clone();
-                            created.push(made);
-                            (ChangeResult::Done, Some(sid))
+                    let (result, sid, request_id) = match sent {
+                        Ok(sent) => {
+                            let sid = sent.created.as_ref().map(|made| made.sid.clone());
+                            created.extend(sent.created);
+                            (ChangeResult::Done, sid, sent.request_id)
                         }
-                        Ok(None) => (ChangeResult::Done, None),
-                        Err(error) => (classify(change, &error), None),
+                        Err(error) => (classify(change, &error), None, None),
                     };
                     halted |= !result.is_success();
                     finished += 1;
@@ -470,11 +475,12 @@ impl Plan {
                         change: change.clone(),
                         result,
                         sid,
+                        request_id,
                     };
                     if let Some(progress) = &options.progress {
                         progress(&outcome, finished, total);
                     }
-                    outcomes[i] = Some((outcome.result, outcome.sid));
+                    outcomes[i] = Some((outcome.result, outcome.sid, outcome.request_id));
                 }
             }
             for made in created {
@@ -488,17 +494,22 @@ impl Plan {
                 .iter()
                 .zip(outcomes)
                 .map(|(change, outcome)| {
-                    let (result, sid) = outcome.unwrap_or((ChangeResult::NotAttempted, None));
+                    let (result, sid, request_id) =
+                        outcome.unwrap_or((ChangeResult::NotAttempted, None, None));
                     ChangeOutcome {
                         change: change.clone(),
                         result,
                         sid,
+                        request_id,
                     }
                 })
                 .collect(),
         ))
     }
 }
+
+/// What became of one change: its result, the SID it created, its answer's request id.
+type Outcome = (ChangeResult, Option<String>, Option<String>);
 
 /// Whether an error leaves the change failed or of unknown outcome.
 fn classify(change: &Change, error: &crate::Error) -> ChangeResult {

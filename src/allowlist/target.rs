@@ -134,29 +134,27 @@ impl TargetKind {
         Ok(lists)
     }
 
-    /// Attaches `list` to the one with this SID.
+    /// Attaches `list` to the one with this SID; Twilio's request id comes back.
     pub(crate) async fn attach(
         self,
         client: &Client,
         sid: &str,
         list: &IpAccessControlListSid,
-    ) -> Result<()> {
+    ) -> Result<Option<String>> {
         associations!(self, client, sid, |lists| {
-            lists.create(list).await?;
-        });
-        Ok(())
+            Ok(lists.create(list).send_with_request_id().await?.1)
+        })
     }
 
-    /// Detaches `list` from the one with this SID.
+    /// Detaches `list` from the one with this SID; Twilio's request id comes back.
     pub(crate) async fn detach(
         self,
         client: &Client,
         sid: &str,
         list: &IpAccessControlListSid,
-    ) -> Result<()> {
+    ) -> Result<Option<String>> {
         associations!(self, client, sid, |lists| {
-            lists.delete(list).await?;
-        });
-        Ok(())
+            Ok(lists.delete(list).send_with_request_id().await?.1)
+        })
     }
 }

@@ -204,9 +204,15 @@ impl Emitter<'_> {
                 /// Checks the arguments and sends the request; nothing is sent when a check
                 /// fails.
                 pub async fn send(self) -> crate::Result<#output> {
+                    self.send_with_request_id().await.map(|(value, _)| value)
+                }
+
+                /// As [`send`](Self::send), with Twilio's `Twilio-Request-Id` for the answer
+                /// (for an audit trail; `None` when the answer carried none).
+                pub async fn send_with_request_id(self) -> crate::Result<(#output, Option<String>)> {
                     #(#unpack)*
                     let c = handle.client.bindings().#module.client();
-                    crate::transport::execute(&c, || c.#op_method() #(#calls)* .send()).await
+                    crate::transport::execute_with_request_id(&c, || c.#op_method() #(#calls)* .send()).await
                 }
             }
 

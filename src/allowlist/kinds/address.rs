@@ -6,7 +6,7 @@ use std::{fmt, net::Ipv4Addr};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Action, Change, Created, Parents, Reconcile, entry_line, entry_position, list, list_name,
+    Action, Change, Created, Parents, Reconcile, Sent, entry_line, entry_position, list, list_name,
 };
 use crate::allowlist::{
     change::{Existing, Made, Value},
@@ -183,40 +183,52 @@ impl Action for RemoveAddress {
 }
 
 impl AddAddress {
-    pub(crate) async fn send(&self, client: &Client, parents: &Parents) -> Result<Option<Created>> {
-        let created = client
+    pub(crate) async fn send(&self, client: &Client, parents: &Parents) -> Result<Sent> {
+        let (created, request_id) = client
             .sip_ip_access_control_list(list::sid(parents, &self.list)?)
             .ip_addresses()
             .create(&self.name, self.ip)
             .cidr_prefix_length(self.prefix)
+            .send_with_request_id()
             .await?;
-        Ok(Some(Created {
-            key: None,
-            sid: created.sid.to_string(),
-        }))
+        Ok(Sent {
+            created: Some(Created {
+                key: None,
+                sid: created.sid.to_string(),
+            }),
+            request_id,
+        })
     }
 }
 
 impl RenameAddress {
-    pub(crate) async fn send(&self, client: &Client, parents: &Parents) -> Result<Option<Created>> {
-        client
+    pub(crate) async fn send(&self, client: &Client, parents: &Parents) -> Result<Sent> {
+        let (_, request_id) = client
             .sip_ip_access_control_list(list::sid(parents, &self.list)?)
             .ip_addresses()
             .update(&self.sid)
             .friendly_name(&self.to)
+            .send_with_request_id()
             .await?;
-        Ok(None)
+        Ok(Sent {
+            created: None,
+            request_id,
+        })
     }
 }
 
 impl RemoveAddress {
-    pub(crate) async fn send(&self, client: &Client, parents: &Parents) -> Result<Option<Created>> {
-        client
+    pub(crate) async fn send(&self, client: &Client, parents: &Parents) -> Result<Sent> {
+        let (_, request_id) = client
             .sip_ip_access_control_list(list::sid(parents, &self.list)?)
             .ip_addresses()
             .delete(&self.sid)
+            .send_with_request_id()
             .await?;
-        Ok(None)
+        Ok(Sent {
+            created: None,
+            request_id,
+        })
     }
 }
 

@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Action, Change, Created, Parents, Position, Reconcile, list};
+use super::{Action, Change, Parents, Position, Reconcile, Sent, list};
 use crate::allowlist::change::{Existing, Made};
 use crate::{
     Client,
@@ -84,24 +84,32 @@ impl Action for Detach {
 }
 
 impl Attach {
-    pub(crate) async fn send(&self, client: &Client, parents: &Parents) -> Result<Option<Created>> {
+    pub(crate) async fn send(&self, client: &Client, parents: &Parents) -> Result<Sent> {
         let list = list::sid(parents, &self.list)?;
-        self.target
+        let request_id = self
+            .target
             .kind
             .attach(client, &self.target.sid, &list)
             .await?;
-        Ok(None)
+        Ok(Sent {
+            created: None,
+            request_id,
+        })
     }
 }
 
 impl Detach {
-    pub(crate) async fn send(&self, client: &Client, parents: &Parents) -> Result<Option<Created>> {
+    pub(crate) async fn send(&self, client: &Client, parents: &Parents) -> Result<Sent> {
         let list = list::sid(parents, &self.list)?;
-        self.target
+        let request_id = self
+            .target
             .kind
             .detach(client, &self.target.sid, &list)
             .await?;
-        Ok(None)
+        Ok(Sent {
+            created: None,
+            request_id,
+        })
     }
 }
 

@@ -7,7 +7,7 @@ use std::{fmt, net::Ipv4Addr};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Action, Change, Created, Parents, Reconcile, entry_line, entry_position};
+use super::{Action, Change, Created, Parents, Reconcile, Sent, entry_line, entry_position};
 use crate::allowlist::change::Value;
 use crate::{
     Client,
@@ -147,35 +147,50 @@ impl Action for RemoveIpRecord {
 }
 
 impl CreateIpRecord {
-    pub(crate) async fn send(&self, client: &Client, _: &Parents) -> Result<Option<Created>> {
-        let created = client
+    pub(crate) async fn send(&self, client: &Client, _: &Parents) -> Result<Sent> {
+        let (created, request_id) = client
             .ip_records()
             .create(self.ip)
             .cidr_prefix_length(self.prefix)
             .friendly_name(&self.name)
+            .send_with_request_id()
             .await?;
-        Ok(Some(Created {
-            key: Some(key(self.ip, self.prefix)),
-            sid: created.sid.to_string(),
-        }))
+        Ok(Sent {
+            created: Some(Created {
+                key: Some(key(self.ip, self.prefix)),
+                sid: created.sid.to_string(),
+            }),
+            request_id,
+        })
     }
 }
 
 impl RenameIpRecord {
-    pub(crate) async fn send(&self, client: &Client, _: &Parents) -> Result<Option<Created>> {
-        client
+    pub(crate) async fn send(&self, client: &Client, _: &Parents) -> Result<Sent> {
+        let (_, request_id) = client
             .ip_records()
             .update(&self.sid)
             .friendly_name(&self.to)
+            .send_with_request_id()
             .await?;
-        Ok(None)
+        Ok(Sent {
+            created: None,
+            request_id,
+        })
     }
 }
 
 impl RemoveIpRecord {
-    pub(crate) async fn send(&self, client: &Client, _: &Parents) -> Result<Option<Created>> {
-        client.ip_records().delete(&self.sid).await?;
-        Ok(None)
+    pub(crate) async fn send(&self, client: &Client, _: &Parents) -> Result<Sent> {
+        let (_, request_id) = client
+            .ip_records()
+            .delete(&self.sid)
+            .send_with_request_id()
+            .await?;
+        Ok(Sent {
+            created: None,
+            request_id,
+        })
     }
 }
 

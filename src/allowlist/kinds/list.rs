@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Action, Created, Parents};
+use super::{Action, Created, Parents, Sent};
 use crate::Client;
 use crate::allowlist::change::{Existing, Made};
 
@@ -67,19 +67,19 @@ impl Action for CreateList {
 }
 
 impl CreateList {
-    pub(crate) async fn send(
-        &self,
-        client: &Client,
-        _: &Parents,
-    ) -> crate::Result<Option<Created>> {
-        let created = client
+    pub(crate) async fn send(&self, client: &Client, _: &Parents) -> crate::Result<Sent> {
+        let (created, request_id) = client
             .sip_ip_access_control_lists()
             .create(&self.list)
+            .send_with_request_id()
             .await?;
-        Ok(Some(Created {
-            key: Some(key(&self.list)),
-            sid: created.sid.to_string(),
-        }))
+        Ok(Sent {
+            created: Some(Created {
+                key: Some(key(&self.list)),
+                sid: created.sid.to_string(),
+            }),
+            request_id,
+        })
     }
 }
 
@@ -112,15 +112,15 @@ impl Action for DeleteList {
 }
 
 impl DeleteList {
-    pub(crate) async fn send(
-        &self,
-        client: &Client,
-        parents: &Parents,
-    ) -> crate::Result<Option<Created>> {
-        client
+    pub(crate) async fn send(&self, client: &Client, parents: &Parents) -> crate::Result<Sent> {
+        let (_, request_id) = client
             .sip_ip_access_control_lists()
             .delete(sid(parents, &self.list)?)
+            .send_with_request_id()
             .await?;
-        Ok(None)
+        Ok(Sent {
+            created: None,
+            request_id,
+        })
     }
 }

@@ -117,6 +117,14 @@ pub(crate) struct Created {
     pub(crate) sid: String,
 }
 
+/// What a change's one request gave: what it created, and Twilio's `Twilio-Request-Id` for the
+/// answer (for the report and the audit log).
+#[derive(Debug)]
+pub(crate) struct Sent {
+    pub(crate) created: Option<Created>,
+    pub(crate) request_id: Option<String>,
+}
+
 impl Parents {
     /// Remembers `sid` under `key`, for the changes of later steps that act under it.
     pub(crate) fn insert(&mut self, key: String, sid: String) {
@@ -276,12 +284,13 @@ macro_rules! changes {
                 }
             }
 
-            /// Sends its one request; what it created comes back, for later steps.
+            /// Sends its one request; what it created comes back, for later steps, with
+            /// Twilio's request id.
             pub(crate) async fn send(
                 &self,
                 client: &Client,
                 parents: &Parents,
-            ) -> crate::Result<Option<Created>> {
+            ) -> crate::Result<Sent> {
                 match self {
                     $(Change::$variant(c) => c.send(client, parents).await,)+
                 }

@@ -8,7 +8,7 @@ use std::{fmt, net::Ipv4Addr};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Action, Change, Created, Parents, Position, Reconcile, ip_record, typed};
+use super::{Action, Change, Created, Parents, Position, Reconcile, Sent, ip_record, typed};
 use crate::{
     Client,
     allowlist::{change::Target, live::PAGE_SIZE},
@@ -158,7 +158,7 @@ impl Action for RemoveSourceIpMapping {
 }
 
 impl CreateSourceIpMapping {
-    pub(crate) async fn send(&self, client: &Client, parents: &Parents) -> Result<Option<Created>> {
+    pub(crate) async fn send(&self, client: &Client, parents: &Parents) -> Result<Sent> {
         let record = match &self.ip_record_sid {
             Some(sid) => sid.clone(),
             None => {
@@ -170,29 +170,47 @@ impl CreateSourceIpMapping {
             }
         };
         let domain: SipDomainSid = typed(&self.sip_domain.sid)?;
-        let created = client.source_ip_mappings().create(record, domain).await?;
-        Ok(Some(Created {
-            key: None,
-            sid: created.sid.to_string(),
-        }))
+        let (created, request_id) = client
+            .source_ip_mappings()
+            .create(record, domain)
+            .send_with_request_id()
+            .await?;
+        Ok(Sent {
+            created: Some(Created {
+                key: None,
+                sid: created.sid.to_string(),
+            }),
+            request_id,
+        })
     }
 }
 
 impl UpdateSourceIpMapping {
-    pub(crate) async fn send(&self, client: &Client, _: &Parents) -> Result<Option<Created>> {
+    pub(crate) async fn send(&self, client: &Client, _: &Parents) -> Result<Sent> {
         let domain: SipDomainSid = typed(&self.to.sid)?;
-        client
+        let (_, request_id) = client
             .source_ip_mappings()
             .update(&self.sid, domain)
+            .send_with_request_id()
             .await?;
-        Ok(None)
+        Ok(Sent {
+            created: None,
+            request_id,
+        })
     }
 }
 
 impl RemoveSourceIpMapping {
-    pub(crate) async fn send(&self, client: &Client, _: &Parents) -> Result<Option<Created>> {
-        client.source_ip_mappings().delete(&self.sid).await?;
-        Ok(None)
+    pub(crate) async fn send(&self, client: &Client, _: &Parents) -> Result<Sent> {
+        let (_, request_id) = client
+            .source_ip_mappings()
+            .delete(&self.sid)
+            .send_with_request_id()
+            .await?;
+        Ok(Sent {
+            created: None,
+            request_id,
+        })
     }
 }
 
