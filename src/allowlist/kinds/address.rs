@@ -6,7 +6,7 @@ use std::{fmt, net::Ipv4Addr};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Action, Change, Created, Parents, Reconcile, Sent, entry_line, entry_position, list, list_name,
+    Action, Change, Parents, Reconcile, Sent, entry_line, entry_position, list, list_name,
 };
 use crate::allowlist::{
     change::{Existing, Made, Value},
@@ -191,44 +191,32 @@ impl AddAddress {
             .cidr_prefix_length(self.prefix)
             .send_with_request_id()
             .await?;
-        Ok(Sent {
-            created: Some(Created {
-                key: None,
-                sid: created.sid.to_string(),
-            }),
-            request_id,
-        })
+        Ok(Sent::created(None, created.sid, request_id))
     }
 }
 
 impl RenameAddress {
     pub(crate) async fn send(&self, client: &Client, parents: &Parents) -> Result<Sent> {
-        let (_, request_id) = client
+        client
             .sip_ip_access_control_list(list::sid(parents, &self.list)?)
             .ip_addresses()
             .update(&self.sid)
             .friendly_name(&self.to)
             .send_with_request_id()
-            .await?;
-        Ok(Sent {
-            created: None,
-            request_id,
-        })
+            .await
+            .map(|(_, request_id)| Sent::answered(request_id))
     }
 }
 
 impl RemoveAddress {
     pub(crate) async fn send(&self, client: &Client, parents: &Parents) -> Result<Sent> {
-        let (_, request_id) = client
+        client
             .sip_ip_access_control_list(list::sid(parents, &self.list)?)
             .ip_addresses()
             .delete(&self.sid)
             .send_with_request_id()
-            .await?;
-        Ok(Sent {
-            created: None,
-            request_id,
-        })
+            .await
+            .map(|(_, request_id)| Sent::answered(request_id))
     }
 }
 

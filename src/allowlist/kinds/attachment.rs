@@ -91,10 +91,7 @@ impl Attach {
             .kind
             .attach(client, &self.target.sid, &list)
             .await?;
-        Ok(Sent {
-            created: None,
-            request_id,
-        })
+        Ok(Sent::answered(request_id))
     }
 }
 
@@ -106,10 +103,7 @@ impl Detach {
             .kind
             .detach(client, &self.target.sid, &list)
             .await?;
-        Ok(Sent {
-            created: None,
-            request_id,
-        })
+        Ok(Sent::answered(request_id))
     }
 }
 

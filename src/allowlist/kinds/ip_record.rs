@@ -7,7 +7,7 @@ use std::{fmt, net::Ipv4Addr};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Action, Change, Created, Parents, Reconcile, Sent, entry_line, entry_position};
+use super::{Action, Change, Parents, Reconcile, Sent, entry_line, entry_position};
 use crate::allowlist::change::Value;
 use crate::{
     Client,
@@ -155,42 +155,34 @@ impl CreateIpRecord {
             .friendly_name(&self.name)
             .send_with_request_id()
             .await?;
-        Ok(Sent {
-            created: Some(Created {
-                key: Some(key(self.ip, self.prefix)),
-                sid: created.sid.to_string(),
-            }),
+        Ok(Sent::created(
+            Some(key(self.ip, self.prefix)),
+            created.sid,
             request_id,
-        })
+        ))
     }
 }
 
 impl RenameIpRecord {
     pub(crate) async fn send(&self, client: &Client, _: &Parents) -> Result<Sent> {
-        let (_, request_id) = client
+        client
             .ip_records()
             .update(&self.sid)
             .friendly_name(&self.to)
             .send_with_request_id()
-            .await?;
-        Ok(Sent {
-            created: None,
-            request_id,
-        })
+            .await
+            .map(|(_, request_id)| Sent::answered(request_id))
     }
 }
 
 impl RemoveIpRecord {
     pub(crate) async fn send(&self, client: &Client, _: &Parents) -> Result<Sent> {
-        let (_, request_id) = client
+        client
             .ip_records()
             .delete(&self.sid)
             .send_with_request_id()
-            .await?;
-        Ok(Sent {
-            created: None,
-            request_id,
-        })
+            .await
+            .map(|(_, request_id)| Sent::answered(request_id))
     }
 }
 

@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Action, Created, Parents, Sent};
+use super::{Action, Parents, Sent};
 use crate::Client;
 use crate::allowlist::change::{Existing, Made};
 
@@ -73,13 +73,11 @@ impl CreateList {
             .create(&self.list)
             .send_with_request_id()
             .await?;
-        Ok(Sent {
-            created: Some(Created {
-                key: Some(key(&self.list)),
-                sid: created.sid.to_string(),
-            }),
+        Ok(Sent::created(
+            Some(key(&self.list)),
+            created.sid,
             request_id,
-        })
+        ))
     }
 }
 
@@ -113,14 +111,11 @@ impl Action for DeleteList {
 
 impl DeleteList {
     pub(crate) async fn send(&self, client: &Client, parents: &Parents) -> crate::Result<Sent> {
-        let (_, request_id) = client
+        client
             .sip_ip_access_control_lists()
             .delete(sid(parents, &self.list)?)
             .send_with_request_id()
-            .await?;
-        Ok(Sent {
-            created: None,
-            request_id,
-        })
+            .await
+            .map(|(_, request_id)| Sent::answered(request_id))
     }
 }

@@ -125,6 +125,32 @@ pub(crate) struct Sent {
     pub(crate) request_id: Option<String>,
 }
 
+impl Sent {
+    /// An answer that created nothing later changes or the report need.
+    pub(crate) fn answered(request_id: Option<String>) -> Sent {
+        Sent {
+            created: None,
+            request_id,
+        }
+    }
+
+    /// An answer that created the resource with `sid`, remembered under `key` when later
+    /// changes act under it.
+    pub(crate) fn created(
+        key: Option<String>,
+        sid: impl ToString,
+        request_id: Option<String>,
+    ) -> Sent {
+        Sent {
+            created: Some(Created {
+                key,
+                sid: sid.to_string(),
+            }),
+            request_id,
+        }
+    }
+}
+
 impl Parents {
     /// Remembers `sid` under `key`, for the changes of later steps that act under it.
     pub(crate) fn insert(&mut self, key: String, sid: String) {

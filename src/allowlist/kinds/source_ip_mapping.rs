@@ -8,7 +8,7 @@ use std::{fmt, net::Ipv4Addr};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Action, Change, Created, Parents, Position, Reconcile, Sent, ip_record, typed};
+use super::{Action, Change, Parents, Position, Reconcile, Sent, ip_record, typed};
 use crate::{
     Client,
     allowlist::{change::Target, live::PAGE_SIZE},
@@ -175,42 +175,30 @@ impl CreateSourceIpMapping {
             .create(record, domain)
             .send_with_request_id()
             .await?;
-        Ok(Sent {
-            created: Some(Created {
-                key: None,
-                sid: created.sid.to_string(),
-            }),
-            request_id,
-        })
+        Ok(Sent::created(None, created.sid, request_id))
     }
 }
 
 impl UpdateSourceIpMapping {
     pub(crate) async fn send(&self, client: &Client, _: &Parents) -> Result<Sent> {
         let domain: SipDomainSid = typed(&self.to.sid)?;
-        let (_, request_id) = client
+        client
             .source_ip_mappings()
             .update(&self.sid, domain)
             .send_with_request_id()
-            .await?;
-        Ok(Sent {
-            created: None,
-            request_id,
-        })
+            .await
+            .map(|(_, request_id)| Sent::answered(request_id))
     }
 }
 
 impl RemoveSourceIpMapping {
     pub(crate) async fn send(&self, client: &Client, _: &Parents) -> Result<Sent> {
-        let (_, request_id) = client
+        client
             .source_ip_mappings()
             .delete(&self.sid)
             .send_with_request_id()
-            .await?;
-        Ok(Sent {
-            created: None,
-            request_id,
-        })
+            .await
+            .map(|(_, request_id)| Sent::answered(request_id))
     }
 }
 
