@@ -195,6 +195,7 @@
 //! IP addresses are PII for Twilio: this module logs nothing through `tracing`; the plan and
 //! report show them because they are the user's own output.
 
+mod accounts;
 mod apply;
 mod change;
 mod desired;
@@ -213,6 +214,7 @@ mod sources;
 mod split;
 mod target;
 
+pub use accounts::{Account, CredentialSource};
 pub use apply::{
     ApplyOptions, ChangeOutcome, ChangeResult, DEFAULT_CONCURRENCY, DEFAULT_MAX_REMOVALS,
     ProgressFn, Report,

@@ -305,6 +305,9 @@ pub struct Desired {
     pub(crate) shrink_guards: Vec<super::sources::ShrinkGuard>,
     /// `[settings] prune_prefix`: the lists the file owns beyond those it names.
     pub(crate) prune_prefix: Option<String>,
+    /// The `[accounts.NAME]` tables, in the file's order; empty: one account, from the
+    /// environment.
+    pub(crate) accounts: Vec<super::Account>,
     /// Whether [`retain_lists`](Self::retain_lists) left out some of its lists (a plan then
     /// cannot tell what the file names, and refuses to prune).
     pub(crate) narrowed: bool,
@@ -370,6 +373,27 @@ impl Desired {
         self.prune_prefix.as_deref()
     }
 
+    /// The accounts of the file (`[accounts.NAME]`), in the order written; empty when the
+    /// file has none (then it is one account, taken from the environment).
+    pub fn accounts(&self) -> &[super::Account] {
+        &self.accounts
+    }
+
+    /// The account of the file named `name`.
+    pub fn account(&self, name: &str) -> Option<&super::Account> {
+        self.accounts.iter().find(|a| a.name() == name)
+    }
+
+    /// The desired state of one account of the file: what it says for that account, with no
+    /// accounts of its own (what [`plan`](super::plan) takes for that account's client).
+    pub fn for_account(&self, name: &str) -> Desired {
+        debug_assert!(self.account(name).is_some() || self.accounts.is_empty());
+        Desired {
+            accounts: Vec::new(),
+            ..self.clone()
+        }
+    }
+
     pub(crate) fn exported(
         lists: Vec<DesiredList>,
         byoc: Option<Vec<DesiredIpRecord>>,
@@ -384,6 +408,7 @@ impl Desired {
             shrink_guards: Vec::new(),
             prune_prefix: None,
             narrowed: false,
+            accounts: Vec::new(),
         }
     }
 }

@@ -578,6 +578,7 @@ pub(super) fn validate(
         shrink_guards: Vec::new(),
         prune_prefix: None,
         narrowed: false,
+        accounts: Vec::new(),
     })
 }
 
