@@ -192,6 +192,13 @@
 //! list it names, as it shows it, and its summary must count its changes; the first change that
 //! fails is named in [`Error::PlanChange`].
 //!
+//! # Several accounts
+//!
+//! A file with `[accounts.NAME]` tables describes an estate: several accounts, subaccounts
+//! and regions. [`estate`] plans every account at once (each account's credentials checked
+//! first), shows one plan grouped by account, saves it as one document and applies it account
+//! by account; a file without `[accounts]` is one account from the environment, as above.
+//!
 //! IP addresses are PII for Twilio: this module logs nothing through `tracing`; the plan and
 //! report show them because they are the user's own output.
 
@@ -201,6 +208,7 @@ mod change;
 mod desired;
 mod diff;
 mod document;
+pub mod estate;
 mod export;
 mod guard;
 mod interrupt;
@@ -229,6 +237,7 @@ pub use document::{
     AddressState, ByocState, FORMAT_VERSION, IpRecordState, ListState, Plan, PlannedList,
     SourceIpMappingState, StartingState,
 };
+pub use estate::{EstateAccount, EstatePlan, EstateReport};
 pub use export::{ExportOptions, export};
 pub use guard::{DEFAULT_MAX_REMOVAL_PERCENT, GuardOption, MIN_ENTRIES_FOR_PERCENT, Refusal};
 pub use interrupt::Interrupt;
@@ -310,6 +319,34 @@ pub enum Error {
     Export {
         /// Why.
         reason: String,
+    },
+    /// What went wrong in one account of an estate ([`estate`]): planning it, reading its part
+    /// of a saved plan, verifying or applying it. The other accounts are unaffected.
+    #[error("account {account:?}: {error}")]
+    Account {
+        /// The account's name in the file (`[accounts.NAME]`).
+        account: String,
+        /// What went wrong there.
+        error: Box<Error>,
+    },
+    /// Twilio refused an account's credentials (HTTP 401 or 403) on the one cheap read made
+    /// before planning it ([`estate::plan`]); nothing else was read in that account.
+    #[error(
+        "Twilio refused the credentials (HTTP {status}) of account {account_sid} in region {} at {host}; the usual causes: {}",
+        region.as_deref().unwrap_or("default (us1)"),
+        causes.join("; ")
+    )]
+    Credentials {
+        /// The account acted on.
+        account_sid: crate::sid::AccountSid,
+        /// Its region, if the file gives one.
+        region: Option<String>,
+        /// The host tried (the Api product's base URL after region and edge routing).
+        host: String,
+        /// 401 or 403.
+        status: u16,
+        /// What usually causes it, for this account's settings, most likely first.
+        causes: Vec<String>,
     },
 }
 
