@@ -229,8 +229,9 @@ pub use apply::{
 };
 pub use change::{Change, ChangeKind, Step, Summary, Target};
 pub use desired::{
-    ByocBuilder, Desired, DesiredAddress, DesiredBuilder, DesiredError, DesiredIpRecord,
-    DesiredList, IpRecordBuilder, ListBuilder, MAX_ADDRESSES_PER_LIST, MAX_NAME_CHARS, SetBuilder,
+    AccountBuilder, ByocBuilder, Desired, DesiredAddress, DesiredBuilder, DesiredError,
+    DesiredIpRecord, DesiredList, IpRecordBuilder, ListBuilder, MAX_ADDRESSES_PER_LIST,
+    MAX_NAME_CHARS, SetBuilder,
 };
 pub use document::{
     AddressState, ByocState, FORMAT_VERSION, IpRecordState, ListState, Plan, PlannedList,
