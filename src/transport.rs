@@ -606,7 +606,8 @@ mod tests {
             .max_attempts(3)
             .base_delay(Duration::from_millis(1))
             .jitter(false);
-        let transport = Transport::new(HeaderValue::from_static("Basic x"), None, None, retry, None);
+        let transport =
+            Transport::new(HeaderValue::from_static("Basic x"), None, None, retry, None);
         let binding = Binding::new(
             "http://127.0.0.1:9",
             &reqwest::Client::new(),

@@ -131,9 +131,6 @@ async fn a_request_waiting_to_be_retried_holds_no_permit() {
         "/2010-04-01/Accounts/{}/SIP/IpAccessControlLists.json",
         other.account_sid()
     );
-    assert_eq!(
-        log,
-        [(None, "/v1/IpRecords".to_owned()), (Some(200), sip)]
-    );
+    assert_eq!(log, [(None, "/v1/IpRecords".to_owned()), (Some(200), sip)]);
     first.abort();
 }

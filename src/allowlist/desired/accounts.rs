@@ -148,6 +148,7 @@ pub(super) fn check_accounts(
             continue;
         }
         seen.push((name.clone(), account.origin.clone()));
+        let sid_written = account.fields.iter().any(|f| f.key == "account_sid");
         let mut values: Vec<(&str, String, Option<Origin>)> = Vec::new();
         for field in account.fields {
             let key = field.key.as_str();
@@ -278,7 +279,7 @@ pub(super) fn check_accounts(
         let sid = match sid {
             Some(sid) => Some(sid),
             None => {
-                if !values.is_empty() || errors.len() == before {
+                if !sid_written {
                     errors.push(fail(
                         account.origin.as_ref(),
                         None,

@@ -52,7 +52,11 @@ impl Desired {
         let raw_accounts = accounts
             .into_iter()
             .map(|(key, table)| {
-                let account_origin = origin(text, key.span());
+                // The table's name is said by the error ([accounts.NAME]), not as its entry.
+                let account_origin = Origin {
+                    entry: String::new(),
+                    ..origin(text, key.span())
+                };
                 let mut fields: Vec<_> = table.into_inner().into_iter().collect();
                 fields.sort_by_key(|(key, _)| key.span().start);
                 RawAccount {

@@ -687,17 +687,19 @@ pub(super) fn validate(
                 origin,
                 None,
                 entry,
-                format!("[byoc]: {reason}"),
+                format!("in [byoc]: {reason}"),
             )
         };
         byoc_accounts = check_use(&checker.declared, byoc.accounts, fail, &mut errors);
         let parents = through_parent(&byoc_accounts);
         if !parents.is_empty() {
-            errors.push(fail(
+            errors.push(DesiredError::new(
+                file.as_deref(),
                 byoc.origin.as_ref(),
                 None,
+                Some("[byoc]".into()),
                 format!(
-                    "[byoc] is given to the subaccount {} reached with its parent's credentials; {own_credentials}",
+                    "the table is given to the subaccount {} reached with its parent's credentials; {own_credentials}",
                     parents.join(", ")
                 ),
             ));

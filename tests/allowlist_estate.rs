@@ -1,0 +1,631 @@
+//! `allowlist::estate` on two emulators standing for two regions (`us1` and `ie1`), with a
+//! subaccount on the first: one plan for every account (grouped, totalled, saved as one
+//! document and read back), apply per account, a failure in one account while another
+//! completes, a 401 in one region, a stale saved plan in one account, a subset of the accounts.
+
+#![cfg(all(feature = "allowlist", feature = "mock"))]
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+use twilio_ip_access::{
+    Client,
+    allowlist::{
+        Account, ApplyOptions, Desired, Error, EstateAccount, EstatePlan, Plan, PlanOptions, estate,
+    },
+    mock::{Fault, MockTwilio},
+    sid::AccountSid,
+};
+
+/// Two regions, each its own emulator, and a subaccount (with its own auth token) in the first.
+struct Estate {
+    us: MockTwilio,
+    ie: MockTwilio,
+    sub: (AccountSid, String),
+}
+
+impl Estate {
+    async fn start() -> Estate {
+        let us = MockTwilio::start().await;
+        let ie = MockTwilio::start().await;
+        us.create_trunk_named("edge trunk", "edge.pstn.twilio.com");
+        ie.create_trunk_named("edge trunk", "edge-ie.pstn.twilio.com");
+        let sub = us.add_subaccount();
+        Estate { us, ie, sub }
+    }
+
+    fn account(&self, name: &str) -> Account {
+        let value = match name {
+            "us" => json!({
+                "name": "us", "account_sid": self.us.account_sid().as_str(),
+                "auth_token_env": "US_AUTH_TOKEN", "region": "us1",
+                "base_url": self.us.base_url(),
+            }),
+            "ie" => json!({
+                "name": "ie", "account_sid": self.ie.account_sid().as_str(),
+                "api_key_env": "IE_API_KEY", "api_secret_env": "IE_API_SECRET",
+                "region": "ie1", "edge": "dublin", "base_url": self.ie.base_url(),
+            }),
+            "customer-42" => json!({
+                "name": "customer-42", "account_sid": self.sub.0.as_str(),
+                "auth_token_env": "CUSTOMER_42_AUTH_TOKEN", "base_url": self.us.base_url(),
+            }),
+            _ => unreachable!("{name}"),
+        };
+        serde_json::from_value(value).unwrap()
+    }
+
+    fn client(&self, name: &str) -> Client {
+        match name {
+            "us" => self.us.client(),
+            "ie" => self.ie.client(),
+            "customer-42" => self
+                .us
+                .client_builder()
+                .account_sid(self.sub.0.as_str())
+                .auth_token(self.sub.1.as_str())
+                .build()
+                .unwrap(),
+            _ => unreachable!("{name}"),
+        }
+    }
+
+    fn clients(&self) -> BTreeMap<String, Client> {
+        ACCOUNTS
+            .iter()
+            .map(|name| ((*name).to_owned(), self.client(name)))
+            .collect()
+    }
+
+    fn estate_account(&self, name: &str) -> EstateAccount {
+        EstateAccount::new(self.account(name), self.client(name), desired(name))
+    }
+
+    fn accounts(&self, names: &[&str]) -> Vec<EstateAccount> {
+        names.iter().map(|name| self.estate_account(name)).collect()
+    }
+}
+
+const ACCOUNTS: [&str; 3] = ["us", "ie", "customer-42"];
+
+/// What the file gives each account.
+fn desired(name: &str) -> Desired {
+    let text = match name {
+        "us" => {
+            r#"
+            [lists."carrier"]
+            addresses = ["198.51.100.0/24", { ip = "203.0.113.10", name = "sbc us" }]
+            trunks = ["edge trunk"]
+            sip_domains = []
+        "#
+        }
+        "ie" => {
+            r#"
+            [lists."carrier"]
+            addresses = ["198.51.100.0/24", "192.0.2.7"]
+            trunks = ["edge trunk"]
+            sip_domains = []
+        "#
+        }
+        "customer-42" => {
+            r#"
+            [lists."customer"]
+            addresses = ["203.0.113.42"]
+            trunks = []
+            sip_domains = []
+        "#
+        }
+        _ => unreachable!(),
+    };
+    Desired::from_toml(text, "estate.toml").unwrap()
+}
+
+/// The account an error names, and the error within.
+#[track_caller]
+fn in_account(error: &Error) -> (&str, &Error) {
+    match error {
+        Error::Account { account, error } => (account, error),
+        other => panic!("not an account's error: {other:?}"),
+    }
+}
+
+fn writes(mock: &MockTwilio) -> usize {
+    mock.requests().iter().filter(|r| r.method != "GET").count()
+}
+
+#[tokio::test]
+async fn one_plan_for_every_account_grouped_totalled_and_saved() {
+    let e = Estate::start().await;
+    let plan = estate::plan(e.accounts(&ACCOUNTS), PlanOptions::default()).await;
+    assert_eq!(plan.failed().count(), 0, "{plan}");
+    let names: Vec<&str> = plan.accounts().iter().map(|a| a.account().name()).collect();
+    assert_eq!(names, ACCOUNTS, "in the order given");
+    // us: a list, 2 addresses, 1 attach; ie the same; the subaccount: a list and 1 address.
+    let per_account: Vec<usize> = plan.plans().map(|(_, p)| p.summary().add).collect();
+    assert_eq!(per_account, [4, 4, 2]);
+    assert_eq!(
+        (
+            plan.summary().add,
+            plan.summary().change,
+            plan.summary().remove
+        ),
+        (10, 0, 0)
+    );
+    assert!(!plan.is_empty() && !plan.is_saved());
+
+    let shown = plan.to_string();
+    let header = |name: &str, rest: &str| {
+        let a = e.account(name);
+        format!("Account {name:?} ({}, {rest})", a.account_sid())
+    };
+    let us = header("us", &format!("region us1, at {}", e.us.base_url()));
+    let ie = header(
+        "ie",
+        &format!("region ie1, edge dublin, at {}", e.ie.base_url()),
+    );
+    let sub = header(
+        "customer-42",
+        &format!("region default, at {}", e.us.base_url()),
+    );
+    for h in [&us, &ie, &sub] {
+        assert!(shown.contains(h.as_str()), "{h}\n{shown}");
+    }
+    assert!(shown.find(&us) < shown.find(&ie) && shown.find(&ie) < shown.find(&sub));
+    // Each account's plan as a single account shows it, indented under its header.
+    let us_text = plan.account("us").unwrap().plan().unwrap().to_string();
+    let indented: String = us_text
+        .lines()
+        .map(|l| {
+            if l.is_empty() {
+                "\n".to_owned()
+            } else {
+                format!("  {l}\n")
+            }
+        })
+        .collect();
+    assert!(shown.contains(&format!("{us}\n{indented}")), "{shown}");
+    assert!(
+        shown.ends_with("\nPlan: 10 to add, 0 to change, 0 to remove across 3 accounts.\n"),
+        "{shown}"
+    );
+
+    // The document: version 5, each account with its v4 plan document; read back the same.
+    let text = plan.to_json().unwrap();
+    let document: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(document["format_version"], 5);
+    assert_eq!(document["accounts"][1]["account"]["name"], "ie");
+    assert_eq!(
+        document["accounts"][1]["account"]["api_key_env"],
+        "IE_API_KEY"
+    );
+    assert_eq!(document["accounts"][1]["plan"]["format_version"], 4);
+    assert_eq!(
+        document["accounts"][1]["plan"]["starting_state"]["account_sid"],
+        e.ie.account_sid().as_str()
+    );
+    assert!(!text.contains(e.us.auth_token()) && !text.contains(e.ie.auth_token()));
+    let saved = EstatePlan::from_json(&text).unwrap();
+    assert!(saved.is_saved());
+    assert_eq!(saved.to_string(), shown);
+    assert_eq!(saved.to_json().unwrap(), text);
+
+    // Each reader refuses the other's document, naming the right one.
+    let single = plan.account("us").unwrap().plan().unwrap().to_json();
+    let refused = EstatePlan::from_json(&single).unwrap_err().to_string();
+    assert!(
+        refused.contains("format_version 4 is a single-account plan")
+            && refused.contains("apply it with Plan::from_json"),
+        "{refused}"
+    );
+    let refused = Plan::from_json(&text).unwrap_err().to_string();
+    assert!(
+        refused.contains("format_version 5 is a plan of several accounts")
+            && refused.contains("EstatePlan::from_json"),
+        "{refused}"
+    );
+
+    // Verified per account: a plan filed under another account, or a bad change, is named.
+    let mut swapped = document.clone();
+    swapped["accounts"][0]["plan"] = document["accounts"][1]["plan"].clone();
+    let error = EstatePlan::from_json(&swapped.to_string()).unwrap_err();
+    let (account, inner) = in_account(&error);
+    assert_eq!(account, "us");
+    assert!(
+        inner.to_string().contains(&format!(
+            "its plan was made for account {}, but the account is {}",
+            e.ie.account_sid(),
+            e.us.account_sid()
+        )),
+        "{inner}"
+    );
+    let mut bad = document.clone();
+    bad["accounts"][2]["plan"]["changes"][1]["prefix"] = 0.into();
+    let error = EstatePlan::from_json(&bad.to_string()).unwrap_err();
+    let (account, inner) = in_account(&error);
+    assert_eq!(account, "customer-42");
+    assert!(
+        matches!(inner, Error::PlanChange { index: 1, .. }),
+        "{inner:?}"
+    );
+    let mut twice = document;
+    twice["accounts"][2] = twice["accounts"][0].clone();
+    let refused = EstatePlan::from_json(&twice.to_string()).unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("account \"us\" is there twice"),
+        "{refused}"
+    );
+}
+
+#[tokio::test]
+async fn applying_writes_each_account_and_converges() {
+    let e = Estate::start().await;
+    let plan = estate::plan(e.accounts(&ACCOUNTS), PlanOptions::default()).await;
+    // Saved and read back: every account is verified, then written.
+    let saved = EstatePlan::from_json(&plan.to_json().unwrap()).unwrap();
+    let finished = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = finished.clone();
+    let options = ApplyOptions::default().on_progress(move |_, n, total| {
+        seen.lock().unwrap().push((n, total));
+    });
+    let report = saved.apply(&e.clients(), options).await.unwrap();
+    assert!(report.is_complete(), "{report}");
+    assert_eq!((report.done.add, report.done.remove), (10, 0));
+    let per_account: Vec<(&str, usize)> = report
+        .accounts
+        .iter()
+        .map(|a| (a.account.name(), a.report.done.add))
+        .collect();
+    assert_eq!(per_account, [("us", 4), ("ie", 4), ("customer-42", 2)]);
+    // Progress counts every account's changes together.
+    let mut counted = finished.lock().unwrap().clone();
+    counted.sort();
+    assert_eq!(counted, (1..=10).map(|n| (n, 10)).collect::<Vec<_>>());
+    let shown = report.to_string();
+    assert!(
+        shown.ends_with("\nApply complete across 3 accounts: 10 added, 0 changed, 0 removed.\n"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("  Apply complete: 4 added, 0 changed, 0 removed."),
+        "{shown}"
+    );
+    let json: Value = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["accounts"][2]["account"]["name"], "customer-42");
+    assert_eq!(json["accounts"][2]["report"]["done"]["add"], 2);
+    assert_eq!(
+        json["accounts"][2]["report"]["outcomes"][0]["status"],
+        "done"
+    );
+    assert_eq!(json["done"]["add"], 10);
+
+    // Writes went where each account lives: the subaccount's through its own 2010 paths.
+    let sub_path = format!("/2010-04-01/Accounts/{}/", e.sub.0);
+    let us_posts: Vec<String> =
+        e.us.requests()
+            .into_iter()
+            .filter(|r| r.method == "POST")
+            .map(|r| r.path)
+            .collect();
+    assert_eq!(us_posts.len(), 6, "{us_posts:#?}");
+    assert_eq!(
+        us_posts.iter().filter(|p| p.starts_with(&sub_path)).count(),
+        2
+    );
+    assert_eq!(writes(&e.ie), 4);
+
+    let again = estate::plan(e.accounts(&ACCOUNTS), PlanOptions::default()).await;
+    assert!(again.is_empty() && again.failed().count() == 0, "{again}");
+    assert!(
+        again
+            .to_string()
+            .ends_with("Plan: 0 to add, 0 to change, 0 to remove across 3 accounts.\n")
+    );
+}
+
+#[tokio::test]
+async fn a_failed_change_in_one_account_does_not_stop_another() {
+    let e = Estate::start().await;
+    let plan = estate::plan(e.accounts(&["us", "ie"]), PlanOptions::default()).await;
+    // Every address added in ie is refused (400: not retried).
+    let addresses = format!(
+        "/2010-04-01/Accounts/{}/SIP/IpAccessControlLists/",
+        e.ie.account_sid()
+    );
+    e.ie.inject(Fault::on("POST", &addresses).status(400).times(10));
+    let report = plan
+        .apply(&e.clients(), ApplyOptions::default())
+        .await
+        .unwrap();
+    assert!(!report.is_complete());
+    let us = report.account("us").unwrap();
+    assert!(us.report.is_complete(), "{}", us.report);
+    assert_eq!(us.report.done.add, 4);
+    let ie = report.account("ie").unwrap();
+    assert_eq!(ie.report.failed().count(), 2, "{}", ie.report);
+    // Its attach came after the failed step: not attempted, so the list is not attached empty.
+    assert_eq!(ie.report.not_attempted().count(), 1, "{}", ie.report);
+    let incomplete: Vec<&str> = report.incomplete().map(|a| a.account.name()).collect();
+    assert_eq!(incomplete, ["ie"]);
+    let shown = report.to_string();
+    assert!(
+        shown.contains("Apply incomplete in 1 of 2 accounts (ie): 5 added, 0 changed, 0 removed."),
+        "{shown}"
+    );
+    // The next plan has only ie's rest to do.
+    let again = estate::plan(e.accounts(&["us", "ie"]), PlanOptions::default()).await;
+    let left: Vec<usize> = again.plans().map(|(_, p)| p.summary().add).collect();
+    assert_eq!(left, [0, 3]);
+}
+
+#[tokio::test]
+async fn refused_credentials_in_one_region_name_the_account_region_and_host() {
+    let e = Estate::start().await;
+    // ie's key is wrong, and the file gives ie1 without an edge and no base URL: as on Twilio.
+    let ie: Account = serde_json::from_value(json!({
+        "name": "ie", "account_sid": e.ie.account_sid().as_str(),
+        "api_key_env": "IE_API_KEY", "api_secret_env": "IE_API_SECRET", "region": "ie1",
+    }))
+    .unwrap();
+    let wrong =
+        e.ie.client_builder()
+            .auth_token("not the token")
+            .build()
+            .unwrap();
+    let accounts = vec![
+        e.estate_account("us"),
+        EstateAccount::new(ie, wrong, desired("ie")),
+    ];
+    let plan = estate::plan(accounts, PlanOptions::default()).await;
+    let failed: Vec<&str> = plan.failed().map(|a| a.account().name()).collect();
+    assert_eq!(failed, ["ie"]);
+    assert_eq!(plan.account("us").unwrap().plan().unwrap().summary().add, 4);
+    let error = plan.account("ie").unwrap().error().unwrap();
+    let (account, inner) = in_account(error);
+    assert_eq!(account, "ie");
+    let Error::Credentials {
+        account_sid,
+        region,
+        host,
+        status,
+        causes,
+    } = inner
+    else {
+        panic!("{inner:?}")
+    };
+    assert_eq!(
+        (account_sid, region.as_deref(), host.as_str(), *status),
+        (e.ie.account_sid(), Some("ie1"), e.ie.base_url(), 401)
+    );
+    assert_eq!(causes.len(), 2, "{causes:#?}");
+    assert!(
+        causes[0]
+            .contains("`IE_API_KEY` and `IE_API_SECRET` hold an API key made in another region"),
+        "{causes:#?}"
+    );
+    assert!(
+        causes[1].contains("api.ie1.twilio.com) stopped working on 2026-04-28; set `edge`"),
+        "{causes:#?}"
+    );
+    let shown = error.to_string();
+    assert!(
+        shown.starts_with(&format!(
+            "account \"ie\": Twilio refused the credentials (HTTP 401) of account {} in region ie1 at {}; the usual causes: ",
+            e.ie.account_sid(),
+            e.ie.base_url()
+        )),
+        "{shown}"
+    );
+    // One cheap read, then nothing more in that account.
+    let reads = e.ie.requests();
+    assert_eq!(reads.len(), 1, "{reads:#?}");
+    assert_eq!(reads[0].method, "GET");
+    assert!(reads[0].path.ends_with("/SIP/IpAccessControlLists.json"));
+    assert_eq!(reads[0].query.as_deref(), Some("PageSize=1"));
+    // Shown under its header; the plan cannot be saved nor applied, and nothing is written.
+    let text = plan.to_string();
+    assert!(
+        text.contains("  Error: Twilio refused the credentials (HTTP 401)"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(
+            "Plan: 4 to add, 0 to change, 0 to remove across 1 account; 1 account failed (ie): nothing can be applied until every account plans.\n"
+        ),
+        "{text}"
+    );
+    assert!(matches!(plan.to_json(), Err(Error::Refused { .. })));
+    let refused = plan
+        .apply(&e.clients(), ApplyOptions::default())
+        .await
+        .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("an account failed to plan (ie): nothing is applied to any account"),
+        "{refused}"
+    );
+    assert_eq!(writes(&e.us), 0);
+}
+
+#[tokio::test]
+async fn a_stale_saved_plan_in_one_account_writes_nothing_anywhere() {
+    let e = Estate::start().await;
+    let first = estate::plan(e.accounts(&["us", "ie"]), PlanOptions::default()).await;
+    first
+        .apply(&e.clients(), ApplyOptions::default())
+        .await
+        .unwrap();
+    // A change in each account, saved; then someone else edits ie's list.
+    let mut changed: Vec<EstateAccount> = e.accounts(&["us", "ie"]);
+    for a in &mut changed {
+        let name = a.account.name().to_owned();
+        a.desired = Desired::from_toml(
+            &format!(
+                "[lists.carrier]\naddresses = [\"198.51.100.0/24\"]\ntrunks = [\"edge trunk\"]\nsip_domains = []\n# {name}"
+            ),
+            "estate.toml",
+        )
+        .unwrap();
+    }
+    let plan = estate::plan(changed, PlanOptions::default()).await;
+    assert_eq!(plan.summary().remove, 2, "{plan}");
+    let saved = EstatePlan::from_json(&plan.to_json().unwrap()).unwrap();
+    let ie = e.client("ie");
+    let list = ie
+        .sip_ip_access_control_lists()
+        .list()
+        .collect()
+        .await
+        .unwrap()
+        .remove(0);
+    ie.sip_ip_access_control_list(list.sid.as_ref())
+        .ip_addresses()
+        .create("another", "192.0.2.99")
+        .await
+        .unwrap();
+    let (us_writes, ie_writes) = (writes(&e.us), writes(&e.ie));
+    let error = saved
+        .apply(&e.clients(), ApplyOptions::default())
+        .await
+        .unwrap_err();
+    let (account, inner) = in_account(&error);
+    assert_eq!(account, "ie");
+    assert!(matches!(inner, Error::Stale { .. }), "{inner:?}");
+    assert!(
+        error
+            .to_string()
+            .contains("account \"ie\": the live state no longer matches the saved plan (the addresses of list \"carrier\" changed (1 added"),
+        "{error}"
+    );
+    assert_eq!((writes(&e.us), writes(&e.ie)), (us_writes, ie_writes));
+    // verify() says the same, without applying.
+    let verified = saved
+        .verify(&e.clients(), Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(in_account(&verified).0, "ie");
+}
+
+#[tokio::test]
+async fn a_subset_of_the_accounts_is_planned_saved_and_applied_alone() {
+    let e = Estate::start().await;
+    // Planning only some accounts (`--account us --account customer-42`) reads nothing in ie.
+    let plan = estate::plan(e.accounts(&["us", "customer-42"]), PlanOptions::default()).await;
+    let names: Vec<&str> = plan.accounts().iter().map(|a| a.account().name()).collect();
+    assert_eq!(names, ["us", "customer-42"]);
+    assert!(e.ie.requests().is_empty());
+    // A saved plan narrowed to one account applies that one; an unknown name is refused.
+    let mut saved = EstatePlan::from_json(&plan.to_json().unwrap()).unwrap();
+    let refused = saved.retain_accounts(&["ie"]).unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("no account named \"ie\" (it has us, customer-42)"),
+        "{refused}"
+    );
+    saved.retain_accounts(&["customer-42"]).unwrap();
+    // Only the clients of the accounts applied are needed; a missing one is refused, named.
+    let mut clients = BTreeMap::new();
+    let error = saved
+        .apply(&clients, ApplyOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(in_account(&error).0, "customer-42");
+    assert!(
+        error.to_string().contains("no client was given for it"),
+        "{error}"
+    );
+    // A client acting on another account is refused too.
+    clients.insert("customer-42".to_owned(), e.client("us"));
+    let error = saved
+        .apply(&clients, ApplyOptions::default())
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("but its client acts on"),
+        "{error}"
+    );
+    assert_eq!(writes(&e.us), 0);
+    clients.insert("customer-42".to_owned(), e.client("customer-42"));
+    let report = saved
+        .apply(&clients, ApplyOptions::default())
+        .await
+        .unwrap();
+    assert!(report.is_complete());
+    assert_eq!(report.accounts.len(), 1);
+    assert_eq!(report.done.add, 2);
+    assert_eq!(writes(&e.us), 2, "us itself was not applied");
+}
+
+#[tokio::test]
+async fn a_guard_in_one_account_refuses_the_whole_apply() {
+    let e = Estate::start().await;
+    let first = estate::plan(e.accounts(&["us", "ie"]), PlanOptions::default()).await;
+    first
+        .apply(&e.clients(), ApplyOptions::default())
+        .await
+        .unwrap();
+    // ie's list would be left empty while attached; us only gains an address.
+    let mut accounts = e.accounts(&["us", "ie"]);
+    accounts[0].desired = Desired::from_toml(
+        "[lists.carrier]\naddresses = [\"198.51.100.0/24\", \"203.0.113.10\", \"192.0.2.1\"]\ntrunks = [\"edge trunk\"]\nsip_domains = []\n",
+        "estate.toml",
+    )
+    .unwrap();
+    accounts[1].desired = Desired::from_toml(
+        "[lists.carrier]\naddresses = []\ntrunks = [\"edge trunk\"]\nsip_domains = []\n",
+        "estate.toml",
+    )
+    .unwrap();
+    let plan = estate::plan(accounts, PlanOptions::default()).await;
+    let (us_writes, ie_writes) = (writes(&e.us), writes(&e.ie));
+    let error = plan
+        .apply(&e.clients(), ApplyOptions::default())
+        .await
+        .unwrap_err();
+    let (account, inner) = in_account(&error);
+    assert_eq!(account, "ie");
+    assert!(matches!(inner, Error::Guard { .. }), "{inner:?}");
+    assert_eq!((writes(&e.us), writes(&e.ie)), (us_writes, ie_writes));
+}
+
+#[cfg(feature = "schemars")]
+#[test]
+fn the_committed_estate_plan_schema_is_what_the_types_generate() {
+    let generated =
+        serde_json::to_string_pretty(estate::estate_plan_schema().as_value()).unwrap() + "\n";
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schemas/estate-plan.schema.json"
+    );
+    if std::env::var_os("REGENERATE_SCHEMAS").is_some() {
+        std::fs::write(path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "schemas/estate-plan.schema.json differs from what the types generate; if the format change is intended, regenerate it:\n  REGENERATE_SCHEMAS=1 cargo test --all-features --test allowlist_estate committed"
+    );
+}
+
+#[cfg(feature = "schemars")]
+#[tokio::test]
+async fn a_saved_estate_plan_validates_against_its_schema() {
+    let e = Estate::start().await;
+    let plan = estate::plan(e.accounts(&ACCOUNTS), PlanOptions::default()).await;
+    let document: Value = serde_json::from_str(&plan.to_json().unwrap()).unwrap();
+    let validator = jsonschema::validator_for(estate::estate_plan_schema().as_value()).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&document)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let mut single = document.clone();
+    single["format_version"] = 4.into();
+    assert!(!validator.is_valid(&single));
+    let mut unknown = document;
+    unknown["accounts"][0]["extra"] = true.into();
+    assert!(!validator.is_valid(&unknown));
+}
