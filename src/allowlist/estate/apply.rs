@@ -154,6 +154,24 @@ impl EstatePlan {
         clients: &BTreeMap<String, Client>,
         options: ApplyOptions,
     ) -> Result<EstateReport> {
+        self.apply_each(clients, options, |_, options| options)
+            .await
+    }
+
+    /// [`apply`](Self::apply), with each account's options made by `for_account` from
+    /// `options` (its own progress callback, say, to tell which account a change is of: it is
+    /// called with the counts of every account together). The guards are checked with
+    /// `options`.
+    ///
+    /// # Errors
+    ///
+    /// As [`apply`](Self::apply).
+    pub async fn apply_each(
+        &self,
+        clients: &BTreeMap<String, Client>,
+        options: ApplyOptions,
+        for_account: impl Fn(&Account, ApplyOptions) -> ApplyOptions,
+    ) -> Result<EstateReport> {
         let accounts = self.with_clients(clients)?;
         for (account, plan, _) in &accounts {
             plan.check(&options).map_err(|e| in_account(account, e))?;
@@ -170,7 +188,7 @@ impl EstatePlan {
             .sum();
         let finished = Arc::new(AtomicUsize::new(0));
         let reports = future::join_all(accounts.iter().map(|&(account, plan, client)| {
-            let mut options = options.clone();
+            let mut options = for_account(account, options.clone());
             if let Some(progress) = options.get_progress() {
                 let finished = finished.clone();
                 options = options.on_progress(move |outcome, _, _| {

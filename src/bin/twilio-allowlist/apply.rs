@@ -1,17 +1,21 @@
 //! `apply`: make or read the plan, show it, ask, read the live state again, write with a
 //! progress display and signals handled, report; with `--json`, one document whatever happens.
+//! A file with `[accounts]` or a saved plan of several accounts goes to `estate_apply`, which
+//! shares the writes' display and signals ([`Writing`]) and the ending ([`ending`]).
 
 use std::{path::PathBuf, sync::Arc};
 
+use indicatif::ProgressBar;
+use serde::Serialize;
 use twilio_ip_access::allowlist::{
     self, ApplyOptions, ChangeOutcome, ChangeResult, Error, FORMAT_VERSION, Interrupt, Plan,
-    ReadOptions, Report,
+    ReadOptions, Report, estate::ESTATE_FORMAT_VERSION,
 };
 
 use crate::{
     Connection, FAILED, Fail, OK, STALE,
     args::SourceArgs,
-    audit, confirm,
+    audit, confirm, estate, estate_apply,
     output::{ApplyDocument, Failure, Stream, Ui},
     progress::{self, Spinner},
     signals::Signals,
@@ -22,6 +26,8 @@ pub(crate) struct Request {
     /// The desired-state file to plan from, and the lists of it to act on (all when empty)…
     pub(crate) file: Option<PathBuf>,
     pub(crate) lists: Vec<String>,
+    /// The accounts of a file with `[accounts]` or of a saved plan of several (all when empty).
+    pub(crate) accounts: Vec<String>,
     /// …or a saved plan.
     pub(crate) saved: Option<PathBuf>,
     /// How the file's sources are read.
@@ -37,9 +43,31 @@ pub(crate) struct Request {
 /// Runs `apply` and returns its exit code, having printed its error (and with `--json` its
 /// one document).
 pub(crate) async fn command(ui: &Ui, connection: Connection<'_>, request: Request) -> u8 {
-    let (mut plan, mut report) = (None, None);
-    let result = run(ui, connection, &request, &mut plan, &mut report).await;
-    let code = match &result {
+    if estate_apply::wanted(&request) {
+        let (mut plan, mut report) = (None, None);
+        let result = estate_apply::run(ui, connection, &request, &mut plan, &mut report).await;
+        // The estate plan document, as `plan -o` saves it (none while an account failed).
+        let plan = plan
+            .and_then(|p| p.to_json().ok())
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
+        finish(ui, &request, &result, plan, report, ESTATE_FORMAT_VERSION)
+    } else {
+        let (mut plan, mut report) = (None, None);
+        let result = run(ui, connection, &request, &mut plan, &mut report).await;
+        finish(ui, &request, &result, plan, report, FORMAT_VERSION)
+    }
+}
+
+/// Prints the error, and with `--json` the one document; returns the exit code.
+fn finish<P: Serialize, R: Serialize>(
+    ui: &Ui,
+    request: &Request,
+    result: &Result<u8, Fail>,
+    plan: Option<P>,
+    report: Option<R>,
+    format_version: u32,
+) -> u8 {
+    let code = match result {
         Ok(code) => *code,
         Err(Fail(code, message)) => {
             ui.error(message);
@@ -48,9 +76,9 @@ pub(crate) async fn command(ui: &Ui, connection: Connection<'_>, request: Reques
     };
     if request.json {
         let document = ApplyDocument {
-            format_version: plan.is_none().then_some(FORMAT_VERSION),
-            plan: plan.as_ref(),
-            report: report.as_ref(),
+            format_version: plan.is_none().then_some(format_version),
+            plan,
+            report,
             error: result.as_ref().err().map(|Fail(code, message)| Failure {
                 message,
                 exit_code: *code,
@@ -68,22 +96,15 @@ async fn run(
     plan: &mut Option<Plan>,
     report: &mut Option<Report>,
 ) -> Result<u8, Fail> {
-    // Options that only mean something with -f FILE (clap cannot say it of a positional
-    // alternative): a saved plan already says which lists it covers and which it prunes.
-    if request.saved.is_some() {
-        let only_with_file = [
-            (!request.lists.is_empty(), "--list"),
-            (request.sources.prune, "--prune"),
-        ];
-        if let Some((_, flag)) = only_with_file.iter().find(|(given, _)| *given) {
-            return Err(Fail(
-                FAILED,
-                format!(
-                    "{flag} needs -f FILE: a saved plan already says which lists it covers and which it prunes"
-                ),
-            ));
-        }
-    }
+    only_with_file(request)?;
+    estate::refuse_accounts_without_estate(
+        &request.accounts,
+        &match (&request.file, &request.saved) {
+            (Some(file), _) => format!("the file {}", file.display()),
+            (None, Some(plan)) => format!("the plan {} (a plan of one account)", plan.display()),
+            (None, None) => "the plan".into(),
+        },
+    )?;
     let client = connection.client()?;
     // Opened first, so that a log that cannot be written refuses the apply before any request.
     let log = match &request.log {
@@ -137,46 +158,22 @@ async fn run(
                 e => e.into(),
             })?;
     }
-    let interrupt = Interrupt::new();
-    let bar = progress::write_bar(ui, plan.changes().len() as u64);
-    let signals = match Signals::listen(interrupt.clone(), bar.clone()) {
-        Ok(signals) => Some(signals),
-        Err(e) => {
-            ui.note(&format!(
-                "warning: cannot handle Ctrl-C ({e}); it will end the apply at once"
-            ));
-            None
-        }
-    };
-    let progress = bar.clone();
-    let quiet = ui.quiet;
-    let show = move |outcome: &ChangeOutcome, finished: usize, total: usize| match &progress {
-        Some(bar) => {
-            if outcome.result != ChangeResult::Done {
-                bar.println(outcome.to_string());
-            }
-            bar.set_message(outcome.change.to_string());
-            bar.inc(1);
-        }
-        None if !quiet => eprintln!("[{finished}/{total}] {outcome}"),
-        None => {}
-    };
-    let recorder = log.map(|log| Arc::new(audit::Recorder::new(log, interrupt.clone())));
+    let writing = Writing::start(ui, plan.changes().len());
+    let show = writing.show("");
+    let recorder = log.map(|log| Arc::new(audit::Recorder::new(log, writing.interrupt.clone())));
     let record = recorder.clone();
-    let options = request.options.clone().interrupt(interrupt).on_progress(
-        move |outcome, finished, total| {
+    let options = request
+        .options
+        .clone()
+        .interrupt(writing.interrupt.clone())
+        .on_progress(move |outcome, finished, total| {
             if let Some(record) = &record {
                 record.outcome(outcome);
             }
             show(outcome, finished, total);
-        },
-    );
+        });
     let applied = plan.apply(&client, options).await;
-    if let Some(bar) = &bar {
-        bar.finish_and_clear();
-    }
-    let received = signals.as_ref().and_then(Signals::received);
-    drop(signals);
+    let received = writing.finish();
     let done = &*report.insert(applied?);
     if let Some(recorder) = &recorder {
         recorder.rest(done);
@@ -188,8 +185,107 @@ async fn run(
         ui.print(Stream::Stdout, "\n");
         ui.print_changes(Stream::Stdout, &done.to_string());
     }
+    ending(done.is_complete(), received, || {
+        format!(
+            "the apply is incomplete: {} failed, {} with an unknown outcome, {} not attempted",
+            done.failed().count(),
+            done.unknown().count(),
+            done.not_attempted().count()
+        )
+    })
+}
+
+/// Refuses the options that only mean something with -f FILE (clap cannot say it of a
+/// positional alternative): a saved plan already says which lists it covers and which it
+/// prunes.
+pub(crate) fn only_with_file(request: &Request) -> Result<(), Fail> {
+    if request.saved.is_some() {
+        let only_with_file = [
+            (!request.lists.is_empty(), "--list"),
+            (request.sources.prune, "--prune"),
+        ];
+        if let Some((_, flag)) = only_with_file.iter().find(|(given, _)| *given) {
+            return Err(Fail(
+                FAILED,
+                format!(
+                    "{flag} needs -f FILE: a saved plan already says which lists it covers and which it prunes"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The writes under way: one progress display over every change (a bar on a terminal, else a
+/// line per change on standard error), and Ctrl-C and SIGTERM turned into `interrupt`.
+pub(crate) struct Writing {
+    /// Stops the writes (every account's, for an estate).
+    pub(crate) interrupt: Interrupt,
+    bar: Option<ProgressBar>,
+    signals: Option<Signals>,
+    quiet: bool,
+}
+
+impl Writing {
+    /// Starts the display of `total` changes and listens for signals.
+    pub(crate) fn start(ui: &Ui, total: usize) -> Writing {
+        let interrupt = Interrupt::new();
+        let bar = progress::write_bar(ui, total as u64);
+        let signals = match Signals::listen(interrupt.clone(), bar.clone()) {
+            Ok(signals) => Some(signals),
+            Err(e) => {
+                ui.note(&format!(
+                    "warning: cannot handle Ctrl-C ({e}); it will end the apply at once"
+                ));
+                None
+            }
+        };
+        Writing {
+            interrupt,
+            bar,
+            signals,
+            quiet: ui.quiet,
+        }
+    }
+
+    /// A progress callback that shows each change finished, after `prefix` (an estate's
+    /// account: `us: `).
+    pub(crate) fn show(
+        &self,
+        prefix: &str,
+    ) -> impl Fn(&ChangeOutcome, usize, usize) + Send + Sync + 'static {
+        let (bar, quiet, prefix) = (self.bar.clone(), self.quiet, prefix.to_owned());
+        move |outcome: &ChangeOutcome, finished: usize, total: usize| match &bar {
+            Some(bar) => {
+                if outcome.result != ChangeResult::Done {
+                    bar.println(format!("{prefix}{outcome}"));
+                }
+                bar.set_message(format!("{prefix}{}", outcome.change));
+                bar.inc(1);
+            }
+            None if !quiet => eprintln!("[{finished}/{total}] {prefix}{outcome}"),
+            None => {}
+        }
+    }
+
+    /// Ends the display and stops listening; the exit code of the signal received, if any.
+    pub(crate) fn finish(self) -> Option<u8> {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+        self.signals.as_ref().and_then(Signals::received)
+    }
+}
+
+/// The exit of an apply: 0 when `complete`; else the code of the signal `received`, or 1 with
+/// `incomplete`'s message.
+pub(crate) fn ending(
+    complete: bool,
+    received: Option<u8>,
+    incomplete: impl FnOnce() -> String,
+) -> Result<u8, Fail> {
     match received {
-        _ if done.is_complete() => Ok(OK),
+        _ if complete => Ok(OK),
         Some(code) => Err(Fail(
             code,
             format!(
@@ -201,14 +297,6 @@ async fn run(
                 }
             ),
         )),
-        None => Err(Fail(
-            FAILED,
-            format!(
-                "the apply is incomplete: {} failed, {} with an unknown outcome, {} not attempted",
-                done.failed().count(),
-                done.unknown().count(),
-                done.not_attempted().count()
-            ),
-        )),
+        None => Err(Fail(FAILED, incomplete())),
     }
 }

@@ -2,7 +2,8 @@
 
 use std::{path::PathBuf, time::Duration};
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, builder::TypedValueParser as _};
+use twilio_ip_access::DEFAULT_ESTATE_REQUESTS_IN_FLIGHT;
 use twilio_ip_access::allowlist::{
     ApplyOptions, DEFAULT_CONCURRENCY, DEFAULT_MAX_REMOVAL_PERCENT, DEFAULT_MAX_REMOVALS,
     DEFAULT_READ_CONCURRENCY, PlanOptions, Policy, ReadOptions,
@@ -43,6 +44,22 @@ Credentials and routing come from the environment, as Twilio's libraries read th
 TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET),
 TWILIO_REGION, TWILIO_EDGE. --base-url sends every product to one URL (an emulator, a proxy).
 
+Several accounts, subaccounts and regions: a file with [accounts.NAME] tables names each
+account's SID, the environment variables holding its credentials (never the secrets), and its
+region, edge or base_url; lists, sets and [byoc] say `accounts = [...]` (omitted: every account).
+
+    [accounts.us]
+    account_sid = \"AC…\"
+    auth_token_env = \"US_AUTH_TOKEN\"       # or api_key_env + api_secret_env; or parent = \"NAME\"
+    region = \"us1\"
+
+With such a file, plan, apply and export act on every account at once (--account NAME for
+some), the output is grouped by account with one summary line for all, and the exit code is
+the worst of them: 1 if any account failed (the others are still shown), else 2 if any would
+change. Each account's credentials are tried with one cheap read first. Nothing is applied to
+any account while one fails to plan. The environment's TWILIO_* variables and --base-url are
+not used then: each account says where its requests go.
+
 Apply refuses, before writing, a plan that removes more than --max-removals entries of any
 kind (addresses, detaches, unmaps, deleted parts, IP Records; default 20) or more than
 --max-removal-percent of a list holding at least 10 entries (default 30), and a saved plan
@@ -69,6 +86,8 @@ Examples:
   twilio-allowlist plan -f allowlist.toml --allow-fetch --nameserver 10.0.0.2:53
   twilio-allowlist watch -f allowlist.toml --interval 5m --yes --log audit.jsonl
   twilio-allowlist export -o allowlist.toml
+  twilio-allowlist plan -f estate.toml --account ie        # a file with [accounts.*]
+  twilio-allowlist export -f estate.toml -o exported.toml  # every account of estate.toml
   twilio-allowlist --base-url http://127.0.0.1:4010 plan -f allowlist.toml   # on twilio-mock";
 
 #[derive(Debug, Parser)]
@@ -111,6 +130,18 @@ pub(crate) struct Args {
     #[arg(long, global = true, value_name = "SECS", default_value = "30", value_parser = seconds)]
     pub(crate) timeout: Duration,
 
+    /// With a file with [accounts]: how many requests are in flight at once across all its
+    /// accounts (each account also keeps --read-concurrency reads and --concurrency writes of
+    /// its own; this bounds the connections a large estate opens).
+    #[arg(
+        long,
+        global = true,
+        value_name = "N",
+        default_value_t = DEFAULT_ESTATE_REQUESTS_IN_FLIGHT,
+        value_parser = clap::value_parser!(u16).range(1..).map(usize::from)
+    )]
+    pub(crate) max_in_flight: usize,
+
     /// No colour, even on a terminal (the NO_COLOR environment variable does the same).
     #[arg(long, global = true)]
     pub(crate) no_color: bool,
@@ -146,6 +177,10 @@ pub(crate) enum Command {
         /// are left out, and named on standard error.
         #[arg(long = "list", value_name = "NAME")]
         lists: Vec<String>,
+        /// With a file with [accounts]: plan only this account (by its NAME in
+        /// `[accounts.NAME]`); repeat for more. The file's other accounts are left out.
+        #[arg(long = "account", value_name = "NAME")]
+        accounts: Vec<String>,
         /// Also save the plan document here, for `apply PLAN.json`.
         #[arg(short = 'o', long = "out", value_name = "PLAN.json")]
         out: Option<PathBuf>,
@@ -191,6 +226,11 @@ pub(crate) enum Command {
         /// are left out, and named on standard error.
         #[arg(long = "list", value_name = "NAME", requires = "file")]
         lists: Vec<String>,
+        /// With a file with [accounts], or a saved plan of several accounts: apply only this
+        /// account (by its NAME in `[accounts.NAME]`); repeat for more. The others are left
+        /// out.
+        #[arg(long = "account", value_name = "NAME")]
+        accounts: Vec<String>,
         /// Apply without asking.
         #[arg(long)]
         yes: bool,
@@ -253,10 +293,24 @@ pub(crate) enum Command {
     /// Write the live lists as a desired-state file.
     #[command(
         long_about = "Write the live lists (all of them, or those named with --list) as a \
-                      desired-state file: `plan` on it shows no changes.",
-        after_help = "Examples:\n  twilio-allowlist export -o allowlist.toml\n  twilio-allowlist export --list \"office allowlist\" --list branch"
+                      desired-state file: `plan` on it shows no changes.\n\n\
+                      With -f FILE (a file with [accounts]), export each account FILE names \
+                      (or those of --account), all at once: the output has FILE's \
+                      [accounts.NAME] tables (the names of the credential variables, never a \
+                      secret) and each list with `accounts = [\"NAME\"]` (`[lists.\"NAME@ACCOUNT\"]` \
+                      when two accounts have a list of that name); `plan -f` on it shows no \
+                      changes. The live lists replace FILE's lists: FILE is read for its accounts.",
+        after_help = "Examples:\n  twilio-allowlist export -o allowlist.toml\n  twilio-allowlist export --list \"office allowlist\" --list branch\n  twilio-allowlist export -f estate.toml --account ie -o ie.toml"
     )]
     Export {
+        /// A desired-state file with [accounts]: export every account it names (or those of
+        /// --account), reaching each as the file says, and write the accounts section too.
+        #[arg(short = 'f', long = "file", value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// Export only this account of FILE (by its NAME in `[accounts.NAME]`); repeat for
+        /// more.
+        #[arg(long = "account", value_name = "NAME", requires = "file")]
+        accounts: Vec<String>,
         /// Write the file here instead of to standard output.
         #[arg(short = 'o', long = "out", value_name = "FILE")]
         out: Option<PathBuf>,
@@ -362,6 +416,8 @@ pub(crate) enum SchemaOf {
     Allowlist,
     /// The plan document (`plan --json`, `plan -o PLAN.json`).
     Plan,
+    /// The plan document of a file with [accounts] (`format_version` 5).
+    EstatePlan,
 }
 
 /// `--timeout`: seconds, a fraction allowed, more than 0.

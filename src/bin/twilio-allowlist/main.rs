@@ -2,25 +2,23 @@
 //! thin command line over [`twilio_ip_access::allowlist`].
 //!
 //! `args` is the command line; `output` how things are printed; `progress` the spinner and
-//! `-v`; `apply`, `confirm` and `signals` the writes. This file runs the commands and owns
-//! the exit codes.
+//! `-v`; `apply`, `confirm` and `signals` the writes; `estate` and `estate_apply` the same
+//! commands over a file with `[accounts]`. This file runs the commands and owns the exit
+//! codes.
 
 mod apply;
 mod args;
 mod audit;
 mod confirm;
+mod estate;
+mod estate_apply;
 mod messages;
 mod output;
 mod progress;
 mod signals;
 mod watch;
 
-use std::{
-    fs,
-    path::{Path, PathBuf},
-    process::ExitCode,
-    time::Duration,
-};
+use std::{fs, path::Path, process::ExitCode, time::Duration};
 
 use clap::{Parser, error::ErrorKind};
 use twilio_ip_access::{
@@ -36,21 +34,33 @@ pub(crate) const OK: u8 = 0;
 /// An error (arguments, file, credentials, a request, a refusal, a change that failed).
 pub(crate) const FAILED: u8 = 1;
 /// `plan`: changes are pending.
-const PENDING: u8 = 2;
+pub(crate) const PENDING: u8 = 2;
 /// `apply`: the live state is no longer the one the plan was made from; nothing was written.
 pub(crate) const STALE: u8 = 3;
 
 /// A failure to report, with its exit code.
 pub(crate) struct Fail(pub(crate) u8, pub(crate) String);
 
-impl From<Error> for Fail {
-    fn from(e: Error) -> Self {
+impl Fail {
+    /// The library's error in this command's words, with its exit code; an error in one
+    /// account of an estate is named after the account, with the code of the error in it.
+    pub(crate) fn of(e: &Error) -> Fail {
         match e {
             Error::Stale { .. } => Fail(STALE, e.to_string()),
-            Error::Guard { refusals } => Fail(FAILED, messages::refused(&refusals)),
-            Error::Twilio(e) => Fail(FAILED, messages::request_failed(&e)),
+            Error::Guard { refusals } => Fail(FAILED, messages::refused(refusals)),
+            Error::Twilio(e) => Fail(FAILED, messages::request_failed(e)),
+            Error::Account { account, error } => {
+                let Fail(code, message) = Fail::of(error);
+                Fail(code, format!("account {account:?}: {message}"))
+            }
             e => Fail(FAILED, e.to_string()),
         }
+    }
+}
+
+impl From<Error> for Fail {
+    fn from(e: Error) -> Self {
+        Fail::of(&e)
     }
 }
 
@@ -87,11 +97,13 @@ fn main() -> ExitCode {
     }
 }
 
-/// Where requests go and how long each may take (`--base-url`, `--timeout`).
+/// Where requests go and how long each may take (`--base-url`, `--timeout`), and how many
+/// may be in flight across the accounts of an estate (`--max-in-flight`).
 #[derive(Clone, Copy)]
 pub(crate) struct Connection<'a> {
     pub(crate) base_url: Option<&'a str>,
     pub(crate) timeout: Duration,
+    pub(crate) max_in_flight: usize,
 }
 
 impl Connection<'_> {
@@ -105,6 +117,11 @@ impl Connection<'_> {
     }
 }
 
+/// `the file F`, for messages.
+fn from_file(path: &Path) -> String {
+    format!("the file {}", path.display())
+}
+
 pub(crate) fn read(path: &Path, what: &str) -> Result<String, Fail> {
     fs::read_to_string(path).map_err(|e| {
         Fail(
@@ -114,7 +131,7 @@ pub(crate) fn read(path: &Path, what: &str) -> Result<String, Fail> {
     })
 }
 
-fn write(path: &PathBuf, text: &str) -> Result<(), Fail> {
+pub(crate) fn write(path: &Path, text: &str) -> Result<(), Fail> {
     fs::write(path, text).map_err(|e| Fail(FAILED, format!("cannot write {}: {e}", path.display())))
 }
 
@@ -183,6 +200,7 @@ async fn run(ui: &Ui, args: Args) -> Result<u8, Fail> {
     let connection = Connection {
         base_url: args.base_url.as_deref(),
         timeout: args.timeout,
+        max_in_flight: args.max_in_flight,
     };
     let reads = ReadOptions::default().concurrency(args.read_concurrency.into());
     match args.command {
@@ -190,6 +208,7 @@ async fn run(ui: &Ui, args: Args) -> Result<u8, Fail> {
             let schema = match of {
                 SchemaOf::Allowlist => allowlist::allowlist_schema(),
                 SchemaOf::Plan => allowlist::plan_schema(),
+                SchemaOf::EstatePlan => allowlist::estate::estate_plan_schema(),
             };
             let text = serde_json::to_string_pretty(schema.as_value())
                 .map_err(|e| Fail(FAILED, e.to_string()))?;
@@ -201,14 +220,25 @@ async fn run(ui: &Ui, args: Args) -> Result<u8, Fail> {
             json,
             format,
             lists,
+            accounts,
             out,
             sources,
         } => {
             let desired = desired(ui, &file, &lists, &sources).await?;
+            let options = sources.plan_options(reads);
+            if !desired.accounts().is_empty() {
+                let format = if json { Format::Json } else { format };
+                let from = file.display().to_string();
+                let estate =
+                    estate::Estate::new(desired.accounts().to_vec(), &accounts, &from, connection)?;
+                let plan = estate.plan(ui, &desired, options).await;
+                return estate::plan_command(ui, &plan, format, out.as_deref());
+            }
+            estate::refuse_accounts_without_estate(&accounts, &from_file(&file))?;
             let client = connection.client()?;
             let plan = {
                 let _spinner = progress::Spinner::start(ui, "Reading the live state:");
-                allowlist::plan_with(&client, &desired, sources.plan_options(reads)).await?
+                allowlist::plan_with(&client, &desired, options).await?
             };
             if let Some(out) = &out {
                 write(out, &plan.to_json())?;
@@ -231,6 +261,7 @@ async fn run(ui: &Ui, args: Args) -> Result<u8, Fail> {
             file,
             plan,
             lists,
+            accounts,
             yes,
             guards,
             json,
@@ -240,6 +271,7 @@ async fn run(ui: &Ui, args: Args) -> Result<u8, Fail> {
             let request = apply::Request {
                 file,
                 lists,
+                accounts,
                 saved: plan,
                 sources,
                 yes,
@@ -273,25 +305,57 @@ async fn run(ui: &Ui, args: Args) -> Result<u8, Fail> {
             };
             watch::command(ui, connection, request).await
         }
-        Command::Export { out, lists } => {
-            let client = connection.client()?;
-            let options = lists.into_iter().fold(
-                ExportOptions::default().read_options(reads),
-                ExportOptions::list,
-            );
-            let desired = {
-                let _spinner = progress::Spinner::start(ui, "Reading the live state:");
-                allowlist::export(&client, options).await?
+        Command::Export {
+            file,
+            accounts,
+            out,
+            lists,
+        } => {
+            let desired = match &file {
+                Some(file) => {
+                    // Only its accounts are used: its lists are replaced by the live ones. It
+                    // is read as plan reads it (its `{ file }` and `{ dns }` sources too).
+                    let path = file.display().to_string();
+                    let desired = desired(ui, file, &[], &SourceArgs::default()).await?;
+                    if desired.accounts().is_empty() {
+                        return Err(Fail(
+                            FAILED,
+                            format!(
+                                "export -f {path}: the file has no [accounts] tables, and -f is for exporting the accounts it names; without -f, export reads the account of the environment"
+                            ),
+                        ));
+                    }
+                    let estate = estate::Estate::new(
+                        desired.accounts().to_vec(),
+                        &accounts,
+                        &path,
+                        connection,
+                    )?;
+                    estate.export(ui, &lists, reads).await?
+                }
+                None => {
+                    let client = connection.client()?;
+                    let options = lists.into_iter().fold(
+                        ExportOptions::default().read_options(reads),
+                        ExportOptions::list,
+                    );
+                    let _spinner = progress::Spinner::start(ui, "Reading the live state:");
+                    allowlist::export(&client, options).await?
+                }
             };
             for note in desired.notes() {
                 ui.note(&format!("note: {note}"));
             }
             let text = desired.to_toml();
-            match out {
+            match out.as_deref() {
                 Some(path) => {
-                    write(&path, &text)?;
+                    write(path, &text)?;
+                    let accounts = match desired.accounts().len() {
+                        0 => String::new(),
+                        n => format!(" of {n} account(s)"),
+                    };
                     ui.note(&format!(
-                        "Wrote {} list(s) to {}.",
+                        "Wrote {} list(s){accounts} to {}.",
                         desired.lists().len(),
                         path.display()
                     ));

@@ -5,7 +5,7 @@ use std::io::{self, IsTerminal};
 
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
-use twilio_ip_access::allowlist::{Plan, Report};
+use twilio_ip_access::allowlist::{EstatePlan, Plan, Report};
 
 /// How to print, decided once from the flags, the environment and the terminals.
 #[derive(Debug, Clone, Copy)]
@@ -155,20 +155,45 @@ pub(crate) fn markdown(plan: &Plan) -> String {
     )
 }
 
+/// An estate's plan for a pull-request comment: its summary line (the totals) first, then
+/// each account under a heading (name, SID, region) with its plan as [`markdown`] shows one
+/// account's, or its error.
+pub(crate) fn estate_markdown(plan: &EstatePlan) -> String {
+    let text = plan.to_string();
+    let total = text.lines().last().unwrap_or_default();
+    let mut out = format!("**{total}**\n");
+    for account in plan.accounts() {
+        let a = account.account();
+        out.push_str(&format!(
+            "\n#### Account `{}` ({}, region {})\n\n",
+            a.name(),
+            a.account_sid(),
+            a.region().unwrap_or("default")
+        ));
+        match account.plan() {
+            Ok(plan) => out.push_str(&markdown(plan)),
+            Err(error) => out.push_str(&format!("> **Error:** {error}\n")),
+        }
+    }
+    out
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
 /// `apply --json`'s one document, printed whatever happens: the plan document's keys in their
-/// order (`format_version` alone when there is no plan), then `report` and `error`.
+/// order (`format_version` alone when there is no plan), then `report` and `error`. For an
+/// estate, the plan is the estate plan document (version 5) and the report is grouped by
+/// account.
 #[derive(Serialize)]
-pub(crate) struct ApplyDocument<'a> {
+pub(crate) struct ApplyDocument<'a, P = &'a Plan, R = &'a Report> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) format_version: Option<u32>,
     #[serde(flatten)]
-    pub(crate) plan: Option<&'a Plan>,
+    pub(crate) plan: Option<P>,
     /// `null` when nothing was attempted.
-    pub(crate) report: Option<&'a Report>,
+    pub(crate) report: Option<R>,
     pub(crate) error: Option<Failure<'a>>,
 }
 
@@ -179,7 +204,7 @@ pub(crate) struct Failure<'a> {
     pub(crate) exit_code: u8,
 }
 
-impl ApplyDocument<'_> {
+impl<P: Serialize, R: Serialize> ApplyDocument<'_, P, R> {
     pub(crate) fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| {
             // These plain types always serialize; keep any failure visible.

@@ -52,6 +52,15 @@ pub(crate) async fn command(
             "watch applies every cycle's plan without asking: pass --yes (see `plan` for what it would do now, and --policy upsert-only to never remove)".into(),
         ));
     }
+    if std::fs::read_to_string(&request.file).is_ok_and(|text| crate::estate::has_accounts(&text)) {
+        return Err(Fail(
+            FAILED,
+            format!(
+                "{} has [accounts]: watch acts on the one account of the environment and does not take several accounts yet; run `apply -f {0} --yes` (with --account NAME for some) from cron instead",
+                request.file.display()
+            ),
+        ));
+    }
     let client = connection.client()?;
     let account = client.account_sid().as_str();
     let log = Arc::new(match &request.log {
