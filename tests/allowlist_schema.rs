@@ -155,7 +155,47 @@ fn what_the_parser_refuses_for_its_shape_the_schema_refuses_too() {
             "[settings]\nprefix = \"managed: \"\n".to_owned(),
         ),
     ];
-    for (what, text) in cases {
+    let account = |keys: &str| {
+        format!(
+            "[accounts.us]\naccount_sid = \"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"\n{keys}\n{}",
+            list("\"10.0.0.1\"")
+        )
+    };
+    let account_cases = [
+        ("an account without credentials", account("")),
+        (
+            "an account with two credentials",
+            account("auth_token_env = \"A\"\nparent = \"x\""),
+        ),
+        ("an API key without its secret", account("api_key_env = \"K\"")),
+        (
+            "a secret's key in an account",
+            account("auth_token = \"0123456789abcdef0123456789abcdef\""),
+        ),
+        (
+            "a variable that is not a name",
+            account("auth_token_env = \"US-TOKEN\""),
+        ),
+        (
+            "an unknown key in an account",
+            account("auth_token_env = \"A\"\ncolour = \"blue\""),
+        ),
+        (
+            "a region that is not a label",
+            account("auth_token_env = \"A\"\nregion = \"US 1\""),
+        ),
+        (
+            "an account SID that is not one",
+            "[accounts.us]\naccount_sid = \"SKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"\nauth_token_env = \"A\"\n"
+                .to_owned(),
+        ),
+        (
+            "an empty accounts array",
+            account("auth_token_env = \"A\"")
+                .replace("addresses = [", "accounts = []\naddresses = ["),
+        ),
+    ];
+    for (what, text) in cases.into_iter().chain(account_cases) {
         assert!(
             !schema.is_valid(&toml_as_json(&text)),
             "the schema accepts {what}:\n{text}"
@@ -180,7 +220,15 @@ fn what_the_parser_refuses_for_its_shape_the_schema_refuses_too() {
         "[settings]\nprune_prefix = \"managed: \"\n{}",
         list("\"10.0.0.1\"")
     );
-    for text in [split, sets, byoc, settings] {
+    let accounts = "[accounts.us]\naccount_sid = \"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"\nauth_token_env = \"US_AUTH_TOKEN\"\nregion = \"us1\"\n\
+        [accounts.ie]\naccount_sid = \"ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"\napi_key_env = \"IE_API_KEY\"\napi_secret_env = \"IE_API_SECRET\"\nregion = \"ie1\"\nedge = \"dublin\"\nbase_url = \"http://127.0.0.1:4010\"\n\
+        [accounts.customer-42]\naccount_sid = \"ACcccccccccccccccccccccccccccccccc\"\nparent = \"us\"\n\
+        [sets.s]\naccounts = [\"us\", \"ie\"]\naddresses = [\"10.0.0.1\"]\n\
+        [lists.a]\naccounts = [\"us\", \"ie\"]\naddresses = [{ set = \"s\" }]\ntrunks = [\"t\"]\nsip_domains = []\n\
+        [lists.a2]\nname = \"a\"\naccounts = [\"customer-42\"]\naddresses = []\ntrunks = []\nsip_domains = []\n\
+        [byoc]\naccounts = [\"ie\"]\nip_records = []\n"
+        .to_owned();
+    for text in [split, sets, byoc, settings, accounts] {
         let errors: Vec<String> = schema
             .iter_errors(&toml_as_json(&text))
             .map(|e| e.to_string())
