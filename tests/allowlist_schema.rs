@@ -56,9 +56,14 @@ fn validator(name: &str) -> jsonschema::Validator {
 
 /// The allowlist guide's example desired-state file (the TOML block under "### The file").
 fn readme_example() -> String {
+    guide_example("### The file")
+}
+
+/// The first TOML block of the allowlist guide under `heading`.
+fn guide_example(heading: &str) -> String {
     let readme = include_str!("../docs/allowlist.md");
     let start = readme
-        .find("### The file")
+        .find(heading)
         .expect("the allowlist guide shows the file format");
     let block = &readme[start..];
     let open = block.find("```toml\n").unwrap() + "```toml\n".len();
@@ -77,6 +82,20 @@ fn the_readme_example_file_validates_and_parses() {
     assert!(errors.is_empty(), "{errors:#?}");
     // The parser agrees (the trunk and domain names are resolved only when planning).
     Desired::from_toml(&text, "docs/allowlist.md").unwrap();
+}
+
+#[test]
+fn the_guides_estate_example_validates_and_parses() {
+    let text = guide_example("### Several accounts");
+    assert!(text.contains("[accounts.customer-42]"), "{text}");
+    let errors: Vec<String> = validator("allowlist.schema.json")
+        .iter_errors(&toml_as_json(&text))
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let desired = Desired::from_toml(&text, "docs/allowlist.md").unwrap();
+    assert_eq!(desired.accounts().len(), 3);
+    assert!(desired.warnings().is_empty(), "{:?}", desired.warnings());
 }
 
 #[test]
