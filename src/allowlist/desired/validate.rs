@@ -714,7 +714,9 @@ pub(super) fn validate(
                 .as_ref()
                 .is_none_or(|a| a.iter().any(|a| a == name))
         };
-        if !lists.iter().any(|l| given(&l.accounts)) && !(byoc.is_some() && given(&byoc_accounts)) {
+        let given_any =
+            lists.iter().any(|l| given(&l.accounts)) || (byoc.is_some() && given(&byoc_accounts));
+        if !given_any {
             warnings.push(format!(
                 "account {name:?} is given no list and no [byoc]: a plan of it changes nothing"
             ));
