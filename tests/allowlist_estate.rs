@@ -17,11 +17,15 @@ use twilio_ip_access::{
     sid::AccountSid,
 };
 
-/// Two regions, each its own emulator, and a subaccount (with its own auth token) in the first.
+/// Two regions, each its own emulator, and a subaccount of the first reached with its
+/// parent's credentials.
 struct Estate {
     us: MockTwilio,
     ie: MockTwilio,
-    sub: (AccountSid, String),
+    sub: AccountSid,
+    /// `IE_API_KEY` and `IE_API_SECRET`: an API key made in ie.
+    ie_key: (String, String),
+    file: Desired,
 }
 
 impl Estate {
@@ -30,44 +34,82 @@ impl Estate {
         let ie = MockTwilio::start().await;
         us.create_trunk_named("edge trunk", "edge.pstn.twilio.com");
         ie.create_trunk_named("edge trunk", "edge-ie.pstn.twilio.com");
-        let sub = us.add_subaccount();
-        Estate { us, ie, sub }
+        let (sub, _) = us.add_subaccount();
+        let (key, secret) = ie.add_api_key();
+        let file = Desired::from_toml(
+            &format!(
+                r#"
+[accounts.us]
+account_sid = "{us_sid}"
+auth_token_env = "US_AUTH_TOKEN"
+region = "us1"
+base_url = "{us_url}"
+
+[accounts.ie]
+account_sid = "{ie_sid}"
+api_key_env = "IE_API_KEY"
+api_secret_env = "IE_API_SECRET"
+region = "ie1"
+edge = "dublin"
+base_url = "{ie_url}"
+
+[accounts.customer-42]
+account_sid = "{sub}"
+parent = "us"
+
+[lists."carrier"]
+accounts = ["us"]
+addresses = ["198.51.100.0/24", {{ ip = "203.0.113.10", name = "sbc us" }}]
+trunks = ["edge trunk"]
+sip_domains = []
+
+[lists."carrier@ie"]
+name = "carrier"
+accounts = ["ie"]
+addresses = ["198.51.100.0/24", "192.0.2.7"]
+trunks = ["edge trunk"]
+sip_domains = []
+
+[lists."customer"]
+accounts = ["customer-42"]
+addresses = ["203.0.113.42"]
+trunks = []
+sip_domains = []
+"#,
+                us_sid = us.account_sid(),
+                us_url = us.base_url(),
+                ie_sid = ie.account_sid(),
+                ie_url = ie.base_url(),
+            ),
+            "estate.toml",
+        )
+        .unwrap();
+        Estate {
+            us,
+            ie,
+            sub,
+            ie_key: (key.to_string(), secret),
+            file,
+        }
     }
 
     fn account(&self, name: &str) -> Account {
-        let value = match name {
-            "us" => json!({
-                "name": "us", "account_sid": self.us.account_sid().as_str(),
-                "auth_token_env": "US_AUTH_TOKEN", "region": "us1",
-                "base_url": self.us.base_url(),
-            }),
-            "ie" => json!({
-                "name": "ie", "account_sid": self.ie.account_sid().as_str(),
-                "api_key_env": "IE_API_KEY", "api_secret_env": "IE_API_SECRET",
-                "region": "ie1", "edge": "dublin", "base_url": self.ie.base_url(),
-            }),
-            "customer-42" => json!({
-                "name": "customer-42", "account_sid": self.sub.0.as_str(),
-                "auth_token_env": "CUSTOMER_42_AUTH_TOKEN", "base_url": self.us.base_url(),
-            }),
-            _ => unreachable!("{name}"),
-        };
-        serde_json::from_value(value).unwrap()
+        self.file.account(name).unwrap().clone()
     }
 
+    /// The account's client, built from its `[accounts.NAME]` and a fake environment.
     fn client(&self, name: &str) -> Client {
-        match name {
-            "us" => self.us.client(),
-            "ie" => self.ie.client(),
-            "customer-42" => self
-                .us
-                .client_builder()
-                .account_sid(self.sub.0.as_str())
-                .auth_token(self.sub.1.as_str())
-                .build()
-                .unwrap(),
-            _ => unreachable!("{name}"),
-        }
+        let env = |variable: &str| match variable {
+            "US_AUTH_TOKEN" => Some(self.us.auth_token().to_owned()),
+            "IE_API_KEY" => Some(self.ie_key.0.clone()),
+            "IE_API_SECRET" => Some(self.ie_key.1.clone()),
+            _ => None,
+        };
+        self.account(name)
+            .client_builder(self.file.accounts(), env)
+            .unwrap()
+            .build()
+            .unwrap()
     }
 
     fn clients(&self) -> BTreeMap<String, Client> {
@@ -78,7 +120,11 @@ impl Estate {
     }
 
     fn estate_account(&self, name: &str) -> EstateAccount {
-        EstateAccount::new(self.account(name), self.client(name), desired(name))
+        EstateAccount::new(
+            self.account(name),
+            self.client(name),
+            self.file.for_account(name),
+        )
     }
 
     fn accounts(&self, names: &[&str]) -> Vec<EstateAccount> {
@@ -87,38 +133,6 @@ impl Estate {
 }
 
 const ACCOUNTS: [&str; 3] = ["us", "ie", "customer-42"];
-
-/// What the file gives each account.
-fn desired(name: &str) -> Desired {
-    let text = match name {
-        "us" => {
-            r#"
-            [lists."carrier"]
-            addresses = ["198.51.100.0/24", { ip = "203.0.113.10", name = "sbc us" }]
-            trunks = ["edge trunk"]
-            sip_domains = []
-        "#
-        }
-        "ie" => {
-            r#"
-            [lists."carrier"]
-            addresses = ["198.51.100.0/24", "192.0.2.7"]
-            trunks = ["edge trunk"]
-            sip_domains = []
-        "#
-        }
-        "customer-42" => {
-            r#"
-            [lists."customer"]
-            addresses = ["203.0.113.42"]
-            trunks = []
-            sip_domains = []
-        "#
-        }
-        _ => unreachable!(),
-    };
-    Desired::from_toml(text, "estate.toml").unwrap()
-}
 
 /// The account an error names, and the error within.
 #[track_caller]
@@ -163,10 +177,7 @@ async fn one_plan_for_every_account_grouped_totalled_and_saved() {
         "ie",
         &format!("region ie1, edge dublin, at {}", e.ie.base_url()),
     );
-    let sub = header(
-        "customer-42",
-        &format!("region default, at {}", e.us.base_url()),
-    );
+    let sub = header("customer-42", "subaccount of \"us\", routed as it");
     for h in [&us, &ie, &sub] {
         assert!(shown.contains(h.as_str()), "{h}\n{shown}");
     }
@@ -301,7 +312,7 @@ async fn applying_writes_each_account_and_converges() {
     assert_eq!(json["done"]["add"], 10);
 
     // Writes went where each account lives: the subaccount's through its own 2010 paths.
-    let sub_path = format!("/2010-04-01/Accounts/{}/", e.sub.0);
+    let sub_path = format!("/2010-04-01/Accounts/{}/", e.sub);
     let us_posts: Vec<String> =
         e.us.requests()
             .into_iter()
@@ -375,7 +386,7 @@ async fn refused_credentials_in_one_region_name_the_account_region_and_host() {
             .unwrap();
     let accounts = vec![
         e.estate_account("us"),
-        EstateAccount::new(ie, wrong, desired("ie")),
+        EstateAccount::new(ie, wrong, e.file.for_account("ie")),
     ];
     let plan = estate::plan(accounts, PlanOptions::default()).await;
     let failed: Vec<&str> = plan.failed().map(|a| a.account().name()).collect();

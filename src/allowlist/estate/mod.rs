@@ -5,6 +5,7 @@
 
 mod apply;
 mod document;
+mod export;
 mod plan;
 mod render;
 
@@ -14,6 +15,7 @@ pub use document::ESTATE_FORMAT_VERSION;
 #[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 pub use document::estate_plan_schema;
 pub(crate) use document::estate_refusal;
+pub use export::export;
 pub use plan::{AccountPlan, EstateAccount, EstatePlan, plan};
 
 use super::Summary;

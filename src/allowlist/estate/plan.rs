@@ -237,7 +237,7 @@ fn signed_by_parent(parent: &str, desired: &Desired) -> Result<()> {
 
 /// One cheap read (one page of one list) tells whether Twilio takes the account's credentials,
 /// before the plan's many reads each fail the same way.
-async fn check_credentials(account: &Account, client: &Client) -> Result<()> {
+pub(super) async fn check_credentials(account: &Account, client: &Client) -> Result<()> {
     let read = client
         .sip_ip_access_control_lists()
         .list()
