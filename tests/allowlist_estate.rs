@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 use twilio_ip_access::{
     Client,
     allowlist::{
-        Account, ApplyOptions, Desired, Error, EstateAccount, EstatePlan, Plan, PlanOptions, estate,
+        Account, ApplyOptions, Desired, Error, EstateAccount, EstatePlan, ExportOptions, Plan,
+        PlanOptions, estate,
     },
     mock::{Fault, MockTwilio},
     sid::AccountSid,
@@ -182,6 +183,10 @@ async fn one_plan_for_every_account_grouped_totalled_and_saved() {
         assert!(shown.contains(h.as_str()), "{h}\n{shown}");
     }
     assert!(shown.find(&us) < shown.find(&ie) && shown.find(&ie) < shown.find(&sub));
+    assert!(
+        shown.contains(&format!("{sub}\n  Note: reached with the credentials of \"us\", so its lists' trunk associations are left alone")),
+        "{shown}"
+    );
     // Each account's plan as a single account shows it, indented under its header.
     let us_text = plan.account("us").unwrap().plan().unwrap().to_string();
     let indented: String = us_text
@@ -600,6 +605,118 @@ async fn a_guard_in_one_account_refuses_the_whole_apply() {
     assert_eq!(account, "ie");
     assert!(matches!(inner, Error::Guard { .. }), "{inner:?}");
     assert_eq!((writes(&e.us), writes(&e.ie)), (us_writes, ie_writes));
+}
+
+#[tokio::test]
+async fn a_subaccount_signed_by_its_parent_cannot_have_trunks_or_byoc() {
+    let e = Estate::start().await;
+    let with = |text: &str| {
+        let mut a = e.estate_account("customer-42");
+        a.desired = Desired::from_toml(text, "estate.toml").unwrap();
+        a
+    };
+    let trunks = with(
+        "[lists.customer]\naddresses = [\"203.0.113.42\"]\ntrunks = [\"edge trunk\"]\nsip_domains = []\n",
+    );
+    let byoc = with("[byoc]\nip_records = [\"203.0.113.20\"]\n");
+    let plan = estate::plan(vec![trunks, e.estate_account("us")], PlanOptions::default()).await;
+    let error = plan.accounts()[0].error().unwrap().to_string();
+    assert!(
+        error.starts_with("account \"customer-42\": refused: list \"customer\" names trunks, but it is reached with the credentials of its parent \"us\"")
+            && error.contains("give the account its own credentials (`auth_token_env`, or `api_key_env` and `api_secret_env` of an API key made in the subaccount)"),
+        "{error}"
+    );
+    assert!(
+        plan.accounts()[1].plan().is_ok(),
+        "the other account is planned"
+    );
+    let plan = estate::plan(vec![byoc], PlanOptions::default()).await;
+    let error = plan.accounts()[0].error().unwrap().to_string();
+    assert!(
+        error.contains(
+            "`[byoc]` is given to it, but it is reached with the credentials of its parent"
+        ),
+        "{error}"
+    );
+    // Refused before any request in the subaccount.
+    let sub = format!("/2010-04-01/Accounts/{}/", e.sub);
+    assert!(!e.us.requests().iter().any(|r| r.path.starts_with(&sub)));
+}
+
+#[tokio::test]
+async fn an_export_of_every_account_plans_empty() {
+    let e = Estate::start().await;
+    estate::plan(e.accounts(&ACCOUNTS), PlanOptions::default())
+        .await
+        .apply(&e.clients(), ApplyOptions::default())
+        .await
+        .unwrap();
+    // An IP Record in the us account, which its subaccount's export must not take as its own.
+    e.client("us")
+        .ip_records()
+        .create("203.0.113.20")
+        .friendly_name("sbc us")
+        .await
+        .unwrap();
+    let accounts = ACCOUNTS
+        .iter()
+        .map(|name| (e.account(name), e.client(name)))
+        .collect();
+    let exported = estate::export(accounts, ExportOptions::default())
+        .await
+        .unwrap();
+    let names: Vec<&str> = exported.accounts().iter().map(Account::name).collect();
+    assert_eq!(names, ACCOUNTS);
+    assert!(
+        exported
+            .notes()
+            .iter()
+            .any(|n| n.starts_with("customer-42: its IP Records are not written: it is reached with the credentials of \"us\"")),
+        "{:?}",
+        exported.notes()
+    );
+    let text = exported.to_toml();
+    assert!(text.contains("api_key_env = \"IE_API_KEY\""), "{text}");
+    assert!(!text.contains(e.us.auth_token()) && !text.contains(&e.ie_key.1));
+    // Written, read back and planned: nothing to do in any account.
+    let file = Desired::from_toml(&text, "exported.toml").unwrap();
+    let again: Vec<EstateAccount> = ACCOUNTS
+        .iter()
+        .map(|name| EstateAccount::new(e.account(name), e.client(name), file.for_account(name)))
+        .collect();
+    let plan = estate::plan(again, PlanOptions::default()).await;
+    assert!(
+        plan.is_empty() && plan.failed().count() == 0,
+        "{plan}\n{text}"
+    );
+    assert_eq!(
+        file.for_account("us").byoc().map(<[_]>::len),
+        Some(1),
+        "{text}"
+    );
+    assert_eq!(
+        file.for_account("customer-42").lists()[0].name(),
+        "customer"
+    );
+
+    // A region whose credentials are refused fails the whole export, naming it.
+    let wrong =
+        e.ie.client_builder()
+            .auth_token("not the token")
+            .build()
+            .unwrap();
+    let error = estate::export(
+        vec![(e.account("us"), e.client("us")), (e.account("ie"), wrong)],
+        ExportOptions::default(),
+    )
+    .await
+    .unwrap_err();
+    let (account, inner) = in_account(&error);
+    assert_eq!(account, "ie");
+    assert!(
+        matches!(inner, Error::Credentials { status: 401, .. }),
+        "{inner:?}"
+    );
 }
 
 #[cfg(feature = "schemars")]
