@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 use twilio_ip_access::{
     Client,
     allowlist::{
-        Account, ApplyOptions, Desired, Error, EstateAccount, EstatePlan, ExportOptions, Plan,
-        PlanOptions, estate,
+        Account, ApplyOptions, Desired, Error, EstateAccount, EstatePlan, ExportOptions, Interrupt,
+        Plan, PlanOptions, estate,
     },
     mock::{Fault, MockTwilio},
     sid::AccountSid,
@@ -605,6 +605,28 @@ async fn a_guard_in_one_account_refuses_the_whole_apply() {
     assert_eq!(account, "ie");
     assert!(matches!(inner, Error::Guard { .. }), "{inner:?}");
     assert_eq!((writes(&e.us), writes(&e.ie)), (us_writes, ie_writes));
+}
+
+#[tokio::test]
+async fn one_interrupt_stops_every_account() {
+    let e = Estate::start().await;
+    let plan = estate::plan(e.accounts(&ACCOUNTS), PlanOptions::default()).await;
+    let interrupt = Interrupt::new();
+    interrupt.stop();
+    let report = plan
+        .apply(&e.clients(), ApplyOptions::default().interrupt(interrupt))
+        .await
+        .unwrap();
+    assert!(!report.is_complete());
+    for a in &report.accounts {
+        assert_eq!(
+            a.report.not_attempted().count(),
+            a.report.outcomes.len(),
+            "{}",
+            a.report
+        );
+    }
+    assert_eq!((writes(&e.us), writes(&e.ie)), (0, 0));
 }
 
 #[tokio::test]
