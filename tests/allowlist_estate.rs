@@ -131,6 +131,21 @@ sip_domains = []
     fn accounts(&self, names: &[&str]) -> Vec<EstateAccount> {
         names.iter().map(|name| self.estate_account(name)).collect()
     }
+
+    /// Plans and applies what the file gives these accounts.
+    async fn apply_the_file(&self, names: &[&str]) {
+        let plan = estate::plan(self.accounts(names), PlanOptions::default()).await;
+        let report = plan.apply(&self.clients(), ApplyOptions::default()).await;
+        assert!(report.unwrap().is_complete());
+    }
+}
+
+/// One list `carrier` attached to the `edge trunk`, with these addresses.
+fn carrier(addresses: &str) -> Desired {
+    let text = format!(
+        "[lists.carrier]\naddresses = [{addresses}]\ntrunks = [\"edge trunk\"]\nsip_domains = []\n"
+    );
+    Desired::from_toml(&text, "estate.toml").unwrap()
 }
 
 const ACCOUNTS: [&str; 3] = ["us", "ie", "customer-42"];
@@ -468,22 +483,11 @@ async fn refused_credentials_in_one_region_name_the_account_region_and_host() {
 #[tokio::test]
 async fn a_stale_saved_plan_in_one_account_writes_nothing_anywhere() {
     let e = Estate::start().await;
-    let first = estate::plan(e.accounts(&["us", "ie"]), PlanOptions::default()).await;
-    first
-        .apply(&e.clients(), ApplyOptions::default())
-        .await
-        .unwrap();
+    e.apply_the_file(&["us", "ie"]).await;
     // A change in each account, saved; then someone else edits ie's list.
-    let mut changed: Vec<EstateAccount> = e.accounts(&["us", "ie"]);
+    let mut changed = e.accounts(&["us", "ie"]);
     for a in &mut changed {
-        let name = a.account.name().to_owned();
-        a.desired = Desired::from_toml(
-            &format!(
-                "[lists.carrier]\naddresses = [\"198.51.100.0/24\"]\ntrunks = [\"edge trunk\"]\nsip_domains = []\n# {name}"
-            ),
-            "estate.toml",
-        )
-        .unwrap();
+        a.desired = carrier("\"198.51.100.0/24\"");
     }
     let plan = estate::plan(changed, PlanOptions::default()).await;
     assert_eq!(plan.summary().remove, 2, "{plan}");
@@ -578,23 +582,11 @@ async fn a_subset_of_the_accounts_is_planned_saved_and_applied_alone() {
 #[tokio::test]
 async fn a_guard_in_one_account_refuses_the_whole_apply() {
     let e = Estate::start().await;
-    let first = estate::plan(e.accounts(&["us", "ie"]), PlanOptions::default()).await;
-    first
-        .apply(&e.clients(), ApplyOptions::default())
-        .await
-        .unwrap();
+    e.apply_the_file(&["us", "ie"]).await;
     // ie's list would be left empty while attached; us only gains an address.
     let mut accounts = e.accounts(&["us", "ie"]);
-    accounts[0].desired = Desired::from_toml(
-        "[lists.carrier]\naddresses = [\"198.51.100.0/24\", \"203.0.113.10\", \"192.0.2.1\"]\ntrunks = [\"edge trunk\"]\nsip_domains = []\n",
-        "estate.toml",
-    )
-    .unwrap();
-    accounts[1].desired = Desired::from_toml(
-        "[lists.carrier]\naddresses = []\ntrunks = [\"edge trunk\"]\nsip_domains = []\n",
-        "estate.toml",
-    )
-    .unwrap();
+    accounts[0].desired = carrier(r#""198.51.100.0/24", "203.0.113.10", "192.0.2.1""#);
+    accounts[1].desired = carrier("");
     let plan = estate::plan(accounts, PlanOptions::default()).await;
     let (us_writes, ie_writes) = (writes(&e.us), writes(&e.ie));
     let error = plan
@@ -668,11 +660,7 @@ async fn a_subaccount_signed_by_its_parent_cannot_have_trunks_or_byoc() {
 #[tokio::test]
 async fn an_export_of_every_account_plans_empty() {
     let e = Estate::start().await;
-    estate::plan(e.accounts(&ACCOUNTS), PlanOptions::default())
-        .await
-        .apply(&e.clients(), ApplyOptions::default())
-        .await
-        .unwrap();
+    e.apply_the_file(&ACCOUNTS).await;
     // An IP Record in the us account, which its subaccount's export must not take as its own.
     e.client("us")
         .ip_records()
