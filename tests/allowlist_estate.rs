@@ -545,6 +545,8 @@ async fn a_subset_of_the_accounts_is_planned_saved_and_applied_alone() {
             .contains("no account named \"ie\" (it has us, customer-42)"),
         "{refused}"
     );
+    saved.retain_accounts::<&str>(&[]).unwrap();
+    assert_eq!(saved.accounts().len(), 2, "no names keep every account");
     saved.retain_accounts(&["customer-42"]).unwrap();
     // Only the clients of the accounts applied are needed; a missing one is refused, named.
     let mut clients = BTreeMap::new();
@@ -597,6 +599,61 @@ async fn a_guard_in_one_account_refuses_the_whole_apply() {
     assert_eq!(account, "ie");
     assert!(matches!(inner, Error::Guard { .. }), "{inner:?}");
     assert_eq!((writes(&e.us), writes(&e.ie)), (us_writes, ie_writes));
+}
+
+#[tokio::test]
+async fn each_account_may_have_its_own_options_and_the_whole_file() {
+    let e = Estate::start().await;
+    // The whole file given to each account: its part is taken.
+    let accounts = ACCOUNTS
+        .iter()
+        .map(|name| EstateAccount::new(e.account(name), e.client(name), e.file.clone()))
+        .collect();
+    let plan = estate::plan(accounts, PlanOptions::default()).await;
+    let projected = estate::plan(e.accounts(&ACCOUNTS), PlanOptions::default()).await;
+    assert_eq!(plan.to_string(), projected.to_string());
+    // A file whose accounts do not include it is refused for that account.
+    let renamed = e
+        .file
+        .to_toml()
+        .replace("[accounts.ie]", "[accounts.eu]")
+        .replace("\"ie\"", "\"eu\"");
+    let other = Desired::from_toml(&renamed, "other.toml").unwrap();
+    let stranger = EstateAccount::new(e.account("ie"), e.client("ie"), other);
+    let refused = estate::plan(vec![stranger], PlanOptions::default()).await;
+    let error = refused.accounts()[0].error().unwrap().to_string();
+    assert!(
+        error.contains("its desired state has `[accounts]` tables, none named \"ie\""),
+        "{error}"
+    );
+
+    // Each account's own options: a progress callback that knows its account.
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let report = plan
+        .apply_each(&e.clients(), |account| {
+            let (seen, name) = (seen.clone(), account.name().to_owned());
+            ApplyOptions::default().on_progress(move |_, n, total| {
+                seen.lock().unwrap().push((name.clone(), n, total));
+            })
+        })
+        .await
+        .unwrap();
+    assert!(report.is_complete());
+    let mut seen = seen.lock().unwrap().clone();
+    seen.sort();
+    let last: Vec<(String, usize, usize)> = seen
+        .iter()
+        .filter(|(_, n, total)| n == total)
+        .cloned()
+        .collect();
+    assert_eq!(
+        last,
+        [
+            ("customer-42".to_owned(), 2, 2),
+            ("ie".to_owned(), 4, 4),
+            ("us".to_owned(), 4, 4)
+        ]
+    );
 }
 
 #[tokio::test]

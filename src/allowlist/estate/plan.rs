@@ -17,7 +17,8 @@ pub struct EstateAccount {
     /// A client acting on it (for a subaccount with `parent`, signed with the parent's
     /// credentials and [`subaccount`](crate::ClientBuilder::subaccount) set).
     pub client: Client,
-    /// What the file gives this account.
+    /// What the file gives this account: [`Desired::for_account`] of the file, or the whole
+    /// file (with this account among its `[accounts]`), whose part for it is then taken.
     pub desired: Desired,
 }
 
@@ -115,7 +116,8 @@ impl EstatePlan {
         self.plans().any(|(_, plan)| plan.is_saved())
     }
 
-    /// Keeps only the accounts named in `names` (`--account`), in the plan's order.
+    /// Keeps only the accounts named in `names` (`--account`), in the plan's order; no names
+    /// keeps them all.
     ///
     /// # Errors
     ///
@@ -135,8 +137,10 @@ impl EstatePlan {
                 ),
             });
         }
-        self.accounts
-            .retain(|a| names.iter().any(|n| n.as_ref() == a.account.name()));
+        if !names.is_empty() {
+            self.accounts
+                .retain(|a| names.iter().any(|n| n.as_ref() == a.account.name()));
+        }
         Ok(())
     }
 }
@@ -203,11 +207,28 @@ async fn plan_account(a: &EstateAccount, options: PlanOptions) -> Result<Plan> {
             ),
         });
     }
+    let name = a.account.name();
+    let projected;
+    let desired = match a.desired.accounts() {
+        [] => &a.desired,
+        // A whole file: its part for this account.
+        accounts if accounts.iter().any(|other| other.name() == name) => {
+            projected = a.desired.for_account(name);
+            &projected
+        }
+        _ => {
+            return Err(Error::Refused {
+                reason: format!(
+                    "its desired state has `[accounts]` tables, none named {name:?}: give it its part of the file (Desired::for_account)"
+                ),
+            });
+        }
+    };
     if let Some(parent) = a.account.parent() {
-        signed_by_parent(parent, &a.desired)?;
+        signed_by_parent(parent, desired)?;
     }
     check_credentials(&a.account, &a.client).await?;
-    plan_with(&a.client, &a.desired, options).await
+    plan_with(&a.client, desired, options).await
 }
 
 /// A subaccount reached with its parent's credentials cannot have trunks or `[byoc]`: Twilio's
