@@ -114,13 +114,22 @@ fn check_base_url(text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks the accounts: every problem goes to `errors`, and the accounts without one are
-/// returned, in the order given.
+/// The accounts of a file or builder, checked.
+pub(super) struct Accounts {
+    /// The accounts without a problem, in the order given.
+    pub(super) checked: Vec<Account>,
+    /// The name of every account given, even one with a problem (so that its uses are not
+    /// refused too).
+    pub(super) declared: Vec<String>,
+}
+
+/// Checks the accounts (before any source is read): every problem goes to `errors`.
 pub(super) fn check_accounts(
     file: Option<&str>,
     raw: Vec<RawAccount>,
     errors: &mut Vec<DesiredError>,
-) -> Vec<Account> {
+) -> Accounts {
+    let declared = raw.iter().map(|a| a.name.clone()).collect();
     let mut accounts: Vec<Account> = Vec::with_capacity(raw.len());
     // (name, origin of `parent`) of the subaccounts, checked once every account is known.
     let mut parents: Vec<(String, String, Option<Origin>)> = Vec::new();
@@ -353,7 +362,10 @@ pub(super) fn check_accounts(
             accounts.retain(|a| a.name != name);
         }
     }
-    accounts
+    Accounts {
+        checked: accounts,
+        declared,
+    }
 }
 
 /// The accounts a list, a set or `[byoc]` is given to: `None` for every account of the file,

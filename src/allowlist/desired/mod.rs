@@ -523,3 +523,35 @@ fn given_to(accounts: &Option<Vec<String>>, account: &str) -> bool {
         .as_ref()
         .is_none_or(|a| a.iter().any(|a| a == account))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::allowlist::sources::ShrinkGuard;
+
+    #[test]
+    fn a_projection_keeps_the_shrink_guards_of_its_own_lists() {
+        let mut desired = Desired::builder()
+            .account(
+                AccountBuilder::new("us", "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").auth_token_env("A"),
+            )
+            .account(
+                AccountBuilder::new("ie", "ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb").auth_token_env("B"),
+            )
+            .list(ListBuilder::new("a").address("10.0.0.1").accounts(["us"]))
+            .list(ListBuilder::new("b").address("10.0.0.2").accounts(["ie"]))
+            .build()
+            .unwrap();
+        let guard = |file: &str| ShrinkGuard {
+            source: SourceRef::File(file.into()),
+            name: file.into(),
+            max_percent: 50,
+        };
+        for (list, file) in [(0, "a.txt"), (1, "b.txt")] {
+            desired.lists[list].addresses[0].from.source = Some(SourceRef::File(file.into()));
+        }
+        desired.shrink_guards = vec![guard("a.txt"), guard("b.txt")];
+        assert_eq!(desired.for_account("us").shrink_guards, [guard("a.txt")]);
+        assert_eq!(desired.for_account("ie").shrink_guards, [guard("b.txt")]);
+    }
+}

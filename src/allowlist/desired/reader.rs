@@ -8,9 +8,10 @@ use toml::Spanned;
 
 use super::{
     Desired, DesiredError, Origin, Reference,
-    accounts::{RawAccount, RawAccountsUse, RawField},
+    accounts::{Accounts, RawAccount, RawAccountsUse, RawField, check_accounts},
     validate::{
         RawAddress, RawByoc, RawEntry, RawIpRecord, RawList, RawSet, check_prune_prefix, validate,
+        with_earlier,
     },
 };
 use crate::allowlist::{sources::Source, target::TargetKind};
@@ -49,7 +50,7 @@ impl Desired {
         let mut errors = Vec::new();
         let mut accounts: Vec<_> = document.accounts.into_iter().collect();
         accounts.sort_by_key(|(key, _)| key.span().start);
-        let raw_accounts = accounts
+        let raw_accounts: Vec<RawAccount> = accounts
             .into_iter()
             .map(|(key, table)| {
                 // The table's name is said by the error ([accounts.NAME]), not as its entry.
@@ -258,8 +259,10 @@ impl Desired {
                     }
                 }
             });
+        // Checked now, with the shape: a file refused for them reads none of its sources.
+        let accounts = check_accounts(Some(&file), raw_accounts, &mut errors);
         Ok(Parsed {
-            accounts: raw_accounts,
+            accounts,
             sets: raw_sets,
             lists: raw,
             byoc,
@@ -271,7 +274,8 @@ impl Desired {
 
 /// A file as read, before it is checked: see [`Desired::parse`].
 pub(super) struct Parsed {
-    pub(super) accounts: Vec<RawAccount>,
+    /// The accounts, checked (their problems are in `errors`).
+    pub(super) accounts: Accounts,
     pub(super) sets: Vec<RawSet>,
     pub(super) lists: Vec<RawList>,
     pub(super) byoc: Option<RawByoc>,
@@ -285,18 +289,14 @@ impl Parsed {
     /// Checks what was read: the desired state, or every problem found (those of reading
     /// included).
     pub(super) fn check(self, file: String) -> Result<Desired, DesiredError> {
-        let mut errors = self.errors;
-        match (
-            validate(Some(file), self.accounts, self.sets, self.lists, self.byoc),
-            errors.pop(),
-        ) {
-            (Ok(desired), None) => Ok(Desired {
-                prune_prefix: self.prune_prefix,
-                ..desired
-            }),
-            (Ok(_), Some(first)) => Err(first.with(errors)),
-            (Err(e), last) => Err(e.with(errors.into_iter().chain(last).collect())),
-        }
+        let checked =
+            validate(Some(file), self.accounts, self.sets, self.lists, self.byoc).map(|desired| {
+                Desired {
+                    prune_prefix: self.prune_prefix,
+                    ..desired
+                }
+            });
+        with_earlier(checked, self.errors)
     }
 }
 
