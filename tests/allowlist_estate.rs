@@ -467,6 +467,24 @@ async fn refused_credentials_in_one_region_name_the_account_region_and_host() {
         "{text}"
     );
     assert!(matches!(plan.to_json(), Err(Error::Refused { .. })));
+    // Serialized (`plan --json`), the failed account carries its error in place of a plan; such
+    // a document is refused for applying, naming the account.
+    let shown = serde_json::to_value(&plan).unwrap();
+    assert_eq!(shown["accounts"][0]["plan"]["summary"]["add"], 4);
+    assert!(shown["accounts"][1].get("plan").is_none());
+    let message = shown["accounts"][1]["error"].as_str().unwrap();
+    assert!(
+        message.starts_with("Twilio refused the credentials (HTTP 401)"),
+        "{message}"
+    );
+    let error = EstatePlan::from_json(&shown.to_string()).unwrap_err();
+    assert_eq!(in_account(&error).0, "ie");
+    assert!(
+        error
+            .to_string()
+            .contains("it had no plan when the document was written"),
+        "{error}"
+    );
     let refused = plan
         .apply(&e.clients(), ApplyOptions::default())
         .await

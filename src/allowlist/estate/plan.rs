@@ -70,6 +70,10 @@ impl AccountPlan {
 /// `Display` groups by account: a header per account, its plan as [`Plan`] shows it (or its
 /// error), then one line totalling the estate, `Plan: 3 to add, 0 to change, 1 to remove across
 /// 2 accounts.`
+///
+/// Serialized (serde), it is the estate plan document of [`to_json`](Self::to_json), with an
+/// account that failed written as `{"account": {…}, "error": "…"}` (what `plan --json` shows);
+/// `to_json` refuses to write that, and `from_json` to read it.
 #[derive(Debug)]
 pub struct EstatePlan {
     pub(super) accounts: Vec<AccountPlan>,
