@@ -842,3 +842,17 @@ async fn a_saved_estate_plan_validates_against_its_schema() {
     unknown["accounts"][0]["extra"] = true.into();
     assert!(!validator.is_valid(&unknown));
 }
+
+/// The futures run on any runtime, `tokio::spawn` included: they are `Send`.
+#[test]
+fn the_estate_futures_are_send() {
+    fn send<T: Send>(_: &T) {}
+    let (plan, clients) = (EstatePlan::from_json("{}"), BTreeMap::new());
+    if let Ok(plan) = &plan {
+        send(&plan.apply(&clients, ApplyOptions::default()));
+        send(&plan.apply_each(&clients, |_| ApplyOptions::default()));
+        send(&plan.verify(&clients, Default::default()));
+    }
+    send(&estate::plan(Vec::new(), PlanOptions::default()));
+    send(&estate::export(Vec::new(), ExportOptions::default()));
+}
