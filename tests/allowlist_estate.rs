@@ -554,6 +554,27 @@ async fn a_subset_of_the_accounts_is_planned_saved_and_applied_alone() {
     let names: Vec<&str> = plan.accounts().iter().map(|a| a.account().name()).collect();
     assert_eq!(names, ["us", "customer-42"]);
     assert!(e.ie.requests().is_empty());
+    // An account given twice is planned once; its second entry is refused, and so the plan.
+    let twice = estate::plan(e.accounts(&["us", "us"]), PlanOptions::default()).await;
+    assert!(twice.accounts()[0].plan().is_ok());
+    let error = twice.accounts()[1].error().unwrap().to_string();
+    assert_eq!(
+        error,
+        "account \"us\": refused: the estate names this account twice"
+    );
+    let error = estate::export(
+        vec![
+            (e.account("us"), e.client("us")),
+            (e.account("us"), e.client("us")),
+        ],
+        ExportOptions::default(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        error.to_string().contains("account \"us\" is given twice"),
+        "{error}"
+    );
     // A saved plan narrowed to one account applies that one; an unknown name is refused.
     let mut saved = EstatePlan::from_json(&plan.to_json().unwrap()).unwrap();
     let refused = saved.retain_accounts(&["ie"]).unwrap_err();
