@@ -381,7 +381,7 @@ async fn a_failed_change_in_one_account_does_not_stop_another() {
     assert_eq!(incomplete, ["ie"]);
     let shown = report.to_string();
     assert!(
-        shown.contains("Apply incomplete in 1 of 2 accounts (ie): 5 added, 0 changed, 0 removed."),
+        shown.ends_with("converges.\n\nApply incomplete in 1 of 2 accounts (ie): 5 added, 0 changed, 0 removed.\n"),
         "{shown}"
     );
     // The next plan has only ie's rest to do.

@@ -125,7 +125,7 @@ impl fmt::Display for EstateReport {
         } else {
             writeln!(
                 f,
-                "Apply incomplete in {} of {} ({}): {done}. Plan again to see what is left; applying again converges.",
+                "Apply incomplete in {} of {} ({}): {done}.",
                 incomplete.len(),
                 accounts(self.accounts.len()),
                 incomplete.join(", ")
