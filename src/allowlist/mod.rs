@@ -369,7 +369,8 @@ pub enum Error {
         error: Box<Error>,
     },
     /// Twilio refused an account's credentials (HTTP 401 or 403) on the one cheap read made
-    /// before planning it ([`estate::plan`]); nothing else was read in that account.
+    /// before planning or exporting it ([`estate::plan`], [`estate::export()`]); nothing else
+    /// was read in that account.
     #[error(
         "Twilio refused the credentials (HTTP {status}) of account {account_sid} in region {} at {host}; the usual causes: {}",
         region.as_deref().unwrap_or("default (us1)"),
