@@ -757,3 +757,36 @@ async fn a_subaccount_through_its_parent_owns_its_lists_and_sees_the_parents_tru
     );
     assert!(sub_own.trunks().list().collect().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_file_with_accounts_reads_its_sources_and_checks_its_accounts_first() {
+    let dir =
+        std::env::temp_dir().join(format!("twilio-allowlist-accounts-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("carrier.txt"), "198.51.100.0/24\n").unwrap();
+    let options = twilio_ip_access::allowlist::SourceOptions::default().base_dir(&dir);
+    let text = format!(
+        "[accounts.us]\naccount_sid = \"{US}\"\nauth_token_env = \"US_AUTH_TOKEN\"\n[accounts.ie]\naccount_sid = \"{IE}\"\nauth_token_env = \"IE_AUTH_TOKEN\"\n\
+         [sets.carrier]\naccounts = [\"ie\"]\naddresses = [{{ file = \"carrier.txt\" }}]\n\
+         [lists.carrier]\naccounts = [\"ie\"]\naddresses = [{{ set = \"carrier\" }}]\ntrunks = []\nsip_domains = []\n"
+    );
+    let desired = Desired::from_toml_with_sources(&text, FILE, &options)
+        .await
+        .unwrap();
+    let ie = desired.for_account("ie");
+    let address = &ie.lists()[0].addresses()[0];
+    assert_eq!(address.cidr(), "198.51.100.0/24");
+    assert_eq!(address.set(), Some("carrier"));
+    assert!(desired.for_account("us").lists().is_empty());
+    // A problem of the accounts refuses the file before its sources are read.
+    let bad = text.replace("auth_token_env = \"US_AUTH_TOKEN\"", "auth_token = \"x\"");
+    std::fs::remove_file(dir.join("carrier.txt")).unwrap();
+    let err = Desired::from_toml_with_sources(&bad, FILE, &options)
+        .await
+        .unwrap_err();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(err.errors().count(), 1, "{err}");
+    assert_eq!((err.line(), err.account()), (Some(3), Some("us")));
+    assert!(err.source_error().is_none(), "{err}");
+}

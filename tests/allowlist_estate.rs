@@ -11,17 +11,22 @@ use serde_json::{Value, json};
 use twilio_ip_access::{
     Client,
     allowlist::{
-        Account, ApplyOptions, Desired, Error, EstateAccount, EstatePlan, Plan, PlanOptions, estate,
+        Account, ApplyOptions, Desired, Error, EstateAccount, EstatePlan, ExportOptions, Interrupt,
+        Plan, PlanOptions, estate,
     },
     mock::{Fault, MockTwilio},
     sid::AccountSid,
 };
 
-/// Two regions, each its own emulator, and a subaccount (with its own auth token) in the first.
+/// Two regions, each its own emulator, and a subaccount of the first reached with its
+/// parent's credentials.
 struct Estate {
     us: MockTwilio,
     ie: MockTwilio,
-    sub: (AccountSid, String),
+    sub: AccountSid,
+    /// `IE_API_KEY` and `IE_API_SECRET`: an API key made in ie.
+    ie_key: (String, String),
+    file: Desired,
 }
 
 impl Estate {
@@ -30,44 +35,82 @@ impl Estate {
         let ie = MockTwilio::start().await;
         us.create_trunk_named("edge trunk", "edge.pstn.twilio.com");
         ie.create_trunk_named("edge trunk", "edge-ie.pstn.twilio.com");
-        let sub = us.add_subaccount();
-        Estate { us, ie, sub }
+        let (sub, _) = us.add_subaccount();
+        let (key, secret) = ie.add_api_key();
+        let file = Desired::from_toml(
+            &format!(
+                r#"
+[accounts.us]
+account_sid = "{us_sid}"
+auth_token_env = "US_AUTH_TOKEN"
+region = "us1"
+base_url = "{us_url}"
+
+[accounts.ie]
+account_sid = "{ie_sid}"
+api_key_env = "IE_API_KEY"
+api_secret_env = "IE_API_SECRET"
+region = "ie1"
+edge = "dublin"
+base_url = "{ie_url}"
+
+[accounts.customer-42]
+account_sid = "{sub}"
+parent = "us"
+
+[lists."carrier"]
+accounts = ["us"]
+addresses = ["198.51.100.0/24", {{ ip = "203.0.113.10", name = "sbc us" }}]
+trunks = ["edge trunk"]
+sip_domains = []
+
+[lists."carrier@ie"]
+name = "carrier"
+accounts = ["ie"]
+addresses = ["198.51.100.0/24", "192.0.2.7"]
+trunks = ["edge trunk"]
+sip_domains = []
+
+[lists."customer"]
+accounts = ["customer-42"]
+addresses = ["203.0.113.42"]
+trunks = []
+sip_domains = []
+"#,
+                us_sid = us.account_sid(),
+                us_url = us.base_url(),
+                ie_sid = ie.account_sid(),
+                ie_url = ie.base_url(),
+            ),
+            "estate.toml",
+        )
+        .unwrap();
+        Estate {
+            us,
+            ie,
+            sub,
+            ie_key: (key.to_string(), secret),
+            file,
+        }
     }
 
     fn account(&self, name: &str) -> Account {
-        let value = match name {
-            "us" => json!({
-                "name": "us", "account_sid": self.us.account_sid().as_str(),
-                "auth_token_env": "US_AUTH_TOKEN", "region": "us1",
-                "base_url": self.us.base_url(),
-            }),
-            "ie" => json!({
-                "name": "ie", "account_sid": self.ie.account_sid().as_str(),
-                "api_key_env": "IE_API_KEY", "api_secret_env": "IE_API_SECRET",
-                "region": "ie1", "edge": "dublin", "base_url": self.ie.base_url(),
-            }),
-            "customer-42" => json!({
-                "name": "customer-42", "account_sid": self.sub.0.as_str(),
-                "auth_token_env": "CUSTOMER_42_AUTH_TOKEN", "base_url": self.us.base_url(),
-            }),
-            _ => unreachable!("{name}"),
-        };
-        serde_json::from_value(value).unwrap()
+        self.file.account(name).unwrap().clone()
     }
 
+    /// The account's client, built from its `[accounts.NAME]` and a fake environment.
     fn client(&self, name: &str) -> Client {
-        match name {
-            "us" => self.us.client(),
-            "ie" => self.ie.client(),
-            "customer-42" => self
-                .us
-                .client_builder()
-                .account_sid(self.sub.0.as_str())
-                .auth_token(self.sub.1.as_str())
-                .build()
-                .unwrap(),
-            _ => unreachable!("{name}"),
-        }
+        let env = |variable: &str| match variable {
+            "US_AUTH_TOKEN" => Some(self.us.auth_token().to_owned()),
+            "IE_API_KEY" => Some(self.ie_key.0.clone()),
+            "IE_API_SECRET" => Some(self.ie_key.1.clone()),
+            _ => None,
+        };
+        self.account(name)
+            .client_builder(self.file.accounts(), env)
+            .unwrap()
+            .build()
+            .unwrap()
     }
 
     fn clients(&self) -> BTreeMap<String, Client> {
@@ -78,47 +121,34 @@ impl Estate {
     }
 
     fn estate_account(&self, name: &str) -> EstateAccount {
-        EstateAccount::new(self.account(name), self.client(name), desired(name))
+        EstateAccount::new(
+            self.account(name),
+            self.client(name),
+            self.file.for_account(name),
+        )
     }
 
     fn accounts(&self, names: &[&str]) -> Vec<EstateAccount> {
         names.iter().map(|name| self.estate_account(name)).collect()
     }
+
+    /// Plans and applies what the file gives these accounts.
+    async fn apply_the_file(&self, names: &[&str]) {
+        let plan = estate::plan(self.accounts(names), PlanOptions::default()).await;
+        let report = plan.apply(&self.clients(), ApplyOptions::default()).await;
+        assert!(report.unwrap().is_complete());
+    }
+}
+
+/// One list `carrier` attached to the `edge trunk`, with these addresses.
+fn carrier(addresses: &str) -> Desired {
+    let text = format!(
+        "[lists.carrier]\naddresses = [{addresses}]\ntrunks = [\"edge trunk\"]\nsip_domains = []\n"
+    );
+    Desired::from_toml(&text, "estate.toml").unwrap()
 }
 
 const ACCOUNTS: [&str; 3] = ["us", "ie", "customer-42"];
-
-/// What the file gives each account.
-fn desired(name: &str) -> Desired {
-    let text = match name {
-        "us" => {
-            r#"
-            [lists."carrier"]
-            addresses = ["198.51.100.0/24", { ip = "203.0.113.10", name = "sbc us" }]
-            trunks = ["edge trunk"]
-            sip_domains = []
-        "#
-        }
-        "ie" => {
-            r#"
-            [lists."carrier"]
-            addresses = ["198.51.100.0/24", "192.0.2.7"]
-            trunks = ["edge trunk"]
-            sip_domains = []
-        "#
-        }
-        "customer-42" => {
-            r#"
-            [lists."customer"]
-            addresses = ["203.0.113.42"]
-            trunks = []
-            sip_domains = []
-        "#
-        }
-        _ => unreachable!(),
-    };
-    Desired::from_toml(text, "estate.toml").unwrap()
-}
 
 /// The account an error names, and the error within.
 #[track_caller]
@@ -163,14 +193,15 @@ async fn one_plan_for_every_account_grouped_totalled_and_saved() {
         "ie",
         &format!("region ie1, edge dublin, at {}", e.ie.base_url()),
     );
-    let sub = header(
-        "customer-42",
-        &format!("region default, at {}", e.us.base_url()),
-    );
+    let sub = header("customer-42", "subaccount of \"us\", routed as it");
     for h in [&us, &ie, &sub] {
         assert!(shown.contains(h.as_str()), "{h}\n{shown}");
     }
     assert!(shown.find(&us) < shown.find(&ie) && shown.find(&ie) < shown.find(&sub));
+    assert!(
+        shown.contains(&format!("{sub}\n  Note: reached with the credentials of \"us\", so its lists' trunk associations are left alone")),
+        "{shown}"
+    );
     // Each account's plan as a single account shows it, indented under its header.
     let us_text = plan.account("us").unwrap().plan().unwrap().to_string();
     let indented: String = us_text
@@ -301,7 +332,7 @@ async fn applying_writes_each_account_and_converges() {
     assert_eq!(json["done"]["add"], 10);
 
     // Writes went where each account lives: the subaccount's through its own 2010 paths.
-    let sub_path = format!("/2010-04-01/Accounts/{}/", e.sub.0);
+    let sub_path = format!("/2010-04-01/Accounts/{}/", e.sub);
     let us_posts: Vec<String> =
         e.us.requests()
             .into_iter()
@@ -350,7 +381,7 @@ async fn a_failed_change_in_one_account_does_not_stop_another() {
     assert_eq!(incomplete, ["ie"]);
     let shown = report.to_string();
     assert!(
-        shown.contains("Apply incomplete in 1 of 2 accounts (ie): 5 added, 0 changed, 0 removed."),
+        shown.ends_with("converges.\n\nApply incomplete in 1 of 2 accounts (ie): 5 added, 0 changed, 0 removed.\n"),
         "{shown}"
     );
     // The next plan has only ie's rest to do.
@@ -375,7 +406,7 @@ async fn refused_credentials_in_one_region_name_the_account_region_and_host() {
             .unwrap();
     let accounts = vec![
         e.estate_account("us"),
-        EstateAccount::new(ie, wrong, desired("ie")),
+        EstateAccount::new(ie, wrong, e.file.for_account("ie")),
     ];
     let plan = estate::plan(accounts, PlanOptions::default()).await;
     let failed: Vec<&str> = plan.failed().map(|a| a.account().name()).collect();
@@ -436,6 +467,24 @@ async fn refused_credentials_in_one_region_name_the_account_region_and_host() {
         "{text}"
     );
     assert!(matches!(plan.to_json(), Err(Error::Refused { .. })));
+    // Serialized (`plan --json`), the failed account carries its error in place of a plan; such
+    // a document is refused for applying, naming the account.
+    let shown = serde_json::to_value(&plan).unwrap();
+    assert_eq!(shown["accounts"][0]["plan"]["summary"]["add"], 4);
+    assert!(shown["accounts"][1].get("plan").is_none());
+    let message = shown["accounts"][1]["error"].as_str().unwrap();
+    assert!(
+        message.starts_with("Twilio refused the credentials (HTTP 401)"),
+        "{message}"
+    );
+    let error = EstatePlan::from_json(&shown.to_string()).unwrap_err();
+    assert_eq!(in_account(&error).0, "ie");
+    assert!(
+        error
+            .to_string()
+            .contains("it had no plan when the document was written"),
+        "{error}"
+    );
     let refused = plan
         .apply(&e.clients(), ApplyOptions::default())
         .await
@@ -452,22 +501,11 @@ async fn refused_credentials_in_one_region_name_the_account_region_and_host() {
 #[tokio::test]
 async fn a_stale_saved_plan_in_one_account_writes_nothing_anywhere() {
     let e = Estate::start().await;
-    let first = estate::plan(e.accounts(&["us", "ie"]), PlanOptions::default()).await;
-    first
-        .apply(&e.clients(), ApplyOptions::default())
-        .await
-        .unwrap();
+    e.apply_the_file(&["us", "ie"]).await;
     // A change in each account, saved; then someone else edits ie's list.
-    let mut changed: Vec<EstateAccount> = e.accounts(&["us", "ie"]);
+    let mut changed = e.accounts(&["us", "ie"]);
     for a in &mut changed {
-        let name = a.account.name().to_owned();
-        a.desired = Desired::from_toml(
-            &format!(
-                "[lists.carrier]\naddresses = [\"198.51.100.0/24\"]\ntrunks = [\"edge trunk\"]\nsip_domains = []\n# {name}"
-            ),
-            "estate.toml",
-        )
-        .unwrap();
+        a.desired = carrier("\"198.51.100.0/24\"");
     }
     let plan = estate::plan(changed, PlanOptions::default()).await;
     assert_eq!(plan.summary().remove, 2, "{plan}");
@@ -516,6 +554,27 @@ async fn a_subset_of_the_accounts_is_planned_saved_and_applied_alone() {
     let names: Vec<&str> = plan.accounts().iter().map(|a| a.account().name()).collect();
     assert_eq!(names, ["us", "customer-42"]);
     assert!(e.ie.requests().is_empty());
+    // An account given twice is planned once; its second entry is refused, and so the plan.
+    let twice = estate::plan(e.accounts(&["us", "us"]), PlanOptions::default()).await;
+    assert!(twice.accounts()[0].plan().is_ok());
+    let error = twice.accounts()[1].error().unwrap().to_string();
+    assert_eq!(
+        error,
+        "account \"us\": refused: the estate names this account twice"
+    );
+    let error = estate::export(
+        vec![
+            (e.account("us"), e.client("us")),
+            (e.account("us"), e.client("us")),
+        ],
+        ExportOptions::default(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        error.to_string().contains("account \"us\" is given twice"),
+        "{error}"
+    );
     // A saved plan narrowed to one account applies that one; an unknown name is refused.
     let mut saved = EstatePlan::from_json(&plan.to_json().unwrap()).unwrap();
     let refused = saved.retain_accounts(&["ie"]).unwrap_err();
@@ -525,6 +584,8 @@ async fn a_subset_of_the_accounts_is_planned_saved_and_applied_alone() {
             .contains("no account named \"ie\" (it has us, customer-42)"),
         "{refused}"
     );
+    saved.retain_accounts::<&str>(&[]).unwrap();
+    assert_eq!(saved.accounts().len(), 2, "no names keep every account");
     saved.retain_accounts(&["customer-42"]).unwrap();
     // Only the clients of the accounts applied are needed; a missing one is refused, named.
     let mut clients = BTreeMap::new();
@@ -562,23 +623,11 @@ async fn a_subset_of_the_accounts_is_planned_saved_and_applied_alone() {
 #[tokio::test]
 async fn a_guard_in_one_account_refuses_the_whole_apply() {
     let e = Estate::start().await;
-    let first = estate::plan(e.accounts(&["us", "ie"]), PlanOptions::default()).await;
-    first
-        .apply(&e.clients(), ApplyOptions::default())
-        .await
-        .unwrap();
+    e.apply_the_file(&["us", "ie"]).await;
     // ie's list would be left empty while attached; us only gains an address.
     let mut accounts = e.accounts(&["us", "ie"]);
-    accounts[0].desired = Desired::from_toml(
-        "[lists.carrier]\naddresses = [\"198.51.100.0/24\", \"203.0.113.10\", \"192.0.2.1\"]\ntrunks = [\"edge trunk\"]\nsip_domains = []\n",
-        "estate.toml",
-    )
-    .unwrap();
-    accounts[1].desired = Desired::from_toml(
-        "[lists.carrier]\naddresses = []\ntrunks = [\"edge trunk\"]\nsip_domains = []\n",
-        "estate.toml",
-    )
-    .unwrap();
+    accounts[0].desired = carrier(r#""198.51.100.0/24", "203.0.113.10", "192.0.2.1""#);
+    accounts[1].desired = carrier("");
     let plan = estate::plan(accounts, PlanOptions::default()).await;
     let (us_writes, ie_writes) = (writes(&e.us), writes(&e.ie));
     let error = plan
@@ -589,6 +638,191 @@ async fn a_guard_in_one_account_refuses_the_whole_apply() {
     assert_eq!(account, "ie");
     assert!(matches!(inner, Error::Guard { .. }), "{inner:?}");
     assert_eq!((writes(&e.us), writes(&e.ie)), (us_writes, ie_writes));
+}
+
+#[tokio::test]
+async fn each_account_may_have_its_own_options_and_the_whole_file() {
+    let e = Estate::start().await;
+    // The whole file given to each account: its part is taken.
+    let accounts = ACCOUNTS
+        .iter()
+        .map(|name| EstateAccount::new(e.account(name), e.client(name), e.file.clone()))
+        .collect();
+    let plan = estate::plan(accounts, PlanOptions::default()).await;
+    let projected = estate::plan(e.accounts(&ACCOUNTS), PlanOptions::default()).await;
+    assert_eq!(plan.to_string(), projected.to_string());
+    // A file whose accounts do not include it is refused for that account.
+    let renamed = e
+        .file
+        .to_toml()
+        .replace("[accounts.ie]", "[accounts.eu]")
+        .replace("\"ie\"", "\"eu\"");
+    let other = Desired::from_toml(&renamed, "other.toml").unwrap();
+    let stranger = EstateAccount::new(e.account("ie"), e.client("ie"), other);
+    let refused = estate::plan(vec![stranger], PlanOptions::default()).await;
+    let error = refused.accounts()[0].error().unwrap().to_string();
+    assert!(
+        error.contains("its desired state has `[accounts]` tables, none named \"ie\""),
+        "{error}"
+    );
+
+    // Each account's own options: a progress callback that knows its account.
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let report = plan
+        .apply_each(&e.clients(), |account| {
+            let (seen, name) = (seen.clone(), account.name().to_owned());
+            ApplyOptions::default().on_progress(move |_, n, total| {
+                seen.lock().unwrap().push((name.clone(), n, total));
+            })
+        })
+        .await
+        .unwrap();
+    assert!(report.is_complete());
+    let mut seen = seen.lock().unwrap().clone();
+    seen.sort();
+    let last: Vec<(String, usize, usize)> = seen
+        .iter()
+        .filter(|(_, n, total)| n == total)
+        .cloned()
+        .collect();
+    assert_eq!(
+        last,
+        [
+            ("customer-42".to_owned(), 2, 2),
+            ("ie".to_owned(), 4, 4),
+            ("us".to_owned(), 4, 4)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn one_interrupt_stops_every_account() {
+    let e = Estate::start().await;
+    let plan = estate::plan(e.accounts(&ACCOUNTS), PlanOptions::default()).await;
+    let interrupt = Interrupt::new();
+    interrupt.stop();
+    let report = plan
+        .apply(&e.clients(), ApplyOptions::default().interrupt(interrupt))
+        .await
+        .unwrap();
+    assert!(!report.is_complete());
+    for a in &report.accounts {
+        assert_eq!(
+            a.report.not_attempted().count(),
+            a.report.outcomes.len(),
+            "{}",
+            a.report
+        );
+    }
+    assert_eq!((writes(&e.us), writes(&e.ie)), (0, 0));
+}
+
+#[tokio::test]
+async fn a_subaccount_signed_by_its_parent_cannot_have_trunks_or_byoc() {
+    let e = Estate::start().await;
+    let with = |text: &str| {
+        let mut a = e.estate_account("customer-42");
+        a.desired = Desired::from_toml(text, "estate.toml").unwrap();
+        a
+    };
+    let trunks = with(
+        "[lists.customer]\naddresses = [\"203.0.113.42\"]\ntrunks = [\"edge trunk\"]\nsip_domains = []\n",
+    );
+    let byoc = with("[byoc]\nip_records = [\"203.0.113.20\"]\n");
+    let plan = estate::plan(vec![trunks, e.estate_account("us")], PlanOptions::default()).await;
+    let error = plan.accounts()[0].error().unwrap().to_string();
+    assert!(
+        error.starts_with("account \"customer-42\": refused: list \"customer\" names trunks, but it is reached with the credentials of its parent \"us\"")
+            && error.contains("give the account its own credentials (`auth_token_env`, or `api_key_env` and `api_secret_env` of an API key made in the subaccount)"),
+        "{error}"
+    );
+    assert!(
+        plan.accounts()[1].plan().is_ok(),
+        "the other account is planned"
+    );
+    let plan = estate::plan(vec![byoc], PlanOptions::default()).await;
+    let error = plan.accounts()[0].error().unwrap().to_string();
+    assert!(
+        error.contains(
+            "`[byoc]` is given to it, but it is reached with the credentials of its parent"
+        ),
+        "{error}"
+    );
+    // Refused before any request in the subaccount.
+    let sub = format!("/2010-04-01/Accounts/{}/", e.sub);
+    assert!(!e.us.requests().iter().any(|r| r.path.starts_with(&sub)));
+}
+
+#[tokio::test]
+async fn an_export_of_every_account_plans_empty() {
+    let e = Estate::start().await;
+    e.apply_the_file(&ACCOUNTS).await;
+    // An IP Record in the us account, which its subaccount's export must not take as its own.
+    e.client("us")
+        .ip_records()
+        .create("203.0.113.20")
+        .friendly_name("sbc us")
+        .await
+        .unwrap();
+    let accounts = ACCOUNTS
+        .iter()
+        .map(|name| (e.account(name), e.client(name)))
+        .collect();
+    let exported = estate::export(accounts, ExportOptions::default())
+        .await
+        .unwrap();
+    let names: Vec<&str> = exported.accounts().iter().map(Account::name).collect();
+    assert_eq!(names, ACCOUNTS);
+    assert!(
+        exported
+            .notes()
+            .iter()
+            .any(|n| n.starts_with("customer-42: its IP Records are not written: it is reached with the credentials of \"us\"")),
+        "{:?}",
+        exported.notes()
+    );
+    let text = exported.to_toml();
+    assert!(text.contains("api_key_env = \"IE_API_KEY\""), "{text}");
+    assert!(!text.contains(e.us.auth_token()) && !text.contains(&e.ie_key.1));
+    // Written, read back and planned: nothing to do in any account.
+    let file = Desired::from_toml(&text, "exported.toml").unwrap();
+    let again: Vec<EstateAccount> = ACCOUNTS
+        .iter()
+        .map(|name| EstateAccount::new(e.account(name), e.client(name), file.for_account(name)))
+        .collect();
+    let plan = estate::plan(again, PlanOptions::default()).await;
+    assert!(
+        plan.is_empty() && plan.failed().count() == 0,
+        "{plan}\n{text}"
+    );
+    assert_eq!(
+        file.for_account("us").byoc().map(<[_]>::len),
+        Some(1),
+        "{text}"
+    );
+    assert_eq!(
+        file.for_account("customer-42").lists()[0].name(),
+        "customer"
+    );
+
+    // A region whose credentials are refused fails the whole export, naming it.
+    let wrong =
+        e.ie.client_builder()
+            .auth_token("not the token")
+            .build()
+            .unwrap();
+    let error = estate::export(
+        vec![(e.account("us"), e.client("us")), (e.account("ie"), wrong)],
+        ExportOptions::default(),
+    )
+    .await
+    .unwrap_err();
+    let (account, inner) = in_account(&error);
+    assert_eq!(account, "ie");
+    assert!(
+        matches!(inner, Error::Credentials { status: 401, .. }),
+        "{inner:?}"
+    );
 }
 
 #[cfg(feature = "schemars")]
@@ -628,4 +862,18 @@ async fn a_saved_estate_plan_validates_against_its_schema() {
     let mut unknown = document;
     unknown["accounts"][0]["extra"] = true.into();
     assert!(!validator.is_valid(&unknown));
+}
+
+/// The futures run on any runtime, `tokio::spawn` included: they are `Send`.
+#[test]
+fn the_estate_futures_are_send() {
+    fn send<T: Send>(_: &T) {}
+    let (plan, clients) = (EstatePlan::from_json("{}"), BTreeMap::new());
+    if let Ok(plan) = &plan {
+        send(&plan.apply(&clients, ApplyOptions::default()));
+        send(&plan.apply_each(&clients, |_| ApplyOptions::default()));
+        send(&plan.verify(&clients, Default::default()));
+    }
+    send(&estate::plan(Vec::new(), PlanOptions::default()));
+    send(&estate::export(Vec::new(), ExportOptions::default()));
 }

@@ -114,18 +114,28 @@ fn check_base_url(text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks the accounts: every problem goes to `errors`, and the accounts without one are
-/// returned, in the order given.
+/// The accounts of a file or builder, checked.
+pub(super) struct Accounts {
+    /// The accounts without a problem, in the order given.
+    pub(super) checked: Vec<Account>,
+    /// The name of every account given, even one with a problem (so that its uses are not
+    /// refused too).
+    pub(super) declared: Vec<String>,
+}
+
+/// Checks the accounts (before any source is read): every problem goes to `errors`.
 pub(super) fn check_accounts(
     file: Option<&str>,
     raw: Vec<RawAccount>,
     errors: &mut Vec<DesiredError>,
-) -> Vec<Account> {
+) -> Accounts {
+    let declared = raw.iter().map(|a| a.name.clone()).collect();
     let mut accounts: Vec<Account> = Vec::with_capacity(raw.len());
-    // (name, origin of `parent`) of the subaccounts, checked once every account is known.
+    // (name, parent, where `parent` is) of the subaccounts, checked once every account is
+    // known.
     let mut parents: Vec<(String, String, Option<Origin>)> = Vec::new();
     let mut seen: Vec<(String, Option<Origin>)> = Vec::new();
-    // (account, SID, region, base URL, where) of each account, for the same account twice.
+    // (account, SID, region or `us1`, base URL) of each account, for the same account twice.
     let mut identities: Vec<(String, String, String, Option<String>)> = Vec::new();
     for account in raw {
         let name = account.name.clone();
@@ -276,25 +286,20 @@ pub(super) fn check_accounts(
                 None
             }
         };
-        let sid = match sid {
-            Some(sid) => Some(sid),
-            None => {
-                if !sid_written {
-                    errors.push(fail(
-                        account.origin.as_ref(),
-                        None,
-                        "`account_sid` is missing: the account acted on (`AC…`)".into(),
-                    ));
-                }
-                None
-            }
-        };
+        if !sid_written {
+            errors.push(fail(
+                account.origin.as_ref(),
+                None,
+                "`account_sid` is missing: the account acted on (`AC…`)".into(),
+            ));
+        }
         let (Some((sid, sid_at)), Some(credentials)) = (sid, credentials) else {
             continue;
         };
-        if errors.len() > before {
+        // Parsed once more: it passed the same check above.
+        let (Ok(account_sid), true) = (sid.parse(), errors.len() == before) else {
             continue;
-        }
+        };
         let region = take("region").map(|(v, _)| v);
         let base_url = take("base_url").map(|(v, _)| v);
         let identity = (
@@ -318,7 +323,7 @@ pub(super) fn check_accounts(
         identities.push((name.clone(), identity.0, identity.1, identity.2));
         accounts.push(Account {
             name: name.clone(),
-            account_sid: sid.parse().expect("checked above"),
+            account_sid,
             credentials,
             region,
             edge: take("edge").map(|(v, _)| v),
@@ -353,7 +358,10 @@ pub(super) fn check_accounts(
             accounts.retain(|a| a.name != name);
         }
     }
-    accounts
+    Accounts {
+        checked: accounts,
+        declared,
+    }
 }
 
 /// The accounts a list, a set or `[byoc]` is given to: `None` for every account of the file,

@@ -2,9 +2,10 @@
 
 use super::{
     Desired, DesiredError, Reference,
-    accounts::{RawAccount, RawAccountsUse, RawField},
+    accounts::{RawAccount, RawAccountsUse, RawField, check_accounts},
     validate::{
         RawAddress, RawByoc, RawEntry, RawIpRecord, RawList, RawSet, check_prune_prefix, validate,
+        with_earlier,
     },
 };
 use crate::allowlist::target::TargetKind;
@@ -183,7 +184,7 @@ impl DesiredBuilder {
                 })
                 .collect(),
         });
-        let accounts = self
+        let accounts: Vec<RawAccount> = self
             .accounts
             .into_iter()
             .map(|account| RawAccount {
@@ -207,10 +208,13 @@ impl DesiredBuilder {
             },
             None => None,
         };
-        Ok(Desired {
+        let mut errors = Vec::new();
+        let accounts = check_accounts(None, accounts, &mut errors);
+        let checked = validate(None, accounts, sets, lists, byoc).map(|desired| Desired {
             prune_prefix,
-            ..validate(None, accounts, sets, lists, byoc)?
-        })
+            ..desired
+        });
+        with_earlier(checked, errors)
     }
 }
 

@@ -455,9 +455,9 @@ impl Desired {
     /// One desired state for several accounts, from each account's own (as `export` reads
     /// them): the accounts, in the order given, and each one's lists with
     /// `accounts = ["NAME"]`, in its `[lists.KEY]` (`KEY` is the list's name, or `NAME@ACCOUNT`
-    /// when another account has a list of that name). `[byoc]` is kept for one account only
-    /// (a file has one `[byoc]` table): the first that has one; the others' are left out with
-    /// a note. Notes are kept, each prefixed with its account. [`for_account`](Self::for_account)
+    /// when another account has a list of that name). `[byoc]` is given to the first account that has
+    /// IP Records and to those with the same (a file has one `[byoc]` table); others' differing
+    /// records are left out, with a note. Notes are kept, each prefixed with its account. [`for_account`](Self::for_account)
     /// of the result gives back each account's lists and `[byoc]`.
     pub fn merge_accounts(parts: Vec<(super::Account, Desired)>) -> Desired {
         let mut merged = Desired::default();
@@ -484,6 +484,11 @@ impl Desired {
                 (Some(records), None) => {
                     merged.byoc = Some(records.clone());
                     merged.byoc_accounts = Some(vec![account_name.to_owned()]);
+                }
+                (Some(records), Some(kept)) if records == kept => {
+                    if let Some(accounts) = &mut merged.byoc_accounts {
+                        accounts.push(account_name.to_owned());
+                    }
                 }
                 (Some(_), Some(_)) => merged.notes.push(format!(
                     "{account_name}: its IP Records are not written (one [byoc] table per file; it is given to {:?})",
@@ -522,4 +527,36 @@ fn given_to(accounts: &Option<Vec<String>>, account: &str) -> bool {
     accounts
         .as_ref()
         .is_none_or(|a| a.iter().any(|a| a == account))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::allowlist::sources::ShrinkGuard;
+
+    #[test]
+    fn a_projection_keeps_the_shrink_guards_of_its_own_lists() {
+        let mut desired = Desired::builder()
+            .account(
+                AccountBuilder::new("us", "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").auth_token_env("A"),
+            )
+            .account(
+                AccountBuilder::new("ie", "ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb").auth_token_env("B"),
+            )
+            .list(ListBuilder::new("a").address("10.0.0.1").accounts(["us"]))
+            .list(ListBuilder::new("b").address("10.0.0.2").accounts(["ie"]))
+            .build()
+            .unwrap();
+        let guard = |file: &str| ShrinkGuard {
+            source: SourceRef::File(file.into()),
+            name: file.into(),
+            max_percent: 50,
+        };
+        for (list, file) in [(0, "a.txt"), (1, "b.txt")] {
+            desired.lists[list].addresses[0].from.source = Some(SourceRef::File(file.into()));
+        }
+        desired.shrink_guards = vec![guard("a.txt"), guard("b.txt")];
+        assert_eq!(desired.for_account("us").shrink_guards, [guard("a.txt")]);
+        assert_eq!(desired.for_account("ie").shrink_guards, [guard("b.txt")]);
+    }
 }

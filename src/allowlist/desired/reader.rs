@@ -8,9 +8,10 @@ use toml::Spanned;
 
 use super::{
     Desired, DesiredError, Origin, Reference,
-    accounts::{RawAccount, RawAccountsUse, RawField},
+    accounts::{Accounts, RawAccount, RawAccountsUse, RawField, check_accounts},
     validate::{
         RawAddress, RawByoc, RawEntry, RawIpRecord, RawList, RawSet, check_prune_prefix, validate,
+        with_earlier,
     },
 };
 use crate::allowlist::{sources::Source, target::TargetKind};
@@ -25,7 +26,9 @@ impl Desired {
     /// the file, line, column and entry: an unknown or missing key, an invalid IPv4 address or
     /// prefix, `/0`, host bits set in a range, the same entry twice, more than 100 addresses, a
     /// name that is empty or over 255 characters; in `[byoc]`, a missing `ip_records`, the same
-    /// IP Record twice, an empty `sip_domain`. TOML syntax stops at the first error. A file with
+    /// IP Record twice, an empty `sip_domain`; in `[accounts.NAME]` and `accounts = [...]`, what
+    /// the [module documentation](crate::allowlist#several-accounts) lists (a value that looks
+    /// like a secret is never shown). TOML syntax stops at the first error. A file with
     /// sources (`{ dns = … }`, `{ file = … }`, `{ url = … }`) is read with
     /// [`from_toml_with_sources`](Self::from_toml_with_sources); here it is refused.
     pub fn from_toml(text: &str, file_name: impl Into<String>) -> Result<Desired, DesiredError> {
@@ -49,7 +52,7 @@ impl Desired {
         let mut errors = Vec::new();
         let mut accounts: Vec<_> = document.accounts.into_iter().collect();
         accounts.sort_by_key(|(key, _)| key.span().start);
-        let raw_accounts = accounts
+        let raw_accounts: Vec<RawAccount> = accounts
             .into_iter()
             .map(|(key, table)| {
                 // The table's name is said by the error ([accounts.NAME]), not as its entry.
@@ -258,8 +261,10 @@ impl Desired {
                     }
                 }
             });
+        // Checked now, with the shape: a file refused for them reads none of its sources.
+        let accounts = check_accounts(Some(&file), raw_accounts, &mut errors);
         Ok(Parsed {
-            accounts: raw_accounts,
+            accounts,
             sets: raw_sets,
             lists: raw,
             byoc,
@@ -271,7 +276,8 @@ impl Desired {
 
 /// A file as read, before it is checked: see [`Desired::parse`].
 pub(super) struct Parsed {
-    pub(super) accounts: Vec<RawAccount>,
+    /// The accounts, checked (their problems are in `errors`).
+    pub(super) accounts: Accounts,
     pub(super) sets: Vec<RawSet>,
     pub(super) lists: Vec<RawList>,
     pub(super) byoc: Option<RawByoc>,
@@ -285,18 +291,14 @@ impl Parsed {
     /// Checks what was read: the desired state, or every problem found (those of reading
     /// included).
     pub(super) fn check(self, file: String) -> Result<Desired, DesiredError> {
-        let mut errors = self.errors;
-        match (
-            validate(Some(file), self.accounts, self.sets, self.lists, self.byoc),
-            errors.pop(),
-        ) {
-            (Ok(desired), None) => Ok(Desired {
-                prune_prefix: self.prune_prefix,
-                ..desired
-            }),
-            (Ok(_), Some(first)) => Err(first.with(errors)),
-            (Err(e), last) => Err(e.with(errors.into_iter().chain(last).collect())),
-        }
+        let checked =
+            validate(Some(file), self.accounts, self.sets, self.lists, self.byoc).map(|desired| {
+                Desired {
+                    prune_prefix: self.prune_prefix,
+                    ..desired
+                }
+            });
+        with_earlier(checked, self.errors)
     }
 }
 
@@ -353,7 +355,7 @@ struct Document {
     /// Each account's keys as written: checked one by one, so that a secret is refused by
     /// its key without its value being shown.
     #[serde(default)]
-    accounts: BTreeMap<Spanned<String>, Spanned<BTreeMap<Spanned<String>, Spanned<toml::Value>>>>,
+    accounts: BTreeMap<Spanned<String>, Spanned<AccountTable>>,
     #[serde(default)]
     sets: BTreeMap<Spanned<String>, Spanned<SetTable>>,
     #[serde(default)]
@@ -361,6 +363,9 @@ struct Document {
     byoc: Option<Spanned<ByocTable>>,
     settings: Option<Spanned<SettingsTable>>,
 }
+
+/// An `[accounts.NAME]` table's keys and values, with their positions.
+type AccountTable = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
 
 /// The `[settings]` table: how the file is applied, beyond what it names.
 #[derive(Deserialize)]

@@ -6,7 +6,7 @@ use std::{collections::BTreeMap, net::Ipv4Addr};
 use super::{
     Desired, DesiredAddress, DesiredError, DesiredIpRecord, DesiredList, MAX_ADDRESSES_PER_LIST,
     MAX_NAME_CHARS, Origin, Reference,
-    accounts::{RawAccount, RawAccountsUse, check_accounts, check_use, reached},
+    accounts::{Accounts, RawAccountsUse, check_use, reached},
 };
 use crate::allowlist::{
     sources::{AddressOrigin, Source, SourceRef},
@@ -450,7 +450,7 @@ fn ip_records(
 /// Checks everything and reports every problem found (see [`DesiredError::errors`]).
 pub(super) fn validate(
     file: Option<String>,
-    raw_accounts: Vec<RawAccount>,
+    accounts: Accounts,
     sets: Vec<RawSet>,
     raw: Vec<RawList>,
     byoc: Option<RawByoc>,
@@ -458,9 +458,10 @@ pub(super) fn validate(
     // Every problem is collected, so that one run reports them all; an entry, set or list
     // with a problem is left out of what is checked after it.
     let mut errors = Vec::new();
-    // Every account named, even one with a problem, so that its uses are not refused too.
-    let declared: Vec<String> = raw_accounts.iter().map(|a| a.name.clone()).collect();
-    let accounts = check_accounts(file.as_deref(), raw_accounts, &mut errors);
+    let Accounts {
+        checked: accounts,
+        declared,
+    } = accounts;
     let mut checker = Checker {
         file: file.as_deref(),
         sets: BTreeMap::new(),
@@ -713,7 +714,9 @@ pub(super) fn validate(
                 .as_ref()
                 .is_none_or(|a| a.iter().any(|a| a == name))
         };
-        if !lists.iter().any(|l| given(&l.accounts)) && !(byoc.is_some() && given(&byoc_accounts)) {
+        let given_any =
+            lists.iter().any(|l| given(&l.accounts)) || (byoc.is_some() && given(&byoc_accounts));
+        if !given_any {
             warnings.push(format!(
                 "account {name:?} is given no list and no [byoc]: a plan of it changes nothing"
             ));
@@ -740,6 +743,19 @@ pub(super) fn validate(
         narrowed: false,
         accounts,
     })
+}
+
+/// A desired state checked, with the problems found before (`earlier`, such as the
+/// accounts' or a file's shape): the state, or every problem.
+pub(super) fn with_earlier(
+    checked: Result<Desired, DesiredError>,
+    mut earlier: Vec<DesiredError>,
+) -> Result<Desired, DesiredError> {
+    match (checked, earlier.pop()) {
+        (Ok(desired), None) => Ok(desired),
+        (Ok(_), Some(first)) => Err(first.with(earlier)),
+        (Err(e), last) => Err(e.with(earlier.into_iter().chain(last).collect())),
+    }
 }
 
 /// Checks `[settings] prune_prefix`: a prefix that every list name would start with (empty)

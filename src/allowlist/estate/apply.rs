@@ -127,7 +127,12 @@ impl EstatePlan {
         options: ReadOptions,
     ) -> Result<()> {
         let accounts = self.with_clients(clients)?;
-        verify_all(&accounts, options).await
+        verify_all(
+            accounts
+                .into_iter()
+                .map(|(account, plan, client)| (account, plan, client, options)),
+        )
+        .await
     }
 
     /// Applies every account's plan, each with `clients`' client of its name.
@@ -154,14 +159,25 @@ impl EstatePlan {
         clients: &BTreeMap<String, Client>,
         options: ApplyOptions,
     ) -> Result<EstateReport> {
-        self.apply_each(clients, options, |_, options| options)
-            .await
+        let total: usize = self.plans().map(|(_, plan)| plan.changes().len()).sum();
+        let finished = Arc::new(AtomicUsize::new(0));
+        let progress = options.get_progress();
+        self.apply_each(clients, |_| match &progress {
+            Some(progress) => {
+                let (progress, finished) = (progress.clone(), finished.clone());
+                options.clone().on_progress(move |outcome, _, _| {
+                    let n = finished.fetch_add(1, Ordering::Relaxed) + 1;
+                    progress(outcome, n, total);
+                })
+            }
+            None => options.clone(),
+        })
+        .await
     }
 
-    /// [`apply`](Self::apply), with each account's options made by `for_account` from
-    /// `options` (its own progress callback, say, to tell which account a change is of: it is
-    /// called with the counts of every account together). The guards are checked with
-    /// `options`.
+    /// [`apply`](Self::apply), each account with the options `options` gives it: its own
+    /// guards' limits, or a progress callback that knows the account (an audit log per
+    /// account, say), whose counts are then the account's own.
     ///
     /// # Errors
     ///
@@ -169,49 +185,40 @@ impl EstatePlan {
     pub async fn apply_each(
         &self,
         clients: &BTreeMap<String, Client>,
-        options: ApplyOptions,
-        for_account: impl Fn(&Account, ApplyOptions) -> ApplyOptions,
+        options: impl Fn(&Account) -> ApplyOptions,
     ) -> Result<EstateReport> {
         let accounts = self.with_clients(clients)?;
-        for (account, plan, _) in &accounts {
-            plan.check(&options).map_err(|e| in_account(account, e))?;
+        let options: Vec<ApplyOptions> = accounts.iter().map(|(a, _, _)| options(a)).collect();
+        for ((account, plan, _), options) in accounts.iter().zip(&options) {
+            plan.check(options).map_err(|e| in_account(account, e))?;
         }
-        let saved: Vec<_> = accounts
+        let saved = accounts
             .iter()
-            .copied()
-            .filter(|(_, plan, _)| plan.is_saved())
-            .collect();
-        verify_all(&saved, options.get_read_options()).await?;
-        let total: usize = accounts
-            .iter()
-            .map(|(_, plan, _)| plan.changes().len())
-            .sum();
-        let finished = Arc::new(AtomicUsize::new(0));
-        let reports = future::join_all(accounts.iter().map(|&(account, plan, client)| {
-            let mut options = for_account(account, options.clone());
-            if let Some(progress) = options.get_progress() {
-                let finished = finished.clone();
-                options = options.on_progress(move |outcome, _, _| {
-                    let n = finished.fetch_add(1, Ordering::Relaxed) + 1;
-                    progress(outcome, n, total);
-                });
-            }
-            // Verified above with every other account: not read again.
-            let mut plan = plan.clone();
-            plan.fresh = true;
-            async move {
-                let report = match plan.apply(client, options).await {
-                    Ok(report) => report,
-                    // Checked above with the same options, and a fresh plan is not verified
-                    // again: nothing else refuses before the first write.
-                    Err(_) => not_attempted(&plan),
-                };
-                AccountReport {
-                    account: account.clone(),
-                    report,
+            .zip(&options)
+            .filter(|((_, plan, _), _)| plan.is_saved())
+            .map(|(&(account, plan, client), options)| {
+                (account, plan, client, options.get_read_options())
+            });
+        verify_all(saved).await?;
+        let reports = future::join_all(accounts.iter().zip(options).map(
+            |(&(account, plan, client), options)| {
+                // Verified above with every other account: not read again.
+                let mut plan = plan.clone();
+                plan.fresh = true;
+                async move {
+                    let report = match plan.apply(client, options).await {
+                        Ok(report) => report,
+                        // Checked above with the same options, and a fresh plan is not
+                        // verified again: nothing else refuses before the first write.
+                        Err(_) => not_attempted(&plan),
+                    };
+                    AccountReport {
+                        account: account.clone(),
+                        report,
+                    }
                 }
-            }
-        }))
+            },
+        ))
         .await;
         let done = super::total(reports.iter().map(|a| a.report.done));
         Ok(EstateReport {
@@ -238,15 +245,19 @@ fn not_attempted(plan: &Plan) -> Report {
     }
 }
 
-/// Verifies every account's plan at once; the first failure in the plan's order, named.
-async fn verify_all(accounts: &[(&Account, &Plan, &Client)], options: ReadOptions) -> Result<()> {
+/// Verifies every account's plan at once, each read as its options say; the first failure in
+/// the plan's order, named.
+async fn verify_all<'a>(
+    accounts: impl Iterator<Item = (&'a Account, &'a Plan, &'a Client, ReadOptions)>,
+) -> Result<()> {
+    let accounts: Vec<_> = accounts.collect();
     let results = future::join_all(
         accounts
             .iter()
-            .map(|(_, plan, client)| plan.verify_with(client, options)),
+            .map(|(_, plan, client, read)| plan.verify_with(client, *read)),
     )
     .await;
-    for ((account, _, _), result) in accounts.iter().zip(results) {
+    for ((account, ..), result) in accounts.iter().zip(results) {
         result.map_err(|e| in_account(account, e))?;
     }
     Ok(())

@@ -33,7 +33,11 @@ struct EstateDocument {
 #[serde(deny_unknown_fields)]
 struct AccountEntry {
     account: Account,
-    plan: serde_json::Value,
+    #[serde(default)]
+    plan: Option<serde_json::Value>,
+    /// Written in place of `plan` for an account that failed ([`EstatePlan`]'s `Serialize`).
+    #[serde(default)]
+    error: Option<String>,
 }
 
 /// An estate plan document as written.
@@ -46,7 +50,38 @@ struct EstateDocumentRef<'a> {
 #[derive(Serialize)]
 struct AccountEntryRef<'a> {
     account: &'a Account,
-    plan: &'a Plan,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan: Option<&'a Plan>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// The estate plan document, every account with its plan, and an account that failed with
+/// `"error"` (its message) in place of `"plan"`: what `plan --json` shows. Such a document
+/// cannot be applied ([`EstatePlan::from_json`] refuses it); [`EstatePlan::to_json`] refuses
+/// to write it.
+impl Serialize for EstatePlan {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        EstateDocumentRef {
+            format_version: ESTATE_FORMAT_VERSION,
+            accounts: self
+                .accounts
+                .iter()
+                .map(|a| AccountEntryRef {
+                    account: &a.account,
+                    plan: a.plan.as_ref().ok(),
+                    error: a.plan.as_ref().err().map(|e| match e {
+                        Error::Account { error, .. } => error.to_string(),
+                        other => other.to_string(),
+                    }),
+                })
+                .collect(),
+        }
+        .serialize(serializer)
+    }
 }
 
 /// The JSON Schema of the estate plan document: what `twilio-allowlist plan -o PLAN.json`
@@ -111,29 +146,16 @@ impl EstatePlan {
     /// [`Error::Refused`] when an account failed to plan: the document would not be the plan
     /// shown. Plan a subset of the accounts to save the others'.
     pub fn to_json(&self) -> Result<String> {
-        let mut accounts = Vec::with_capacity(self.accounts.len());
-        for a in &self.accounts {
-            match &a.plan {
-                Ok(plan) => accounts.push(AccountEntryRef {
-                    account: &a.account,
-                    plan,
-                }),
-                Err(_) => {
-                    let failed: Vec<&str> = self.failed().map(|a| a.account.name()).collect();
-                    return Err(Error::Refused {
-                        reason: format!(
-                            "a plan cannot be saved while an account has none ({} failed); plan without them, or fix them first",
-                            failed.join(", ")
-                        ),
-                    });
-                }
-            }
+        let failed: Vec<&str> = self.failed().map(|a| a.account.name()).collect();
+        if !failed.is_empty() {
+            return Err(Error::Refused {
+                reason: format!(
+                    "a plan cannot be saved while an account has none ({} failed); plan without them, or fix them first",
+                    failed.join(", ")
+                ),
+            });
         }
-        let document = EstateDocumentRef {
-            format_version: ESTATE_FORMAT_VERSION,
-            accounts,
-        };
-        serde_json::to_string_pretty(&document).map_err(|e| Error::PlanDocument {
+        serde_json::to_string_pretty(self).map_err(|e| Error::PlanDocument {
             reason: e.to_string(),
         })
     }
@@ -178,7 +200,18 @@ impl EstatePlan {
             if accounts.iter().any(|a| a.account.name() == name) {
                 return Err(unusable(format!("account {name:?} is there twice")));
             }
-            let plan = Plan::from_json(&entry.plan.to_string())
+            let plan = match (entry.plan, entry.error) {
+                (_, Some(error)) => Err(Error::PlanDocument {
+                    reason: format!(
+                        "it had no plan when the document was written ({error}); a plan in which an account failed cannot be applied"
+                    ),
+                }),
+                (None, None) => Err(Error::PlanDocument {
+                    reason: "missing field `plan`".into(),
+                }),
+                (Some(plan), None) => Plan::from_json(&plan.to_string()),
+            };
+            let plan = plan
                 .and_then(|plan| {
                     let planned = &plan.starting_state().account_sid;
                     if planned == entry.account.account_sid() {

@@ -17,7 +17,8 @@ pub struct EstateAccount {
     /// A client acting on it (for a subaccount with `parent`, signed with the parent's
     /// credentials and [`subaccount`](crate::ClientBuilder::subaccount) set).
     pub client: Client,
-    /// What the file gives this account.
+    /// What the file gives this account: [`Desired::for_account`] of the file, or the whole
+    /// file (with this account among its `[accounts]`), whose part for it is then taken.
     pub desired: Desired,
 }
 
@@ -69,6 +70,10 @@ impl AccountPlan {
 /// `Display` groups by account: a header per account, its plan as [`Plan`] shows it (or its
 /// error), then one line totalling the estate, `Plan: 3 to add, 0 to change, 1 to remove across
 /// 2 accounts.`
+///
+/// Serialized (serde), it is the estate plan document of [`to_json`](Self::to_json), with an
+/// account that failed written as `{"account": {…}, "error": "…"}` (what `plan --json` shows);
+/// `to_json` refuses to write that, and `from_json` to read it.
 #[derive(Debug)]
 pub struct EstatePlan {
     pub(super) accounts: Vec<AccountPlan>,
@@ -115,7 +120,8 @@ impl EstatePlan {
         self.plans().any(|(_, plan)| plan.is_saved())
     }
 
-    /// Keeps only the accounts named in `names` (`--account`), in the plan's order.
+    /// Keeps only the accounts named in `names` (`--account`), in the plan's order; no names
+    /// keeps them all.
     ///
     /// # Errors
     ///
@@ -135,8 +141,10 @@ impl EstatePlan {
                 ),
             });
         }
-        self.accounts
-            .retain(|a| names.iter().any(|n| n.as_ref() == a.account.name()));
+        if !names.is_empty() {
+            self.accounts
+                .retain(|a| names.iter().any(|n| n.as_ref() == a.account.name()));
+        }
         Ok(())
     }
 }
@@ -203,11 +211,28 @@ async fn plan_account(a: &EstateAccount, options: PlanOptions) -> Result<Plan> {
             ),
         });
     }
+    let name = a.account.name();
+    let projected;
+    let desired = match a.desired.accounts() {
+        [] => &a.desired,
+        // A whole file: its part for this account.
+        accounts if accounts.iter().any(|other| other.name() == name) => {
+            projected = a.desired.for_account(name);
+            &projected
+        }
+        _ => {
+            return Err(Error::Refused {
+                reason: format!(
+                    "its desired state has `[accounts]` tables, none named {name:?}: give it its part of the file (Desired::for_account)"
+                ),
+            });
+        }
+    };
     if let Some(parent) = a.account.parent() {
-        signed_by_parent(parent, &a.desired)?;
+        signed_by_parent(parent, desired)?;
     }
     check_credentials(&a.account, &a.client).await?;
-    plan_with(&a.client, &a.desired, options).await
+    plan_with(&a.client, desired, options).await
 }
 
 /// A subaccount reached with its parent's credentials cannot have trunks or `[byoc]`: Twilio's
@@ -237,7 +262,7 @@ fn signed_by_parent(parent: &str, desired: &Desired) -> Result<()> {
 
 /// One cheap read (one page of one list) tells whether Twilio takes the account's credentials,
 /// before the plan's many reads each fail the same way.
-async fn check_credentials(account: &Account, client: &Client) -> Result<()> {
+pub(super) async fn check_credentials(account: &Account, client: &Client) -> Result<()> {
     let read = client
         .sip_ip_access_control_lists()
         .list()

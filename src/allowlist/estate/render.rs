@@ -9,24 +9,24 @@ use super::{
     plan::EstatePlan,
 };
 
-/// `Account "us" (AC…, region us1, edge ashburn)`; `region default` when the file gives none,
-/// and the base URL when it gives one.
+/// `Account "us" (AC…, region us1, edge ashburn)`: `region default` when the file gives none,
+/// the base URL when it gives one; a subaccount reached with its parent's credentials that
+/// gives none of them is routed as its parent.
 fn header(f: &mut fmt::Formatter<'_>, account: &Account) -> fmt::Result {
-    write!(
-        f,
-        "Account {:?} ({}, region {}",
-        account.name(),
-        account.account_sid(),
-        account.region().unwrap_or("default")
-    )?;
+    write!(f, "Account {:?} ({}", account.name(), account.account_sid())?;
+    let routed =
+        account.region().is_some() || account.edge().is_some() || account.base_url().is_some();
+    match account.parent() {
+        Some(parent) if !routed => return writeln!(f, ", subaccount of {parent:?}, routed as it)"),
+        Some(parent) => write!(f, ", subaccount of {parent:?}")?,
+        None => {}
+    }
+    write!(f, ", region {}", account.region().unwrap_or("default"))?;
     if let Some(edge) = account.edge() {
         write!(f, ", edge {edge}")?;
     }
     if let Some(url) = account.base_url() {
         write!(f, ", at {url}")?;
-    }
-    if let Some(parent) = account.parent() {
-        write!(f, ", subaccount of {parent:?}")?;
     }
     writeln!(f, ")")
 }
@@ -125,7 +125,7 @@ impl fmt::Display for EstateReport {
         } else {
             writeln!(
                 f,
-                "Apply incomplete in {} of {} ({}): {done}. Plan again to see what is left; applying again converges.",
+                "Apply incomplete in {} of {} ({}): {done}.",
                 incomplete.len(),
                 accounts(self.accounts.len()),
                 incomplete.join(", ")
