@@ -385,10 +385,21 @@ fn a_401_in_one_region_names_the_account_region_and_host_and_nothing_is_applied(
     assert!(stderr(&out).contains("nothing can be applied to any account"));
     assert_eq!(writes(e.us()), 0);
 
-    // --json: no document (it holds whole plans only), the failure on standard error.
+    // --json: the failed account with its error in place of its plan; the failure on
+    // standard error too.
     let out = e.run_with(&["plan", "-f", &file, "--json"], &wrong);
     assert_eq!(code(&out), 1);
-    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    let document = json(&out);
+    assert_eq!(document["format_version"], 5);
+    assert_eq!(document["accounts"][0]["plan"]["summary"]["add"], 5);
+    assert_eq!(document["accounts"][0].get("error"), None);
+    assert_eq!(document["accounts"][1]["account"]["name"], "ie1");
+    assert_eq!(document["accounts"][1].get("plan"), None);
+    let error = document["accounts"][1]["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("Twilio refused the credentials (HTTP 401)"),
+        "{error}"
+    );
     assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
 
     // -o: not saved.

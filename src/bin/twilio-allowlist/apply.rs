@@ -3,7 +3,13 @@
 //! A file with `[accounts]` or a saved plan of several accounts goes to `estate_apply`, which
 //! shares the writes' display and signals ([`Writing`]) and the ending ([`ending`]).
 
-use std::{path::PathBuf, sync::Arc};
+use std::{
+    path::PathBuf,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+};
 
 use indicatif::ProgressBar;
 use serde::Serialize;
@@ -46,10 +52,7 @@ pub(crate) async fn command(ui: &Ui, connection: Connection<'_>, request: Reques
     if estate_apply::wanted(&request) {
         let (mut plan, mut report) = (None, None);
         let result = estate_apply::run(ui, connection, &request, &mut plan, &mut report).await;
-        // The estate plan document, as `plan -o` saves it (none while an account failed).
-        let plan = plan
-            .and_then(|p| p.to_json().ok())
-            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
+        // The estate plan document, each failed account with its error in place of its plan.
         finish(ui, &request, &result, plan, report, ESTATE_FORMAT_VERSION)
     } else {
         let (mut plan, mut report) = (None, None);
@@ -166,11 +169,11 @@ async fn run(
         .options
         .clone()
         .interrupt(writing.interrupt.clone())
-        .on_progress(move |outcome, finished, total| {
+        .on_progress(move |outcome, _, _| {
             if let Some(record) = &record {
                 record.outcome(outcome);
             }
-            show(outcome, finished, total);
+            show(outcome);
         });
     let applied = plan.apply(&client, options).await;
     let received = writing.finish();
@@ -224,6 +227,9 @@ pub(crate) struct Writing {
     bar: Option<ProgressBar>,
     signals: Option<Signals>,
     quiet: bool,
+    /// The changes finished, of every account, and how many there are.
+    finished: Arc<AtomicUsize>,
+    total: usize,
 }
 
 impl Writing {
@@ -245,17 +251,17 @@ impl Writing {
             bar,
             signals,
             quiet: ui.quiet,
+            finished: Arc::default(),
+            total,
         }
     }
 
     /// A progress callback that shows each change finished, after `prefix` (an estate's
-    /// account: `us: `).
-    pub(crate) fn show(
-        &self,
-        prefix: &str,
-    ) -> impl Fn(&ChangeOutcome, usize, usize) + Send + Sync + 'static {
+    /// account: `us: `), counted among the changes of every account.
+    pub(crate) fn show(&self, prefix: &str) -> impl Fn(&ChangeOutcome) + Send + Sync + 'static {
         let (bar, quiet, prefix) = (self.bar.clone(), self.quiet, prefix.to_owned());
-        move |outcome: &ChangeOutcome, finished: usize, total: usize| match &bar {
+        let (counter, total) = (self.finished.clone(), self.total);
+        move |outcome: &ChangeOutcome| match &bar {
             Some(bar) => {
                 if outcome.result != ChangeResult::Done {
                     bar.println(format!("{prefix}{outcome}"));
@@ -263,7 +269,10 @@ impl Writing {
                 bar.set_message(format!("{prefix}{}", outcome.change));
                 bar.inc(1);
             }
-            None if !quiet => eprintln!("[{finished}/{total}] {prefix}{outcome}"),
+            None if !quiet => {
+                let finished = counter.fetch_add(1, Ordering::Relaxed) + 1;
+                eprintln!("[{finished}/{total}] {prefix}{outcome}");
+            }
             None => {}
         }
     }

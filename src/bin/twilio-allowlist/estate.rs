@@ -5,7 +5,6 @@
 
 use std::{collections::BTreeMap, path::Path};
 
-use futures_util::future;
 use twilio_ip_access::{
     Client, RequestLimit,
     allowlist::{
@@ -168,33 +167,18 @@ impl Estate {
             ExportOptions::default().read_options(reads),
             ExportOptions::list,
         );
-        let exported = {
-            let _spinner = Spinner::start(ui, "Reading the live state of every account:");
-            future::join_all(
-                self.chosen
-                    .iter()
-                    .map(|account| allowlist::export(self.client(account), options.clone())),
-            )
+        let accounts = self
+            .chosen
+            .iter()
+            .map(|account| (account.clone(), self.client(account).clone()))
+            .collect();
+        let _spinner = Spinner::start(ui, "Reading the live state of every account:");
+        allowlist::estate::export(accounts, options)
             .await
-        };
-        let mut parts = Vec::with_capacity(exported.len());
-        let mut errors = Vec::new();
-        for (account, result) in self.chosen.iter().zip(exported) {
-            match result {
-                Ok(desired) => parts.push((account.clone(), desired)),
-                Err(e) => {
-                    let Fail(_, message) = Fail::from(e);
-                    errors.push(format!("account {:?}: {message}", account.name()));
-                }
-            }
-        }
-        if !errors.is_empty() {
-            return Err(Fail(
-                FAILED,
-                format!("nothing was written:\n  {}", errors.join("\n  ")),
-            ));
-        }
-        Ok(Desired::merge_accounts(parts))
+            .map_err(|e| {
+                let Fail(code, message) = Fail::from(e);
+                Fail(code, format!("{message}; nothing was written"))
+            })
     }
 }
 
@@ -220,8 +204,8 @@ pub(crate) fn failures(plan: &EstatePlan) -> Option<String> {
 
 /// Prints an estate's plan as `format` says, saves it to `out` when every account planned,
 /// and returns the exit code: 1 when an account failed (after the others are shown; with
-/// `--json`, the failures on standard error and nothing on standard output, since the plan
-/// document holds only whole plans), else 2 when something would change, else 0.
+/// `--json`, its `error` in place of its `plan`, and the failures on standard error too), else
+/// 2 when something would change, else 0.
 pub(crate) fn plan_command(
     ui: &Ui,
     plan: &EstatePlan,
@@ -230,8 +214,12 @@ pub(crate) fn plan_command(
 ) -> Result<u8, Fail> {
     let failures = failures(plan);
     match format {
-        Format::Json if failures.is_some() => {}
-        Format::Json => println!("{}", plan.to_json()?),
+        // Each failed account with its error in place of its plan (such a document is shown,
+        // never saved: `apply` refuses it).
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(plan).map_err(|e| Fail(FAILED, e.to_string()))?
+        ),
         Format::Markdown => print!("{}", output::estate_markdown(plan)),
         Format::Text if ui.quiet => {}
         Format::Text => ui.print_changes(Stream::Stdout, &plan.to_string()),

@@ -139,17 +139,18 @@ pub(crate) async fn run(
             (name.as_str(), Arc::new(recorder))
         })
         .collect();
-    let options = request.options.clone().interrupt(writing.interrupt.clone());
     let applied = plan
-        .apply_each(&estate.clients, options, |account, options| {
+        .apply_each(&estate.clients, |account| {
             let show = writing.show(&format!("{}: ", account.name()));
             let record = recorders.get(account.name()).cloned();
-            options.on_progress(move |outcome, finished, total| {
-                if let Some(record) = &record {
-                    record.outcome(outcome);
-                }
-                show(outcome, finished, total);
-            })
+            (request.options.clone())
+                .interrupt(writing.interrupt.clone())
+                .on_progress(move |outcome, _, _| {
+                    if let Some(record) = &record {
+                        record.outcome(outcome);
+                    }
+                    show(outcome);
+                })
         })
         .await;
     let received = writing.finish();
