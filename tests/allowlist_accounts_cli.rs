@@ -620,3 +620,149 @@ fn base_url_and_watch_are_refused_with_accounts_before_any_request() {
     );
     assert!(e.us().mock.requests().is_empty() && e.ie().mock.requests().is_empty());
 }
+
+#[test]
+fn sigterm_stops_every_account_and_the_json_report_says_what_each_did() {
+    use std::{
+        io::{BufRead, BufReader},
+        sync::mpsc,
+        time::Duration,
+    };
+    let e = Estate::start("sigterm");
+    let many: Vec<String> = (1..=20).map(|i| format!("\"198.51.100.{i}\"")).collect();
+    let file = e.file(
+        "estate.toml",
+        &format!(
+            "[lists.carrier]\naddresses = [{}]\ntrunks = []\nsip_domains = []\n",
+            many.join(", ")
+        ),
+    );
+    // Every write in both regions answers 100 ms late.
+    for region in [e.us(), e.ie()] {
+        region.mock.inject(
+            Fault::on("POST", "/")
+                .delay(Duration::from_millis(100))
+                .times(1000),
+        );
+    }
+    let mut child = Command::new(BIN)
+        .args([
+            "apply",
+            "-f",
+            &file,
+            "--yes",
+            "--json",
+            "--concurrency",
+            "1",
+        ])
+        .env_clear()
+        .envs(e.regions.env())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (lines_tx, lines) = mpsc::channel();
+    let stderr_pipe = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr_pipe).lines().map_while(Result::ok) {
+            let _ = lines_tx.send(line);
+        }
+    });
+    let mut printed: Vec<String> = Vec::new();
+    while !printed.iter().any(|l| l.starts_with("[6/42] ")) {
+        printed.push(lines.recv_timeout(Duration::from_secs(30)).unwrap());
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    printed.extend(lines.iter());
+    let log = printed.join("\n");
+    assert_eq!(code(&out), 143, "{log}");
+    assert!(
+        log.contains("Terminated (SIGTERM): no new write starts"),
+        "{log}"
+    );
+    let document = json(&out);
+    assert_eq!(document["error"]["exit_code"], 143, "{document}");
+    let reports = document["report"]["accounts"].as_array().unwrap();
+    assert_eq!(reports.len(), 2);
+    for (report, region) in reports.iter().zip([e.us(), e.ie()]) {
+        let outcomes = report["report"]["outcomes"].as_array().unwrap();
+        let count = |status: &str| outcomes.iter().filter(|o| o["status"] == status).count();
+        // Each account stopped: what it did is reported, the rest not attempted.
+        assert_eq!(count("done") + count("not_attempted"), 21, "{report}");
+        assert!(count("not_attempted") > 0, "{report}");
+        let live = e.lists(region);
+        let added = live.get("carrier").map_or(0, |l| l.addresses.len());
+        assert_eq!(added + 1, count("done").max(1), "{report}");
+    }
+    // Applying again converges.
+    let out = e.run(&["apply", "-f", &file, "--yes", "-q"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(code(&e.run(&["plan", "-f", &file])), 0);
+    for region in [e.us(), e.ie()] {
+        assert_eq!(e.lists(region)["carrier"].addresses.len(), 20);
+    }
+}
+
+#[test]
+fn a_subaccount_is_reached_through_its_parent() {
+    let e = Estate::start("subaccount");
+    let (sub, token) = e.us().subaccount();
+    let lists = format!(
+        "[accounts.customer-42]\naccount_sid = \"{sub}\"\nparent = \"us1\"\n\n[lists.customer]\naccounts = [\"customer-42\"]\naddresses = [\"192.0.2.42\"]\ntrunks = []\nsip_domains = []\n"
+    );
+    let file = e.file("estate.toml", &lists);
+    let out = e.run(&["plan", "-f", &file, "--account", "customer-42"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(&format!(
+            "Account \"customer-42\" ({sub}, subaccount of \"us1\", routed as it)\n  Note: reached with the credentials of \"us1\""
+        )),
+        "{text}"
+    );
+    let out = e.run(&[
+        "apply",
+        "-f",
+        &file,
+        "--account",
+        "customer-42",
+        "--yes",
+        "-q",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // The list is the subaccount's, not its parent's.
+    let client = twilio_ip_access::Client::builder()
+        .account_sid(sub.as_str())
+        .auth_token(token)
+        .base_url(e.us().base_url())
+        .build()
+        .unwrap();
+    let live = block_on(snapshot(&client));
+    assert_eq!(addresses(&live["customer"]), ["192.0.2.42/32"]);
+    assert!(e.lists(e.us()).is_empty());
+
+    // Trunks for it are refused with their position before any request, saying what to
+    // configure instead.
+    let file = e.file(
+        "trunks.toml",
+        &lists.replace("trunks = []", "trunks = [\"edge trunk\"]"),
+    );
+    e.us().mock.clear_requests();
+    let out = e.run(&["plan", "-f", &file, "--account", "customer-42"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("trunks.toml:20:11: list \"customer\", entry \"edge trunk\": the list names trunks and is given to the subaccount \"customer-42\"")
+            && stderr(&out).contains(
+                "`api_key_env` and `api_secret_env` of an API key made in the subaccount"
+            ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(e.us().mock.requests().is_empty());
+}
