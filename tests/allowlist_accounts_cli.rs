@@ -766,3 +766,28 @@ fn a_subaccount_is_reached_through_its_parent() {
     );
     assert!(e.us().mock.requests().is_empty());
 }
+
+#[test]
+fn schema_estate_plan_is_the_committed_schema_and_a_saved_plan_validates() {
+    let e = Estate::start("schema");
+    let committed = std::fs::read_to_string(format!(
+        "{}/schemas/estate-plan.schema.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let out = e.run(&["schema", "estate-plan"]);
+    assert_eq!(code(&out), 0);
+    assert_eq!(stdout(&out), committed);
+
+    let file = e.file("estate.toml", LISTS);
+    let saved = e.path("plan.json");
+    assert_eq!(code(&e.run(&["plan", "-f", &file, "-o", &saved, "-q"])), 2);
+    let schema: Value = serde_json::from_str(&committed).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let document: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&document)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}

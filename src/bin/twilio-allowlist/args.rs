@@ -71,6 +71,7 @@ Output: colour on a terminal only (never with --no-color or NO_COLOR); -q prints
 Exit codes:
   0    nothing to change, or applied
   1    any error: arguments, the file, credentials, a request, a refusal, a change that failed
+       (with [accounts]: any account's, after the others are shown)
   2    plan: changes pending
   3    apply: the live state changed since the plan was made or shown; nothing was written
   130  apply: interrupted by Ctrl-C (SIGINT); the report says what was done
@@ -101,6 +102,7 @@ Examples:
 pub(crate) struct Args {
     /// Base URL for every Twilio product at once (voice, trunking and api), such as an emulator
     /// or a proxy [default: Twilio's own hosts, after TWILIO_REGION/TWILIO_EDGE routing].
+    /// Refused with a file with [accounts]: each account gives its own `base_url`.
     #[arg(long, global = true, value_name = "URL")]
     pub(crate) base_url: Option<String>,
 
@@ -157,8 +159,15 @@ pub(crate) enum Command {
         long_about = "Read the live state and show what apply would change, like `terraform plan`: \
                       `+` add, `-` remove, `~` rename, attach and detach lines, and a summary. \
                       Exits 0 when nothing would change, 2 when something would, 1 on error. \
-                      Reads only.",
-        after_help = "Examples:\n  twilio-allowlist plan -f allowlist.toml\n  twilio-allowlist plan -f allowlist.toml --json\n  twilio-allowlist plan -f allowlist.toml -o plan.json   # then: twilio-allowlist apply plan.json"
+                      Reads only.\n\n\
+                      With a file with [accounts], every account (or those of --account) is \
+                      planned at once, each under a header with its name, SID and region, then \
+                      one line totals them; an account that fails (its credentials, a refusal, \
+                      a read) shows its error in its place, the others are still shown, and \
+                      the exit code is 1. --json and -o then write the estate plan document \
+                      (format_version 5: each account with its plan document; a failed \
+                      account with its \"error\" in place of its \"plan\", never saved).",
+        after_help = "Examples:\n  twilio-allowlist plan -f allowlist.toml\n  twilio-allowlist plan -f allowlist.toml --json\n  twilio-allowlist plan -f allowlist.toml -o plan.json   # then: twilio-allowlist apply plan.json\n  twilio-allowlist plan -f estate.toml --account us --account ie   # a file with [accounts]"
     )]
     Plan {
         /// The desired-state file.
@@ -206,7 +215,14 @@ pub(crate) enum Command {
                       finish, the report says what was done and what was not, and the exit \
                       code is 130 (143 for SIGTERM). A second Ctrl-C stops waiting for the \
                       writes in flight (reported as of unknown outcome). Applying again \
-                      converges, without duplicates.",
+                      converges, without duplicates.\n\n\
+                      With a file with [accounts] (or a saved plan of several accounts, which \
+                      reaches each account through the variables it names), the plan of every \
+                      account (or of those of --account) is shown and confirmed once. Nothing \
+                      is written to any account while one failed to plan, or when one's live \
+                      state changed (exit 3, naming it). Then each account is applied on its \
+                      own: a failed change in one never stops another's; the report is grouped \
+                      by account; Ctrl-C stops them all.",
         after_help = "Examples:\n  twilio-allowlist apply -f allowlist.toml\n  twilio-allowlist apply -f allowlist.toml --list \"office allowlist\"\n  twilio-allowlist apply -f allowlist.toml --yes --max-removals 50\n  twilio-allowlist apply plan.json --yes --json\n\nExit codes: 0 applied, or nothing to change; 1 an error, a refusal, or a change that failed (nothing desired removed); 3 the live state changed, nothing written; 130 Ctrl-C, 143 SIGTERM (the report says what was done)"
     )]
     Apply {
