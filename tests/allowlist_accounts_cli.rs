@@ -16,7 +16,7 @@ use std::{
 
 use allowlist_support::{
     ListSnap,
-    cli::{BIN, code, stderr, stdout},
+    cli::{BIN, code, scratch_dir, stderr, stderr_lines, stdout},
     regions::{Region, Regions, TWO},
     snapshot,
 };
@@ -48,15 +48,9 @@ struct Estate {
 
 impl Estate {
     fn start(test: &str) -> Estate {
-        let dir = std::env::temp_dir().join(format!(
-            "twilio-allowlist-accounts-{}-{test}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
         Estate {
             regions: Regions::start_blocking(&TWO),
-            dir,
+            dir: scratch_dir("accounts", test),
         }
     }
 
@@ -623,11 +617,7 @@ fn base_url_and_watch_are_refused_with_accounts_before_any_request() {
 
 #[test]
 fn sigterm_stops_every_account_and_the_json_report_says_what_each_did() {
-    use std::{
-        io::{BufRead, BufReader},
-        sync::mpsc,
-        time::Duration,
-    };
+    use std::time::Duration;
     let e = Estate::start("sigterm");
     let many: Vec<String> = (1..=20).map(|i| format!("\"198.51.100.{i}\"")).collect();
     let file = e.file(
@@ -662,13 +652,7 @@ fn sigterm_stops_every_account_and_the_json_report_says_what_each_did() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let (lines_tx, lines) = mpsc::channel();
-    let stderr_pipe = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr_pipe).lines().map_while(Result::ok) {
-            let _ = lines_tx.send(line);
-        }
-    });
+    let lines = stderr_lines(&mut child);
     let mut printed: Vec<String> = Vec::new();
     while !printed.iter().any(|l| l.starts_with("[6/42] ")) {
         printed.push(lines.recv_timeout(Duration::from_secs(30)).unwrap());

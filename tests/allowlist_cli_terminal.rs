@@ -7,14 +7,12 @@
 mod allowlist_support;
 
 use std::{
-    io::{BufRead, BufReader},
     process::{Command, Stdio},
-    sync::mpsc,
     time::{Duration, Instant},
 };
 
 use allowlist_support::{
-    cli::{Cli, code, stderr, stdout},
+    cli::{Cli, code, stderr, stderr_lines, stdout},
     writes,
 };
 use rexpect::{
@@ -249,13 +247,7 @@ fn sigterm_reports_and_exits_143_and_the_json_report_says_so() {
         .spawn()
         .unwrap();
     // Without a terminal, one line per change on stderr; stop after a few.
-    let (lines_tx, lines) = mpsc::channel();
-    let stderr_pipe = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr_pipe).lines().map_while(Result::ok) {
-            let _ = lines_tx.send(line);
-        }
-    });
+    let lines = stderr_lines(&mut child);
     let mut printed = Vec::new();
     while !printed
         .iter()

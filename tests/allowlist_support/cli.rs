@@ -2,8 +2,10 @@
 //! without a terminal or in a pseudo-terminal.
 
 use std::{
+    io::{BufRead, BufReader},
     path::PathBuf,
-    process::{Command, Output, Stdio},
+    process::{Child, Command, Output, Stdio},
+    sync::mpsc,
     time::Duration,
 };
 
@@ -44,12 +46,7 @@ impl Cli {
     fn with(test: &str, mock: MockTwilio, runtime: Option<tokio::runtime::Runtime>) -> Cli {
         mock.create_trunk_named("my trunk", "my-trunk.pstn.twilio.com");
         mock.create_sip_domain_named("acme.sip.twilio.com", "acme");
-        let dir = std::env::temp_dir().join(format!(
-            "twilio-allowlist-cli-{}-{test}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch_dir("cli", test);
         Cli {
             mock,
             dir,
@@ -117,6 +114,29 @@ impl Drop for Cli {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// An empty directory for a test's files (removed by the caller).
+pub fn scratch_dir(kind: &str, test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "twilio-allowlist-{kind}-{}-{test}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The lines a running child writes on its standard error (piped), as they come.
+pub fn stderr_lines(child: &mut Child) -> mpsc::Receiver<String> {
+    let (lines_tx, lines) = mpsc::channel();
+    let stderr_pipe = child.stderr.take().expect("standard error piped");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr_pipe).lines().map_while(Result::ok) {
+            let _ = lines_tx.send(line);
+        }
+    });
+    lines
 }
 
 pub fn code(out: &Output) -> i32 {

@@ -127,15 +127,7 @@ async fn run(
         (None, Some(path)) => Plan::from_json(&crate::read(path, "plan")?)?,
         (None, None) => return Err(Fail(FAILED, "give -f FILE or PLAN.json".into())),
     });
-    // With --json, standard output carries only the JSON document. Asking needs the plan shown.
-    let stream = if request.json {
-        Stream::Stderr
-    } else {
-        Stream::Stdout
-    };
-    if !ui.quiet || !request.yes {
-        ui.print_changes(stream, &plan.to_string());
-    }
+    show_plan(ui, request, &plan.to_string());
     if plan.is_empty() {
         *report = Some(plan.apply(&client, request.options.clone()).await?);
         return Ok(OK);
@@ -196,6 +188,19 @@ async fn run(
             done.not_attempted().count()
         )
     })
+}
+
+/// Shows the plan's text: on standard error with --json (standard output carries only the
+/// JSON document), and even with -q when apply has to ask (asking needs the plan shown).
+pub(crate) fn show_plan(ui: &Ui, request: &Request, text: &str) {
+    let stream = if request.json {
+        Stream::Stderr
+    } else {
+        Stream::Stdout
+    };
+    if !ui.quiet || !request.yes {
+        ui.print_changes(stream, text);
+    }
 }
 
 /// Refuses the options that only mean something with -f FILE (clap cannot say it of a

@@ -564,6 +564,32 @@ mod tests {
     }
 
     #[test]
+    fn accounts_repeat_and_the_bound_in_flight_is_at_least_one() {
+        let parsed =
+            parse(&["plan", "-f", "a.toml", "--account", "us", "--account", "ie"]).unwrap();
+        assert_eq!(parsed.max_in_flight, DEFAULT_ESTATE_REQUESTS_IN_FLIGHT);
+        assert!(matches!(
+            parsed.command,
+            Command::Plan { accounts, .. } if accounts == ["us", "ie"]
+        ));
+        let parsed =
+            parse(&["--max-in-flight", "8", "apply", "x.json", "--account", "ie"]).unwrap();
+        assert_eq!(parsed.max_in_flight, 8);
+        assert_eq!(
+            parse(&["plan", "-f", "a", "--max-in-flight", "0"])
+                .unwrap_err()
+                .kind(),
+            ErrorKind::ValueValidation
+        );
+        // export chooses accounts of a file only.
+        assert_eq!(
+            parse(&["export", "--account", "us"]).unwrap_err().kind(),
+            ErrorKind::MissingRequiredArgument
+        );
+        assert!(parse(&["export", "-f", "e.toml", "--account", "us"]).is_ok());
+    }
+
+    #[test]
     fn apply_takes_a_file_or_a_saved_plan() {
         assert!(matches!(
             parse(&["apply", "-f", "a.toml"]).unwrap().command,

@@ -16,7 +16,7 @@ use twilio_ip_access::{
 use crate::{
     Connection, FAILED, Fail, OK, PENDING,
     args::Format,
-    output::{self, Stream, Ui},
+    output::{self, Stream, Ui, quoted},
     progress::Spinner,
 };
 
@@ -26,15 +26,6 @@ pub(crate) struct Estate {
     chosen: Vec<Account>,
     /// Each chosen account's client, by name.
     pub(crate) clients: BTreeMap<String, Client>,
-}
-
-/// `"a", "b"`.
-pub(crate) fn quoted<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
-    names
-        .into_iter()
-        .map(|n| format!("{n:?}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Refuses `--account` where there are no accounts to choose from.

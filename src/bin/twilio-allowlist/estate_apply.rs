@@ -9,7 +9,7 @@ use twilio_ip_access::allowlist::{Account, Error, EstatePlan, EstateReport};
 
 use crate::{
     Connection, FAILED, Fail, OK, STALE,
-    apply::{Request, Writing, ending, only_with_file},
+    apply::{Request, Writing, ending, only_with_file, show_plan},
     audit::{Log, Recorder},
     confirm,
     estate::{self, Estate},
@@ -87,15 +87,7 @@ pub(crate) async fn run(
     let Some(plan) = plan.as_ref() else {
         unreachable!("made or read above")
     };
-    // With --json, standard output carries only the JSON document. Asking needs the plan shown.
-    let stream = if request.json {
-        Stream::Stderr
-    } else {
-        Stream::Stdout
-    };
-    if !ui.quiet || !request.yes {
-        ui.print_changes(stream, &plan.to_string());
-    }
+    show_plan(ui, request, &plan.to_string());
     if let Some(failures) = estate::failures(plan) {
         return Err(Fail(FAILED, failures));
     }

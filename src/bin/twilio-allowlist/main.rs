@@ -27,7 +27,7 @@ use twilio_ip_access::{
 };
 
 use args::{Args, Command, Format, SchemaOf, SourceArgs};
-use output::{Stream, Ui};
+use output::{Stream, Ui, quoted};
 
 /// Nothing to change, or done.
 pub(crate) const OK: u8 = 0;
@@ -157,12 +157,6 @@ pub(crate) async fn desired(
     if only.is_empty() {
         return Ok(desired);
     }
-    let quoted = |names: &mut dyn Iterator<Item = &str>| {
-        names
-            .map(|n| format!("{n:?}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     let unknown: Vec<&str> = only
         .iter()
         .map(String::as_str)
@@ -173,9 +167,9 @@ pub(crate) async fn desired(
             FAILED,
             format!(
                 "--list {}: no such list in {} (its lists: {})",
-                quoted(&mut unknown.iter().copied()),
+                quoted(unknown.iter().copied()),
                 path.display(),
-                quoted(&mut desired.lists().iter().map(|l| l.name()))
+                quoted(desired.lists().iter().map(|l| l.name()))
             ),
         ));
     }
@@ -190,7 +184,7 @@ pub(crate) async fn desired(
         ui.note(&format!(
             "note: --list: leaving out {} of the file's lists, untouched: {}",
             left_out.len(),
-            quoted(&mut left_out.iter().map(String::as_str))
+            quoted(left_out.iter().map(String::as_str))
         ));
     }
     Ok(desired)

@@ -178,6 +178,15 @@ pub(crate) fn estate_markdown(plan: &EstatePlan) -> String {
     out
 }
 
+/// `"a", "b"`: names as messages quote them.
+pub(crate) fn quoted<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    names
+        .into_iter()
+        .map(|n| format!("{n:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
