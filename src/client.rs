@@ -612,6 +612,30 @@ mod tests {
     }
 
     #[test]
+    fn a_subaccount_fills_the_account_and_is_checked() {
+        const SUB: &str = "ACcccccccccccccccccccccccccccccccc";
+        let client = Client::builder()
+            .account_sid(AC)
+            .auth_token("t")
+            .subaccount(SUB)
+            .build()
+            .unwrap();
+        assert_eq!(client.account_sid(), SUB);
+        let err = Client::builder()
+            .account_sid(AC)
+            .auth_token("t")
+            .subaccount(SK)
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{err:?}");
+        assert!(
+            err.to_string()
+                .starts_with("invalid configuration: subaccount: "),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn overrides_are_kept_and_not_routed() {
         let client = Client::builder()
             .account_sid(AC)

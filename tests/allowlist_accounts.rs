@@ -452,7 +452,7 @@ ip_records = []
                 37,
                 8,
                 "e2",
-                "list \"e\", entry e2: the same list twice in an account (also at line 32)",
+                "list \"e\", entry e2: the same list twice in the account ie (also at line 32); give each list its own `accounts`",
             ),
             (
                 43,

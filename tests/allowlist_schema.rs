@@ -71,29 +71,30 @@ fn guide_example(heading: &str) -> String {
     block[open..open + close].to_owned()
 }
 
+/// Asserts the schema accepts `text`, and the parser too (the trunk and domain names are
+/// resolved only when planning).
+#[track_caller]
+fn valid_and_parsed(text: &str) -> Desired {
+    let errors: Vec<String> = validator("allowlist.schema.json")
+        .iter_errors(&toml_as_json(text))
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    Desired::from_toml(text, "docs/allowlist.md").unwrap()
+}
+
 #[test]
 fn the_readme_example_file_validates_and_parses() {
     let text = readme_example();
     assert!(text.contains("[lists.\"office allowlist\"]"), "{text}");
-    let errors: Vec<String> = validator("allowlist.schema.json")
-        .iter_errors(&toml_as_json(&text))
-        .map(|e| e.to_string())
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
-    // The parser agrees (the trunk and domain names are resolved only when planning).
-    Desired::from_toml(&text, "docs/allowlist.md").unwrap();
+    valid_and_parsed(&text);
 }
 
 #[test]
 fn the_guides_estate_example_validates_and_parses() {
     let text = guide_example("### Several accounts");
     assert!(text.contains("[accounts.customer-42]"), "{text}");
-    let errors: Vec<String> = validator("allowlist.schema.json")
-        .iter_errors(&toml_as_json(&text))
-        .map(|e| e.to_string())
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
-    let desired = Desired::from_toml(&text, "docs/allowlist.md").unwrap();
+    let desired = valid_and_parsed(&text);
     assert_eq!(desired.accounts().len(), 3);
     assert!(desired.warnings().is_empty(), "{:?}", desired.warnings());
 }

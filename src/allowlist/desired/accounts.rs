@@ -131,10 +131,11 @@ pub(super) fn check_accounts(
 ) -> Accounts {
     let declared = raw.iter().map(|a| a.name.clone()).collect();
     let mut accounts: Vec<Account> = Vec::with_capacity(raw.len());
-    // (name, origin of `parent`) of the subaccounts, checked once every account is known.
+    // (name, parent, where `parent` is) of the subaccounts, checked once every account is
+    // known.
     let mut parents: Vec<(String, String, Option<Origin>)> = Vec::new();
     let mut seen: Vec<(String, Option<Origin>)> = Vec::new();
-    // (account, SID, region, base URL, where) of each account, for the same account twice.
+    // (account, SID, region or `us1`, base URL) of each account, for the same account twice.
     let mut identities: Vec<(String, String, String, Option<String>)> = Vec::new();
     for account in raw {
         let name = account.name.clone();
@@ -285,25 +286,20 @@ pub(super) fn check_accounts(
                 None
             }
         };
-        let sid = match sid {
-            Some(sid) => Some(sid),
-            None => {
-                if !sid_written {
-                    errors.push(fail(
-                        account.origin.as_ref(),
-                        None,
-                        "`account_sid` is missing: the account acted on (`AC…`)".into(),
-                    ));
-                }
-                None
-            }
-        };
+        if !sid_written {
+            errors.push(fail(
+                account.origin.as_ref(),
+                None,
+                "`account_sid` is missing: the account acted on (`AC…`)".into(),
+            ));
+        }
         let (Some((sid, sid_at)), Some(credentials)) = (sid, credentials) else {
             continue;
         };
-        if errors.len() > before {
+        // Parsed once more: it passed the same check above.
+        let (Ok(account_sid), true) = (sid.parse(), errors.len() == before) else {
             continue;
-        }
+        };
         let region = take("region").map(|(v, _)| v);
         let base_url = take("base_url").map(|(v, _)| v);
         let identity = (
@@ -327,7 +323,7 @@ pub(super) fn check_accounts(
         identities.push((name.clone(), identity.0, identity.1, identity.2));
         accounts.push(Account {
             name: name.clone(),
-            account_sid: sid.parse().expect("checked above"),
+            account_sid,
             credentials,
             region,
             edge: take("edge").map(|(v, _)| v),

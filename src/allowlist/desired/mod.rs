@@ -455,9 +455,9 @@ impl Desired {
     /// One desired state for several accounts, from each account's own (as `export` reads
     /// them): the accounts, in the order given, and each one's lists with
     /// `accounts = ["NAME"]`, in its `[lists.KEY]` (`KEY` is the list's name, or `NAME@ACCOUNT`
-    /// when another account has a list of that name). `[byoc]` is kept for one account only
-    /// (a file has one `[byoc]` table): the first that has one; the others' are left out with
-    /// a note. Notes are kept, each prefixed with its account. [`for_account`](Self::for_account)
+    /// when another account has a list of that name). `[byoc]` is given to the first account that has
+    /// IP Records and to those with the same (a file has one `[byoc]` table); others' differing
+    /// records are left out, with a note. Notes are kept, each prefixed with its account. [`for_account`](Self::for_account)
     /// of the result gives back each account's lists and `[byoc]`.
     pub fn merge_accounts(parts: Vec<(super::Account, Desired)>) -> Desired {
         let mut merged = Desired::default();
@@ -484,6 +484,11 @@ impl Desired {
                 (Some(records), None) => {
                     merged.byoc = Some(records.clone());
                     merged.byoc_accounts = Some(vec![account_name.to_owned()]);
+                }
+                (Some(records), Some(kept)) if records == kept => {
+                    if let Some(accounts) = &mut merged.byoc_accounts {
+                        accounts.push(account_name.to_owned());
+                    }
                 }
                 (Some(_), Some(_)) => merged.notes.push(format!(
                     "{account_name}: its IP Records are not written (one [byoc] table per file; it is given to {:?})",

@@ -26,7 +26,9 @@ impl Desired {
     /// the file, line, column and entry: an unknown or missing key, an invalid IPv4 address or
     /// prefix, `/0`, host bits set in a range, the same entry twice, more than 100 addresses, a
     /// name that is empty or over 255 characters; in `[byoc]`, a missing `ip_records`, the same
-    /// IP Record twice, an empty `sip_domain`. TOML syntax stops at the first error. A file with
+    /// IP Record twice, an empty `sip_domain`; in `[accounts.NAME]` and `accounts = [...]`, what
+    /// the [module documentation](crate::allowlist#several-accounts) lists (a value that looks
+    /// like a secret is never shown). TOML syntax stops at the first error. A file with
     /// sources (`{ dns = … }`, `{ file = … }`, `{ url = … }`) is read with
     /// [`from_toml_with_sources`](Self::from_toml_with_sources); here it is refused.
     pub fn from_toml(text: &str, file_name: impl Into<String>) -> Result<Desired, DesiredError> {
@@ -353,7 +355,7 @@ struct Document {
     /// Each account's keys as written: checked one by one, so that a secret is refused by
     /// its key without its value being shown.
     #[serde(default)]
-    accounts: BTreeMap<Spanned<String>, Spanned<BTreeMap<Spanned<String>, Spanned<toml::Value>>>>,
+    accounts: BTreeMap<Spanned<String>, Spanned<AccountTable>>,
     #[serde(default)]
     sets: BTreeMap<Spanned<String>, Spanned<SetTable>>,
     #[serde(default)]
@@ -361,6 +363,9 @@ struct Document {
     byoc: Option<Spanned<ByocTable>>,
     settings: Option<Spanned<SettingsTable>>,
 }
+
+/// An `[accounts.NAME]` table's keys and values, with their positions.
+type AccountTable = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
 
 /// The `[settings]` table: how the file is applied, beyond what it names.
 #[derive(Deserialize)]
