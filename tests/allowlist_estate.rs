@@ -12,7 +12,7 @@ use twilio_ip_access::{
     Client,
     allowlist::{
         Account, ApplyOptions, Desired, Error, EstateAccount, EstatePlan, ExportOptions, Interrupt,
-        Plan, PlanOptions, estate,
+        Plan, PlanOptions, ReadOptions, estate,
     },
     mock::{Fault, MockTwilio},
     sid::AccountSid,
@@ -539,11 +539,17 @@ async fn a_stale_saved_plan_in_one_account_writes_nothing_anywhere() {
     );
     assert_eq!((writes(&e.us), writes(&e.ie)), (us_writes, ie_writes));
     // The fresh plan, checked again after a confirmation (as the command line does), too.
-    let error = plan.verify(&e.clients()).await.unwrap_err();
+    let error = plan
+        .verify(&e.clients(), ReadOptions::default())
+        .await
+        .unwrap_err();
     assert_eq!(in_account(&error).0, "ie");
     assert!(matches!(in_account(&error).1, Error::Stale { .. }));
     // verify() says the same, without applying.
-    let verified = saved.verify(&e.clients()).await.unwrap_err();
+    let verified = saved
+        .verify(&e.clients(), ReadOptions::default())
+        .await
+        .unwrap_err();
     assert_eq!(in_account(&verified).0, "ie");
 }
 
@@ -873,8 +879,7 @@ fn the_estate_futures_are_send() {
     if let Ok(plan) = &plan {
         send(&plan.apply(&clients, ApplyOptions::default()));
         send(&plan.apply_each(&clients, |_| ApplyOptions::default()));
-        send(&plan.verify(&clients));
-        send(&plan.verify_with(&clients, Default::default()));
+        send(&plan.verify(&clients, Default::default()));
     }
     send(&estate::plan(Vec::new(), PlanOptions::default()));
     send(&estate::export(Vec::new(), ExportOptions::default()));

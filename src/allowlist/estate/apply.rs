@@ -113,25 +113,16 @@ impl EstatePlan {
     }
 
     /// Checks every account's live state against its plan's starting state, all accounts at
-    /// once (the same reads as a plan, at the default [`ReadOptions`]): a saved plan's check
-    /// before applying, or a fresh plan's after the user confirmed it. `clients` gives each
-    /// account's client by name.
+    /// once, each read as `options` say (the same reads as a plan): a saved plan's check before
+    /// applying, or a fresh plan's after the user confirmed it. `clients` gives each account's
+    /// client by name.
     ///
     /// # Errors
     ///
     /// [`Error::Account`] naming the first account (in the plan's order) whose state changed
     /// ([`Error::Stale`] in it) or whose reads failed; [`Error::Refused`] as
     /// [`apply`](Self::apply) refuses.
-    pub async fn verify(&self, clients: &BTreeMap<String, Client>) -> Result<()> {
-        self.verify_with(clients, ReadOptions::default()).await
-    }
-
-    /// [`verify`](Self::verify), each account read as `options` says.
-    ///
-    /// # Errors
-    ///
-    /// As [`verify`](Self::verify).
-    pub async fn verify_with(
+    pub async fn verify(
         &self,
         clients: &BTreeMap<String, Client>,
         options: ReadOptions,
