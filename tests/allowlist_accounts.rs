@@ -452,7 +452,7 @@ ip_records = []
                 37,
                 8,
                 "e2",
-                "list \"e\", entry e2: the same list twice in an account (also at line 32)",
+                "list \"e\", entry e2: the same list twice in the account ie (also at line 32); give each list its own `accounts`",
             ),
             (
                 43,
@@ -508,9 +508,19 @@ fn exported_accounts_merge_into_one_file_that_gives_each_its_own() {
                 .trunk("t1"),
         )
         .list(ListBuilder::new("only us").address("203.0.113.11"))
+        .list(
+            ListBuilder::new("shared")
+                .address("203.0.113.12")
+                .trunk("edge"),
+        )
         .build()
         .unwrap();
     let ie_part = Desired::builder()
+        .list(
+            ListBuilder::new("shared")
+                .address("203.0.113.12")
+                .trunk("edge"),
+        )
         .list(ListBuilder::new("office").address("192.0.2.1"))
         .byoc(ByocBuilder::new().ip_record(IpRecordBuilder::new("192.0.2.7")))
         .build()
@@ -534,6 +544,15 @@ fn exported_accounts_merge_into_one_file_that_gives_each_its_own() {
     );
     assert!(
         written.contains("[lists.\"only us\"]\naccounts = [\"us\"]\n"),
+        "{written}"
+    );
+    // A list the same in both accounts is one table given to both.
+    assert!(
+        written.contains("[lists.shared]\naccounts = [\"us\", \"ie\"]\n"),
+        "{written}"
+    );
+    assert!(
+        written.contains("[lists.\"office@ie\"]\nname = \"office\"\n"),
         "{written}"
     );
     let read_back = read(&written).unwrap();

@@ -12,7 +12,7 @@ use twilio_ip_access::{
     Client,
     allowlist::{
         Account, ApplyOptions, Desired, Error, EstateAccount, EstatePlan, ExportOptions, Interrupt,
-        Plan, PlanOptions, estate,
+        Plan, PlanOptions, ReadOptions, estate,
     },
     mock::{Fault, MockTwilio},
     sid::AccountSid,
@@ -538,9 +538,16 @@ async fn a_stale_saved_plan_in_one_account_writes_nothing_anywhere() {
         "{error}"
     );
     assert_eq!((writes(&e.us), writes(&e.ie)), (us_writes, ie_writes));
+    // The fresh plan, checked again after a confirmation (as the command line does), too.
+    let error = plan
+        .verify(&e.clients(), ReadOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(in_account(&error).0, "ie");
+    assert!(matches!(in_account(&error).1, Error::Stale { .. }));
     // verify() says the same, without applying.
     let verified = saved
-        .verify(&e.clients(), Default::default())
+        .verify(&e.clients(), ReadOptions::default())
         .await
         .unwrap_err();
     assert_eq!(in_account(&verified).0, "ie");

@@ -24,6 +24,18 @@ fn client(base_url: &str, account_sid: &str, auth_token: &str) -> Client {
         .unwrap()
 }
 
+/// The error of listing `client`'s SIP IP access control lists, a 401.
+async fn refused(client: Client) -> twilio_ip_access::Error {
+    let error = client
+        .sip_ip_access_control_lists()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(401), "{error}");
+    error
+}
+
 #[tokio::test]
 async fn each_region_serves_its_own_account_and_refuses_the_other_s() {
     let regions = Regions::start(&TWO).await;
@@ -39,31 +51,17 @@ async fn each_region_serves_its_own_account_and_refuses_the_other_s() {
         .create("us only")
         .await
         .unwrap();
-    let listed = |region: &allowlist_support::regions::Region| {
-        let client = region.client();
-        async move {
-            client
-                .sip_ip_access_control_lists()
-                .list()
-                .collect()
-                .await
-                .unwrap()
-                .into_iter()
-                .filter_map(|l| l.friendly_name)
-                .collect::<Vec<_>>()
-        }
+    let names = |client: Client| async move {
+        allowlist_support::snapshot(&client)
+            .await
+            .into_keys()
+            .collect::<Vec<_>>()
     };
-    assert_eq!(listed(us).await, ["us only"]);
-    assert!(listed(ie).await.is_empty());
+    assert_eq!(names(us.client()).await, ["us only"]);
+    assert!(names(ie.client()).await.is_empty());
 
     // us1's credentials at ie1: Twilio's 401.
-    let error = client(ie.base_url(), us.account_sid(), us.auth_token())
-        .sip_ip_access_control_lists()
-        .list()
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(error.status(), Some(401));
+    let error = refused(client(ie.base_url(), us.account_sid(), us.auth_token())).await;
     assert_eq!(error.code(), Some(20003));
     assert_eq!(error.message(), Some("Authenticate"));
     assert_eq!(
@@ -74,20 +72,13 @@ async fn each_region_serves_its_own_account_and_refuses_the_other_s() {
     // A subaccount of us1 signs with its own token there, and is unknown at ie1.
     let (sub, token) = us.subaccount();
     assert!(sub.as_str().starts_with("AC") && sub.as_str() != us.account_sid());
-    let lists = client(us.base_url(), sub.as_str(), &token)
-        .sip_ip_access_control_lists()
-        .list()
-        .collect()
-        .await
-        .unwrap();
-    assert!(lists.is_empty(), "a subaccount has resources of its own");
-    let error = client(ie.base_url(), sub.as_str(), &token)
-        .sip_ip_access_control_lists()
-        .list()
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(error.status(), Some(401));
+    assert!(
+        names(client(us.base_url(), sub.as_str(), &token))
+            .await
+            .is_empty(),
+        "a subaccount has resources of its own"
+    );
+    refused(client(ie.base_url(), sub.as_str(), &token)).await;
 }
 
 #[tokio::test]

@@ -190,6 +190,11 @@
 //! its own credentials. A file without `[accounts]` is for the one account of the environment,
 //! as always. Every rule is in the allowlist guide (`docs/allowlist.md`, "Several accounts").
 //!
+//! [`estate`] works on the whole estate: it plans every account at once (each account's
+//! credentials checked first with one cheap read), shows one plan grouped by account, saves it
+//! as one document (version 5) verified account by account, applies it only if every account
+//! planned, each account independently, and exports several accounts as one file.
+//!
 //! # What it costs
 //!
 //! Planning reads, whatever the number of addresses: one request for the lists (page size
@@ -230,13 +235,6 @@
 //! addresses per list), everything it names by SID must be in its own starting state under the
 //! list it names, as it shows it, and its summary must count its changes; the first change that
 //! fails is named in [`Error::PlanChange`].
-//!
-//! # Several accounts
-//!
-//! A file with `[accounts.NAME]` tables describes an estate: several accounts, subaccounts
-//! and regions. [`estate`] plans every account at once (each account's credentials checked
-//! first), shows one plan grouped by account, saves it as one document and applies it account
-//! by account; a file without `[accounts]` is one account from the environment, as above.
 //!
 //! IP addresses are PII for Twilio: this module logs nothing through `tracing`; the plan and
 //! report show them because they are the user's own output.

@@ -453,29 +453,35 @@ impl Desired {
     }
 
     /// One desired state for several accounts, from each account's own (as `export` reads
-    /// them): the accounts, in the order given, and each one's lists with
-    /// `accounts = ["NAME"]`, in its `[lists.KEY]` (`KEY` is the list's name, or `NAME@ACCOUNT`
-    /// when another account has a list of that name). `[byoc]` is given to the first account that has
-    /// IP Records and to those with the same (a file has one `[byoc]` table); others' differing
-    /// records are left out, with a note. Notes are kept, each prefixed with its account. [`for_account`](Self::for_account)
-    /// of the result gives back each account's lists and `[byoc]`.
+    /// them): the accounts, in the order given, and their lists, each with the accounts that
+    /// have it (`accounts = ["us", "ie"]` for a list the same in both). A list's table is
+    /// `[lists.NAME]`, or `[lists."NAME@us"]` with `name = "NAME"` when accounts hold different
+    /// lists of that name. `[byoc]` is given to the first account that has IP Records and to
+    /// those with the same (a file has one `[byoc]` table); others' differing records are left
+    /// out, with a note. Notes are kept, each prefixed with its account.
+    /// [`for_account`](Self::for_account) of the result gives back each account's lists and
+    /// `[byoc]`.
     pub fn merge_accounts(parts: Vec<(super::Account, Desired)>) -> Desired {
         let mut merged = Desired::default();
-        let count = |name: &str| {
-            parts
-                .iter()
-                .filter(|(_, d)| d.lists.iter().any(|l| l.name == name))
-                .count()
-        };
-        let mut lists = Vec::new();
+        let mut lists: Vec<DesiredList> = Vec::new();
         for (account, desired) in &parts {
             let account_name = account.name();
             for list in &desired.lists {
-                lists.push(DesiredList {
-                    table: (count(&list.name) > 1).then(|| format!("{}@{account_name}", list.name)),
-                    accounts: Some(vec![account_name.to_owned()]),
-                    ..list.clone()
+                let same = lists.iter_mut().find(|l| {
+                    (&l.name, &l.addresses, &l.targets, l.split)
+                        == (&list.name, &list.addresses, &list.targets, list.split)
                 });
+                match same {
+                    Some(same) => same
+                        .accounts
+                        .get_or_insert_with(Vec::new)
+                        .push(account_name.to_owned()),
+                    None => lists.push(DesiredList {
+                        table: None,
+                        accounts: Some(vec![account_name.to_owned()]),
+                        ..list.clone()
+                    }),
+                }
             }
             merged
                 .notes
@@ -495,6 +501,13 @@ impl Desired {
                     merged.byoc_accounts.as_deref().unwrap_or_default().join(", ")
                 )),
                 (None, _) => {}
+            }
+        }
+        let names: Vec<String> = lists.iter().map(|l| l.name.clone()).collect();
+        for list in &mut lists {
+            if names.iter().filter(|n| **n == list.name).count() > 1 {
+                let accounts = list.accounts.as_deref().unwrap_or_default().join("+");
+                list.table = Some(format!("{}@{accounts}", list.name));
             }
         }
         merged.lists = lists;

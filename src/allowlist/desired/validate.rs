@@ -546,18 +546,27 @@ pub(super) fn validate(
             continue;
         }
         let declared = &checker.declared;
-        if let Some(earlier) = lists.iter().find(|l| {
-            l.name == name
-                && (declared.is_empty()
-                    || reached(declared, &l.accounts)
-                        .iter()
-                        .any(|a| reached(declared, &given).contains(a)))
-        }) {
+        // The accounts given both this list and an earlier one of the same name.
+        let shared = |earlier: &DesiredList| -> Vec<String> {
+            let here = reached(declared, &given);
+            reached(declared, &earlier.accounts)
+                .into_iter()
+                .filter(|a| here.contains(a))
+                .map(str::to_owned)
+                .collect()
+        };
+        if let Some(earlier) = lists
+            .iter()
+            .find(|l| l.name == name && (declared.is_empty() || !shared(l).is_empty()))
+        {
             errors.push(fail_list(if declared.is_empty() {
                 format!("the same list twice (also {})", at(&earlier.origin))
             } else {
+                let shared = shared(earlier);
+                let accounts = if shared.len() == 1 { "account" } else { "accounts" };
                 format!(
-                    "the same list twice in an account (also {}); give each its own `accounts`",
+                    "the same list twice in the {accounts} {} (also {}); give each list its own `accounts`",
+                    shared.join(", "),
                     at(&earlier.origin)
                 )
             }));
@@ -709,11 +718,7 @@ pub(super) fn validate(
     });
     for account in &accounts {
         let name = account.name();
-        let given = |accounts: &Option<Vec<String>>| {
-            accounts
-                .as_ref()
-                .is_none_or(|a| a.iter().any(|a| a == name))
-        };
+        let given = |accounts: &Option<Vec<String>>| super::given_to(accounts, name);
         let given_any =
             lists.iter().any(|l| given(&l.accounts)) || (byoc.is_some() && given(&byoc_accounts));
         if !given_any {

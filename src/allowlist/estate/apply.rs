@@ -113,8 +113,9 @@ impl EstatePlan {
     }
 
     /// Checks every account's live state against its plan's starting state, all accounts at
-    /// once, each read as `options` say: a saved plan's check before applying, or a fresh
-    /// plan's after the user confirmed it. `clients` gives each account's client by name.
+    /// once, each read as `options` say (the same reads as a plan): a saved plan's check before
+    /// applying, or a fresh plan's after the user confirmed it. `clients` gives each account's
+    /// client by name.
     ///
     /// # Errors
     ///

@@ -325,3 +325,44 @@ fn causes(account: &Account, forbidden: bool) -> Vec<String> {
     }
     causes
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(json: serde_json::Value) -> Account {
+        let mut fields = serde_json::json!({
+            "name": "ie", "account_sid": "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        });
+        fields
+            .as_object_mut()
+            .unwrap()
+            .extend(json.as_object().unwrap().clone());
+        serde_json::from_value(fields).unwrap()
+    }
+
+    #[test]
+    fn the_usual_causes_follow_the_account_settings() {
+        let token = account(serde_json::json!({"auth_token_env": "IE_TOKEN", "edge": "dublin"}));
+        let causes = causes(&token, false);
+        assert_eq!(causes.len(), 2, "{causes:#?}");
+        assert!(causes[0].starts_with(
+            "`IE_TOKEN` does not hold account ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa's auth token"
+        ));
+        assert!(causes[1].starts_with("edge dublin is set without a region, so the region is us1"));
+
+        let forbidden = account(serde_json::json!({"parent": "us", "region": "us1"}));
+        let causes = super::causes(&forbidden, true);
+        assert_eq!(causes.len(), 2, "us1 needs no edge: {causes:#?}");
+        assert!(causes[0].starts_with("the credentials are valid but may not read"));
+        assert!(causes[1].starts_with("the credentials of the parent account \"us\" are refused"));
+
+        // One base URL for every product: neither region nor edge is the cause.
+        let proxied = account(serde_json::json!({
+            "api_key_env": "K", "api_secret_env": "S", "region": "au1", "base_url": "http://127.0.0.1:1",
+        }));
+        let causes = super::causes(&proxied, false);
+        assert_eq!(causes.len(), 1, "{causes:#?}");
+        assert!(causes[0].contains("make one in region au1 of account"));
+    }
+}
