@@ -102,7 +102,7 @@ Examples:
 pub(crate) struct Args {
     /// Base URL for every Twilio product at once (voice, trunking and api), such as an emulator
     /// or a proxy [default: Twilio's own hosts, after TWILIO_REGION/TWILIO_EDGE routing].
-    /// Refused with a file with [accounts]: each account gives its own `base_url`.
+    /// Refused with a file with `[accounts]`: each account gives its own `base_url`.
     #[arg(long, global = true, value_name = "URL")]
     pub(crate) base_url: Option<String>,
 
@@ -132,7 +132,7 @@ pub(crate) struct Args {
     #[arg(long, global = true, value_name = "SECS", default_value = "30", value_parser = seconds)]
     pub(crate) timeout: Duration,
 
-    /// With a file with [accounts]: how many requests are in flight at once across all its
+    /// With a file with `[accounts]`: how many requests are in flight at once across all its
     /// accounts (each account also keeps --read-concurrency reads and --concurrency writes of
     /// its own; this bounds the connections a large estate opens).
     #[arg(
@@ -186,7 +186,7 @@ pub(crate) enum Command {
         /// are left out, and named on standard error.
         #[arg(long = "list", value_name = "NAME")]
         lists: Vec<String>,
-        /// With a file with [accounts]: plan only this account (by its NAME in
+        /// With a file with `[accounts]`: plan only this account (by its NAME in
         /// `[accounts.NAME]`); repeat for more. The file's other accounts are left out.
         #[arg(long = "account", value_name = "NAME")]
         accounts: Vec<String>,
@@ -242,7 +242,7 @@ pub(crate) enum Command {
         /// are left out, and named on standard error.
         #[arg(long = "list", value_name = "NAME", requires = "file")]
         lists: Vec<String>,
-        /// With a file with [accounts], or a saved plan of several accounts: apply only this
+        /// With a file with `[accounts]`, or a saved plan of several accounts: apply only this
         /// account (by its NAME in `[accounts.NAME]`); repeat for more. The others are left
         /// out.
         #[arg(long = "account", value_name = "NAME")]
@@ -319,7 +319,7 @@ pub(crate) enum Command {
         after_help = "Examples:\n  twilio-allowlist export -o allowlist.toml\n  twilio-allowlist export --list \"office allowlist\" --list branch\n  twilio-allowlist export -f estate.toml --account ie -o ie.toml"
     )]
     Export {
-        /// A desired-state file with [accounts]: export every account it names (or those of
+        /// A desired-state file with `[accounts]`: export every account it names (or those of
         /// --account), reaching each as the file says, and write the accounts section too.
         #[arg(short = 'f', long = "file", value_name = "FILE")]
         file: Option<PathBuf>,
@@ -432,7 +432,7 @@ pub(crate) enum SchemaOf {
     Allowlist,
     /// The plan document (`plan --json`, `plan -o PLAN.json`).
     Plan,
-    /// The plan document of a file with [accounts] (`format_version` 5).
+    /// The plan document of a file with `[accounts]` (`format_version` 5).
     EstatePlan,
 }
 
