@@ -711,6 +711,53 @@ fn a_subaccount_is_reached_through_its_parent() {
         )),
         "{text}"
     );
+    // Saved alone, its plan cannot reach it (no parent to sign with): said when saving, and
+    // apply refuses it before any request.
+    let saved = e.path("plan.json");
+    let out = e.run(&[
+        "plan",
+        "-f",
+        &file,
+        "--account",
+        "customer-42",
+        "-o",
+        &saved,
+    ]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("warning: account \"customer-42\" signs with the credentials of its parent \"us1\", which is not in the saved plan"),
+        "{}",
+        stderr(&out)
+    );
+    e.us().mock.clear_requests();
+    let out = e.run(&["apply", &saved, "--yes"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains(
+            "account \"customer-42\": its parent \"us1\" is not among the accounts given"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(e.us().mock.requests().is_empty());
+    let saved = e.path("both.json");
+    let out = e.run(&[
+        "plan",
+        "-f",
+        &file,
+        "--account",
+        "customer-42",
+        "--account",
+        "us1",
+        "-o",
+        &saved,
+    ]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        !stderr(&out).contains("is not in the saved plan"),
+        "{}",
+        stderr(&out)
+    );
     let out = e.run(&[
         "apply",
         "-f",
