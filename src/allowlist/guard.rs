@@ -207,8 +207,7 @@ fn percentages(plan: &Plan, removals: &[&Change], limit: u8) -> Vec<Refusal> {
     };
     let mut entries: BTreeMap<String, usize> = BTreeMap::new();
     for state in &plan.starting_state().lists {
-        *entries.entry(whole(&state.name)).or_default() +=
-            state.addresses.len() + state.trunks.len() + state.sip_domains.len();
+        *entries.entry(whole(&state.name)).or_default() += state.entries();
     }
     let mut removed: BTreeMap<String, usize> = BTreeMap::new();
     for change in removals {
@@ -262,8 +261,8 @@ fn emptied(plan: &Plan) -> Vec<Refusal> {
         // Saturating: a saved plan is input, and its counts are checked only when read.
         let addresses = (state.addresses.len() + count(Step::AddAddress))
             .saturating_sub(count(Step::RemoveAddress));
-        let attached = (state.trunks.len() + state.sip_domains.len() + count(Step::Attach))
-            .saturating_sub(count(Step::Detach));
+        let attached =
+            (state.attachments.len() + count(Step::Attach)).saturating_sub(count(Step::Detach));
         let makes_it = count(Step::RemoveAddress) + count(Step::Attach) > 0;
         if addresses == 0 && attached > 0 && makes_it {
             refusals.push(Refusal::EmptyAttached {

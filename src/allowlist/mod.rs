@@ -225,8 +225,8 @@ pub use desired::{
     DesiredList, IpRecordBuilder, ListBuilder, MAX_ADDRESSES_PER_LIST, MAX_NAME_CHARS, SetBuilder,
 };
 pub use document::{
-    AddressState, ByocState, FORMAT_VERSION, IpRecordState, ListState, Plan, PlannedList,
-    SourceIpMappingState, StartingState,
+    AddressState, AttachedState, ByocState, FORMAT_VERSION, IpRecordState, ListState, Plan,
+    PlannedList, SourceIpMappingState, StartingState,
 };
 pub use export::{ExportOptions, export};
 pub use guard::{DEFAULT_MAX_REMOVAL_PERCENT, GuardOption, MIN_ENTRIES_FOR_PERCENT, Refusal};

@@ -93,7 +93,7 @@ fn held(doc: &PlanDocument, state: &ListState, existing: Existing<'_>) -> Result
             }
         }
         Existing::Attachment(target) => {
-            if !state.attached(target.kind).contains(&target.sid) {
+            if !state.attachments.of(target.kind).contains(&target.sid) {
                 return Err(format!(
                     "list {list:?} is not attached to {} {} in the plan's starting state",
                     target.kind.what(),
@@ -131,7 +131,7 @@ fn held(doc: &PlanDocument, state: &ListState, existing: Existing<'_>) -> Result
                     !removals().any(|e| matches!(e, Existing::Address { sid, .. } if *sid == a.sid))
                 })
                 .count();
-            let attachments = state.trunks.len() + state.sip_domains.len();
+            let attachments = state.attachments.len();
             let detached = removals()
                 .filter(|e| matches!(e, Existing::Attachment(_)))
                 .count();
@@ -174,7 +174,7 @@ fn pruned(doc: &PlanDocument, state: &ListState, prefix: &str) -> Result<(), Str
         ));
     }
     for kind in TargetKind::ALL {
-        for sid in state.attached(kind) {
+        for sid in state.attachments.of(kind) {
             let detached = changes().any(
                 |c| matches!(c, Change::Detach(d) if d.target.kind == kind && d.target.sid == sid),
             );
@@ -230,7 +230,7 @@ fn not_held(
             }
         }
         Made::Attachment(target) => {
-            if state.attached(target.kind).contains(&target.sid) {
+            if state.attachments.of(target.kind).contains(&target.sid) {
                 return Err(format!(
                     "list {list:?} is already attached to {} {} in the plan's starting state",
                     target.kind.what(),
