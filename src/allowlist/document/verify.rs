@@ -1,8 +1,11 @@
 //! A saved plan is untrusted input: before any request, each change is held to the rules a
 //! desired-state file is held to (addresses, names, limits), and everything it names by SID
 //! must be in the plan's own starting state, under the list the change names. The checks go
-//! through what a [`Change`] says about itself ([`Change::values`], [`Change::existing`],
-//! [`Change::made`]), so a new kind of change is covered when it answers those.
+//! through what a [`Change`] says about itself ([`Change::values`], [`Change::sids`],
+//! [`Change::existing`], [`Change::made`]), so a new kind of change is covered when it answers
+//! those: what it names by SID must be in the starting state (under its list, for a list's
+//! kind), and `existing`/`made` add the finer checks (the entry as the change shows it, not
+//! made twice).
 //!
 //! The trunks and SIP domains a change attaches to are not in the starting state (it holds
 //! only what the lists are attached to); once the live state is read, [`targets`] checks that
@@ -72,7 +75,14 @@ fn check(doc: &PlanDocument, index: usize, change: &Change) -> std::result::Resu
     if let Some(made) = change.made() {
         not_held(doc, index, state, made)?;
     }
-    Ok(())
+    // And, for every kind (one added later too), what it names by SID must be under its list.
+    let held = state.held_sids();
+    match change.sids().into_iter().find(|sid| !held.contains(sid)) {
+        Some(sid) => Err(format!(
+            "{sid} is not in list {list:?} in the plan's starting state"
+        )),
+        None => Ok(()),
+    }
 }
 
 /// What a change acts on must be in the starting state, under its list, as the change shows it.
