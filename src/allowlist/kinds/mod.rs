@@ -7,13 +7,15 @@
 //! what the diff needs to know of it ([`Reconcile`]: identity, create, update in place,
 //! remove).
 //!
-//! This file is the one place a kind is added, like octoDNS's record types registering
-//! themselves: a kind kept under each list implements [`ListKind`] and has its row in the
-//! `list_kinds!` table (which makes [`ListState`] and the reads, starting state, drift check
-//! and diff of every list go through it); a kind of the `[byoc]` group implements
-//! [`ByocKind`](byoc::ByocKind) and has its row in the `byoc_kinds!` table of [`byoc`]; and
-//! every kind's changes have their rows in the `changes!` table at the bottom, which makes the
-//! [`Step`]s, in apply order, and the [`Change`] enum (the plan document's `action`s).
+//! This file is the registry, the one place a kind is added (like octoDNS's record types,
+//! which register themselves and say what they support): a kind kept under each list
+//! implements [`ListKind`] and has its row in the `list_kinds!` table (which makes
+//! [`ListState`], and the reads, starting state, drift check and diff of every list go through
+//! it); a kind of the `[byoc]` group implements [`ByocKind`](byoc::ByocKind) and has its row in
+//! the `byoc_kinds!` table (which makes [`ByocState`] likewise); and every kind's changes have
+//! their rows in the `changes!` table at the bottom, which makes the [`Step`]s, in apply order,
+//! and the [`Change`] enum (the plan document's `action`s). CONTRIBUTING.md says it step by
+//! step.
 
 pub(crate) mod address;
 pub(crate) mod attachment;
@@ -587,6 +589,66 @@ mod tests {
         let mut out = Vec::new();
         reconcile(&Pairs, &want, &want, &mut out);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn a_list_state_goes_through_every_kind_of_the_table() {
+        use crate::sid::{IpAddressSid, SipDomainSid, TrunkSid};
+        let address = |n: u8| AddressState {
+            ip: Ipv4Addr::new(192, 0, 2, n),
+            prefix: 32,
+            sid: IpAddressSid::new(&format!("IP{n:032x}")).unwrap(),
+            name: format!("a{n}"),
+        };
+        let trunk = TrunkSid::new(&format!("TK{:032x}", 7)).unwrap();
+        let domain = SipDomainSid::new(&format!("SD{:032x}", 8)).unwrap();
+        // What two reads found of one list, merged, then in the document's order (a trunk
+        // listed twice is held once).
+        let mut then = ListState::default();
+        then.merge(ListState {
+            addresses: vec![address(2)],
+            attachments: AttachedState {
+                trunks: vec![trunk.clone()],
+                sip_domains: vec![domain.clone()],
+            },
+            ..ListState::default()
+        });
+        then.merge(ListState {
+            addresses: vec![address(1)],
+            attachments: AttachedState {
+                trunks: vec![trunk.clone()],
+                sip_domains: Vec::new(),
+            },
+            ..ListState::default()
+        });
+        then.settle();
+        then.name = "office".into();
+        assert_eq!(then.addresses, [address(1), address(2)]);
+        assert_eq!(then.attachments.trunks, std::slice::from_ref(&trunk));
+        // Every kind's entries and SIDs, in the table's order.
+        assert_eq!(then.entries(), 4);
+        assert_eq!(
+            then.held_sids(),
+            [
+                address(1).sid.to_string(),
+                address(2).sid.to_string(),
+                trunk.to_string(),
+                domain.to_string()
+            ]
+        );
+        // The drift check names the first kind that differs, in the table's order.
+        let mut now = then.clone();
+        assert_eq!(then.held_difference(&now), None);
+        now.attachments.sip_domains.clear();
+        assert_eq!(
+            then.held_difference(&now).as_deref(),
+            Some("the SIP domains of list \"office\" changed")
+        );
+        now.addresses.pop();
+        assert_eq!(
+            then.held_difference(&now).as_deref(),
+            Some("the addresses of list \"office\" changed (0 added, 1 removed, 0 edited)")
+        );
     }
 
     #[test]
