@@ -20,7 +20,10 @@ use crate::allowlist::{
 /// it what the `[byoc]` table says.
 pub(crate) trait ByocKind {
     /// Its field of [`ByocState`], in the plan document.
-    type State;
+    type State: PartialEq;
+
+    /// Its entries in words, in a drift message: `IP Records`.
+    const WHAT: &'static str;
 
     /// Every one of the account (run with the reads of the other kinds).
     fn read(client: &crate::Client) -> BoxFuture<'_, crate::Result<Self::State>>;
@@ -33,8 +36,17 @@ pub(crate) trait ByocKind {
     fn entries(state: &Self::State) -> usize;
 
     /// The first difference between its state when a plan was made (`then`) and `now`, in
-    /// words.
-    fn difference(then: &Self::State, now: &Self::State) -> Option<String>;
+    /// words: by default, that its entries changed, and how many there were and are.
+    fn difference(then: &Self::State, now: &Self::State) -> Option<String> {
+        (then != now).then(|| {
+            format!(
+                "the {} changed ({} then, {} now)",
+                Self::WHAT,
+                Self::entries(then),
+                Self::entries(now)
+            )
+        })
+    }
 
     /// The changes that make it what `records` (the `[byoc]` table's) say, from the group's
     /// state `group`, or the error at the entry that cannot be planned.

@@ -243,6 +243,7 @@ impl Reconcile for IpRecords {
 
 impl ByocKind for IpRecords {
     type State = Vec<IpRecordState>;
+    const WHAT: &'static str = "IP Records";
 
     /// Every IP Record of the account (one request per page of 1000), in (address, prefix,
     /// SID) order.
@@ -277,16 +278,6 @@ impl ByocKind for IpRecords {
 
     fn entries(state: &Vec<IpRecordState>) -> usize {
         state.len()
-    }
-
-    fn difference(then: &Vec<IpRecordState>, now: &Vec<IpRecordState>) -> Option<String> {
-        (then != now).then(|| {
-            format!(
-                "the IP Records changed ({} then, {} now)",
-                then.len(),
-                now.len()
-            )
-        })
     }
 
     /// Refuses, at the entry, a record whose identity several live records share (the file

@@ -283,6 +283,7 @@ impl Reconcile for SourceIpMappings {
 
 impl ByocKind for SourceIpMappings {
     type State = Vec<SourceIpMappingState>;
+    const WHAT: &'static str = "Source IP Mappings";
 
     /// Every Source IP Mapping of the account (one request per page of 1000), in SID order.
     fn read(client: &Client) -> BoxFuture<'_, Result<Vec<SourceIpMappingState>>> {
@@ -322,19 +323,6 @@ impl ByocKind for SourceIpMappings {
 
     fn entries(state: &Vec<SourceIpMappingState>) -> usize {
         state.len()
-    }
-
-    fn difference(
-        then: &Vec<SourceIpMappingState>,
-        now: &Vec<SourceIpMappingState>,
-    ) -> Option<String> {
-        (then != now).then(|| {
-            format!(
-                "the Source IP Mappings changed ({} then, {} now)",
-                then.len(),
-                now.len()
-            )
-        })
     }
 
     /// Refuses, at the entry, a `sip_domain` that names no domain, or several.
