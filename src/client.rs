@@ -68,7 +68,8 @@ impl Client {
         ClientBuilder::from_env().build()
     }
 
-    /// The account requests act on (it fills `{AccountSid}` in 2010 paths).
+    /// The account requests act on (it fills `{AccountSid}` in 2010 paths): the
+    /// [`subaccount`](ClientBuilder::subaccount) when one is set, else the credentials' account.
     pub fn account_sid(&self) -> &AccountSid {
         &self.inner.account_sid
     }
@@ -119,6 +120,9 @@ impl Client {
 pub struct ClientBuilder {
     credentials: Option<Credentials>,
     account_sid: Option<String>,
+    /// The subaccount that fills `{AccountSid}` in Api 2010 paths, signed for by the
+    /// credentials' (parent) account.
+    subaccount: Option<String>,
     auth_token: Option<SecretString>,
     api_key: Option<(String, SecretString)>,
     region: Option<String>,
@@ -142,6 +146,7 @@ impl Default for ClientBuilder {
         Self {
             credentials: None,
             account_sid: None,
+            subaccount: None,
             auth_token: None,
             api_key: None,
             region: None,
@@ -163,6 +168,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("credentials", &self.credentials)
             .field("account_sid", &self.account_sid)
+            .field("subaccount", &self.subaccount)
             .field(
                 "auth_token",
                 &self.auth_token.as_ref().map(|_| "** redacted **"),
@@ -223,6 +229,18 @@ impl ClientBuilder {
     /// The account SID (`AC…`).
     pub fn account_sid(mut self, account_sid: impl Into<String>) -> Self {
         self.account_sid = Some(account_sid.into());
+        self
+    }
+
+    /// Acts on a subaccount (`AC…`) of the account whose credentials sign the requests: its SID
+    /// fills `{AccountSid}` in Api 2010 paths (SIP domains, IP access control lists and their
+    /// addresses, credential lists), and [`Client::account_sid`] returns it. Twilio's Trunking
+    /// v1 and Voice v1 APIs (trunks, BYOC IP Records, Source IP Mappings) have no account in
+    /// their paths: they act on the account whose credentials sign, the parent, whatever is
+    /// set here. To manage a subaccount's trunks or IP Records, use its own auth token or an
+    /// API key made in it.
+    pub fn subaccount(mut self, account_sid: impl Into<String>) -> Self {
+        self.subaccount = Some(account_sid.into());
         self
     }
 
@@ -431,8 +449,14 @@ impl ClientBuilder {
             self.retry,
         );
         let bindings = Bindings::new(&base_urls, &http, &transport);
+        let account_sid = match self.subaccount.as_deref() {
+            None => credentials.account_sid().clone(),
+            Some(sid) => sid
+                .parse()
+                .map_err(|e| Error::config(format!("subaccount: {e}")))?,
+        };
         let inner = Inner {
-            account_sid: credentials.account_sid().clone(),
+            account_sid,
             bindings,
             transport,
             base_urls,
@@ -444,7 +468,7 @@ impl ClientBuilder {
 }
 
 /// A region or edge becomes a DNS label: keep it to what a label may hold.
-fn label<'a>(what: &str, value: &'a str) -> Result<&'a str> {
+pub(crate) fn label<'a>(what: &str, value: &'a str) -> Result<&'a str> {
     let ok = !value.is_empty()
         && value.len() <= 63
         && value
@@ -585,6 +609,30 @@ mod tests {
             .build()
             .unwrap_err();
         assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn a_subaccount_fills_the_account_and_is_checked() {
+        const SUB: &str = "ACcccccccccccccccccccccccccccccccc";
+        let client = Client::builder()
+            .account_sid(AC)
+            .auth_token("t")
+            .subaccount(SUB)
+            .build()
+            .unwrap();
+        assert_eq!(client.account_sid(), SUB);
+        let err = Client::builder()
+            .account_sid(AC)
+            .auth_token("t")
+            .subaccount(SK)
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{err:?}");
+        assert!(
+            err.to_string()
+                .starts_with("invalid configuration: subaccount: "),
+            "{err}"
+        );
     }
 
     #[test]

@@ -56,9 +56,14 @@ fn validator(name: &str) -> jsonschema::Validator {
 
 /// The allowlist guide's example desired-state file (the TOML block under "### The file").
 fn readme_example() -> String {
+    guide_example("### The file")
+}
+
+/// The first TOML block of the allowlist guide under `heading`.
+fn guide_example(heading: &str) -> String {
     let readme = include_str!("../docs/allowlist.md");
     let start = readme
-        .find("### The file")
+        .find(heading)
         .expect("the allowlist guide shows the file format");
     let block = &readme[start..];
     let open = block.find("```toml\n").unwrap() + "```toml\n".len();
@@ -66,17 +71,32 @@ fn readme_example() -> String {
     block[open..open + close].to_owned()
 }
 
+/// Asserts the schema accepts `text`, and the parser too (the trunk and domain names are
+/// resolved only when planning).
+#[track_caller]
+fn valid_and_parsed(text: &str) -> Desired {
+    let errors: Vec<String> = validator("allowlist.schema.json")
+        .iter_errors(&toml_as_json(text))
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    Desired::from_toml(text, "docs/allowlist.md").unwrap()
+}
+
 #[test]
 fn the_readme_example_file_validates_and_parses() {
     let text = readme_example();
     assert!(text.contains("[lists.\"office allowlist\"]"), "{text}");
-    let errors: Vec<String> = validator("allowlist.schema.json")
-        .iter_errors(&toml_as_json(&text))
-        .map(|e| e.to_string())
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
-    // The parser agrees (the trunk and domain names are resolved only when planning).
-    Desired::from_toml(&text, "docs/allowlist.md").unwrap();
+    valid_and_parsed(&text);
+}
+
+#[test]
+fn the_guides_estate_example_validates_and_parses() {
+    let text = guide_example("### Several accounts");
+    assert!(text.contains("[accounts.customer-42]"), "{text}");
+    let desired = valid_and_parsed(&text);
+    assert_eq!(desired.accounts().len(), 3);
+    assert!(desired.warnings().is_empty(), "{:?}", desired.warnings());
 }
 
 #[test]
@@ -155,7 +175,47 @@ fn what_the_parser_refuses_for_its_shape_the_schema_refuses_too() {
             "[settings]\nprefix = \"managed: \"\n".to_owned(),
         ),
     ];
-    for (what, text) in cases {
+    let account = |keys: &str| {
+        format!(
+            "[accounts.us]\naccount_sid = \"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"\n{keys}\n{}",
+            list("\"10.0.0.1\"")
+        )
+    };
+    let account_cases = [
+        ("an account without credentials", account("")),
+        (
+            "an account with two credentials",
+            account("auth_token_env = \"A\"\nparent = \"x\""),
+        ),
+        ("an API key without its secret", account("api_key_env = \"K\"")),
+        (
+            "a secret's key in an account",
+            account("auth_token = \"0123456789abcdef0123456789abcdef\""),
+        ),
+        (
+            "a variable that is not a name",
+            account("auth_token_env = \"US-TOKEN\""),
+        ),
+        (
+            "an unknown key in an account",
+            account("auth_token_env = \"A\"\ncolour = \"blue\""),
+        ),
+        (
+            "a region that is not a label",
+            account("auth_token_env = \"A\"\nregion = \"US 1\""),
+        ),
+        (
+            "an account SID that is not one",
+            "[accounts.us]\naccount_sid = \"SKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"\nauth_token_env = \"A\"\n"
+                .to_owned(),
+        ),
+        (
+            "an empty accounts array",
+            account("auth_token_env = \"A\"")
+                .replace("addresses = [", "accounts = []\naddresses = ["),
+        ),
+    ];
+    for (what, text) in cases.into_iter().chain(account_cases) {
         assert!(
             !schema.is_valid(&toml_as_json(&text)),
             "the schema accepts {what}:\n{text}"
@@ -180,7 +240,15 @@ fn what_the_parser_refuses_for_its_shape_the_schema_refuses_too() {
         "[settings]\nprune_prefix = \"managed: \"\n{}",
         list("\"10.0.0.1\"")
     );
-    for text in [split, sets, byoc, settings] {
+    let accounts = "[accounts.us]\naccount_sid = \"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"\nauth_token_env = \"US_AUTH_TOKEN\"\nregion = \"us1\"\n\
+        [accounts.ie]\naccount_sid = \"ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"\napi_key_env = \"IE_API_KEY\"\napi_secret_env = \"IE_API_SECRET\"\nregion = \"ie1\"\nedge = \"dublin\"\nbase_url = \"http://127.0.0.1:4010\"\n\
+        [accounts.customer-42]\naccount_sid = \"ACcccccccccccccccccccccccccccccccc\"\nparent = \"us\"\n\
+        [sets.s]\naccounts = [\"us\", \"ie\"]\naddresses = [\"10.0.0.1\"]\n\
+        [lists.a]\naccounts = [\"us\", \"ie\"]\naddresses = [{ set = \"s\" }]\ntrunks = [\"t\"]\nsip_domains = []\n\
+        [lists.a2]\nname = \"a\"\naccounts = [\"customer-42\"]\naddresses = []\ntrunks = []\nsip_domains = []\n\
+        [byoc]\naccounts = [\"ie\"]\nip_records = []\n"
+        .to_owned();
+    for text in [split, sets, byoc, settings, accounts] {
         let errors: Vec<String> = schema
             .iter_errors(&toml_as_json(&text))
             .map(|e| e.to_string())

@@ -6,7 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::sid::AccountSid;
+use crate::{
+    Client, ClientBuilder, Error,
+    sid::{AccountSid, ApiKeySid},
+};
 
 /// Where an account's credentials come from. Never the secret itself: the names of the
 /// environment variables that hold it, or the account whose credentials are used.
@@ -99,4 +102,161 @@ impl Account {
             _ => None,
         }
     }
+
+    /// An account whose credentials are not known yet, as `export` writes it: its auth token
+    /// in a variable named after the account (`us` → `US_AUTH_TOKEN`), which the user sets (or
+    /// renames in the file). Never a secret.
+    pub fn placeholder(name: impl Into<String>, account_sid: AccountSid) -> Account {
+        let name = name.into();
+        Account {
+            credentials: CredentialSource::AuthToken {
+                auth_token_env: variable_for(&name, "auth_token_env"),
+            },
+            name,
+            account_sid,
+            region: None,
+            edge: None,
+            base_url: None,
+        }
+    }
+
+    /// The same account, in `region` (`ie1`, `au1`…).
+    pub fn with_region(mut self, region: impl Into<String>) -> Account {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// The same account, through the edge location `edge` (`dublin`, `sydney`…).
+    pub fn with_edge(mut self, edge: impl Into<String>) -> Account {
+        self.edge = Some(edge.into());
+        self
+    }
+
+    /// The same account, with every product at one base URL (an emulator, a proxy).
+    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Account {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// A client builder for this account, its credentials read with `env` (`std::env::var`
+    /// in a program; a map in a test): the auth token, or the API key and its secret, from the
+    /// variables the account names; for a subaccount (`parent`), its parent's credentials
+    /// (found in `accounts`, the file's accounts) with [`ClientBuilder::subaccount`]. Its
+    /// region, edge and base URL are applied (a subaccount's own where it gives them, else its
+    /// parent's). The builder takes further settings (retry policy, timeouts) before `build`.
+    ///
+    /// A subaccount's client acts on the subaccount in Api 2010 paths (SIP domains, IP access
+    /// control lists), but Trunking and Voice (trunks, BYOC) act on the parent, whose
+    /// credentials sign: see [`ClientBuilder::subaccount`].
+    ///
+    /// ```
+    /// use twilio_ip_access::allowlist::Desired;
+    ///
+    /// let file = "[accounts.us]\naccount_sid = \"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"\nauth_token_env = \"US_AUTH_TOKEN\"\nregion = \"us1\"\n";
+    /// let desired = Desired::from_toml(file, "estate.toml")?;
+    /// let us = desired.account("us").unwrap();
+    /// let env = |name: &str| (name == "US_AUTH_TOKEN").then(|| "the token".to_owned());
+    /// let client = us.client_builder(desired.accounts(), env)?.build()?;
+    /// assert_eq!(client.account_sid().as_str(), "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    /// let err = us.client_builder(desired.accounts(), |_| None).unwrap_err();
+    /// assert!(err.to_string().contains("account \"us\": the environment variable US_AUTH_TOKEN is not set"), "{err}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`], naming the account and the variable (never its value): a variable
+    /// unset or empty, a variable meant for an API key that does not hold an `SK…` SID, a
+    /// parent that is not among `accounts` or is itself a subaccount.
+    pub fn client_builder(
+        &self,
+        accounts: &[Account],
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<ClientBuilder, Error> {
+        self.builder_with(accounts, &env)
+    }
+
+    fn builder_with(
+        &self,
+        accounts: &[Account],
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<ClientBuilder, Error> {
+        let name = &self.name;
+        let get = |variable: &str, what: &str| {
+            env(variable).filter(|v| !v.is_empty()).ok_or_else(|| {
+                Error::config(format!(
+                    "account {name:?}: the environment variable {variable} is not set or is empty; set it to {what}"
+                ))
+            })
+        };
+        let builder = match &self.credentials {
+            CredentialSource::AuthToken { auth_token_env } => Client::builder()
+                .account_sid(self.account_sid.as_str())
+                .auth_token(get(auth_token_env, "the account's auth token")?),
+            CredentialSource::ApiKey {
+                api_key_env,
+                api_secret_env,
+            } => {
+                let key = get(
+                    api_key_env,
+                    "the SID (SK…) of an API key made in the account",
+                )?;
+                if key.parse::<ApiKeySid>().is_err() {
+                    return Err(Error::config(format!(
+                        "account {name:?}: the environment variable {api_key_env} does not hold an API key SID (`SK` and 32 hexadecimal digits; the value is not shown)"
+                    )));
+                }
+                Client::builder()
+                    .account_sid(self.account_sid.as_str())
+                    .api_key(key, get(api_secret_env, "the API key's secret")?)
+            }
+            CredentialSource::Parent { parent } => {
+                let found = accounts.iter().find(|a| a.name == *parent).ok_or_else(|| {
+                    Error::config(format!(
+                        "account {name:?}: its parent {parent:?} is not among the accounts given"
+                    ))
+                })?;
+                if found.parent().is_some() {
+                    return Err(Error::config(format!(
+                        "account {name:?}: its parent {parent:?} is itself a subaccount; a parent signs with its own credentials"
+                    )));
+                }
+                found
+                    .builder_with(accounts, env)?
+                    .subaccount(self.account_sid.as_str())
+            }
+        };
+        let mut builder = builder;
+        if let Some(region) = &self.region {
+            builder = builder.region(region);
+        }
+        if let Some(edge) = &self.edge {
+            builder = builder.edge(edge);
+        }
+        if let Some(url) = &self.base_url {
+            builder = builder.base_url(url);
+        }
+        Ok(builder)
+    }
+}
+
+/// The environment variable an account's value is suggested in: `us` and `auth_token_env` →
+/// `US_AUTH_TOKEN` (letters upper-cased, other characters `_`; `TWILIO_` first when the name
+/// starts with a digit).
+pub(crate) fn variable_for(account: &str, key: &str) -> String {
+    let mut prefix: String = account
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if !prefix.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        prefix.insert_str(0, "TWILIO_");
+    }
+    let what = key.trim_end_matches("_env").to_ascii_uppercase();
+    format!("{prefix}_{what}")
 }

@@ -151,6 +151,45 @@
 //! back as one list with `split = true` (a list `NAME (2)` beside a list `NAME` is read as its
 //! part).
 //!
+//! # Several accounts
+//!
+//! ```toml
+//! [accounts.us]
+//! account_sid = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+//! auth_token_env = "US_AUTH_TOKEN"        # or api_key_env + api_secret_env
+//!
+//! [accounts.ie]
+//! account_sid = "ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+//! api_key_env = "IE_API_KEY"
+//! api_secret_env = "IE_API_SECRET"
+//! region = "ie1"
+//! edge = "dublin"
+//!
+//! [accounts.customer-42]
+//! account_sid = "ACcccccccccccccccccccccccccccccccc"
+//! parent = "us"                           # a subaccount, with its parent's credentials
+//!
+//! [lists.carrier]
+//! accounts = ["us", "ie"]                 # omitted: every account of the file
+//! addresses = ["198.51.100.0/24"]
+//! trunks = ["edge trunk"]                 # resolved in each account
+//! sip_domains = []
+//! ```
+//!
+//! `[accounts.NAME]` tables make one file the truth for several accounts, regions and
+//! subaccounts ([`Desired::accounts`], each an [`Account`]); lists, sets and `[byoc]` say which
+//! accounts they are given to with `accounts = [...]` (every account without it). A file
+//! names the environment variables holding each account's credentials, never a secret: a key
+//! such as `auth_token`, and a value that looks like a token, a key SID or anything long and
+//! random, are refused without the value being shown. [`Desired::for_account`] is what the
+//! file gives one account, planned as any desired state with that account's client,
+//! [`Account::client_builder`]. A subaccount with `parent` signs with its parent's
+//! credentials and puts its own SID in Api 2010 paths ([`ClientBuilder::subaccount`](crate::ClientBuilder::subaccount));
+//! Twilio's Trunking and Voice APIs act on the account that signs, so a list naming trunks or a
+//! `[byoc]` given to such an account is refused with its position, saying to give the account
+//! its own credentials. A file without `[accounts]` is for the one account of the environment,
+//! as always. Every rule is in the allowlist guide (`docs/allowlist.md`, "Several accounts").
+//!
 //! # What it costs
 //!
 //! Planning reads, whatever the number of addresses: one request for the lists (page size
@@ -222,8 +261,9 @@ pub use apply::{
 };
 pub use change::{Change, ChangeKind, Step, Summary, Target};
 pub use desired::{
-    ByocBuilder, Desired, DesiredAddress, DesiredBuilder, DesiredError, DesiredIpRecord,
-    DesiredList, IpRecordBuilder, ListBuilder, MAX_ADDRESSES_PER_LIST, MAX_NAME_CHARS, SetBuilder,
+    AccountBuilder, ByocBuilder, Desired, DesiredAddress, DesiredBuilder, DesiredError,
+    DesiredIpRecord, DesiredList, IpRecordBuilder, ListBuilder, MAX_ADDRESSES_PER_LIST,
+    MAX_NAME_CHARS, SetBuilder,
 };
 pub use document::{
     AddressState, AttachedState, ByocState, FORMAT_VERSION, IpRecordState, ListState, Plan,

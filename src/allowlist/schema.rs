@@ -29,6 +29,15 @@ const ADDRESS_PATTERN: &str = r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\
 #[schemars(title = "twilio-allowlist desired-state file", deny_unknown_fields)]
 #[allow(dead_code)]
 struct AllowlistFile {
+    /// The accounts of an estate, by name (what `accounts = [...]` and `--account` say): each
+    /// with its account SID, where its credentials are (names of environment variables, never
+    /// a secret, or `parent` for a subaccount reached with its parent's credentials), and its
+    /// region, edge or base URL. Without it, the file is for the one account of the
+    /// environment (`TWILIO_ACCOUNT_SID`…).
+    #[schemars(extend("propertyNames" = { "pattern": ACCOUNT_NAME_PATTERN }))]
+    #[serde(default)]
+    #[schemars(schema_with = "account_tables")]
+    accounts: Option<BTreeMap<String, ()>>,
     /// Named sets of addresses, which lists and other sets use with `{ set = "NAME" }` (a set
     /// may use other sets, not in a cycle). A set no list uses is a warning.
     #[schemars(extend("propertyNames" = { "minLength": 1, "maxLength": MAX_NAME_CHARS }))]
@@ -62,6 +71,8 @@ struct Settings {
 #[schemars(deny_unknown_fields)]
 #[allow(dead_code)]
 struct Byoc {
+    /// The accounts it is given to (default: every account of the file).
+    accounts: Option<AccountNames>,
     /// The IP Records, each identified by its IP address and prefix length (no two alike).
     /// Required: write `[]` to remove them all.
     #[schemars(extend("uniqueItems" = true))]
@@ -103,6 +114,12 @@ enum IpRecord {
 )]
 #[allow(dead_code)]
 struct List {
+    /// Its `FriendlyName`, when it is not the table's key (the same name in two accounts,
+    /// with different contents, is two tables).
+    #[schemars(length(min = 1, max = MAX_NAME_CHARS))]
+    name: Option<String>,
+    /// The accounts it is given to (default: every account of the file).
+    accounts: Option<AccountNames>,
     /// The addresses, at most 100 (Twilio's limit) once sets are expanded unless `split` is
     /// true. An address's identity is its IP address and prefix length; a different name for
     /// the same identity renames it in place.
@@ -122,6 +139,8 @@ struct List {
 #[schemars(deny_unknown_fields)]
 #[allow(dead_code)]
 struct Set {
+    /// The only accounts whose lists (and sets) may use it (default: every account).
+    accounts: Option<AccountNames>,
     /// Its addresses, and the sets it uses.
     #[schemars(extend("uniqueItems" = true))]
     addresses: Vec<Address>,
@@ -218,6 +237,77 @@ enum FeedFormat {
     /// A JSON document, read with `path`.
     Json,
 }
+
+/// The `[accounts]` table: each `[accounts.NAME]` with its SID, exactly one way to its
+/// credentials (the variables named, or its parent's) and its routing. Written by hand: its
+/// "exactly one of" has no Rust type the file reader could share.
+fn account_tables(_: &mut schemars::SchemaGenerator) -> Schema {
+    let variable = serde_json::json!({
+        "type": "string",
+        "pattern": "^[A-Za-z_][A-Za-z0-9_]*$",
+        "description": "The name of an environment variable (never the secret itself)."
+    });
+    let label = |what: &str| {
+        serde_json::json!({
+            "type": "string",
+            "pattern": "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",
+            "description": what
+        })
+    };
+    schemars::json_schema!({
+        "type": ["object", "null"],
+        "propertyNames": { "pattern": ACCOUNT_NAME_PATTERN },
+        "additionalProperties": {
+            "type": "object",
+            "description": "One account of the estate.",
+            "properties": {
+                "account_sid": {
+                    "type": "string",
+                    "pattern": "^AC[0-9a-fA-F]{32}$",
+                    "description": "The account acted on (`AC…`)."
+                },
+                "auth_token_env": variable,
+                "api_key_env": variable,
+                "api_secret_env": variable,
+                "parent": {
+                    "type": "string",
+                    "pattern": ACCOUNT_NAME_PATTERN,
+                    "description": "A subaccount reached with the credentials of this account of the file: Api 2010 resources (SIP domains, lists) are its own; trunks and [byoc] need its own credentials."
+                },
+                "region": label("Twilio's region (`us1`, `ie1`, `au1`)."),
+                "edge": label("Twilio's edge location (`dublin`, `sydney`…)."),
+                "base_url": {
+                    "type": "string",
+                    "pattern": "^https?://[^/?#@]+(/[^?#]*)?$",
+                    "description": "One base URL for every product of the account (an emulator, a proxy): http(s), a host, no credentials, no query."
+                }
+            },
+            "required": ["account_sid"],
+            "additionalProperties": false,
+            "dependentRequired": {
+                "api_key_env": ["api_secret_env"],
+                "api_secret_env": ["api_key_env"]
+            },
+            "oneOf": [
+                { "required": ["auth_token_env"] },
+                { "required": ["api_key_env", "api_secret_env"] },
+                { "required": ["parent"] }
+            ]
+        }
+    })
+}
+
+/// The name of an account of the file (`[accounts.NAME]`).
+const ACCOUNT_NAME_PATTERN: &str = "^[A-Za-z0-9_-]{1,64}$";
+
+/// `accounts = ["us", "ie"]`: names of `[accounts.NAME]` tables, at least one (omit the key
+/// for every account), each once.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct AccountNames(
+    #[schemars(length(min = 1), extend("uniqueItems" = true, "items" = { "type": "string", "pattern": ACCOUNT_NAME_PATTERN }))]
+     Vec<String>,
+);
 
 /// IPv4 in dotted decimal, optionally with `/1` to `/32`: `198.51.100.7`, `198.51.100.0/24`.
 #[derive(JsonSchema)]

@@ -2,7 +2,11 @@
 
 use super::{
     Desired, DesiredError, Reference,
-    validate::{RawAddress, RawEntry, RawIpRecord, RawList, RawSet, check_prune_prefix, validate},
+    accounts::{RawAccount, RawAccountsUse, RawField, check_accounts},
+    validate::{
+        RawAddress, RawByoc, RawEntry, RawIpRecord, RawList, RawSet, check_prune_prefix, validate,
+        with_earlier,
+    },
 };
 use crate::allowlist::target::TargetKind;
 
@@ -10,6 +14,7 @@ use crate::allowlist::target::TargetKind;
 #[derive(Debug, Clone, Default)]
 #[must_use]
 pub struct DesiredBuilder {
+    accounts: Vec<AccountBuilder>,
     sets: Vec<SetBuilder>,
     lists: Vec<ListBuilder>,
     byoc: Option<ByocBuilder>,
@@ -21,6 +26,14 @@ pub struct DesiredBuilder {
 enum Entry {
     Address(String, Option<String>),
     Set(String),
+}
+
+/// `accounts = [...]` as a builder gives it.
+fn raw_use(accounts: Option<Vec<String>>) -> Option<RawAccountsUse> {
+    accounts.map(|names| RawAccountsUse {
+        names: names.into_iter().map(|n| (n, None)).collect(),
+        origin: None,
+    })
 }
 
 fn raw(entries: Vec<Entry>) -> Vec<RawEntry> {
@@ -63,7 +76,26 @@ macro_rules! address_methods {
     };
 }
 
+/// The `accounts` method of [`ListBuilder`], [`SetBuilder`] and [`ByocBuilder`].
+macro_rules! accounts_method {
+    () => {
+        /// The accounts (by [`AccountBuilder`] name) it is given to, as a file's
+        /// `accounts = [...]`; without it, every account.
+        pub fn accounts<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+            self.accounts = Some(names.into_iter().map(Into::into).collect());
+            self
+        }
+    };
+}
+
 impl DesiredBuilder {
+    /// Adds an account (a file's `[accounts.NAME]`): with accounts, lists, sets and `[byoc]`
+    /// are given to every account unless their `accounts` say which.
+    pub fn account(mut self, account: AccountBuilder) -> Self {
+        self.accounts.push(account);
+        self
+    }
+
     /// Adds a set of addresses, which lists and other sets use with their `set` method.
     pub fn set(mut self, set: SetBuilder) -> Self {
         self.sets.push(set);
@@ -103,6 +135,8 @@ impl DesiredBuilder {
             .map(|list| RawList {
                 split: list.split,
                 name: list.name,
+                table: None,
+                accounts: raw_use(list.accounts),
                 origin: None,
                 addresses: raw(list.addresses),
                 targets: list
@@ -127,12 +161,16 @@ impl DesiredBuilder {
             .into_iter()
             .map(|set| RawSet {
                 name: set.name,
+                accounts: raw_use(set.accounts),
                 origin: None,
                 addresses: raw(set.addresses),
             })
             .collect();
-        let byoc = self.byoc.map(|byoc| {
-            byoc.records
+        let byoc = self.byoc.map(|byoc| RawByoc {
+            accounts: raw_use(byoc.accounts),
+            origin: None,
+            records: byoc
+                .records
                 .into_iter()
                 .map(|r| RawIpRecord {
                     ip: r.ip,
@@ -144,8 +182,25 @@ impl DesiredBuilder {
                     }),
                     origin: None,
                 })
-                .collect()
+                .collect(),
         });
+        let accounts: Vec<RawAccount> = self
+            .accounts
+            .into_iter()
+            .map(|account| RawAccount {
+                name: account.name,
+                origin: None,
+                fields: account
+                    .fields
+                    .into_iter()
+                    .map(|(key, value)| RawField {
+                        key: key.to_owned(),
+                        value: Some(value),
+                        origin: None,
+                    })
+                    .collect(),
+            })
+            .collect();
         let prune_prefix = match self.prune_prefix {
             Some(prefix) => match check_prune_prefix(&prefix) {
                 Ok(()) => Some(prefix),
@@ -153,10 +208,13 @@ impl DesiredBuilder {
             },
             None => None,
         };
-        Ok(Desired {
+        let mut errors = Vec::new();
+        let accounts = check_accounts(None, accounts, &mut errors);
+        let checked = validate(None, accounts, sets, lists, byoc).map(|desired| Desired {
             prune_prefix,
-            ..validate(None, sets, lists, byoc)?
-        })
+            ..desired
+        });
+        with_earlier(checked, errors)
     }
 }
 
@@ -165,6 +223,7 @@ impl DesiredBuilder {
 #[must_use]
 pub struct ListBuilder {
     name: String,
+    accounts: Option<Vec<String>>,
     addresses: Vec<Entry>,
     trunks: Vec<String>,
     sip_domains: Vec<String>,
@@ -176,6 +235,7 @@ impl ListBuilder {
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
+            accounts: None,
             addresses: Vec::new(),
             trunks: Vec::new(),
             sip_domains: Vec::new(),
@@ -184,6 +244,7 @@ impl ListBuilder {
     }
 
     address_methods!();
+    accounts_method!();
 
     /// Allows more than 100 addresses, kept as several Twilio lists `NAME`, `NAME (2)`, …
     /// (a file's `split = true`).
@@ -211,6 +272,7 @@ impl ListBuilder {
 #[must_use]
 pub struct SetBuilder {
     name: String,
+    accounts: Option<Vec<String>>,
     addresses: Vec<Entry>,
 }
 
@@ -219,11 +281,13 @@ impl SetBuilder {
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
+            accounts: None,
             addresses: Vec::new(),
         }
     }
 
     address_methods!();
+    accounts_method!();
 }
 
 /// The `[byoc]` table of a [`DesiredBuilder`]: every IP Record the account should have.
@@ -246,6 +310,7 @@ impl SetBuilder {
 #[derive(Debug, Clone, Default)]
 #[must_use]
 pub struct ByocBuilder {
+    accounts: Option<Vec<String>>,
     records: Vec<IpRecordBuilder>,
 }
 
@@ -254,6 +319,8 @@ impl ByocBuilder {
     pub fn new() -> Self {
         Self::default()
     }
+
+    accounts_method!();
 
     /// Adds an IP Record.
     pub fn ip_record(mut self, record: IpRecordBuilder) -> Self {
@@ -292,5 +359,84 @@ impl IpRecordBuilder {
     pub fn sip_domain(mut self, sid_or_domain_name: impl Into<String>) -> Self {
         self.sip_domain = Some(sid_or_domain_name.into());
         self
+    }
+}
+
+/// One account of a [`DesiredBuilder`] (a file's `[accounts.NAME]`), checked as a file's is:
+/// exactly one of [`auth_token_env`](Self::auth_token_env), [`api_key_env`](Self::api_key_env)
+/// or [`parent`](Self::parent); names of environment variables, never secrets.
+///
+/// ```
+/// use twilio_ip_access::allowlist::{AccountBuilder, Desired, ListBuilder};
+///
+/// let desired = Desired::builder()
+///     .account(AccountBuilder::new("us", "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").auth_token_env("US_AUTH_TOKEN"))
+///     .account(
+///         AccountBuilder::new("ie", "ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")
+///             .api_key_env("IE_API_KEY", "IE_API_SECRET")
+///             .region("ie1")
+///             .edge("dublin"),
+///     )
+///     .list(ListBuilder::new("office").address("198.51.100.7").accounts(["ie"]))
+///     .build()?;
+/// assert_eq!(desired.for_account("ie").lists().len(), 1);
+/// assert!(desired.for_account("us").lists().is_empty());
+/// # Ok::<(), twilio_ip_access::allowlist::DesiredError>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct AccountBuilder {
+    name: String,
+    /// (key, value) as a file's table would say them.
+    fields: Vec<(&'static str, String)>,
+}
+
+impl AccountBuilder {
+    /// An account named `name` acting on `account_sid` (`AC…`).
+    pub fn new(name: impl Into<String>, account_sid: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            fields: vec![("account_sid", account_sid.into())],
+        }
+    }
+
+    fn field(mut self, key: &'static str, value: impl Into<String>) -> Self {
+        self.fields.push((key, value.into()));
+        self
+    }
+
+    /// The environment variable holding its auth token.
+    pub fn auth_token_env(self, variable: impl Into<String>) -> Self {
+        self.field("auth_token_env", variable)
+    }
+
+    /// The environment variables holding an API key's SID (`SK…`) and its secret.
+    pub fn api_key_env(
+        self,
+        key_variable: impl Into<String>,
+        secret_variable: impl Into<String>,
+    ) -> Self {
+        self.field("api_key_env", key_variable)
+            .field("api_secret_env", secret_variable)
+    }
+
+    /// A subaccount reached with the credentials of the account named `parent`.
+    pub fn parent(self, parent: impl Into<String>) -> Self {
+        self.field("parent", parent)
+    }
+
+    /// Its region (`ie1`, `au1`…).
+    pub fn region(self, region: impl Into<String>) -> Self {
+        self.field("region", region)
+    }
+
+    /// Its edge location (`dublin`, `sydney`…).
+    pub fn edge(self, edge: impl Into<String>) -> Self {
+        self.field("edge", edge)
+    }
+
+    /// One base URL for every product of the account (an emulator, a proxy).
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        self.field("base_url", url)
     }
 }

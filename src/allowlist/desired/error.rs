@@ -27,6 +27,8 @@ struct Details {
     column: Option<usize>,
     list: Option<String>,
     set: Option<String>,
+    /// The `[accounts.NAME]` table the entry belongs to.
+    account: Option<String>,
     byoc: bool,
     entry: Option<String>,
     reason: String,
@@ -50,6 +52,7 @@ impl DesiredError {
             column: origin.map(|o| o.column),
             list: list.map(str::to_owned),
             set: None,
+            account: None,
             byoc: false,
             entry: origin
                 .map(|o| o.entry.clone())
@@ -93,6 +96,19 @@ impl DesiredError {
         self.0.list = None;
         self.0.set = Some(set.to_owned());
         self
+    }
+
+    /// The same error, about a key of an `[accounts.NAME]` table.
+    pub(crate) fn in_account(mut self, account: &str) -> Self {
+        self.0.list = None;
+        self.0.account = Some(account.to_owned());
+        self
+    }
+
+    /// The account whose `[accounts.NAME]` table holds the entry, by name, when the entry is
+    /// in one.
+    pub fn account(&self) -> Option<&str> {
+        self.0.account.as_deref()
     }
 
     /// The same error, about an IP Record of the `[byoc]` table.
@@ -170,10 +186,11 @@ impl DesiredError {
             (None, Some(line), Some(column)) => write!(f, "line {line}, column {column}: ")?,
             _ => {}
         }
-        let table = match (&d.set, d.byoc) {
-            (Some(set), _) => Some(format!("set {set:?}")),
-            (None, true) => Some("[byoc] ip_records".to_owned()),
-            (None, false) => None,
+        let table = match (&d.set, &d.account, d.byoc) {
+            (Some(set), _, _) => Some(format!("set {set:?}")),
+            (None, Some(account), _) => Some(format!("[accounts.{account}]")),
+            (None, None, true) => Some("[byoc] ip_records".to_owned()),
+            (None, None, false) => None,
         };
         if let Some(table) = table {
             write!(f, "{table}")?;

@@ -2,6 +2,7 @@
 //! are attached to, and the `[byoc]` IP Records, as written), read from a TOML file ([`reader`]) or built in code
 //! ([`builder`]), checked the same way ([`validate`]), and written back as TOML ([`writer`]).
 
+mod accounts;
 mod builder;
 mod error;
 mod reader;
@@ -11,7 +12,9 @@ mod writer;
 
 use std::net::Ipv4Addr;
 
-pub use builder::{ByocBuilder, DesiredBuilder, IpRecordBuilder, ListBuilder, SetBuilder};
+pub use builder::{
+    AccountBuilder, ByocBuilder, DesiredBuilder, IpRecordBuilder, ListBuilder, SetBuilder,
+};
 pub use error::DesiredError;
 pub(crate) use validate::{check_cidr, check_name, check_prune_prefix, parse_cidr};
 
@@ -134,6 +137,10 @@ impl DesiredAddress {
 #[derive(Debug, Clone)]
 pub struct DesiredList {
     name: String,
+    /// The file's key for it (`[lists.KEY]`) when its `name` says another `FriendlyName`.
+    pub(crate) table: Option<String>,
+    /// The accounts it is given to (`accounts = [...]`); `None`: every account of the file.
+    pub(crate) accounts: Option<Vec<String>>,
     pub(crate) origin: Option<Origin>,
     addresses: Vec<DesiredAddress>,
     /// The trunks and SIP domains, as written (trunks first).
@@ -145,6 +152,7 @@ pub struct DesiredList {
 impl PartialEq for DesiredList {
     fn eq(&self, other: &Self) -> bool {
         self.name == other.name
+            && self.accounts == other.accounts
             && self.addresses == other.addresses
             && self.targets == other.targets
             && self.split == other.split
@@ -157,6 +165,17 @@ impl DesiredList {
     /// The list's `FriendlyName`, which identifies it in the account.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The accounts of the file it is given to (`accounts = [...]`), in the order written;
+    /// `None` when it is given to every account (or the file has no `[accounts]`).
+    pub fn accounts(&self) -> Option<&[String]> {
+        self.accounts.as_deref()
+    }
+
+    /// Whether it is given to the account named `account` (always, without `accounts`).
+    pub fn is_given_to(&self, account: &str) -> bool {
+        given_to(&self.accounts, account)
     }
 
     /// Its addresses, in the order written.
@@ -196,6 +215,8 @@ impl DesiredList {
     ) -> Self {
         Self {
             name,
+            table: None,
+            accounts: None,
             origin: None,
             split,
             addresses,
@@ -297,6 +318,8 @@ pub struct Desired {
     /// The `[byoc]` table's IP Records; `None` when the file has no `[byoc]` (then no IP
     /// Record or Source IP Mapping is read or written).
     byoc: Option<Vec<DesiredIpRecord>>,
+    /// The accounts `[byoc]` is given to (`accounts = [...]`); `None`: every account.
+    pub(crate) byoc_accounts: Option<Vec<String>>,
     /// Remarks written as comments at the top of [`to_toml`](Self::to_toml) (from `export`).
     notes: Vec<String>,
     /// What is allowed but probably not meant (a set no list uses).
@@ -334,6 +357,12 @@ impl Desired {
     /// account should have.
     pub fn byoc(&self) -> Option<&[DesiredIpRecord]> {
         self.byoc.as_deref()
+    }
+
+    /// The accounts of the file `[byoc]` is given to (`accounts = [...]`), in the order
+    /// written; `None` when it is given to every account (or there is no `[byoc]`).
+    pub fn byoc_accounts(&self) -> Option<&[String]> {
+        self.byoc_accounts.as_deref()
     }
 
     /// The file it was read from, as named to [`from_toml`](Self::from_toml).
@@ -384,14 +413,106 @@ impl Desired {
         self.accounts.iter().find(|a| a.name() == name)
     }
 
-    /// The desired state of one account of the file: what it says for that account, with no
-    /// accounts of its own (what [`plan`](super::plan) takes for that account's client).
+    /// The desired state of one account of the file, what [`plan`](super::plan) takes with
+    /// that account's client: the lists given to it (`accounts` naming it, or omitted), its
+    /// `[byoc]` if given to it (none otherwise: its IP Records are then left alone), the
+    /// settings (`prune_prefix` prunes in each account the lists of that account the file does
+    /// not give it), the warnings, and the shrink guards of the sources its lists use; with no
+    /// accounts of its own, and no `accounts` on its lists. A file without `[accounts]` is
+    /// returned whole.
     pub fn for_account(&self, name: &str) -> Desired {
         debug_assert!(self.account(name).is_some() || self.accounts.is_empty());
+        let lists: Vec<DesiredList> = (self.lists.iter())
+            .filter(|l| l.is_given_to(name))
+            .map(|l| DesiredList {
+                accounts: None,
+                table: None,
+                ..l.clone()
+            })
+            .collect();
+        let shrink_guards = (self.shrink_guards.iter())
+            .filter(|g| {
+                lists
+                    .iter()
+                    .flat_map(|l| &l.addresses)
+                    .any(|a| a.source() == Some(&g.source))
+            })
+            .cloned()
+            .collect();
         Desired {
+            lists,
+            byoc: self
+                .byoc
+                .clone()
+                .filter(|_| given_to(&self.byoc_accounts, name)),
+            byoc_accounts: None,
+            shrink_guards,
             accounts: Vec::new(),
             ..self.clone()
         }
+    }
+
+    /// One desired state for several accounts, from each account's own (as `export` reads
+    /// them): the accounts, in the order given, and their lists, each with the accounts that
+    /// have it (`accounts = ["us", "ie"]` for a list the same in both). A list's table is
+    /// `[lists.NAME]`, or `[lists."NAME@us"]` with `name = "NAME"` when accounts hold different
+    /// lists of that name. `[byoc]` is given to the first account that has IP Records and to
+    /// those with the same (a file has one `[byoc]` table); others' differing records are left
+    /// out, with a note. Notes are kept, each prefixed with its account.
+    /// [`for_account`](Self::for_account) of the result gives back each account's lists and
+    /// `[byoc]`.
+    pub fn merge_accounts(parts: Vec<(super::Account, Desired)>) -> Desired {
+        let mut merged = Desired::default();
+        let mut lists: Vec<DesiredList> = Vec::new();
+        for (account, desired) in &parts {
+            let account_name = account.name();
+            for list in &desired.lists {
+                let same = lists.iter_mut().find(|l| {
+                    (&l.name, &l.addresses, &l.targets, l.split)
+                        == (&list.name, &list.addresses, &list.targets, list.split)
+                });
+                match same {
+                    Some(same) => same
+                        .accounts
+                        .get_or_insert_with(Vec::new)
+                        .push(account_name.to_owned()),
+                    None => lists.push(DesiredList {
+                        table: None,
+                        accounts: Some(vec![account_name.to_owned()]),
+                        ..list.clone()
+                    }),
+                }
+            }
+            merged
+                .notes
+                .extend(desired.notes.iter().map(|n| format!("{account_name}: {n}")));
+            match (&desired.byoc, &merged.byoc) {
+                (Some(records), None) => {
+                    merged.byoc = Some(records.clone());
+                    merged.byoc_accounts = Some(vec![account_name.to_owned()]);
+                }
+                (Some(records), Some(kept)) if records == kept => {
+                    if let Some(accounts) = &mut merged.byoc_accounts {
+                        accounts.push(account_name.to_owned());
+                    }
+                }
+                (Some(_), Some(_)) => merged.notes.push(format!(
+                    "{account_name}: its IP Records are not written (one [byoc] table per file; it is given to {:?})",
+                    merged.byoc_accounts.as_deref().unwrap_or_default().join(", ")
+                )),
+                (None, _) => {}
+            }
+        }
+        let names: Vec<String> = lists.iter().map(|l| l.name.clone()).collect();
+        for list in &mut lists {
+            if names.iter().filter(|n| **n == list.name).count() > 1 {
+                let accounts = list.accounts.as_deref().unwrap_or_default().join("+");
+                list.table = Some(format!("{}@{accounts}", list.name));
+            }
+        }
+        merged.lists = lists;
+        merged.accounts = parts.into_iter().map(|(a, _)| a).collect();
+        merged
     }
 
     pub(crate) fn exported(
@@ -403,6 +524,7 @@ impl Desired {
             file: None,
             lists,
             byoc,
+            byoc_accounts: None,
             notes,
             warnings: Vec::new(),
             shrink_guards: Vec::new(),
@@ -410,5 +532,44 @@ impl Desired {
             narrowed: false,
             accounts: Vec::new(),
         }
+    }
+}
+
+/// Whether something given to `accounts` (`None`: every account) is given to `account`.
+fn given_to(accounts: &Option<Vec<String>>, account: &str) -> bool {
+    accounts
+        .as_ref()
+        .is_none_or(|a| a.iter().any(|a| a == account))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::allowlist::sources::ShrinkGuard;
+
+    #[test]
+    fn a_projection_keeps_the_shrink_guards_of_its_own_lists() {
+        let mut desired = Desired::builder()
+            .account(
+                AccountBuilder::new("us", "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").auth_token_env("A"),
+            )
+            .account(
+                AccountBuilder::new("ie", "ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb").auth_token_env("B"),
+            )
+            .list(ListBuilder::new("a").address("10.0.0.1").accounts(["us"]))
+            .list(ListBuilder::new("b").address("10.0.0.2").accounts(["ie"]))
+            .build()
+            .unwrap();
+        let guard = |file: &str| ShrinkGuard {
+            source: SourceRef::File(file.into()),
+            name: file.into(),
+            max_percent: 50,
+        };
+        for (list, file) in [(0, "a.txt"), (1, "b.txt")] {
+            desired.lists[list].addresses[0].from.source = Some(SourceRef::File(file.into()));
+        }
+        desired.shrink_guards = vec![guard("a.txt"), guard("b.txt")];
+        assert_eq!(desired.for_account("us").shrink_guards, [guard("a.txt")]);
+        assert_eq!(desired.for_account("ie").shrink_guards, [guard("b.txt")]);
     }
 }

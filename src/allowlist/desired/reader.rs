@@ -8,7 +8,11 @@ use toml::Spanned;
 
 use super::{
     Desired, DesiredError, Origin, Reference,
-    validate::{RawAddress, RawEntry, RawIpRecord, RawList, RawSet, check_prune_prefix, validate},
+    accounts::{Accounts, RawAccount, RawAccountsUse, RawField, check_accounts},
+    validate::{
+        RawAddress, RawByoc, RawEntry, RawIpRecord, RawList, RawSet, check_prune_prefix, validate,
+        with_earlier,
+    },
 };
 use crate::allowlist::{sources::Source, target::TargetKind};
 
@@ -22,7 +26,9 @@ impl Desired {
     /// the file, line, column and entry: an unknown or missing key, an invalid IPv4 address or
     /// prefix, `/0`, host bits set in a range, the same entry twice, more than 100 addresses, a
     /// name that is empty or over 255 characters; in `[byoc]`, a missing `ip_records`, the same
-    /// IP Record twice, an empty `sip_domain`. TOML syntax stops at the first error. A file with
+    /// IP Record twice, an empty `sip_domain`; in `[accounts.NAME]` and `accounts = [...]`, what
+    /// the [module documentation](crate::allowlist#several-accounts) lists (a value that looks
+    /// like a secret is never shown). TOML syntax stops at the first error. A file with
     /// sources (`{ dns = … }`, `{ file = … }`, `{ url = … }`) is read with
     /// [`from_toml_with_sources`](Self::from_toml_with_sources); here it is refused.
     pub fn from_toml(text: &str, file_name: impl Into<String>) -> Result<Desired, DesiredError> {
@@ -44,19 +50,66 @@ impl Desired {
         })?;
         // Every problem is collected, so that one run reports them all.
         let mut errors = Vec::new();
+        let mut accounts: Vec<_> = document.accounts.into_iter().collect();
+        accounts.sort_by_key(|(key, _)| key.span().start);
+        let raw_accounts: Vec<RawAccount> = accounts
+            .into_iter()
+            .map(|(key, table)| {
+                // The table's name is said by the error ([accounts.NAME]), not as its entry.
+                let account_origin = Origin {
+                    entry: String::new(),
+                    ..origin(text, key.span())
+                };
+                let mut fields: Vec<_> = table.into_inner().into_iter().collect();
+                fields.sort_by_key(|(key, _)| key.span().start);
+                RawAccount {
+                    name: key.into_inner(),
+                    origin: Some(account_origin),
+                    fields: fields
+                        .into_iter()
+                        .map(|(key, value)| {
+                            // The entry shown is the key, never the value (it may be a secret).
+                            let mut at = origin(text, key.span());
+                            at.entry = key.get_ref().clone();
+                            RawField {
+                                key: key.into_inner(),
+                                value: match value.into_inner() {
+                                    toml::Value::String(text) => Some(text),
+                                    _ => None,
+                                },
+                                origin: Some(at),
+                            }
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let accounts_use = |given: Option<Spanned<Vec<Spanned<String>>>>| {
+            given.map(|given| RawAccountsUse {
+                origin: Some(origin(text, given.span())),
+                names: given
+                    .into_inner()
+                    .into_iter()
+                    .map(|name| (name.get_ref().clone(), Some(origin(text, name.span()))))
+                    .collect(),
+            })
+        };
         let mut sets: Vec<_> = document.sets.into_iter().collect();
         sets.sort_by_key(|(key, _)| key.span().start);
         let mut raw_sets = Vec::with_capacity(sets.len());
         for (key, table) in sets {
             let set_origin = origin(text, key.span());
             let name = key.into_inner();
-            let addresses = entries(text, table.into_inner().addresses, |o, reason| {
+            let table = table.into_inner();
+            let accounts = accounts_use(table.accounts);
+            let addresses = entries(text, table.addresses, |o, reason| {
                 errors.push(
                     DesiredError::new(Some(&file), Some(&o), None, None, reason).in_set(&name),
                 );
             });
             raw_sets.push(RawSet {
                 name,
+                accounts,
                 origin: Some(set_origin),
                 addresses,
             });
@@ -67,8 +120,14 @@ impl Desired {
         let mut raw = Vec::with_capacity(lists.len());
         for (key, table) in lists {
             let list_origin = origin(text, key.span());
-            let name = key.into_inner();
+            let key = key.into_inner();
             let table = table.into_inner();
+            // `name` gives the `FriendlyName` when the key cannot (the same name in two
+            // accounts, with different contents).
+            let (name, list_table) = match table.name {
+                Some(name) => (name, Some(key)),
+                None => (key, None),
+            };
             let missing = |field: &str, example: &str| {
                 DesiredError::new(
                     Some(&file),
@@ -126,6 +185,8 @@ impl Desired {
             raw.push(RawList {
                 split: table.split.unwrap_or(false),
                 name,
+                table: list_table,
+                accounts: accounts_use(table.accounts),
                 origin: Some(list_origin),
                 addresses: entries,
                 targets: (trunks.into_iter().map(reference(TargetKind::Trunk)))
@@ -141,7 +202,9 @@ impl Desired {
             None => None,
             Some(table) => {
                 let table_origin = origin(text, table.span());
-                match table.into_inner().ip_records {
+                let table = table.into_inner();
+                let byoc_accounts = accounts_use(table.accounts);
+                let records = match table.ip_records {
                     None => {
                         errors.push(
                             DesiredError::new(
@@ -175,7 +238,12 @@ impl Desired {
                         }
                         Some(records)
                     }
-                }
+                };
+                records.map(|records| RawByoc {
+                    records,
+                    accounts: byoc_accounts,
+                    origin: Some(table_origin),
+                })
             }
         };
         let prune_prefix = document
@@ -193,7 +261,10 @@ impl Desired {
                     }
                 }
             });
+        // Checked now, with the shape: a file refused for them reads none of its sources.
+        let accounts = check_accounts(Some(&file), raw_accounts, &mut errors);
         Ok(Parsed {
+            accounts,
             sets: raw_sets,
             lists: raw,
             byoc,
@@ -205,9 +276,11 @@ impl Desired {
 
 /// A file as read, before it is checked: see [`Desired::parse`].
 pub(super) struct Parsed {
+    /// The accounts, checked (their problems are in `errors`).
+    pub(super) accounts: Accounts,
     pub(super) sets: Vec<RawSet>,
     pub(super) lists: Vec<RawList>,
-    pub(super) byoc: Option<Vec<RawIpRecord>>,
+    pub(super) byoc: Option<RawByoc>,
     /// `[settings] prune_prefix`, checked.
     pub(super) prune_prefix: Option<String>,
     /// The problems of shape found while reading.
@@ -218,18 +291,14 @@ impl Parsed {
     /// Checks what was read: the desired state, or every problem found (those of reading
     /// included).
     pub(super) fn check(self, file: String) -> Result<Desired, DesiredError> {
-        let mut errors = self.errors;
-        match (
-            validate(Some(file), self.sets, self.lists, self.byoc),
-            errors.pop(),
-        ) {
-            (Ok(desired), None) => Ok(Desired {
-                prune_prefix: self.prune_prefix,
-                ..desired
-            }),
-            (Ok(_), Some(first)) => Err(first.with(errors)),
-            (Err(e), last) => Err(e.with(errors.into_iter().chain(last).collect())),
-        }
+        let checked =
+            validate(Some(file), self.accounts, self.sets, self.lists, self.byoc).map(|desired| {
+                Desired {
+                    prune_prefix: self.prune_prefix,
+                    ..desired
+                }
+            });
+        with_earlier(checked, self.errors)
     }
 }
 
@@ -237,6 +306,7 @@ impl Parsed {
 #[serde(deny_unknown_fields)]
 struct ByocTable {
     ip_records: Option<Vec<Spanned<toml::Value>>>,
+    accounts: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// What one entry of `[byoc] ip_records` says.
@@ -282,6 +352,10 @@ fn ip_record_fields(value: toml::Value, at: &Origin) -> Result<RawIpRecord, Stri
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Document {
+    /// Each account's keys as written: checked one by one, so that a secret is refused by
+    /// its key without its value being shown.
+    #[serde(default)]
+    accounts: BTreeMap<Spanned<String>, Spanned<AccountTable>>,
     #[serde(default)]
     sets: BTreeMap<Spanned<String>, Spanned<SetTable>>,
     #[serde(default)]
@@ -289,6 +363,9 @@ struct Document {
     byoc: Option<Spanned<ByocTable>>,
     settings: Option<Spanned<SettingsTable>>,
 }
+
+/// An `[accounts.NAME]` table's keys and values, with their positions.
+type AccountTable = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
 
 /// The `[settings]` table: how the file is applied, beyond what it names.
 #[derive(Deserialize)]
@@ -301,6 +378,7 @@ struct SettingsTable {
 #[serde(deny_unknown_fields)]
 struct SetTable {
     addresses: Vec<Spanned<toml::Value>>,
+    accounts: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// The entries of an `addresses` array; each malformed one goes to `bad` with its position
@@ -350,6 +428,9 @@ enum Fields {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ListTable {
+    /// The `FriendlyName`, when it is not the table's key.
+    name: Option<String>,
+    accounts: Option<Spanned<Vec<Spanned<String>>>>,
     addresses: Option<Vec<Spanned<toml::Value>>>,
     trunks: Option<Vec<Spanned<String>>>,
     sip_domains: Option<Vec<Spanned<String>>>,

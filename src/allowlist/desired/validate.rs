@@ -6,6 +6,7 @@ use std::{collections::BTreeMap, net::Ipv4Addr};
 use super::{
     Desired, DesiredAddress, DesiredError, DesiredIpRecord, DesiredList, MAX_ADDRESSES_PER_LIST,
     MAX_NAME_CHARS, Origin, Reference,
+    accounts::{Accounts, RawAccountsUse, check_use, reached},
 };
 use crate::allowlist::{
     sources::{AddressOrigin, Source, SourceRef},
@@ -13,8 +14,13 @@ use crate::allowlist::{
 };
 
 pub(super) struct RawList {
+    /// Its `FriendlyName`: the table's key, or its `name` when it has one.
     pub(super) name: String,
+    /// The table's key when `name` gives another `FriendlyName`.
+    pub(super) table: Option<String>,
     pub(super) origin: Option<Origin>,
+    /// `accounts = [...]`; `None`: every account of the file.
+    pub(super) accounts: Option<RawAccountsUse>,
     pub(super) addresses: Vec<RawEntry>,
     pub(super) targets: Vec<Reference>,
     pub(super) split: bool,
@@ -25,6 +31,8 @@ pub(super) struct RawList {
 pub(super) struct RawSet {
     pub(super) name: String,
     pub(super) origin: Option<Origin>,
+    /// `accounts = [...]`: the only accounts whose lists may use it; `None`: every account.
+    pub(super) accounts: Option<RawAccountsUse>,
     pub(super) addresses: Vec<RawEntry>,
 }
 
@@ -40,6 +48,13 @@ pub(super) enum RawEntry {
         source: Source,
         origin: Option<Origin>,
     },
+}
+
+/// The `[byoc]` table: its records, the accounts it is given to, and where it is written.
+pub(super) struct RawByoc {
+    pub(super) records: Vec<RawIpRecord>,
+    pub(super) accounts: Option<RawAccountsUse>,
+    pub(super) origin: Option<Origin>,
 }
 
 /// One entry of `[byoc] ip_records`.
@@ -152,6 +167,10 @@ enum Entry {
 struct Checker<'a> {
     file: Option<&'a str>,
     sets: BTreeMap<String, (Option<Origin>, Vec<Entry>)>,
+    /// The names of the file's accounts (empty: no `[accounts]`).
+    declared: Vec<String>,
+    /// Each set's `accounts` (`None`: every account).
+    set_accounts: BTreeMap<String, Option<Vec<String>>>,
 }
 
 impl Checker<'_> {
@@ -283,6 +302,40 @@ impl Checker<'_> {
         Ok(())
     }
 
+    /// Refuses the use of a set by a list or set given to an account the set is not given to.
+    fn check_set_accounts(
+        &self,
+        scope: Scope<'_>,
+        user: &Option<Vec<String>>,
+        entries: &[Entry],
+        errors: &mut Vec<DesiredError>,
+    ) {
+        for entry in entries {
+            let Entry::Set(name, origin) = entry else {
+                continue;
+            };
+            let Some(Some(given)) = self.set_accounts.get(name) else {
+                continue;
+            };
+            let missing: Vec<&str> = reached(&self.declared, user)
+                .into_iter()
+                .filter(|a| !given.iter().any(|g| g == a))
+                .collect();
+            if !missing.is_empty() {
+                errors.push(self.fail(
+                    scope,
+                    origin.as_ref(),
+                    Some(format!("{{ set = {name:?} }}")),
+                    format!(
+                        "set {name:?} is given to the accounts {} only, not to {} (which this is given to): add them to the set's `accounts`, or give this one `accounts` without them",
+                        given.join(", "),
+                        missing.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+
     /// Adds to `reached` the sets `name` uses, directly or through others, and itself.
     fn reach(&self, name: &str, reached: &mut Vec<String>) {
         if reached.iter().any(|r| r == name) {
@@ -397,17 +450,24 @@ fn ip_records(
 /// Checks everything and reports every problem found (see [`DesiredError::errors`]).
 pub(super) fn validate(
     file: Option<String>,
+    accounts: Accounts,
     sets: Vec<RawSet>,
     raw: Vec<RawList>,
-    byoc: Option<Vec<RawIpRecord>>,
+    byoc: Option<RawByoc>,
 ) -> Result<Desired, DesiredError> {
-    let mut checker = Checker {
-        file: file.as_deref(),
-        sets: BTreeMap::new(),
-    };
     // Every problem is collected, so that one run reports them all; an entry, set or list
     // with a problem is left out of what is checked after it.
     let mut errors = Vec::new();
+    let Accounts {
+        checked: accounts,
+        declared,
+    } = accounts;
+    let mut checker = Checker {
+        file: file.as_deref(),
+        sets: BTreeMap::new(),
+        declared,
+        set_accounts: BTreeMap::new(),
+    };
     let mut set_order = Vec::with_capacity(sets.len());
     for set in sets {
         let fail =
@@ -421,6 +481,13 @@ pub(super) fn validate(
             continue;
         }
         let entries = checker.entries(Scope::Set(&set.name), set.addresses, &mut errors);
+        let given = check_use(
+            &checker.declared,
+            set.accounts,
+            |origin, entry, reason| checker.fail(Scope::Set(&set.name), origin, entry, reason),
+            &mut errors,
+        );
+        checker.set_accounts.insert(set.name.clone(), given);
         set_order.push(set.name.clone());
         checker.sets.insert(set.name, (set.origin, entries));
     }
@@ -436,11 +503,35 @@ pub(super) fn validate(
             errors.push(e);
             checker.reach(name, &mut reported);
         }
+        checker.check_set_accounts(
+            Scope::Set(name),
+            &checker.set_accounts[name],
+            entries,
+            &mut errors,
+        );
     }
+    // Subaccounts reached with their parent's credentials: Trunking and Voice act on the
+    // parent, so their trunks and `[byoc]` cannot be managed.
+    let through_parent = |given: &Option<Vec<String>>| -> Vec<String> {
+        reached(&checker.declared, given)
+            .into_iter()
+            .filter_map(|name| accounts.iter().find(|a| a.name() == name))
+            .filter_map(|a| a.parent().map(|p| format!("{:?} (parent {p:?})", a.name())))
+            .collect()
+    };
+    let own_credentials = "Twilio's Trunking and Voice APIs act on the account whose credentials sign, so with its parent's credentials they would act on the parent: give the account its own credentials (`auth_token_env`, or `api_key_env` and `api_secret_env` of an API key made in the subaccount), or leave it out of `accounts`";
     let mut used = Vec::new();
     let mut lists: Vec<DesiredList> = Vec::with_capacity(raw.len());
     for list in raw {
         let name = list.name;
+        let given = check_use(
+            &checker.declared,
+            list.accounts,
+            |origin, entry, reason| {
+                DesiredError::new(file.as_deref(), origin, Some(&name), entry, reason)
+            },
+            &mut errors,
+        );
         let fail_list = |reason: String| {
             DesiredError::new(
                 file.as_deref(),
@@ -454,14 +545,51 @@ pub(super) fn validate(
             errors.push(fail_list(reason));
             continue;
         }
-        if let Some(earlier) = lists.iter().find(|l| l.name == name) {
-            errors.push(fail_list(format!(
-                "the same list twice (also {})",
-                at(&earlier.origin)
-            )));
+        let declared = &checker.declared;
+        // The accounts given both this list and an earlier one of the same name.
+        let shared = |earlier: &DesiredList| -> Vec<String> {
+            let here = reached(declared, &given);
+            reached(declared, &earlier.accounts)
+                .into_iter()
+                .filter(|a| here.contains(a))
+                .map(str::to_owned)
+                .collect()
+        };
+        if let Some(earlier) = lists
+            .iter()
+            .find(|l| l.name == name && (declared.is_empty() || !shared(l).is_empty()))
+        {
+            errors.push(fail_list(if declared.is_empty() {
+                format!("the same list twice (also {})", at(&earlier.origin))
+            } else {
+                let shared = shared(earlier);
+                let accounts = if shared.len() == 1 { "account" } else { "accounts" };
+                format!(
+                    "the same list twice in the {accounts} {} (also {}); give each list its own `accounts`",
+                    shared.join(", "),
+                    at(&earlier.origin)
+                )
+            }));
             continue;
         }
+        let parents = through_parent(&given);
+        if let (Some(trunk), false) = (
+            list.targets.iter().find(|r| r.kind == TargetKind::Trunk),
+            parents.is_empty(),
+        ) {
+            errors.push(DesiredError::new(
+                file.as_deref(),
+                trunk.origin.as_ref(),
+                Some(&name),
+                Some(format!("{:?}", trunk.text)),
+                format!(
+                    "the list names trunks and is given to the subaccount {} reached with its parent's credentials; {own_credentials}",
+                    parents.join(", ")
+                ),
+            ));
+        }
         let mut entries = checker.entries(Scope::List(&name), list.addresses, &mut errors);
+        checker.check_set_accounts(Scope::List(&name), &given, &entries, &mut errors);
         if let Err(e) = checker.check_uses(Scope::List(&name), &entries, &mut Vec::new()) {
             errors.push(e);
             // A set that is missing or in a cycle cannot be expanded: check the list's own
@@ -541,6 +669,8 @@ pub(super) fn validate(
         }
         lists.push(DesiredList {
             name,
+            table: list.table,
+            accounts: given,
             origin: list.origin,
             addresses,
             targets: list.targets,
@@ -559,7 +689,44 @@ pub(super) fn validate(
             format!("set {name:?}{line} is used by no list")
         })
         .collect();
-    let byoc = byoc.map(|records| ip_records(file.as_deref(), records, &mut errors));
+    let mut byoc_accounts = None;
+    let byoc = byoc.map(|byoc| {
+        let fail = |origin: Option<&Origin>, entry, reason: String| {
+            DesiredError::new(
+                file.as_deref(),
+                origin,
+                None,
+                entry,
+                format!("in [byoc]: {reason}"),
+            )
+        };
+        byoc_accounts = check_use(&checker.declared, byoc.accounts, fail, &mut errors);
+        let parents = through_parent(&byoc_accounts);
+        if !parents.is_empty() {
+            errors.push(DesiredError::new(
+                file.as_deref(),
+                byoc.origin.as_ref(),
+                None,
+                Some("[byoc]".into()),
+                format!(
+                    "the table is given to the subaccount {} reached with its parent's credentials; {own_credentials}",
+                    parents.join(", ")
+                ),
+            ));
+        }
+        ip_records(file.as_deref(), byoc.records, &mut errors)
+    });
+    for account in &accounts {
+        let name = account.name();
+        let given = |accounts: &Option<Vec<String>>| super::given_to(accounts, name);
+        let given_any =
+            lists.iter().any(|l| given(&l.accounts)) || (byoc.is_some() && given(&byoc_accounts));
+        if !given_any {
+            warnings.push(format!(
+                "account {name:?} is given no list and no [byoc]: a plan of it changes nothing"
+            ));
+        }
+    }
     if lists.is_empty() && byoc.is_none() {
         warnings.push(
             "names no list (no `[lists.NAME]` table) and no `[byoc]`: a plan of it changes nothing"
@@ -573,13 +740,27 @@ pub(super) fn validate(
         file,
         lists,
         byoc,
+        byoc_accounts,
         notes: Vec::new(),
         warnings,
         shrink_guards: Vec::new(),
         prune_prefix: None,
         narrowed: false,
-        accounts: Vec::new(),
+        accounts,
     })
+}
+
+/// A desired state checked, with the problems found before (`earlier`, such as the
+/// accounts' or a file's shape): the state, or every problem.
+pub(super) fn with_earlier(
+    checked: Result<Desired, DesiredError>,
+    mut earlier: Vec<DesiredError>,
+) -> Result<Desired, DesiredError> {
+    match (checked, earlier.pop()) {
+        (Ok(desired), None) => Ok(desired),
+        (Ok(_), Some(first)) => Err(first.with(earlier)),
+        (Err(e), last) => Err(e.with(earlier.into_iter().chain(last).collect())),
+    }
 }
 
 /// Checks `[settings] prune_prefix`: a prefix that every list name would start with (empty)

@@ -3,13 +3,15 @@
 use std::net::Ipv4Addr;
 
 use super::{Desired, validate::parse_cidr};
-use crate::allowlist::target::TargetKind;
+use crate::allowlist::{CredentialSource, target::TargetKind};
 
 impl Desired {
     /// The desired state as a TOML file that [`from_toml`](Self::from_toml) reads back to the
     /// same lists and `[byoc]` records: one address or record per line, written the shortest
     /// way that keeps its name (`"198.51.100.7"` when the name is the address, else
-    /// `{ ip = "…", name = "…" }`, with `sip_domain` for a record that has one).
+    /// `{ ip = "…", name = "…" }`, with `sip_domain` for a record that has one). Its
+    /// `[accounts.NAME]` tables name the variables of their credentials, never a secret; its
+    /// lists and `[byoc]` say their `accounts` when they have them.
     pub fn to_toml(&self) -> String {
         let mut out = String::from(
             "# Desired state of Twilio IP access control lists, for `twilio-allowlist plan -f FILE`.\n\
@@ -24,8 +26,52 @@ impl Desired {
         if let Some(prefix) = &self.prune_prefix {
             out.push_str(&format!("\n[settings]\nprune_prefix = {}\n", quote(prefix)));
         }
+        for account in &self.accounts {
+            out.push_str(&format!("\n[accounts.{}]\n", key(account.name())));
+            out.push_str(&format!(
+                "account_sid = {}\n",
+                quote(account.account_sid().as_str())
+            ));
+            let credentials: &[(&str, &str)] = match account.credentials() {
+                CredentialSource::AuthToken { auth_token_env } => {
+                    &[("auth_token_env", auth_token_env)]
+                }
+                CredentialSource::ApiKey {
+                    api_key_env,
+                    api_secret_env,
+                } => &[
+                    ("api_key_env", api_key_env),
+                    ("api_secret_env", api_secret_env),
+                ],
+                CredentialSource::Parent { parent } => &[("parent", parent)],
+            };
+            let routing = [
+                ("region", account.region()),
+                ("edge", account.edge()),
+                ("base_url", account.base_url()),
+            ];
+            for (name, value) in credentials
+                .iter()
+                .map(|(k, v)| (*k, Some(*v)))
+                .chain(routing)
+            {
+                if let Some(value) = value {
+                    out.push_str(&format!("{name} = {}\n", quote(value)));
+                }
+            }
+        }
         for list in &self.lists {
-            out.push_str(&format!("\n[lists.{}]\n", key(&list.name)));
+            match &list.table {
+                Some(table) => out.push_str(&format!(
+                    "\n[lists.{}]\nname = {}\n",
+                    key(table),
+                    quote(&list.name)
+                )),
+                None => out.push_str(&format!("\n[lists.{}]\n", key(&list.name))),
+            }
+            if let Some(accounts) = &list.accounts {
+                out.push_str(&accounts_line(accounts));
+            }
             if list.addresses.is_empty() {
                 out.push_str("addresses = []\n");
             } else {
@@ -45,6 +91,9 @@ impl Desired {
         }
         if let Some(records) = &self.byoc {
             out.push_str("\n[byoc]\n");
+            if let Some(accounts) = &self.byoc_accounts {
+                out.push_str(&accounts_line(accounts));
+            }
             if records.is_empty() {
                 out.push_str("ip_records = []\n");
             } else {
@@ -91,6 +140,12 @@ fn entry(ip: Ipv4Addr, prefix: u8, name: &str, sip_domain: Option<&str>) -> Stri
     }
     out.push('\n');
     out
+}
+
+/// `accounts = ["us", "ie"]`.
+fn accounts_line(accounts: &[String]) -> String {
+    let names: Vec<String> = accounts.iter().map(|a| quote(a)).collect();
+    format!("accounts = [{}]\n", names.join(", "))
 }
 
 /// A TOML key: bare when it can be, else quoted.
