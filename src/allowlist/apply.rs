@@ -159,6 +159,17 @@ impl ApplyOptions {
     pub fn get_concurrency(&self) -> usize {
         self.concurrency
     }
+
+    /// How a saved plan's verification reads (for an estate's, which verifies every account
+    /// before applying any).
+    pub(crate) fn get_read_options(&self) -> ReadOptions {
+        self.read
+    }
+
+    /// The progress callback (an estate's apply counts across its accounts).
+    pub(crate) fn get_progress(&self) -> Option<Arc<ProgressFn>> {
+        self.progress.clone()
+    }
 }
 
 /// What became of one change.

@@ -371,7 +371,7 @@ impl Plan {
     /// name).
     pub fn from_json(text: &str) -> Result<Plan> {
         let doc: PlanDocument = serde_json::from_str(text).map_err(|e| Error::PlanDocument {
-            reason: e.to_string(),
+            reason: super::estate::estate_refusal(text).unwrap_or_else(|| e.to_string()),
         })?;
         Plan::from_document(doc)
     }

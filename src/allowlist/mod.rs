@@ -190,6 +190,11 @@
 //! its own credentials. A file without `[accounts]` is for the one account of the environment,
 //! as always. Every rule is in the allowlist guide (`docs/allowlist.md`, "Several accounts").
 //!
+//! [`estate`] works on the whole estate: it plans every account at once (each account's
+//! credentials checked first with one cheap read), shows one plan grouped by account, saves it
+//! as one document (version 5) verified account by account, applies it only if every account
+//! planned, each account independently, and exports several accounts as one file.
+//!
 //! # What it costs
 //!
 //! Planning reads, whatever the number of addresses: one request for the lists (page size
@@ -241,6 +246,7 @@ mod change;
 mod desired;
 mod diff;
 mod document;
+pub mod estate;
 mod export;
 mod guard;
 mod interrupt;
@@ -269,6 +275,7 @@ pub use document::{
     AddressState, AttachedState, ByocState, FORMAT_VERSION, IpRecordState, ListState, Plan,
     PlannedList, SourceIpMappingState, StartingState,
 };
+pub use estate::{EstateAccount, EstatePlan, EstateReport};
 pub use export::{ExportOptions, export};
 pub use guard::{DEFAULT_MAX_REMOVAL_PERCENT, GuardOption, MIN_ENTRIES_FOR_PERCENT, Refusal};
 pub use interrupt::Interrupt;
@@ -350,6 +357,35 @@ pub enum Error {
     Export {
         /// Why.
         reason: String,
+    },
+    /// What went wrong in one account of an estate ([`estate`]): planning it, reading its part
+    /// of a saved plan, verifying or applying it. The other accounts are unaffected.
+    #[error("account {account:?}: {error}")]
+    Account {
+        /// The account's name in the file (`[accounts.NAME]`).
+        account: String,
+        /// What went wrong there.
+        error: Box<Error>,
+    },
+    /// Twilio refused an account's credentials (HTTP 401 or 403) on the one cheap read made
+    /// before planning or exporting it ([`estate::plan`], [`estate::export()`]); nothing else
+    /// was read in that account.
+    #[error(
+        "Twilio refused the credentials (HTTP {status}) of account {account_sid} in region {} at {host}; the usual causes: {}",
+        region.as_deref().unwrap_or("default (us1)"),
+        causes.join("; ")
+    )]
+    Credentials {
+        /// The account acted on.
+        account_sid: crate::sid::AccountSid,
+        /// Its region, if the file gives one.
+        region: Option<String>,
+        /// The host tried (the Api product's base URL after region and edge routing).
+        host: String,
+        /// 401 or 403.
+        status: u16,
+        /// What usually causes it, for this account's settings, most likely first.
+        causes: Vec<String>,
     },
 }
 
