@@ -178,6 +178,10 @@ pub(crate) async fn read(
                 .page_size(PAGE_SIZE)
                 .collect(),
             future::try_join_all(TargetKind::ALL.map(|kind| async move {
+                // Read through a parent's credentials, they would be the parent's.
+                if !kind.reachable(client) {
+                    return Ok(Vec::new());
+                }
                 let all = kind.read_all(client).await?;
                 all.into_iter()
                     .map(|(sid, name)| {
