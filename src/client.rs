@@ -9,6 +9,7 @@ use crate::{
     auth::Credentials,
     error::{Error, Result},
     hosts,
+    limit::RequestLimit,
     resources::{Bindings, PRODUCTS},
     retry::RetryPolicy,
     sid::AccountSid,
@@ -144,6 +145,7 @@ pub struct ClientBuilder {
     deadline: Option<Duration>,
     retry: RetryPolicy,
     http_client: Option<reqwest::Client>,
+    request_limit: Option<RequestLimit>,
     /// A half-set pair of environment variables, reported by `build`.
     env_problem: Option<&'static str>,
     /// Filled from the environment: errors name its variables only, as a command line's user
@@ -167,6 +169,7 @@ impl Default for ClientBuilder {
             deadline: None,
             retry: RetryPolicy::default(),
             http_client: None,
+            request_limit: None,
             env_problem: None,
             from_env: false,
         }
@@ -198,6 +201,7 @@ impl fmt::Debug for ClientBuilder {
             .field("deadline", &self.deadline)
             .field("retry", &self.retry)
             .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
+            .field("request_limit", &self.request_limit)
             .field("env_problem", &self.env_problem)
             .field("from_env", &self.from_env)
             .finish()
@@ -341,6 +345,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Shares `limit` with the other clients given it: together they have at most
+    /// [`limit.bound()`](RequestLimit::bound) requests in flight (default: no bound but the
+    /// caller's own concurrency). For an estate of accounts, one client each, under one bound.
+    pub fn request_limit(mut self, limit: RequestLimit) -> Self {
+        self.request_limit = Some(limit);
+        self
+    }
+
     /// Checks the configuration and builds the client. Errors are [`Error::Config`].
     pub fn build(self) -> Result<Client> {
         if let (Some(problem), None) = (self.env_problem, &self.credentials) {
@@ -457,6 +469,7 @@ impl ClientBuilder {
             self.timeout,
             self.deadline,
             self.retry,
+            self.request_limit,
         );
         let bindings = Bindings::new(&base_urls, &http, &transport);
         let account_sid = match self.subaccount.as_deref() {

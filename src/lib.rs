@@ -28,6 +28,7 @@ pub mod guide {
     pub mod allowlist {}
 }
 pub mod hosts;
+mod limit;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
@@ -43,6 +44,7 @@ mod validate;
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, ApiErrorBody, Error, ResponseBody, Result};
+pub use limit::{DEFAULT_ESTATE_REQUESTS_IN_FLIGHT, RequestLimit};
 pub use pagination::{ListPage, ListRequest, Page, PageCursor};
 pub use resources::*;
 pub use retry::RetryPolicy;

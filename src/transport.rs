@@ -28,11 +28,13 @@ use tracing::Instrument;
 
 use crate::{
     error::{ApiError, ApiErrorBody, Error, ResponseBody, Result},
+    limit::RequestLimit,
     retry::{Decision, RetryPolicy},
 };
 
 /// The shared state behind every generated client: credentials as a ready header, user agent,
-/// timeouts and the retry policy. It is the generated clients' `inner` value.
+/// timeouts, the retry policy and the bound on requests in flight it shares with other clients.
+/// It is the generated clients' `inner` value.
 #[derive(Clone)]
 pub struct Transport(Arc<Shared>);
 
@@ -42,6 +44,7 @@ struct Shared {
     attempt_timeout: Option<Duration>,
     deadline: Option<Duration>,
     retry: RetryPolicy,
+    limit: Option<RequestLimit>,
 }
 
 impl fmt::Debug for Transport {
@@ -52,6 +55,7 @@ impl fmt::Debug for Transport {
             .field("attempt_timeout", &self.0.attempt_timeout)
             .field("deadline", &self.0.deadline)
             .field("retry", &self.0.retry)
+            .field("request_limit", &self.0.limit)
             .finish()
     }
 }
@@ -174,6 +178,7 @@ impl Transport {
         attempt_timeout: Option<Duration>,
         deadline: Option<Duration>,
         retry: RetryPolicy,
+        limit: Option<RequestLimit>,
     ) -> Self {
         authorization.set_sensitive(true);
         let user_agent = HeaderValue::from_str(&user_agent())
@@ -184,6 +189,7 @@ impl Transport {
             attempt_timeout,
             deadline,
             retry,
+            limit,
         }))
     }
 
@@ -275,7 +281,8 @@ impl Attempt {
 /// Sends one operation: `attempt` sends it once through `client`, a generated client made for
 /// this call ([`Binding::client`]). After each attempt the loop takes what `client`'s hooks
 /// recorded of it; it retries what the policy allows for the method of the request `attempt`
-/// built, enforces the overall deadline, and maps every failure to [`Error`].
+/// built, enforces the overall deadline, and maps every failure to [`Error`]. With a
+/// [`RequestLimit`], each attempt holds a permit until its answer is read, none while sleeping.
 pub(crate) async fn execute<C, T, F, Fut>(client: &C, attempt: F) -> Result<T>
 where
     C: ClientInfo<Attempt>,
@@ -304,13 +311,22 @@ where
     let started = tokio::time::Instant::now();
     let run = async {
         loop {
+            let permit = match &shared.limit {
+                Some(limit) => limit.acquire().await,
+                None => None,
+            };
+            // Counted once it may leave: a deadline passing while waiting for the first permit
+            // reports 0 attempts, nothing sent.
             attempts += 1;
             let result = attempt().await;
             let seen = record.take();
             let error = match result {
                 Ok(value) => return Ok((value.into_inner(), seen.request_id)),
+                // An error's body is read here: the attempt is still in flight.
                 Err(e) => map_error(e, &seen).await,
             };
+            // Another client may send while this one waits to retry.
+            drop(permit);
             // No request was built (an argument progenitor refused): nothing to retry.
             let Some(method) = &seen.method else {
                 return Err(error.with_attempts(attempts));
@@ -592,7 +608,8 @@ mod tests {
             .max_attempts(3)
             .base_delay(Duration::from_millis(1))
             .jitter(false);
-        let transport = Transport::new(HeaderValue::from_static("Basic x"), None, None, retry);
+        let transport =
+            Transport::new(HeaderValue::from_static("Basic x"), None, None, retry, None);
         let binding = Binding::new(
             "http://127.0.0.1:9",
             &reqwest::Client::new(),
@@ -647,6 +664,7 @@ mod tests {
             None,
             None,
             RetryPolicy::default(),
+            None,
         );
         let client = Binding::new(
             "http://127.0.0.1:9",

@@ -436,3 +436,55 @@ async fn latency_delays_every_answer() {
     let (status, _) = slow.stop("TERM");
     assert_eq!(status.code(), Some(0));
 }
+
+#[tokio::test]
+async fn two_servers_on_two_ports_stand_for_two_regions() {
+    const US: (&str, &str) = ("AC11111111111111111111111111111111", "us1-token");
+    const IE: (&str, &str) = ("AC22222222222222222222222222222222", "ie1-token");
+    let us = Server::start(&["--account-sid", US.0, "--auth-token", US.1]);
+    let ie = Server::start(&["--account-sid", IE.0, "--auth-token", IE.1]);
+    assert_ne!(us.base_url, ie.base_url);
+    assert_eq!((us.account_sid.as_str(), us.auth_token.as_str()), US);
+    assert_eq!((ie.account_sid.as_str(), ie.auth_token.as_str()), IE);
+    // Each holds its own resources.
+    us.client()
+        .sip_ip_access_control_lists()
+        .create("us only")
+        .await
+        .unwrap();
+    let names = |server: &Server| {
+        let client = server.client();
+        async move {
+            client
+                .sip_ip_access_control_lists()
+                .list()
+                .collect()
+                .await
+                .unwrap()
+                .into_iter()
+                .filter_map(|list| list.friendly_name)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(names(&us).await, ["us only"]);
+    assert!(names(&ie).await.is_empty());
+    // One region's credentials are refused by the other, as Twilio refuses them.
+    let crossed = Client::builder()
+        .account_sid(US.0)
+        .auth_token(US.1)
+        .base_url(&ie.base_url)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = crossed
+        .sip_ip_access_control_lists()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!((err.status(), err.code()), (Some(401), Some(20003)));
+    for server in [us, ie] {
+        let (status, _) = server.stop("TERM");
+        assert_eq!(status.code(), Some(0));
+    }
+}

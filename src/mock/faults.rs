@@ -292,6 +292,20 @@ struct Log {
     requests: VecDeque<(u64, RecordedRequest)>,
     body_bytes: usize,
     next: u64,
+    /// Requests between arrival and answer right now, and the most there were at once.
+    in_flight: usize,
+    peak_in_flight: usize,
+}
+
+/// A request being answered, from [`RequestLog::enter`] until it is dropped (answered, or
+/// abandoned by its client).
+#[derive(Debug)]
+pub(crate) struct InFlight<'a>(&'a RequestLog);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        lock(&self.0.0).in_flight -= 1;
+    }
 }
 
 impl RequestLog {
@@ -333,6 +347,19 @@ impl RequestLog {
         let mut log = lock(&self.0);
         log.requests.clear();
         log.body_bytes = 0;
+        log.peak_in_flight = log.in_flight;
+    }
+
+    /// Counts a request as in flight until the guard is dropped.
+    pub(crate) fn enter(&self) -> InFlight<'_> {
+        let mut log = lock(&self.0);
+        log.in_flight += 1;
+        log.peak_in_flight = log.peak_in_flight.max(log.in_flight);
+        InFlight(self)
+    }
+
+    pub(crate) fn peak_in_flight(&self) -> usize {
+        lock(&self.0).peak_in_flight
     }
 }
 

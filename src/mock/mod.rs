@@ -557,9 +557,29 @@ impl MockTwilio {
         self.shared.log.snapshot()
     }
 
-    /// Empties the request log.
+    /// Empties the request log, and restarts [`peak_requests_in_flight`](Self::peak_requests_in_flight)
+    /// from the requests in flight now.
     pub fn clear_requests(&self) {
         self.shared.log.clear();
+    }
+
+    /// The most requests this emulator was answering at once (from arrival to answer, its
+    /// [`latency`](MockConfig::latency) and injected delays included) since it started or since
+    /// [`clear_requests`](Self::clear_requests): what a client's concurrency, or a
+    /// [`RequestLimit`](crate::RequestLimit) shared by several clients, let through.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> twilio_ip_access::Result<()> {
+    /// let mock = twilio_ip_access::mock::MockTwilio::start().await;
+    /// assert_eq!(mock.peak_requests_in_flight(), 0);
+    /// mock.client().ip_records().list().send().await?;
+    /// mock.client().ip_records().list().send().await?;
+    /// assert_eq!(mock.peak_requests_in_flight(), 1); // one after the other
+    /// # Ok(()) }
+    /// ```
+    pub fn peak_requests_in_flight(&self) -> usize {
+        self.shared.log.peak_in_flight()
     }
 
     /// Adds a fault; faults apply in the order they were added.

@@ -126,6 +126,7 @@ struct Caller(String);
 /// [`BODY_LIMIT`]), the request is logged, the credentials are checked, and an injected fault
 /// may answer instead of the handler.
 async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let _in_flight = shared.log.enter();
     let (mut parts, body) = request.into_parts();
     let (method, path) = (parts.method.clone(), parts.uri.path().to_owned());
     let (bytes, read) = read_body(body, &parts.headers).await;

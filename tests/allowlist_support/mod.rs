@@ -12,6 +12,7 @@ use twilio_ip_access::{Client, mock::RecordedRequest};
 
 #[cfg(feature = "cli")]
 pub mod cli;
+pub mod regions;
 
 /// One list as read back: SID, addresses as (ip, prefix, name) sorted (duplicates kept),
 /// trunk and domain SIDs.
