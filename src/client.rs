@@ -39,6 +39,9 @@ pub struct Client {
 #[derive(Debug)]
 pub(crate) struct Inner {
     pub(crate) account_sid: AccountSid,
+    /// Whether the credentials are another account's (a parent's, with
+    /// [`ClientBuilder::subaccount`]): Trunking v1 and Voice v1 then act on that account.
+    through_parent: bool,
     pub(crate) transport: Transport,
     /// One generated client per spec file.
     pub(crate) bindings: Bindings,
@@ -73,6 +76,13 @@ impl Client {
     /// [`subaccount`](ClientBuilder::subaccount) when one is set, else the credentials' account.
     pub fn account_sid(&self) -> &AccountSid {
         &self.inner.account_sid
+    }
+
+    /// Whether it acts on a subaccount with the credentials of its parent
+    /// ([`ClientBuilder::subaccount`]): Api 2010 paths then name the subaccount, but Trunking
+    /// v1 and Voice v1 act on the parent, whose credentials sign.
+    pub fn acts_through_parent(&self) -> bool {
+        self.inner.through_parent
     }
 
     /// The base URL of each product after region/edge routing, by product name (`api`,
@@ -469,6 +479,7 @@ impl ClientBuilder {
                 .map_err(|e| Error::config(format!("subaccount: {e}")))?,
         };
         let inner = Inner {
+            through_parent: &account_sid != credentials.account_sid(),
             account_sid,
             bindings,
             transport,

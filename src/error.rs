@@ -186,7 +186,8 @@ pub enum Error {
     DeadlineExceeded {
         /// The configured deadline.
         deadline: Duration,
-        /// How many times the request was sent.
+        /// How many times the request was sent: 0 if it waited for a
+        /// [`RequestLimit`](crate::RequestLimit) permit until the deadline.
         attempts: u32,
     },
 }
@@ -217,10 +218,10 @@ fn causes(error: &(dyn std::error::Error + 'static)) -> String {
 }
 
 fn attempts_note(attempts: u32) -> String {
-    if attempts > 1 {
-        format!(" (after {attempts} attempts)")
-    } else {
-        String::new()
+    match attempts {
+        0 => " (not sent: it waited for a RequestLimit permit all along)".to_owned(),
+        1 => String::new(),
+        n => format!(" (after {n} attempts)"),
     }
 }
 
@@ -339,12 +340,13 @@ impl Error {
 
     /// Whether the request may have reached Twilio although no answer came back: a timeout or a
     /// connection lost after sending (not a failure to connect, which never left the machine),
-    /// or the overall deadline passing. A create that ends this way may or may not have been
+    /// or the overall deadline passing once it was sent. A create that ends this way may or may not have been
     /// made: only a new read tells. The retry policy never resends a `POST` in this state.
     pub fn outcome_unknown(&self) -> bool {
         match self {
             Error::Transport { source, .. } => !source.is_connect(),
-            Error::DeadlineExceeded { .. } => true,
+            // With no attempt, the request waited for a `RequestLimit` permit and never left.
+            Error::DeadlineExceeded { attempts, .. } => *attempts > 0,
             _ => false,
         }
     }

@@ -311,11 +311,13 @@ where
     let started = tokio::time::Instant::now();
     let run = async {
         loop {
-            attempts += 1;
             let permit = match &shared.limit {
                 Some(limit) => limit.acquire().await,
                 None => None,
             };
+            // Counted once it may leave: a deadline passing while waiting for the first permit
+            // reports 0 attempts, nothing sent.
+            attempts += 1;
             let result = attempt().await;
             let seen = record.take();
             let error = match result {

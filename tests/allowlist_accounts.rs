@@ -385,6 +385,15 @@ auth_token_env = "OK_TOKEN"
             (15, 1, "account_sid", "not an account SID"),
         ],
     );
+    // Nor are a base URL's credentials.
+    let text = format!(
+        "[accounts.us]\naccount_sid = \"{US}\"\nauth_token_env = \"A\"\nbase_url = \"http://user:hunter2@127.0.0.1:4010\"\n"
+    );
+    let shown = read(&text).unwrap_err().to_string();
+    assert_eq!(
+        shown,
+        "estate.toml:4:1: [accounts.us], entry base_url: `base_url` must not carry credentials (user:password@): they go in the account's variables"
+    );
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! BYOC in the desired-state file (`[byoc] ip_records`): IP Records and their Source IP
 //! Mappings on the embedded emulator (127.0.0.1 only): the exact requests of a plan from empty,
 //! renames and domain changes as updates in place, a prefix change added before the old record
-//! is removed, records the file does not name removed under the removal guard, nothing read or
+//! is removed, records the file does not name removed under the removal guards (the count, and
+//! the share of the `[byoc]` group from 10 entries), nothing read or
 //! written without `[byoc]`, every refusal with its file position, saved plans and the plan
 //! document's versions, and export.
 
@@ -13,7 +14,7 @@ use twilio_ip_access::{
     Client,
     allowlist::{
         self, ApplyOptions, ByocBuilder, Change, ChangeResult, Desired, DesiredError, Error,
-        ExportOptions, IpRecordBuilder, Plan, Step,
+        ExportOptions, IpRecordBuilder, Plan, Refusal, Step,
     },
     mock::{MockTwilio, RecordedRequest},
     sid::{IpRecordSid, SipDomainSid, SourceIpMappingSid},
@@ -476,6 +477,73 @@ async fn records_the_file_does_not_name_go_under_the_removal_guard() {
             .unwrap()
             .is_empty()
     );
+}
+
+#[tokio::test]
+async fn the_percentage_guard_counts_the_byoc_group_from_10_entries() {
+    let (mock, client, acme, _) = emulator().await;
+    // Seven records, the first two mapped to acme: 9 entries.
+    for i in 1..=7 {
+        let domain = (i <= 2).then_some(&acme);
+        record(
+            &client,
+            &format!("192.0.2.{i}"),
+            32,
+            &format!("r{i}"),
+            domain,
+        )
+        .await;
+    }
+    // The file keeps records 1 to 5, and record 2 without its mapping.
+    let kept: Vec<String> = (1..=5)
+        .map(|i| match i {
+            1 => format!("{{ ip = \"192.0.2.1\", name = \"r1\", sip_domain = \"{acme}\" }}"),
+            _ => format!("{{ ip = \"192.0.2.{i}\", name = \"r{i}\" }}"),
+        })
+        .collect();
+    let desired = parse(&format!("[byoc]\nip_records = [{}]\n", kept.join(", ")));
+    let defaults = options();
+    // 3 of 9 removed: below 10 entries, the share is not guarded.
+    let plan = allowlist::plan(&client, &desired).await.unwrap();
+    assert_eq!(plan.changes().iter().filter(|c| c.is_removal()).count(), 3);
+    plan.check(&defaults).unwrap();
+
+    // An eighth record: 4 of the 10 entries (3 records, 1 mapping) is 40%, over the 30%.
+    record(&client, "192.0.2.8", 32, "r8", None).await;
+    let plan = allowlist::plan(&client, &desired).await.unwrap();
+    mock.clear_requests();
+    let err = plan.apply(&client, defaults.clone()).await.unwrap_err();
+    let Error::Guard { refusals } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        refusals.as_slice(),
+        [Refusal::MaxByocRemovalPercent {
+            removals: 4,
+            entries: 10,
+            limit: 30,
+        }]
+    );
+    assert_eq!(
+        refusals[0].to_string(),
+        "the plan removes 4 of the 10 entries of [byoc] (the account's IP Records and Source IP \
+         Mappings) (40%), more than the limit of 30% for a group of 10 entries or more (allow it \
+         with `ApplyOptions::max_removal_percent(40)`)"
+    );
+    assert!(
+        mock.requests().iter().all(|r| r.method == "GET"),
+        "nothing written when refused"
+    );
+    // Allowed as the refusal says.
+    let report = plan
+        .apply(&client, defaults.max_removal_percent(40))
+        .await
+        .unwrap();
+    assert!(report.is_complete(), "{report}");
+    let left = byoc_state(&client).await;
+    assert_eq!(left.len(), 5);
+    assert_eq!(left[0].3, [acme.to_string()]);
+    assert!(left[1..].iter().all(|r| r.3.is_empty()));
 }
 
 #[tokio::test]

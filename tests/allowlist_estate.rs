@@ -199,9 +199,17 @@ async fn one_plan_for_every_account_grouped_totalled_and_saved() {
     }
     assert!(shown.find(&us) < shown.find(&ie) && shown.find(&ie) < shown.find(&sub));
     assert!(
-        shown.contains(&format!("{sub}\n  Note: reached with the credentials of \"us\", so its lists' trunk associations are left alone")),
+        shown.contains(&format!("{sub}\n  Note: reached with the credentials of \"us\", so its trunks are not read and its lists' trunk associations are left alone")),
         "{shown}"
     );
+    // Read through its parent's credentials, the subaccount's trunks would be the parent's:
+    // the one read of the trunks on that emulator is the parent's own.
+    let trunk_reads =
+        e.us.requests()
+            .iter()
+            .filter(|r| r.method == "GET" && r.path == "/v1/Trunks")
+            .count();
+    assert_eq!(trunk_reads, 1);
     // Each account's plan as a single account shows it, indented under its header.
     let us_text = plan.account("us").unwrap().plan().unwrap().to_string();
     let indented: String = us_text

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use futures_util::future::join_all;
 use twilio_ip_access::{
-    Client, ClientBuilder, RequestLimit, RetryPolicy,
+    Client, ClientBuilder, Error, RequestLimit, RetryPolicy,
     mock::{Fault, MockConfig, MockTwilio},
 };
 
@@ -133,4 +133,43 @@ async fn a_request_waiting_to_be_retried_holds_no_permit() {
     );
     assert_eq!(log, [(None, "/v1/IpRecords".to_owned()), (Some(200), sip)]);
     first.abort();
+}
+
+#[tokio::test]
+async fn a_deadline_passing_while_waiting_for_a_permit_sent_nothing() {
+    let mock = MockTwilio::start().await;
+    let limit = RequestLimit::new(1).unwrap();
+    // The main account's list of IP records is answered 2 s late, holding the only permit.
+    mock.inject(Fault::on("GET", "/v1/IpRecords").delay(Duration::from_secs(2)));
+    let [main, sub] = two_accounts(&mock);
+    let slow = main.request_limit(limit.clone()).build().unwrap();
+    let hurried = sub
+        .request_limit(limit.clone())
+        .deadline(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let first = tokio::spawn(async move { slow.ip_records().list().send().await });
+    while mock.requests().is_empty() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let error = hurried
+        .sip_ip_access_control_lists()
+        .create("never sent")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::DeadlineExceeded { attempts: 0, .. }),
+        "{error:?}"
+    );
+    // Nothing left the process: a create known not to have been made.
+    assert!(!error.outcome_unknown());
+    assert_eq!(
+        error.to_string(),
+        "no response within the overall deadline of 300ms (not sent: it waited for a \
+         RequestLimit permit all along)"
+    );
+    assert_eq!(mock.requests().len(), 1, "only the slow request arrived");
+    first.await.unwrap().unwrap();
+    assert_eq!(limit.available(), 1);
 }

@@ -105,8 +105,9 @@ impl ApplyOptions {
 
     /// The largest share of a list's entries (its addresses and attachments, a split list's
     /// parts together) a plan may remove, in percent (default 30, at most 100), for lists that
-    /// hold at least [`MIN_ENTRIES_FOR_PERCENT`](super::MIN_ENTRIES_FOR_PERCENT) entries; a
-    /// plan removing more is refused before anything is written.
+    /// hold at least [`MIN_ENTRIES_FOR_PERCENT`](super::MIN_ENTRIES_FOR_PERCENT) entries, and
+    /// of the `[byoc]` group's (the account's IP Records and Source IP Mappings, together) when
+    /// it holds as many; a plan removing more is refused before anything is written.
     pub fn max_removal_percent(mut self, percent: u8) -> Self {
         self.max_removal_percent = percent.min(100);
         self

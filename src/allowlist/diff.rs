@@ -1,20 +1,18 @@
 //! The difference between the desired and the live state: resolving the file's trunk and SIP
-//! domain references, and computing the [`Plan`]'s changes with each kind's
-//! [`Reconcile`](super::kinds::Reconcile).
+//! domain references, the Twilio lists the desired lists are kept as, and the [`Plan`]'s
+//! changes, which every kind kept under a list ([`ListKind`](super::kinds::ListKind)) and the
+//! `[byoc]` group give.
 
 use std::{collections::BTreeMap, net::Ipv4Addr};
 
 use super::{
     Error, Result,
-    change::{Change, Step, Summary, Target},
+    change::{Step, Summary, Target},
     desired::{Desired, DesiredAddress, DesiredError, DesiredList, Reference},
-    document::{FORMAT_VERSION, ListState, Plan, PlannedList, StartingState},
+    document::{FORMAT_VERSION, Plan, PlannedList, StartingState},
     kinds::{
-        self,
-        address::Addresses,
-        attachment::Attachments,
+        ListWant,
         list::{CreateList, DeleteList},
-        reconcile,
     },
     live::Live,
     split,
@@ -110,7 +108,7 @@ fn parts(list: &DesiredList, live: &Live) -> Vec<(String, Vec<DesiredAddress>)> 
     let mut held: BTreeMap<usize, Vec<(Ipv4Addr, u8)>> = BTreeMap::new();
     for l in &live.lists {
         if let Some(n) = split::part_number(list.name(), &l.name) {
-            let identities = live.addresses.get(&l.sid).into_iter().flatten();
+            let identities = live.held.get(&l.sid).into_iter().flat_map(|s| &s.addresses);
             held.entry(n)
                 .or_default()
                 .extend(identities.map(|a| (a.ip, a.prefix)));
@@ -205,7 +203,11 @@ pub(crate) fn compute(desired: &Desired, live: &Live, prune: Option<&str>) -> Re
                 .into(),
             );
         }
-        diff_list(name, state, wanted, &targets, live, &mut changes);
+        let want = ListWant {
+            addresses: wanted,
+            targets: &targets,
+        };
+        state.diff(Some(&want), live, &mut changes);
     }
     // A pruned list: detached from everything, then deleted with its addresses.
     if let Some(prefix) = prune {
@@ -214,17 +216,11 @@ pub(crate) fn compute(desired: &Desired, live: &Live, prune: Option<&str>) -> Re
                 name: state.name.clone(),
                 sid: state.sid.clone(),
             });
-            let list = state.name.as_str();
-            reconcile(
-                &Attachments { list },
-                &[],
-                &attached(state, live),
-                &mut changes,
-            );
+            state.diff(None, live, &mut changes);
             let pruned = Some(prefix.to_owned());
             changes.push(
                 DeleteList {
-                    list: list.to_owned(),
+                    list: state.name.clone(),
                     pruned,
                 }
                 .into(),
@@ -250,7 +246,7 @@ pub(crate) fn compute(desired: &Desired, live: &Live, prune: Option<&str>) -> Re
         });
     }
     if let (Some(records), Some(state)) = (desired.byoc(), &starting_state.byoc) {
-        kinds::byoc::diff(desired, records, state, live, &mut changes)?;
+        state.diff(desired, records, live, &mut changes)?;
     }
     // By step, then (stable) in the order the lists are covered (the account-wide kinds after
     // them), then by address or record, then by target.
@@ -271,32 +267,4 @@ pub(crate) fn compute(desired: &Desired, live: &Live, prune: Option<&str>) -> Re
         starting_state,
         fresh: true,
     })
-}
-
-/// The changes that make one Twilio list (`state`) hold `wanted` and be attached to exactly
-/// `targets`.
-fn diff_list(
-    name: &str,
-    state: &ListState,
-    wanted: &[DesiredAddress],
-    targets: &[Target],
-    live: &Live,
-    changes: &mut Vec<Change>,
-) {
-    reconcile(&Addresses { list: name }, wanted, &state.addresses, changes);
-    let attached = attached(state, live);
-    reconcile(&Attachments { list: name }, targets, &attached, changes);
-}
-
-/// The trunks and SIP domains a list is attached to, with their names.
-fn attached(state: &ListState, live: &Live) -> Vec<Target> {
-    TargetKind::ALL
-        .into_iter()
-        .flat_map(|kind| state.attached(kind).into_iter().map(move |s| (kind, s)))
-        .map(|(kind, sid)| Target {
-            kind,
-            name: live.target_name(kind, &sid),
-            sid,
-        })
-        .collect()
 }

@@ -2,20 +2,19 @@
 //! versioned JSON and read back as untrusted input; and the check that the live state still
 //! equals a saved plan's starting state.
 
-use std::{collections::BTreeSet, net::Ipv4Addr};
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
 pub use super::kinds::{
-    byoc::ByocState, ip_record::IpRecordState, source_ip_mapping::SourceIpMappingState,
+    AddressState, AttachedState, ByocState, IpRecordState, ListState, SourceIpMappingState,
 };
 use super::{
     Error, Result,
     change::{Change, Summary},
     live::Live,
-    target::TargetKind,
 };
-use crate::sid::{AccountSid, IpAccessControlListSid, IpAddressSid, SipDomainSid, TrunkSid};
+use crate::sid::{AccountSid, IpAccessControlListSid};
 
 pub(crate) mod verify;
 
@@ -43,36 +42,6 @@ pub struct PlannedList {
     pub sid: Option<IpAccessControlListSid>,
 }
 
-/// An address as it was when the plan was made.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub struct AddressState {
-    /// `IpAddress`.
-    pub ip: Ipv4Addr,
-    /// `CidrPrefixLength`.
-    pub prefix: u8,
-    /// The address's SID.
-    pub sid: IpAddressSid,
-    /// `FriendlyName`.
-    pub name: String,
-}
-
-/// A list as it was when the plan was made.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub struct ListState {
-    /// The list's `FriendlyName`.
-    pub name: String,
-    /// Its SID, `None` when it did not exist.
-    pub sid: Option<IpAccessControlListSid>,
-    /// Its addresses, in (address, prefix, SID) order.
-    pub addresses: Vec<AddressState>,
-    /// The trunks it was attached to, in SID order.
-    pub trunks: Vec<TrunkSid>,
-    /// The SIP domains it was mapped to, in SID order.
-    pub sip_domains: Vec<SipDomainSid>,
-}
-
 /// What applying a saved plan must find unchanged: the account, for every list the plan names
 /// its SID (or that it does not exist), addresses and attachments, and with `[byoc]` every IP
 /// Record and Source IP Mapping.
@@ -87,16 +56,6 @@ pub struct StartingState {
     /// otherwise: the plan neither read nor writes them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub byoc: Option<ByocState>,
-}
-
-impl ListState {
-    /// The SIDs of the trunks or SIP domains the list was attached to.
-    pub(crate) fn attached(&self, kind: TargetKind) -> Vec<String> {
-        match kind {
-            TargetKind::Trunk => self.trunks.iter().map(ToString::to_string).collect(),
-            TargetKind::SipDomain => self.sip_domains.iter().map(ToString::to_string).collect(),
-        }
-    }
 }
 
 impl StartingState {
@@ -115,46 +74,12 @@ impl StartingState {
                     matches.iter().map(|l| l.sid.clone()).collect(),
                 ));
             }
-            let sid = matches.first().map(|l| l.sid.clone());
-            let state = match &sid {
+            let state = match matches.first() {
+                Some(list) => live.held(list),
                 None => ListState {
                     name: (*name).to_owned(),
-                    sid: None,
-                    addresses: Vec::new(),
-                    trunks: Vec::new(),
-                    sip_domains: Vec::new(),
+                    ..ListState::default()
                 },
-                Some(sid) => {
-                    let mut addresses: Vec<AddressState> = live
-                        .addresses
-                        .get(sid)
-                        .into_iter()
-                        .flatten()
-                        .map(|a| AddressState {
-                            ip: a.ip,
-                            prefix: a.prefix,
-                            sid: a.sid.clone(),
-                            name: a.name.clone(),
-                        })
-                        .collect();
-                    addresses.sort();
-                    ListState {
-                        name: (*name).to_owned(),
-                        sid: Some(sid.clone()),
-                        addresses,
-                        // The SIDs were checked when read.
-                        trunks: live
-                            .attached(sid, TargetKind::Trunk)
-                            .iter()
-                            .filter_map(|s| TrunkSid::new(s).ok())
-                            .collect(),
-                        sip_domains: live
-                            .attached(sid, TargetKind::SipDomain)
-                            .iter()
-                            .filter_map(|s| SipDomainSid::new(s).ok())
-                            .collect(),
-                    }
-                }
             };
             lists.push(state);
         }
@@ -172,10 +97,7 @@ impl StartingState {
         let mut sids = BTreeSet::new();
         for list in &self.lists {
             sids.extend(list.sid.iter().map(ToString::to_string));
-            sids.extend(list.addresses.iter().map(|a| a.sid.to_string()));
-            for kind in TargetKind::ALL {
-                sids.extend(list.attached(kind));
-            }
+            sids.extend(list.held_sids());
         }
         if let Some(byoc) = &self.byoc {
             sids.extend(byoc.sids());
@@ -207,25 +129,8 @@ impl StartingState {
                 }
                 _ => {}
             }
-            if then.addresses != now.addresses {
-                let sids = |s: &ListState| -> BTreeSet<IpAddressSid> {
-                    s.addresses.iter().map(|a| a.sid.clone()).collect()
-                };
-                let (a, b) = (sids(then), sids(now));
-                let added = b.difference(&a).count();
-                let removed = a.difference(&b).count();
-                return Some(format!(
-                    "the addresses of list {name:?} changed ({added} added, {removed} removed, {} edited)",
-                    then.addresses
-                        .iter()
-                        .filter(|x| now.addresses.iter().any(|y| y.sid == x.sid && *y != **x))
-                        .count()
-                ));
-            }
-            for kind in TargetKind::ALL {
-                if then.attached(kind) != now.attached(kind) {
-                    return Some(format!("the {}s of list {name:?} changed", kind.what()));
-                }
+            if let Some(difference) = then.held_difference(now) {
+                return Some(difference);
             }
         }
         match (&self.byoc, &now.byoc) {

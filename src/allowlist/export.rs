@@ -177,7 +177,7 @@ pub async fn export(client: &Client, options: ExportOptions) -> Result<Desired> 
         let mut by_key: BTreeMap<(Ipv4Addr, u8), ()> = BTreeMap::new();
         for a in parts
             .iter()
-            .flat_map(|part| live.addresses.get(part).into_iter().flatten())
+            .flat_map(|part| live.held.get(part).into_iter().flat_map(|s| &s.addresses))
         {
             let who = format!("list {name:?}: address {}", a.sid);
             let (network, prefix) = exportable(a.ip, a.prefix, &who, &mut notes);

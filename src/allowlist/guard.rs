@@ -1,8 +1,10 @@
 //! The guards [`Plan::apply`] checks before writing anything, like octoDNS's update and delete
-//! thresholds: how many removals in all, what share of one list's entries, and an attached list
-//! left with no addresses. Every change whose kind is a removal counts (addresses, detaches,
-//! unmaps, deleted parts, and any kind added later), so no kind slips past them; a pruned list's
-//! deletion counts once for the list and once for each address it takes with it.
+//! thresholds: how many removals in all, what share of one list's entries (or of the `[byoc]`
+//! group's: the account's IP Records and Source IP Mappings, as one group), and an attached
+//! list left with no addresses. Every change whose kind is a removal counts (addresses,
+//! detaches, unmaps, deleted parts, IP Records, Source IP Mappings, and any kind added later),
+//! so no kind slips past them; a pruned list's deletion counts once for the list and once for
+//! each address it takes with it.
 
 use std::{collections::BTreeMap, fmt};
 
@@ -18,8 +20,9 @@ use super::{
 pub const DEFAULT_MAX_REMOVAL_PERCENT: u8 = 30;
 
 /// The percentage guard applies to lists that hold at least this many entries (addresses and
-/// attachments) before the plan: removing 3 of 4 is not the sign of a mistake that removing 75
-/// of 100 is.
+/// attachments) before the plan, and to the `[byoc]` group when it holds as many (IP Records
+/// and Source IP Mappings): removing 3 of 4 is not the sign of a mistake that removing 75 of
+/// 100 is.
 pub const MIN_ENTRIES_FOR_PERCENT: usize = 10;
 
 /// The option of [`ApplyOptions`] that allows what a guard refused.
@@ -62,6 +65,17 @@ pub enum Refusal {
         /// The limit, in percent.
         limit: u8,
     },
+    /// A larger share of the `[byoc]` group's entries (the account's IP Records and Source IP
+    /// Mappings, counted together as one group) removed than
+    /// [`ApplyOptions::max_removal_percent`].
+    MaxByocRemovalPercent {
+        /// The IP Records and Source IP Mappings removed.
+        removals: usize,
+        /// The IP Records and Source IP Mappings before the plan.
+        entries: usize,
+        /// The limit, in percent.
+        limit: u8,
+    },
     /// A list attached to trunks or SIP domains would hold no addresses (it lets no one in).
     EmptyAttached {
         /// The list.
@@ -94,9 +108,23 @@ impl Refusal {
                 removals,
                 entries,
                 limit,
-            } => format!(
-                "the plan removes {removals} of the {entries} entries of list {list:?} ({}%), more than the limit of {limit}% for a list of {MIN_ENTRIES_FOR_PERCENT} entries or more",
-                share(*removals, *entries)
+            } => share_removed(
+                *removals,
+                *entries,
+                &format!("list {list:?}"),
+                "a list",
+                *limit,
+            ),
+            Refusal::MaxByocRemovalPercent {
+                removals,
+                entries,
+                limit,
+            } => share_removed(
+                *removals,
+                *entries,
+                "[byoc] (the account's IP Records and Source IP Mappings)",
+                "a group",
+                *limit,
             ),
             Refusal::EmptyAttached { list, attached } => format!(
                 "list {list:?} would be attached to {attached} trunk(s) or SIP domain(s) with no addresses, which lets no one in"
@@ -110,6 +138,9 @@ impl Refusal {
             Refusal::MaxRemovals { removals, .. } => (GuardOption::MaxRemovals, Some(*removals)),
             Refusal::MaxRemovalPercent {
                 removals, entries, ..
+            }
+            | Refusal::MaxByocRemovalPercent {
+                removals, entries, ..
             } => (
                 GuardOption::MaxRemovalPercent,
                 Some(percent(*removals, *entries)),
@@ -117,6 +148,21 @@ impl Refusal {
             Refusal::EmptyAttached { .. } => (GuardOption::AllowEmpty, None),
         }
     }
+}
+
+/// What the percentage guard found in `group`, `a` one (`list "office"`, a list; `[byoc] …`,
+/// a group).
+fn share_removed(removals: usize, entries: usize, group: &str, a: &str, limit: u8) -> String {
+    format!(
+        "the plan removes {removals} of the {entries} entries of {group} ({}%), more than the limit of {limit}% for {a} of {MIN_ENTRIES_FOR_PERCENT} entries or more",
+        share(removals, entries)
+    )
+}
+
+/// Whether removing `removals` of `entries` is more than `limit` percent, of a group large
+/// enough for the guard.
+fn over(removals: usize, entries: usize, limit: u8) -> bool {
+    entries >= MIN_ENTRIES_FOR_PERCENT && removals * 100 > entries * usize::from(limit)
 }
 
 /// The share in whole percent, rounded up (so that the value it names allows it).
@@ -182,11 +228,9 @@ pub(crate) fn refusals(plan: &Plan, options: &ApplyOptions) -> Vec<Refusal> {
             by_action,
         });
     }
-    refusals.extend(percentages(
-        plan,
-        &removals,
-        options.get_max_removal_percent(),
-    ));
+    let limit = options.get_max_removal_percent();
+    refusals.extend(percentages(plan, &removals, limit));
+    refusals.extend(byoc_percentage(plan, &removals, limit));
     if !options.get_allow_empty() {
         refusals.extend(emptied(plan));
     }
@@ -207,14 +251,13 @@ fn percentages(plan: &Plan, removals: &[&Change], limit: u8) -> Vec<Refusal> {
     };
     let mut entries: BTreeMap<String, usize> = BTreeMap::new();
     for state in &plan.starting_state().lists {
-        *entries.entry(whole(&state.name)).or_default() +=
-            state.addresses.len() + state.trunks.len() + state.sip_domains.len();
+        *entries.entry(whole(&state.name)).or_default() += state.entries();
     }
     let mut removed: BTreeMap<String, usize> = BTreeMap::new();
     for change in removals {
         // Deleting an emptied part is the end of removing its entries, not one more; deleting
-        // a pruned list removes its addresses. Account-wide removals (`[byoc]`) count toward
-        // `max_removals` only.
+        // a pruned list removes its addresses. Account-wide removals (`[byoc]`) are the
+        // group's ([`byoc_percentage`]).
         if let Some(list) = change.list() {
             let n = match change.existing() {
                 Some(Existing::List) => taken_with(plan, change),
@@ -236,16 +279,28 @@ fn percentages(plan: &Plan, removals: &[&Change], limit: u8) -> Vec<Refusal> {
         .filter_map(|list| {
             let held = entries.get(&list).copied().unwrap_or_default();
             let gone = removed.get(&list).copied().unwrap_or_default();
-            (held >= MIN_ENTRIES_FOR_PERCENT && gone * 100 > held * usize::from(limit)).then_some(
-                Refusal::MaxRemovalPercent {
-                    list,
-                    removals: gone,
-                    entries: held,
-                    limit,
-                },
-            )
+            over(gone, held, limit).then_some(Refusal::MaxRemovalPercent {
+                list,
+                removals: gone,
+                entries: held,
+                limit,
+            })
         })
         .collect()
+}
+
+/// The percentage guard for the `[byoc]` group: the account's IP Records and Source IP
+/// Mappings count together, as one group (a record removed goes with its mapping; a mapping
+/// removed alone reroutes a carrier's calls, a removal as much as a record's).
+fn byoc_percentage(plan: &Plan, removals: &[&Change], limit: u8) -> Option<Refusal> {
+    let entries = plan.starting_state().byoc.as_ref()?.entries();
+    // The account-wide changes are the `[byoc]` group's.
+    let removals = removals.iter().filter(|c| c.list().is_none()).count();
+    over(removals, entries, limit).then_some(Refusal::MaxByocRemovalPercent {
+        removals,
+        entries,
+        limit,
+    })
 }
 
 /// The lists the plan leaves attached with no addresses, when it removes their last ones or
@@ -262,8 +317,8 @@ fn emptied(plan: &Plan) -> Vec<Refusal> {
         // Saturating: a saved plan is input, and its counts are checked only when read.
         let addresses = (state.addresses.len() + count(Step::AddAddress))
             .saturating_sub(count(Step::RemoveAddress));
-        let attached = (state.trunks.len() + state.sip_domains.len() + count(Step::Attach))
-            .saturating_sub(count(Step::Detach));
+        let attached =
+            (state.attachments.len() + count(Step::Attach)).saturating_sub(count(Step::Detach));
         let makes_it = count(Step::RemoveAddress) + count(Step::Attach) > 0;
         if addresses == 0 && attached > 0 && makes_it {
             refusals.push(Refusal::EmptyAttached {
@@ -278,8 +333,9 @@ fn emptied(plan: &Plan) -> Vec<Refusal> {
 impl Plan {
     /// The guards [`apply`](Self::apply) checks before writing anything: every removal of any
     /// kind counts toward [`ApplyOptions::max_removals`] (a pruned list's deletion once, and
-    /// once more per address it takes with it); a list (a split list's parts
-    /// together) holding at least [`MIN_ENTRIES_FOR_PERCENT`] entries may lose at most
+    /// once more per address it takes with it); a list (a split list's parts together), and
+    /// the `[byoc]` group (the account's IP Records and Source IP Mappings together), holding
+    /// at least [`MIN_ENTRIES_FOR_PERCENT`] entries may lose at most
     /// [`ApplyOptions::max_removal_percent`] of them; and, without
     /// [`ApplyOptions::allow_empty`], no list attached to a trunk or SIP domain is left with no
     /// addresses, by removing its last ones or by attaching an empty list.

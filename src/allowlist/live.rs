@@ -1,5 +1,7 @@
-//! Reading the live state: the account's lists, the addresses of the lists wanted, the trunks
-//! and SIP domains, and which lists each trunk and domain uses.
+//! Reading the live state: the account's lists and its trunks and SIP domains, then the reads
+//! of every kind kept under the lists ([`ListKind::reads`](super::kinds::ListKind::reads):
+//! the addresses of the lists wanted, which lists each trunk and domain uses), and with
+//! `[byoc]` the reads of the `[byoc]` kinds.
 //!
 //! The cost is fixed by the account's shape, never by its addresses: one request for the lists,
 //! one per page of addresses of each wanted list that exists (a list holds at most 100, a page
@@ -8,17 +10,12 @@
 //! Reads after the first ones run [`ReadOptions::concurrency`] at a time. With `[byoc]`, one
 //! request for the IP Records and one for the Source IP Mappings join the first ones.
 
-use std::{
-    collections::{BTreeMap, BTreeSet},
-    net::Ipv4Addr,
-};
+use std::{collections::BTreeMap, net::Ipv4Addr};
 
 use futures_util::{StreamExt, TryStreamExt, future, stream};
 
-pub(crate) use super::kinds::address::LiveAddress;
 use super::{
-    document::ByocState,
-    kinds::{self, address},
+    document::{ByocState, ListState},
     target::TargetKind,
 };
 use crate::{
@@ -101,11 +98,10 @@ pub(crate) struct LiveTarget {
 pub(crate) struct Live {
     pub(crate) account_sid: AccountSid,
     pub(crate) lists: Vec<LiveList>,
-    /// The addresses of the lists that were wanted, by list.
-    pub(crate) addresses: BTreeMap<IpAccessControlListSid, Vec<LiveAddress>>,
     pub(crate) targets: Vec<LiveTarget>,
-    /// The trunks and SIP domains each list is attached to.
-    pub(crate) attachments: BTreeMap<IpAccessControlListSid, BTreeSet<(TargetKind, String)>>,
+    /// What the lists hold, of every kind kept under them, by list (a list's addresses are
+    /// read only when it is wanted).
+    pub(crate) held: BTreeMap<IpAccessControlListSid, ListState>,
     /// Every IP Record and Source IP Mapping, when they were read.
     pub(crate) byoc: Option<ByocState>,
 }
@@ -129,21 +125,22 @@ impl Live {
             .unwrap_or_else(|| sid.to_owned())
     }
 
+    /// What a list holds, as read: its state with its name and SID (empty when nothing of it
+    /// was read).
+    pub(crate) fn held(&self, list: &LiveList) -> ListState {
+        let mut state = self.held.get(&list.sid).cloned().unwrap_or_default();
+        state.name.clone_from(&list.name);
+        state.sid = Some(list.sid.clone());
+        state
+    }
+
     /// The SIDs of the trunks or SIP domains a list is attached to, in SID order.
     pub(crate) fn attached(&self, list: &IpAccessControlListSid, kind: TargetKind) -> Vec<String> {
-        self.attachments
+        self.held
             .get(list)
-            .into_iter()
-            .flatten()
-            .filter(|(k, _)| *k == kind)
-            .map(|(_, sid)| sid.clone())
-            .collect()
+            .map(|state| state.attachments.of(kind))
+            .unwrap_or_default()
     }
-}
-
-enum Got {
-    Addresses(IpAccessControlListSid, Vec<LiveAddress>),
-    Attached(TargetKind, String, Vec<IpAccessControlListSid>),
 }
 
 /// A live resource's IP address, or the error that says which resource's is not IPv4 (the
@@ -169,7 +166,7 @@ pub(crate) async fn read(
 ) -> Result<Live> {
     let byoc_read = async {
         match byoc {
-            true => kinds::byoc::read(client).await.map(Some),
+            true => ByocState::read(client).await.map(Some),
             false => Ok(None),
         }
     };
@@ -181,6 +178,10 @@ pub(crate) async fn read(
                 .page_size(PAGE_SIZE)
                 .collect(),
             future::try_join_all(TargetKind::ALL.map(|kind| async move {
+                // Read through a parent's credentials, they would be the parent's.
+                if !kind.reachable(client) {
+                    return Ok(Vec::new());
+                }
                 let all = kind.read_all(client).await?;
                 all.into_iter()
                     .map(|(sid, name)| {
@@ -207,51 +208,25 @@ pub(crate) async fn read(
         })
         .collect();
     let targets: Vec<LiveTarget> = targets.into_iter().flatten().collect();
-    let list_reads = lists
+    let wanted: Vec<&LiveList> = lists
         .iter()
         .filter(|l| wanted.is_none_or(|wanted| wanted(&l.name)))
-        .map(|l| {
-            future::Either::Left(async move {
-                let addresses = address::read(client, &l.sid).await?;
-                Ok::<_, Error>(Got::Addresses(l.sid.clone(), addresses))
-            })
-        });
-    let target_reads = targets.iter().map(|t| {
-        future::Either::Right(async move {
-            let lists = t.kind.read_lists(client, &t.sid).await?;
-            Ok(Got::Attached(t.kind, t.sid.clone(), lists))
-        })
-    });
-    // Collected first: a stream over the lazy iterator would hold its closures across the
-    // awaits, which makes the future not `Send` (rustc's higher-ranked closure limitation).
-    let reads: Vec<_> = list_reads.chain(target_reads).collect();
-    let got: Vec<Got> = stream::iter(reads)
-        .buffer_unordered(options.concurrency)
-        .try_collect()
-        .await?;
-    let mut live = Live {
+        .collect();
+    let found: Vec<Vec<(IpAccessControlListSid, ListState)>> =
+        stream::iter(ListState::reads(client, &wanted, &targets))
+            .buffer_unordered(options.concurrency)
+            .try_collect()
+            .await?;
+    let mut held: BTreeMap<IpAccessControlListSid, ListState> = BTreeMap::new();
+    for (list, state) in found.into_iter().flatten() {
+        held.entry(list).or_default().merge(state);
+    }
+    held.values_mut().for_each(ListState::settle);
+    Ok(Live {
         account_sid: client.account_sid().clone(),
         lists,
-        addresses: BTreeMap::new(),
-        targets: Vec::new(),
-        attachments: BTreeMap::new(),
+        targets,
+        held,
         byoc,
-    };
-    for got in got {
-        match got {
-            Got::Addresses(list, addresses) => {
-                live.addresses.insert(list, addresses);
-            }
-            Got::Attached(kind, target, lists) => {
-                for list in lists {
-                    live.attachments
-                        .entry(list)
-                        .or_default()
-                        .insert((kind, target.clone()));
-                }
-            }
-        }
-    }
-    live.targets = targets;
-    Ok(live)
+    })
 }

@@ -219,9 +219,10 @@
 //! refuse, before writing, to leave an attached list empty (unless
 //! [`ApplyOptions::allow_empty`]), to make more than [`ApplyOptions::max_removals`] removals of
 //! any kind (default 20: addresses, detaches, unmaps, deleted parts, pruned lists and each
-//! address they hold, IP Records and their mappings), and to remove more than [`ApplyOptions::max_removal_percent`] (default 30) of the
-//! entries of a list that holds at least [`MIN_ENTRIES_FOR_PERCENT`] (10), all as one
-//! [`Error::Guard`]. A removal Twilio answers with 404 is [`ChangeResult::AlreadyAbsent`], not
+//! address they hold, IP Records and their mappings), and to remove more than
+//! [`ApplyOptions::max_removal_percent`] (default 30) of the entries of a list that holds at
+//! least [`MIN_ENTRIES_FOR_PERCENT`] (10), or of the `[byoc]` group (the account's IP Records
+//! and Source IP Mappings, together) when it holds as many, all as one [`Error::Guard`]. A removal Twilio answers with 404 is [`ChangeResult::AlreadyAbsent`], not
 //! done. Writes run
 //! [`ApplyOptions::concurrency`] at a time (default 4) through the client's retry policy, which
 //! handles 429 and `Retry-After` and never sends a create twice; a create whose answer was lost
@@ -271,8 +272,8 @@ pub use desired::{
     MAX_NAME_CHARS, SetBuilder,
 };
 pub use document::{
-    AddressState, ByocState, FORMAT_VERSION, IpRecordState, ListState, Plan, PlannedList,
-    SourceIpMappingState, StartingState,
+    AddressState, AttachedState, ByocState, FORMAT_VERSION, IpRecordState, ListState, Plan,
+    PlannedList, SourceIpMappingState, StartingState,
 };
 pub use estate::{EstateAccount, EstatePlan, EstateReport};
 pub use export::{ExportOptions, export};

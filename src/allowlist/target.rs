@@ -63,6 +63,17 @@ impl TargetKind {
         }
     }
 
+    /// Whether `client` can read and change these of the account it acts on: Twilio's Trunking
+    /// API acts on the account whose credentials sign, so a subaccount reached with its
+    /// parent's credentials cannot reach its trunks (SIP domains are Api 2010 paths, which
+    /// name the subaccount).
+    pub(crate) fn reachable(self, client: &Client) -> bool {
+        match self {
+            TargetKind::Trunk => !client.acts_through_parent(),
+            TargetKind::SipDomain => true,
+        }
+    }
+
     /// What a file names one by besides its SID.
     pub(crate) fn named_by(self) -> &'static str {
         match self {

@@ -1,8 +1,11 @@
 //! A saved plan is untrusted input: before any request, each change is held to the rules a
 //! desired-state file is held to (addresses, names, limits), and everything it names by SID
 //! must be in the plan's own starting state, under the list the change names. The checks go
-//! through what a [`Change`] says about itself ([`Change::values`], [`Change::existing`],
-//! [`Change::made`]), so a new kind of change is covered when it answers those.
+//! through what a [`Change`] says about itself ([`Change::values`], [`Change::sids`],
+//! [`Change::existing`], [`Change::made`]), so a new kind of change is covered when it answers
+//! those: what it names by SID must be in the starting state (under its list, for a list's
+//! kind), and `existing`/`made` add the finer checks (the entry as the change shows it, not
+//! made twice).
 //!
 //! The trunks and SIP domains a change attaches to are not in the starting state (it holds
 //! only what the lists are attached to); once the live state is read, [`targets`] checks that
@@ -72,7 +75,14 @@ fn check(doc: &PlanDocument, index: usize, change: &Change) -> std::result::Resu
     if let Some(made) = change.made() {
         not_held(doc, index, state, made)?;
     }
-    Ok(())
+    // And, for every kind (one added later too), what it names by SID must be under its list.
+    let held = state.held_sids();
+    match change.sids().into_iter().find(|sid| !held.contains(sid)) {
+        Some(sid) => Err(format!(
+            "{sid} is not in list {list:?} in the plan's starting state"
+        )),
+        None => Ok(()),
+    }
 }
 
 /// What a change acts on must be in the starting state, under its list, as the change shows it.
@@ -93,7 +103,7 @@ fn held(doc: &PlanDocument, state: &ListState, existing: Existing<'_>) -> Result
             }
         }
         Existing::Attachment(target) => {
-            if !state.attached(target.kind).contains(&target.sid) {
+            if !state.attachments.of(target.kind).contains(&target.sid) {
                 return Err(format!(
                     "list {list:?} is not attached to {} {} in the plan's starting state",
                     target.kind.what(),
@@ -131,7 +141,7 @@ fn held(doc: &PlanDocument, state: &ListState, existing: Existing<'_>) -> Result
                     !removals().any(|e| matches!(e, Existing::Address { sid, .. } if *sid == a.sid))
                 })
                 .count();
-            let attachments = state.trunks.len() + state.sip_domains.len();
+            let attachments = state.attachments.len();
             let detached = removals()
                 .filter(|e| matches!(e, Existing::Attachment(_)))
                 .count();
@@ -174,7 +184,7 @@ fn pruned(doc: &PlanDocument, state: &ListState, prefix: &str) -> Result<(), Str
         ));
     }
     for kind in TargetKind::ALL {
-        for sid in state.attached(kind) {
+        for sid in state.attachments.of(kind) {
             let detached = changes().any(
                 |c| matches!(c, Change::Detach(d) if d.target.kind == kind && d.target.sid == sid),
             );
@@ -230,7 +240,7 @@ fn not_held(
             }
         }
         Made::Attachment(target) => {
-            if state.attached(target.kind).contains(&target.sid) {
+            if state.attachments.of(target.kind).contains(&target.sid) {
                 return Err(format!(
                     "list {list:?} is already attached to {} {} in the plan's starting state",
                     target.kind.what(),

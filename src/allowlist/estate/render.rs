@@ -65,7 +65,7 @@ impl fmt::Display for EstatePlan {
                         indented(
                             f,
                             &format!(
-                                "Note: reached with the credentials of {parent:?}, so its lists' trunk associations are left alone (Twilio's Trunking API acts on the account whose credentials sign)."
+                                "Note: reached with the credentials of {parent:?}, so its trunks are not read and its lists' trunk associations are left alone (Twilio's Trunking API acts on the account whose credentials sign)."
                             ),
                         )?;
                     }

@@ -1,12 +1,14 @@
 //! An address in a list (a SIP IP Address): identity (IpAddress, CidrPrefixLength) within its
-//! list, `FriendlyName` updated in place, read one page of up to 1000 per list.
+//! list, `FriendlyName` updated in place, read one page of up to 1000 per list wanted. A list's
+//! starting state holds its addresses ([`AddressState`]); a pruned list's go with it.
 
-use std::{fmt, net::Ipv4Addr};
+use std::{collections::BTreeSet, fmt, net::Ipv4Addr};
 
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Action, Change, Parents, Reconcile, Sent, entry_line, entry_position, list, list_name,
+    Action, Change, ListKind, ListRead, ListWant, Parents, Reconcile, Sent, entry_line,
+    entry_position, list, list_name, reconcile,
 };
 use crate::allowlist::{
     change::{Existing, Made, Value},
@@ -16,12 +18,26 @@ use crate::{
     Client, SipIpAddress,
     allowlist::{
         desired::DesiredAddress,
-        document::AddressState,
-        live::{PAGE_SIZE, ipv4},
+        live::{Live, LiveList, LiveTarget, PAGE_SIZE, ipv4},
     },
     error::Result,
     sid::{IpAccessControlListSid, IpAddressSid},
 };
+use futures_util::FutureExt;
+
+/// An address as it was when the plan was made.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct AddressState {
+    /// `IpAddress`.
+    pub ip: Ipv4Addr,
+    /// `CidrPrefixLength`.
+    pub prefix: u8,
+    /// The address's SID.
+    pub sid: IpAddressSid,
+    /// `FriendlyName`.
+    pub name: String,
+}
 
 /// Add an address to the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -277,20 +293,75 @@ impl Reconcile for Addresses<'_> {
     }
 }
 
-/// An address of a list, as read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct LiveAddress {
-    pub(crate) sid: IpAddressSid,
-    pub(crate) ip: Ipv4Addr,
-    pub(crate) prefix: u8,
-    pub(crate) name: String,
+impl ListKind for Addresses<'_> {
+    type State = Vec<AddressState>;
+
+    fn reads<'a>(
+        client: &'a Client,
+        lists: &[&'a LiveList],
+        _: &'a [LiveTarget],
+    ) -> Vec<ListRead<'a, Self::State>> {
+        lists
+            .iter()
+            .copied()
+            .map(|l| async move { Ok(vec![(l.sid.clone(), read(client, &l.sid).await?)]) }.boxed())
+            .collect()
+    }
+
+    fn merge(state: &mut Self::State, found: Self::State) {
+        state.extend(found);
+    }
+
+    fn settle(state: &mut Self::State) {
+        state.sort();
+    }
+
+    fn sids(state: &Self::State) -> Vec<String> {
+        state.iter().map(|a| a.sid.to_string()).collect()
+    }
+
+    fn entries(state: &Self::State) -> usize {
+        state.len()
+    }
+
+    fn difference(list: &str, then: &Self::State, now: &Self::State) -> Option<String> {
+        if then == now {
+            return None;
+        }
+        let sids = |s: &Self::State| -> BTreeSet<IpAddressSid> {
+            s.iter().map(|a| a.sid.clone()).collect()
+        };
+        let (a, b) = (sids(then), sids(now));
+        let edited = then
+            .iter()
+            .filter(|x| now.iter().any(|y| y.sid == x.sid && *y != **x))
+            .count();
+        Some(format!(
+            "the addresses of list {list:?} changed ({} added, {} removed, {edited} edited)",
+            b.difference(&a).count(),
+            a.difference(&b).count(),
+        ))
+    }
+
+    fn diff(
+        list: &str,
+        state: &Self::State,
+        want: Option<&ListWant<'_>>,
+        _: &Live,
+        out: &mut Vec<Change>,
+    ) {
+        // A pruned list's addresses go with it, in its one DELETE.
+        if let Some(want) = want {
+            reconcile(&Addresses { list }, want.addresses, state, out);
+        }
+    }
 }
 
-fn address(list: &IpAccessControlListSid, a: SipIpAddress) -> Result<LiveAddress> {
+fn address(list: &IpAccessControlListSid, a: SipIpAddress) -> Result<AddressState> {
     let ip = ipv4(a.ip_address.as_deref(), || {
         format!("IP address {} of list {list}", a.sid)
     })?;
-    Ok(LiveAddress {
+    Ok(AddressState {
         sid: a.sid,
         ip,
         prefix: a.cidr_prefix_length.unwrap_or(32),
@@ -299,10 +370,7 @@ fn address(list: &IpAccessControlListSid, a: SipIpAddress) -> Result<LiveAddress
 }
 
 /// The addresses of one list (one request per page of 1000).
-pub(crate) async fn read(
-    client: &Client,
-    list: &IpAccessControlListSid,
-) -> Result<Vec<LiveAddress>> {
+async fn read(client: &Client, list: &IpAccessControlListSid) -> Result<Vec<AddressState>> {
     client
         .sip_ip_access_control_list(list)
         .ip_addresses()

@@ -1,19 +1,69 @@
 //! A list's association with a trunk, or its mapping to a SIP domain's calls: one kind, the
 //! [`Target`] of a list. Its identity is the target (kind and SID) under its list; it has
 //! nothing to update in place. What differs between trunks and domains is in
-//! [`TargetKind`](crate::allowlist::TargetKind).
+//! [`TargetKind`](crate::allowlist::TargetKind). They are read one request per trunk and per
+//! SIP domain (the lists each uses); a list's starting state holds the SIDs of what it is
+//! attached to ([`AttachedState`]); a pruned list is detached from everything before it goes.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Action, Change, Parents, Position, Reconcile, Sent, list};
+use futures_util::FutureExt;
+
+use super::{
+    Action, Change, ListKind, ListRead, ListWant, Parents, Position, Reconcile, Sent, list,
+    reconcile,
+};
 use crate::allowlist::change::{Existing, Made};
 use crate::{
     Client,
-    allowlist::{change::Target, target::TargetKind},
+    allowlist::{
+        change::Target,
+        live::{Live, LiveList, LiveTarget},
+        target::TargetKind,
+    },
     error::Result,
+    sid::{SipDomainSid, TrunkSid},
 };
+
+/// The trunks and SIP domains a list was attached to when the plan was made.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct AttachedState {
+    /// The trunks it was attached to, in SID order.
+    pub trunks: Vec<TrunkSid>,
+    /// The SIP domains it was mapped to, in SID order.
+    pub sip_domains: Vec<SipDomainSid>,
+}
+
+impl AttachedState {
+    /// The SIDs of the trunks or SIP domains it was attached to.
+    pub(crate) fn of(&self, kind: TargetKind) -> Vec<String> {
+        match kind {
+            TargetKind::Trunk => self.trunks.iter().map(ToString::to_string).collect(),
+            TargetKind::SipDomain => self.sip_domains.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    /// How many trunks and SIP domains.
+    pub(crate) fn len(&self) -> usize {
+        self.trunks.len() + self.sip_domains.len()
+    }
+
+    /// The trunks and SIP domains, with their names in `live`.
+    pub(crate) fn targets(&self, live: &Live) -> Vec<Target> {
+        TargetKind::ALL
+            .into_iter()
+            .flat_map(|kind| self.of(kind).into_iter().map(move |sid| (kind, sid)))
+            .map(|(kind, sid)| Target {
+                kind,
+                name: live.target_name(kind, &sid),
+                sid,
+            })
+            .collect()
+    }
+}
 
 /// Attach the list to a trunk or map it to a SIP domain's calls.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,5 +195,79 @@ impl Reconcile for Attachments<'_> {
             target: have.clone(),
         }
         .into()
+    }
+}
+
+impl ListKind for Attachments<'_> {
+    type State = AttachedState;
+
+    fn reads<'a>(
+        client: &'a Client,
+        _: &[&'a LiveList],
+        targets: &'a [LiveTarget],
+    ) -> Vec<ListRead<'a, AttachedState>> {
+        targets
+            .iter()
+            .map(|t| {
+                async move {
+                    let lists = t.kind.read_lists(client, &t.sid).await?;
+                    // The target's SID was checked when read.
+                    let one = || match t.kind {
+                        TargetKind::Trunk => AttachedState {
+                            trunks: TrunkSid::new(&t.sid).into_iter().collect(),
+                            ..AttachedState::default()
+                        },
+                        TargetKind::SipDomain => AttachedState {
+                            sip_domains: SipDomainSid::new(&t.sid).into_iter().collect(),
+                            ..AttachedState::default()
+                        },
+                    };
+                    Ok(lists.into_iter().map(|list| (list, one())).collect())
+                }
+                .boxed()
+            })
+            .collect()
+    }
+
+    fn merge(state: &mut AttachedState, found: AttachedState) {
+        state.trunks.extend(found.trunks);
+        state.sip_domains.extend(found.sip_domains);
+    }
+
+    fn settle(state: &mut AttachedState) {
+        state.trunks.sort();
+        state.trunks.dedup();
+        state.sip_domains.sort();
+        state.sip_domains.dedup();
+    }
+
+    fn sids(state: &AttachedState) -> Vec<String> {
+        TargetKind::ALL
+            .into_iter()
+            .flat_map(|k| state.of(k))
+            .collect()
+    }
+
+    fn entries(state: &AttachedState) -> usize {
+        state.len()
+    }
+
+    fn difference(list: &str, then: &AttachedState, now: &AttachedState) -> Option<String> {
+        TargetKind::ALL
+            .into_iter()
+            .find(|kind| then.of(*kind) != now.of(*kind))
+            .map(|kind| format!("the {}s of list {list:?} changed", kind.what()))
+    }
+
+    fn diff(
+        list: &str,
+        state: &AttachedState,
+        want: Option<&ListWant<'_>>,
+        live: &Live,
+        out: &mut Vec<Change>,
+    ) {
+        // A pruned list is detached from everything first.
+        let targets = want.map_or(&[][..], |w| w.targets);
+        reconcile(&Attachments { list }, targets, &state.targets(live), out);
     }
 }

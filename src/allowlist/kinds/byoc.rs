@@ -1,151 +1,129 @@
-//! The `[byoc]` group: the account's IP Records ([`ip_record`](super::ip_record)) and Source
-//! IP Mappings ([`source_ip_mapping`](super::source_ip_mapping)), which a file's `[byoc]`
-//! table manages together: their state in a plan, how they are read, and the diff that makes
-//! them what the table says.
+//! The `[byoc]` group: the account-wide kinds a file's `[byoc]` table manages together, the
+//! account's IP Records ([`ip_record`](super::ip_record)) and Source IP Mappings
+//! ([`source_ip_mapping`](super::source_ip_mapping)). Each is a [`ByocKind`] with its row in
+//! the `byoc_kinds!` table of [`kinds`](super), which makes [`ByocState`] (their state in a
+//! plan) and reads, checks and diffs every kind of the group.
 
-use serde::{Deserialize, Serialize};
+use futures_util::future::BoxFuture;
 
-use super::{
-    Change,
-    ip_record::{IpRecordState, IpRecords},
-    reconcile,
-    source_ip_mapping::{HaveMapping, SourceIpMappingState, SourceIpMappings, WantMapping},
-};
-use crate::{
-    Client,
-    allowlist::{
-        Result,
-        change::Target,
-        desired::{Desired, DesiredError, DesiredIpRecord},
-        diff::resolve,
-        live::Live,
-        target::TargetKind,
-    },
+use super::Change;
+use crate::allowlist::{
+    Result,
+    desired::{Desired, DesiredError, DesiredIpRecord},
+    document::ByocState,
+    live::Live,
 };
 
-/// Every IP Record and Source IP Mapping of the account when the plan was made (in a plan
-/// whose desired state has `[byoc]`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub struct ByocState {
-    /// The IP Records, in (address, prefix, SID) order.
-    pub ip_records: Vec<IpRecordState>,
-    /// The Source IP Mappings, in SID order.
-    pub source_ip_mappings: Vec<SourceIpMappingState>,
-}
+/// A kind of the `[byoc]` group: how it is read (all of the account's, when the desired state
+/// has `[byoc]`), what a plan's starting state holds of it (its field of [`ByocState`],
+/// `State`), how that is checked again before a saved plan is applied, and the diff that makes
+/// it what the `[byoc]` table says.
+pub(crate) trait ByocKind {
+    /// Its field of [`ByocState`], in the plan document.
+    type State: PartialEq;
 
-impl ByocState {
-    /// Every SID it holds: the records', the mappings', and those the mappings name.
-    pub(crate) fn sids(&self) -> impl Iterator<Item = String> + '_ {
-        let records = self.ip_records.iter().map(|r| r.sid.to_string());
-        let mappings = self.source_ip_mappings.iter().flat_map(|m| {
-            [
-                m.sid.to_string(),
-                m.ip_record_sid.to_string(),
-                m.sip_domain_sid.to_string(),
-            ]
-        });
-        records.chain(mappings)
-    }
+    /// Its entries in words, in a drift message: `IP Records`.
+    const WHAT: &'static str;
 
-    /// The first difference between this (a plan's) and `now`, in words.
-    pub(crate) fn difference(&self, now: &ByocState) -> Option<String> {
-        if self.ip_records != now.ip_records {
-            return Some(format!(
-                "the IP Records changed ({} then, {} now)",
-                self.ip_records.len(),
-                now.ip_records.len()
-            ));
-        }
-        (self.source_ip_mappings != now.source_ip_mappings).then(|| {
+    /// Every one of the account (run with the reads of the other kinds).
+    fn read(client: &crate::Client) -> BoxFuture<'_, crate::Result<Self::State>>;
+
+    /// The SIDs of live resources it holds, and those they name (a saved plan's changes may
+    /// name only these).
+    fn sids(state: &Self::State) -> Vec<String>;
+
+    /// How many entries it holds (the percentage guard's count for the group).
+    fn entries(state: &Self::State) -> usize;
+
+    /// The first difference between its state when a plan was made (`then`) and `now`, in
+    /// words: by default, that its entries changed, and how many there were and are.
+    fn difference(then: &Self::State, now: &Self::State) -> Option<String> {
+        (then != now).then(|| {
             format!(
-                "the Source IP Mappings changed ({} then, {} now)",
-                self.source_ip_mappings.len(),
-                now.source_ip_mappings.len()
+                "the {} changed ({} then, {} now)",
+                Self::WHAT,
+                Self::entries(then),
+                Self::entries(now)
             )
         })
     }
+
+    /// The changes that make it what `records` (the `[byoc]` table's) say, from the group's
+    /// state `group`, or the error at the entry that cannot be planned.
+    fn diff(
+        desired: &Desired,
+        records: &[DesiredIpRecord],
+        group: &ByocState,
+        live: &Live,
+        out: &mut Vec<Change>,
+    ) -> Result<()>;
 }
 
-/// Every IP Record and Source IP Mapping of the account (a request each, run together).
-pub(crate) async fn read(client: &Client) -> crate::Result<ByocState> {
-    let (ip_records, source_ip_mappings) = futures_util::future::try_join(
-        super::ip_record::read(client),
-        super::source_ip_mapping::read(client),
-    )
-    .await?;
-    Ok(ByocState {
-        ip_records,
-        source_ip_mappings,
-    })
-}
-
-/// The changes that make the account's IP Records and Source IP Mappings (`state`) exactly
-/// `records`: refusing, at the entry, a domain that names none or several, and a record whose
-/// identity several live records share (the file cannot say which one it means).
-pub(crate) fn diff(
+/// The error at a `[byoc]` entry that cannot be planned.
+pub(crate) fn refused_at(
     desired: &Desired,
-    records: &[DesiredIpRecord],
-    state: &ByocState,
-    live: &Live,
-    changes: &mut Vec<Change>,
-) -> Result<()> {
-    let mut mappings = Vec::new();
-    for record in records {
-        let fail = |reason: String| {
-            DesiredError::new(
-                desired.file_name(),
-                record.origin.as_ref(),
-                None,
-                Some(format!("{:?}", record.cidr())),
-                reason,
-            )
-            .in_byoc()
-        };
-        let same: Vec<&IpRecordState> = state
-            .ip_records
-            .iter()
-            .filter(|r| (r.ip, r.prefix) == record.key())
-            .collect();
-        if same.len() > 1 {
-            let sids: Vec<String> = same.iter().map(|r| r.sid.to_string()).collect();
-            return Err(fail(format!(
-                "{} IP Records in the account are {} ({}): the file cannot tell which one it means; delete all but one first",
-                same.len(),
-                record.cidr(),
-                sids.join(", ")
-            ))
-            .into());
-        }
-        if let Some(reference) = &record.sip_domain {
-            mappings.push(WantMapping {
-                record: record.key(),
-                ip_record_sid: same.first().map(|r| r.sid.clone()),
-                sip_domain: resolve(reference, live, fail)?,
-            });
-        }
-    }
-    reconcile(&IpRecords, records, &state.ip_records, changes);
-    let have: Vec<HaveMapping> = state
-        .source_ip_mappings
-        .iter()
-        .map(|m| {
-            let sid = m.sip_domain_sid.to_string();
-            HaveMapping {
-                record: state
-                    .ip_records
-                    .iter()
-                    .find(|r| r.sid == m.ip_record_sid)
-                    .map(|r| (r.ip, r.prefix)),
-                sip_domain: Target {
-                    kind: TargetKind::SipDomain,
-                    name: live.target_name(TargetKind::SipDomain, &sid),
-                    sid,
-                },
-                state: m.clone(),
-            }
-        })
-        .collect();
-    reconcile(&SourceIpMappings, &mappings, &have, changes);
-    Ok(())
+    record: &DesiredIpRecord,
+    reason: String,
+) -> DesiredError {
+    DesiredError::new(
+        desired.file_name(),
+        record.origin.as_ref(),
+        None,
+        Some(format!("{:?}", record.cidr())),
+        reason,
+    )
+    .in_byoc()
 }
+
+/// Makes [`ByocState`] from a table of the group's kinds (in `kinds`), one field per kind (its
+/// [`ByocKind::State`]), with the functions that go through every kind: its read, the SIDs and
+/// entries it holds, the drift check and the diff.
+macro_rules! byoc_kinds {
+    ($( $(#[$attr:meta])* $field:ident: $state:ty => $kind:ty, )+) => {
+        /// Every IP Record and Source IP Mapping of the account when the plan was made (in a plan
+        /// whose desired state has `[byoc]`).
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+        pub struct ByocState {
+            $( $(#[$attr])* pub $field: $state, )+
+        }
+
+        impl ByocState {
+            /// Every entry of the group's kinds in the account (their reads run together).
+            pub(crate) async fn read(client: &Client) -> crate::Result<ByocState> {
+                let ($($field,)+) = futures_util::try_join!($(<$kind as byoc::ByocKind>::read(client)),+)?;
+                Ok(ByocState { $($field,)+ })
+            }
+
+            /// Every SID it holds, and those its entries name.
+            pub(crate) fn sids(&self) -> Vec<String> {
+                let mut sids = Vec::new();
+                $( sids.extend(<$kind as byoc::ByocKind>::sids(&self.$field)); )+
+                sids
+            }
+
+            /// How many entries it holds, of every kind: the percentage guard's count.
+            pub(crate) fn entries(&self) -> usize {
+                0 $( + <$kind as byoc::ByocKind>::entries(&self.$field) )+
+            }
+
+            /// The first difference between this (a plan's) and `now`, in words.
+            pub(crate) fn difference(&self, now: &ByocState) -> Option<String> {
+                None $( .or_else(|| <$kind as byoc::ByocKind>::difference(&self.$field, &now.$field)) )+
+            }
+
+            /// The changes that make every kind of the group what `records` say.
+            pub(crate) fn diff(
+                &self,
+                desired: &Desired,
+                records: &[DesiredIpRecord],
+                live: &Live,
+                out: &mut Vec<Change>,
+            ) -> crate::allowlist::Result<()> {
+                $( <$kind as byoc::ByocKind>::diff(desired, records, self, live, out)?; )+
+                Ok(())
+            }
+        }
+    };
+}
+pub(crate) use byoc_kinds;

@@ -7,13 +7,19 @@ use std::{fmt, net::Ipv4Addr};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Action, Change, Parents, Reconcile, Sent, entry_line, entry_position};
+use futures_util::{FutureExt, future::BoxFuture};
+
+use super::{
+    Action, ByocState, Change, Parents, Reconcile, Sent,
+    byoc::{ByocKind, refused_at},
+    entry_line, entry_position, reconcile,
+};
 use crate::allowlist::change::Value;
 use crate::{
     Client,
     allowlist::{
-        desired::DesiredIpRecord,
-        live::{PAGE_SIZE, ipv4},
+        desired::{Desired, DesiredIpRecord},
+        live::{Live, PAGE_SIZE, ipv4},
     },
     error::Result,
     sid::IpRecordSid,
@@ -235,26 +241,70 @@ impl Reconcile for IpRecords {
     }
 }
 
-/// Every IP Record of the account (one request per page of 1000), in (address, prefix, SID)
-/// order.
-pub(crate) async fn read(client: &Client) -> Result<Vec<IpRecordState>> {
-    let mut records = client
-        .ip_records()
-        .list()
-        .page_size(PAGE_SIZE)
-        .collect()
-        .await?
-        .into_iter()
-        .map(|r| {
-            let ip = ipv4(r.ip_address.as_deref(), || format!("IP Record {}", r.sid))?;
-            Ok(IpRecordState {
-                ip,
-                prefix: r.cidr_prefix_length.unwrap_or(32),
-                sid: r.sid,
-                name: r.friendly_name.unwrap_or_default(),
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    records.sort();
-    Ok(records)
+impl ByocKind for IpRecords {
+    type State = Vec<IpRecordState>;
+    const WHAT: &'static str = "IP Records";
+
+    /// Every IP Record of the account (one request per page of 1000), in (address, prefix,
+    /// SID) order.
+    fn read(client: &Client) -> BoxFuture<'_, Result<Vec<IpRecordState>>> {
+        async move {
+            let mut records = client
+                .ip_records()
+                .list()
+                .page_size(PAGE_SIZE)
+                .collect()
+                .await?
+                .into_iter()
+                .map(|r| {
+                    let ip = ipv4(r.ip_address.as_deref(), || format!("IP Record {}", r.sid))?;
+                    Ok(IpRecordState {
+                        ip,
+                        prefix: r.cidr_prefix_length.unwrap_or(32),
+                        sid: r.sid,
+                        name: r.friendly_name.unwrap_or_default(),
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            records.sort();
+            Ok(records)
+        }
+        .boxed()
+    }
+
+    fn sids(state: &Vec<IpRecordState>) -> Vec<String> {
+        state.iter().map(|r| r.sid.to_string()).collect()
+    }
+
+    fn entries(state: &Vec<IpRecordState>) -> usize {
+        state.len()
+    }
+
+    /// Refuses, at the entry, a record whose identity several live records share (the file
+    /// cannot say which one it means).
+    fn diff(
+        desired: &Desired,
+        records: &[DesiredIpRecord],
+        group: &ByocState,
+        _: &Live,
+        out: &mut Vec<Change>,
+    ) -> crate::allowlist::Result<()> {
+        for record in records {
+            let same: Vec<&IpRecordState> = (group.ip_records.iter())
+                .filter(|r| (r.ip, r.prefix) == record.key())
+                .collect();
+            if same.len() > 1 {
+                let sids: Vec<String> = same.iter().map(|r| r.sid.to_string()).collect();
+                let reason = format!(
+                    "{} IP Records in the account are {} ({}): the file cannot tell which one it means; delete all but one first",
+                    same.len(),
+                    record.cidr(),
+                    sids.join(", ")
+                );
+                return Err(refused_at(desired, record, reason).into());
+            }
+        }
+        reconcile(&IpRecords, records, &group.ip_records, out);
+        Ok(())
+    }
 }

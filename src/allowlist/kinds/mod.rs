@@ -2,13 +2,20 @@
 //! in a list ([`address`]), a list's association with a trunk or mapping to a SIP domain
 //! ([`attachment`]), an IP Record ([`ip_record`]) and a Source IP Mapping
 //! ([`source_ip_mapping`]), the last two managed together as the `[byoc]` group ([`byoc`]).
-//! A kind's file holds its changes (what each one says, how it is
-//! shown, the one request that makes it), how its live entries are read, and what the diff
-//! needs to know of it ([`Reconcile`]: identity, create, update in place, remove).
+//! A kind's file holds its changes (what each one says, how it is shown, the one request that
+//! makes it), how its live entries are read, what a plan's starting state holds of it, and
+//! what the diff needs to know of it ([`Reconcile`]: identity, create, update in place,
+//! remove).
 //!
-//! The table at the bottom of this file is the one place that orders them: it makes the
-//! [`Step`]s, in apply order, and the [`Change`] enum (the plan document's `action`s), so a new
-//! kind is its file and its rows in the table.
+//! This file is the registry, the one place a kind is added (like octoDNS's record types,
+//! which register themselves and say what they support): a kind kept under each list
+//! implements [`ListKind`] and has its row in the `list_kinds!` table (which makes
+//! [`ListState`], and the reads, starting state, drift check and diff of every list go through
+//! it); a kind of the `[byoc]` group implements [`ByocKind`](byoc::ByocKind) and has its row in
+//! the `byoc_kinds!` table (which makes [`ByocState`] likewise); and every kind's changes have
+//! their rows in the `changes!` table at the bottom, which makes the [`Step`]s, in apply order,
+//! and the [`Change`] enum (the plan document's `action`s). CONTRIBUTING.md says it step by
+//! step.
 
 pub(crate) mod address;
 pub(crate) mod attachment;
@@ -23,12 +30,21 @@ use std::{
     net::Ipv4Addr,
 };
 
+use futures_util::{FutureExt, TryFutureExt, future::BoxFuture};
 use serde::{Deserialize, Serialize};
 
-use super::change::{ChangeKind, Existing, Made, Target, Value};
+pub use self::{
+    address::AddressState, attachment::AttachedState, ip_record::IpRecordState,
+    source_ip_mapping::SourceIpMappingState,
+};
+use super::{
+    change::{ChangeKind, Existing, Made, Target, Value},
+    desired::{Desired, DesiredAddress, DesiredIpRecord},
+    live::{Live, LiveList, LiveTarget},
+};
 use crate::{
     Client,
-    sid::{Sid, SidKind},
+    sid::{IpAccessControlListSid, Sid, SidKind},
 };
 
 /// Where a change sits within its step, after its list: the address or record it acts on, and
@@ -246,6 +262,151 @@ pub(crate) fn reconcile<R: Reconcile>(
     }
 }
 
+/// What one Twilio list should be, as the diff gives it to each [`ListKind`]: the addresses
+/// it should hold (a part of a split list holds some of its list's), and the trunks and SIP
+/// domains it should be attached to, resolved in the account.
+pub(crate) struct ListWant<'a> {
+    pub(crate) addresses: &'a [DesiredAddress],
+    pub(crate) targets: &'a [Target],
+}
+
+/// One read of a [`ListKind`]: what it found, by list.
+pub(crate) type ListRead<'a, S> = BoxFuture<'a, crate::Result<Vec<(IpAccessControlListSid, S)>>>;
+
+/// A kind kept under each list (its addresses, its attachments): how it is read, what a list's
+/// starting state holds of it (its field of [`ListState`], `State`), how that state is checked
+/// again before a saved plan is applied, and the diff that makes it as desired. Its row in the
+/// `list_kinds!` table below makes every list go through it.
+pub(crate) trait ListKind {
+    /// Its field of [`ListState`], in the plan document.
+    type State: Default;
+
+    /// Its reads, once the account's lists and trunks and SIP domains are read: `lists` are
+    /// the lists whose entries are wanted. Each answers with what it found, by list; they run
+    /// [`ReadOptions::concurrency`](super::ReadOptions::concurrency) at a time, with the reads
+    /// of the other kinds.
+    fn reads<'a>(
+        client: &'a Client,
+        lists: &[&'a LiveList],
+        targets: &'a [LiveTarget],
+    ) -> Vec<ListRead<'a, Self::State>>;
+
+    /// Adds what one read found of a list to what the others found.
+    fn merge(state: &mut Self::State, found: Self::State);
+
+    /// Puts a list's state in the document's order, once every read is in.
+    fn settle(state: &mut Self::State);
+
+    /// The SIDs of live resources it holds (a saved plan's changes may name only these).
+    fn sids(state: &Self::State) -> Vec<String>;
+
+    /// How many entries of the list it holds (the percentage guard's count).
+    fn entries(state: &Self::State) -> usize;
+
+    /// The first difference between the state of list `list` when a plan was made (`then`)
+    /// and `now`, in words.
+    fn difference(list: &str, then: &Self::State, now: &Self::State) -> Option<String>;
+
+    /// The changes that make list `list` (`state`) as `want` says; `None` when the list is
+    /// pruned, so deleted in one request after these changes (what goes with it needs none).
+    fn diff(
+        list: &str,
+        state: &Self::State,
+        want: Option<&ListWant<'_>>,
+        live: &Live,
+        out: &mut Vec<Change>,
+    );
+}
+
+/// Makes [`ListState`] from the table below, one field per kind kept under each list (the
+/// field's type is the kind's [`ListKind::State`]), and the functions that go through every
+/// kind: its reads, merging what they found, the SIDs and entries it holds, the drift check and
+/// the diff.
+macro_rules! list_kinds {
+    ($( $(#[$attr:meta])* $field:ident: $state:ty => $kind:ty, )+) => {
+        /// A list as it was when the plan was made.
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+        pub struct ListState {
+            /// The list's `FriendlyName`.
+            pub name: String,
+            /// Its SID, `None` when it did not exist.
+            pub sid: Option<IpAccessControlListSid>,
+            $( $(#[$attr])* pub $field: $state, )+
+        }
+
+        impl ListState {
+            /// The reads of every kind kept under the lists: what each found, by list.
+            pub(crate) fn reads<'a>(
+                client: &'a Client,
+                lists: &[&'a LiveList],
+                targets: &'a [LiveTarget],
+            ) -> Vec<ListRead<'a, ListState>> {
+                let mut reads: Vec<ListRead<'a, ListState>> = Vec::new();
+                $(
+                    reads.extend(<$kind>::reads(client, lists, targets).into_iter().map(|read| {
+                        read.map_ok(|found| {
+                            found
+                                .into_iter()
+                                .map(|(list, $field)| (list, ListState { $field, ..ListState::default() }))
+                                .collect()
+                        })
+                        .boxed()
+                    }));
+                )+
+                reads
+            }
+
+            /// Adds what a read found of this list.
+            pub(crate) fn merge(&mut self, found: ListState) {
+                $( <$kind>::merge(&mut self.$field, found.$field); )+
+            }
+
+            /// In the document's order, once every read is in.
+            pub(crate) fn settle(&mut self) {
+                $( <$kind>::settle(&mut self.$field); )+
+            }
+
+            /// The SIDs of what its kinds hold (not the list's own).
+            pub(crate) fn held_sids(&self) -> Vec<String> {
+                let mut sids = Vec::new();
+                $( sids.extend(<$kind>::sids(&self.$field)); )+
+                sids
+            }
+
+            /// How many entries it holds, of every kind: the percentage guard's count.
+            pub(crate) fn entries(&self) -> usize {
+                0 $( + <$kind>::entries(&self.$field) )+
+            }
+
+            /// The first difference of its kinds' entries between this (a plan's) and `now`.
+            pub(crate) fn held_difference(&self, now: &ListState) -> Option<String> {
+                None $( .or_else(|| <$kind>::difference(&self.name, &self.$field, &now.$field)) )+
+            }
+
+            /// The changes that make every kind under it as `want` says (`None`: pruned).
+            pub(crate) fn diff(&self, want: Option<&ListWant<'_>>, live: &Live, out: &mut Vec<Change>) {
+                $( <$kind>::diff(&self.name, &self.$field, want, live, out); )+
+            }
+        }
+    };
+}
+
+list_kinds! {
+    /// Its addresses, in (address, prefix, SID) order.
+    addresses: Vec<AddressState> => address::Addresses<'_>,
+    /// The trunks and SIP domains it was attached to.
+    #[serde(flatten)]
+    attachments: AttachedState => attachment::Attachments<'_>,
+}
+
+byoc::byoc_kinds! {
+    /// The IP Records, in (address, prefix, SID) order.
+    ip_records: Vec<IpRecordState> => ip_record::IpRecords,
+    /// The Source IP Mappings, in SID order.
+    source_ip_mappings: Vec<SourceIpMappingState> => source_ip_mapping::SourceIpMappings,
+}
+
 /// Makes [`Step`] and [`Change`] from the table below: one row per change, in apply order,
 /// with its payload type (in its kind's file), whether it adds, changes or removes, and the
 /// plan document version it came in.
@@ -428,6 +589,66 @@ mod tests {
         let mut out = Vec::new();
         reconcile(&Pairs, &want, &want, &mut out);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn a_list_state_goes_through_every_kind_of_the_table() {
+        use crate::sid::{IpAddressSid, SipDomainSid, TrunkSid};
+        let address = |n: u8| AddressState {
+            ip: Ipv4Addr::new(192, 0, 2, n),
+            prefix: 32,
+            sid: IpAddressSid::new(&format!("IP{n:032x}")).unwrap(),
+            name: format!("a{n}"),
+        };
+        let trunk = TrunkSid::new(&format!("TK{:032x}", 7)).unwrap();
+        let domain = SipDomainSid::new(&format!("SD{:032x}", 8)).unwrap();
+        // What two reads found of one list, merged, then in the document's order (a trunk
+        // listed twice is held once).
+        let mut then = ListState::default();
+        then.merge(ListState {
+            addresses: vec![address(2)],
+            attachments: AttachedState {
+                trunks: vec![trunk.clone()],
+                sip_domains: vec![domain.clone()],
+            },
+            ..ListState::default()
+        });
+        then.merge(ListState {
+            addresses: vec![address(1)],
+            attachments: AttachedState {
+                trunks: vec![trunk.clone()],
+                sip_domains: Vec::new(),
+            },
+            ..ListState::default()
+        });
+        then.settle();
+        then.name = "office".into();
+        assert_eq!(then.addresses, [address(1), address(2)]);
+        assert_eq!(then.attachments.trunks, std::slice::from_ref(&trunk));
+        // Every kind's entries and SIDs, in the table's order.
+        assert_eq!(then.entries(), 4);
+        assert_eq!(
+            then.held_sids(),
+            [
+                address(1).sid.to_string(),
+                address(2).sid.to_string(),
+                trunk.to_string(),
+                domain.to_string()
+            ]
+        );
+        // The drift check names the first kind that differs, in the table's order.
+        let mut now = then.clone();
+        assert_eq!(then.held_difference(&now), None);
+        now.attachments.sip_domains.clear();
+        assert_eq!(
+            then.held_difference(&now).as_deref(),
+            Some("the SIP domains of list \"office\" changed")
+        );
+        now.addresses.pop();
+        assert_eq!(
+            then.held_difference(&now).as_deref(),
+            Some("the addresses of list \"office\" changed (0 added, 1 removed, 0 edited)")
+        );
     }
 
     #[test]

@@ -8,10 +8,22 @@ use std::{fmt, net::Ipv4Addr};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Action, Change, Parents, Position, Reconcile, Sent, ip_record, typed};
+use futures_util::{FutureExt, future::BoxFuture};
+
+use super::{
+    Action, ByocState, Change, Parents, Position, Reconcile, Sent,
+    byoc::{ByocKind, refused_at},
+    ip_record, reconcile, typed,
+};
 use crate::{
     Client,
-    allowlist::{change::Target, live::PAGE_SIZE},
+    allowlist::{
+        change::Target,
+        desired::{Desired, DesiredIpRecord},
+        diff::resolve,
+        live::{Live, PAGE_SIZE},
+        target::TargetKind,
+    },
     error::Result,
     sid::{IpRecordSid, SipDomainSid, SourceIpMappingSid},
 };
@@ -269,21 +281,88 @@ impl Reconcile for SourceIpMappings {
     }
 }
 
-/// Every Source IP Mapping of the account (one request per page of 1000), in SID order.
-pub(crate) async fn read(client: &Client) -> Result<Vec<SourceIpMappingState>> {
-    let mut mappings: Vec<SourceIpMappingState> = client
-        .source_ip_mappings()
-        .list()
-        .page_size(PAGE_SIZE)
-        .collect()
-        .await?
-        .into_iter()
-        .map(|m| SourceIpMappingState {
-            sid: m.sid,
-            ip_record_sid: m.ip_record_sid,
-            sip_domain_sid: m.sip_domain_sid,
-        })
-        .collect();
-    mappings.sort();
-    Ok(mappings)
+impl ByocKind for SourceIpMappings {
+    type State = Vec<SourceIpMappingState>;
+    const WHAT: &'static str = "Source IP Mappings";
+
+    /// Every Source IP Mapping of the account (one request per page of 1000), in SID order.
+    fn read(client: &Client) -> BoxFuture<'_, Result<Vec<SourceIpMappingState>>> {
+        async move {
+            let mut mappings: Vec<SourceIpMappingState> = client
+                .source_ip_mappings()
+                .list()
+                .page_size(PAGE_SIZE)
+                .collect()
+                .await?
+                .into_iter()
+                .map(|m| SourceIpMappingState {
+                    sid: m.sid,
+                    ip_record_sid: m.ip_record_sid,
+                    sip_domain_sid: m.sip_domain_sid,
+                })
+                .collect();
+            mappings.sort();
+            Ok(mappings)
+        }
+        .boxed()
+    }
+
+    /// The mappings', and the records' and domains' they map.
+    fn sids(state: &Vec<SourceIpMappingState>) -> Vec<String> {
+        state
+            .iter()
+            .flat_map(|m| {
+                [
+                    m.sid.to_string(),
+                    m.ip_record_sid.to_string(),
+                    m.sip_domain_sid.to_string(),
+                ]
+            })
+            .collect()
+    }
+
+    fn entries(state: &Vec<SourceIpMappingState>) -> usize {
+        state.len()
+    }
+
+    /// Refuses, at the entry, a `sip_domain` that names no domain, or several.
+    fn diff(
+        desired: &Desired,
+        records: &[DesiredIpRecord],
+        group: &ByocState,
+        live: &Live,
+        out: &mut Vec<Change>,
+    ) -> crate::allowlist::Result<()> {
+        let mut want = Vec::new();
+        for record in records {
+            if let Some(reference) = &record.sip_domain {
+                let fail = |reason: String| refused_at(desired, record, reason);
+                want.push(WantMapping {
+                    record: record.key(),
+                    ip_record_sid: (group.ip_records.iter())
+                        .find(|r| (r.ip, r.prefix) == record.key())
+                        .map(|r| r.sid.clone()),
+                    sip_domain: resolve(reference, live, fail)?,
+                });
+            }
+        }
+        let have: Vec<HaveMapping> = (group.source_ip_mappings.iter())
+            .map(|m| {
+                let sid = m.sip_domain_sid.to_string();
+                HaveMapping {
+                    record: (group.ip_records.iter())
+                        .find(|r| r.sid == m.ip_record_sid)
+                        .map(|r| (r.ip, r.prefix)),
+                    sip_domain: Target {
+                        kind: TargetKind::SipDomain,
+                        name: live.target_name(TargetKind::SipDomain, &sid),
+                        sid,
+                    },
+                    state: m.clone(),
+                }
+            })
+            .collect();
+        reconcile(&SourceIpMappings, &want, &have, out);
+        Ok(())
+    }
 }
