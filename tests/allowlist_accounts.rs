@@ -150,6 +150,17 @@ fn a_file_without_accounts_is_one_account_as_before() {
 }
 
 #[test]
+fn only_variable_names_are_held_to_the_secret_test() {
+    // A long account name with digits, as a parent, is a name, not a secret.
+    let parent = "customer-1234-eu-west9x";
+    let text = format!(
+        "[accounts.{parent}]\naccount_sid = \"{US}\"\nauth_token_env = \"T\"\n\n[accounts.sub]\naccount_sid = \"{SUB}\"\nparent = \"{parent}\"\n\n[lists.l]\n{LIST}"
+    );
+    let desired = read(&text).unwrap();
+    assert_eq!(desired.account("sub").unwrap().parent(), Some(parent));
+}
+
+#[test]
 fn prune_prefix_and_warnings_are_kept_for_each_account() {
     let text = format!(
         "[settings]\nprune_prefix = \"managed: \"\n[accounts.us]\naccount_sid = \"{US}\"\nauth_token_env = \"US_AUTH_TOKEN\"\n[accounts.ie]\naccount_sid = \"{IE}\"\nauth_token_env = \"IE_AUTH_TOKEN\"\n[sets.unused]\naddresses = []\n[lists.\"managed: a\"]\naccounts = [\"us\"]\naddresses = []\ntrunks = []\nsip_domains = []\n"

@@ -292,7 +292,7 @@ async fn one_plan_for_every_account_grouped_totalled_and_saved() {
     assert!(
         refused
             .to_string()
-            .contains("account \"us\" is there twice"),
+            .contains("the saved plan: [accounts.us]: the same account twice"),
         "{refused}"
     );
 }
@@ -744,28 +744,162 @@ async fn a_subaccount_signed_by_its_parent_cannot_have_trunks_or_byoc() {
         "[lists.customer]\naddresses = [\"203.0.113.42\"]\ntrunks = [\"edge trunk\"]\nsip_domains = []\n",
     );
     let byoc = with("[byoc]\nip_records = [\"203.0.113.20\"]\n");
-    let plan = estate::plan(vec![trunks, e.estate_account("us")], PlanOptions::default()).await;
+    let sub = format!("/2010-04-01/Accounts/{}/", e.sub);
+    let plan = estate::plan(vec![trunks], PlanOptions::default()).await;
     let error = plan.accounts()[0].error().unwrap().to_string();
     assert!(
-        error.starts_with("account \"customer-42\": refused: list \"customer\" names trunks, but it is reached with the credentials of its parent \"us\"")
+        error.starts_with(&format!("account \"customer-42\": refused: account {} is a subaccount reached with its parent's credentials, and its trunks cannot be reached that way", e.sub))
             && error.contains("give the account its own credentials (`auth_token_env`, or `api_key_env` and `api_secret_env` of an API key made in the subaccount)"),
         "{error}"
-    );
-    assert!(
-        plan.accounts()[1].plan().is_ok(),
-        "the other account is planned"
     );
     let plan = estate::plan(vec![byoc], PlanOptions::default()).await;
     let error = plan.accounts()[0].error().unwrap().to_string();
     assert!(
-        error.contains(
-            "`[byoc]` is given to it, but it is reached with the credentials of its parent"
-        ),
+        error.contains("and its `[byoc]` IP Records cannot be reached that way"),
         "{error}"
     );
-    // Refused before any request in the subaccount.
-    let sub = format!("/2010-04-01/Accounts/{}/", e.sub);
-    assert!(!e.us.requests().iter().any(|r| r.path.starts_with(&sub)));
+    // Both refused before any request at all (a read of the IP Records through the parent's
+    // credentials would have gone to /v1/IpRecords, the parent's).
+    assert!(e.us.requests().is_empty(), "{:?}", e.us.requests());
+    // Beside another account, that one is planned.
+    let plan = estate::plan(
+        vec![with("[byoc]\nip_records = []\n"), e.estate_account("us")],
+        PlanOptions::default(),
+    )
+    .await;
+    assert!(plan.accounts()[0].error().is_some());
+    assert!(
+        plan.accounts()[1].plan().is_ok(),
+        "the other account is planned"
+    );
+    assert!(
+        !e.us
+            .requests()
+            .iter()
+            .any(|r| r.path.starts_with(&sub) || r.path.starts_with("/v1/IpRecords"))
+    );
+
+    // The same holds without the estate: a client made with `subaccount` plans neither, and a
+    // saved plan whose starting state has IP Records is not verified through it (it would
+    // read and change the parent's).
+    let through_parent = e.client("customer-42");
+    assert!(through_parent.acts_through_parent() && !e.client("us").acts_through_parent());
+    let desired = Desired::from_toml("[byoc]\nip_records = []\n", "byoc.toml").unwrap();
+    let error = twilio_ip_access::allowlist::plan(&through_parent, &desired)
+        .await
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("its `[byoc]` IP Records cannot be reached that way"),
+        "{error}"
+    );
+    let parents = twilio_ip_access::allowlist::plan(&e.client("us"), &desired)
+        .await
+        .unwrap();
+    let saved = Plan::from_json(&parents.to_json()).unwrap();
+    let before = e.us.requests().len();
+    let error = saved.verify(&through_parent).await.unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("its `[byoc]` IP Records cannot be reached that way"),
+        "{error}"
+    );
+    assert_eq!(e.us.requests().len(), before, "refused before any request");
+}
+
+#[tokio::test]
+async fn a_saved_plan_of_a_subaccount_carries_its_parent() {
+    let e = Estate::start().await;
+    let alone = estate::plan(e.accounts(&["customer-42"]), PlanOptions::default()).await;
+    assert!(alone.accounts()[0].plan().is_ok(), "{alone}");
+    let error = alone.to_json().unwrap_err().to_string();
+    assert!(
+        error.contains("account \"customer-42\" is reached with the credentials of its parent \"us\", which this plan leaves out: plan \"us\" too (`--account us`)"),
+        "{error}"
+    );
+    let both = estate::plan(e.accounts(&["us", "customer-42"]), PlanOptions::default()).await;
+    let saved = EstatePlan::from_json(&both.to_json().unwrap()).unwrap();
+    // Its accounts reach every account: the clients are built from the document alone.
+    let accounts: Vec<Account> = saved
+        .accounts()
+        .iter()
+        .map(|a| a.account().clone())
+        .collect();
+    let env = |variable: &str| (variable == "US_AUTH_TOKEN").then(|| e.us.auth_token().to_owned());
+    let clients: BTreeMap<String, Client> = accounts
+        .iter()
+        .map(|a| {
+            (
+                a.name().to_owned(),
+                a.client_builder(&accounts, env).unwrap().build().unwrap(),
+            )
+        })
+        .collect();
+    let report = saved
+        .apply(&clients, ApplyOptions::default())
+        .await
+        .unwrap();
+    assert!(report.is_complete());
+}
+
+#[tokio::test]
+async fn a_tampered_saved_plan_is_held_to_the_rules_of_accounts() {
+    let e = Estate::start().await;
+    let plan = estate::plan(e.accounts(&ACCOUNTS), PlanOptions::default()).await;
+    let text = plan.to_json().unwrap();
+    let tampered = |edit: &dyn Fn(&mut Value)| {
+        let mut document: Value = serde_json::from_str(&text).unwrap();
+        edit(&mut document);
+        EstatePlan::from_json(&document.to_string())
+            .map(|_| ())
+            .unwrap_err()
+    };
+    let token = "0123456789abcdef0123456789abcdef";
+    for (edit, expected) in [
+        (
+            Box::new(|d: &mut Value| {
+                d["accounts"][0]["account"]["auth_token_env"] = token.into();
+            }) as Box<dyn Fn(&mut Value)>,
+            "`auth_token_env` holds what looks like an auth token",
+        ),
+        (
+            Box::new(|d: &mut Value| {
+                d["accounts"][0]["account"]["base_url"] = "http://user:pass@127.0.0.1:9".into();
+            }),
+            "`base_url` must not carry credentials",
+        ),
+        (
+            Box::new(|d: &mut Value| {
+                d["accounts"][2]["account"]["parent"] = "elsewhere".into();
+            }),
+            "elsewhere",
+        ),
+        (
+            Box::new(|d: &mut Value| {
+                let us = d["accounts"][0]["account"].clone();
+                d["accounts"][1]["account"] = json!({
+                    "name": "ie", "account_sid": us["account_sid"], "auth_token_env": "IE_TOKEN",
+                    "region": "us1", "base_url": us["base_url"],
+                });
+            }),
+            "the same account SID in the same region as [accounts.us]",
+        ),
+    ] {
+        let error = tampered(&*edit);
+        assert!(matches!(error, Error::Desired(_)), "{error:?}");
+        let shown = error.to_string();
+        assert!(
+            shown.contains("the saved plan") && shown.contains(expected),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains(token) && !shown.contains("pass@"),
+            "{shown}"
+        );
+    }
+    assert!(e.us.requests().iter().all(|r| r.method == "GET"));
 }
 
 #[tokio::test]

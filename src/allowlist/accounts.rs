@@ -260,3 +260,7 @@ pub(crate) fn variable_for(account: &str, key: &str) -> String {
     let what = key.trim_end_matches("_env").to_ascii_uppercase();
     format!("{prefix}_{what}")
 }
+
+/// Why a subaccount reached with its parent's credentials can have neither trunks nor BYOC IP
+/// Records, and what to configure instead.
+pub(crate) const THROUGH_PARENT: &str = "Twilio's Trunking and Voice APIs act on the account whose credentials sign, so with its parent's credentials they would act on the parent: give the account its own credentials (`auth_token_env`, or `api_key_env` and `api_secret_env` of an API key made in the subaccount)";

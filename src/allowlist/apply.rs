@@ -361,6 +361,11 @@ impl Plan {
         let names: Vec<String> = self.lists().iter().map(|l| l.name.clone()).collect();
         let wanted = |name: &str| names.iter().any(|n| n == name);
         let byoc = self.starting_state().byoc.is_some();
+        let trunk = <crate::sid::kind::Trunk as crate::sid::SidKind>::PREFIX;
+        let trunks = (self.starting_state().sids().into_iter())
+            .chain(self.changes().iter().flat_map(Change::sids))
+            .any(|sid| sid.starts_with(trunk));
+        super::reachable(client, trunks, byoc)?;
         let live = live::read(client, Some(&wanted), byoc, options).await?;
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let now = match StartingState::of(&live, &refs) {

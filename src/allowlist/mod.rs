@@ -499,9 +499,35 @@ pub async fn plan_with(
                 l.name() == name || (l.split() && split::part_number(l.name(), name).is_some())
             })
     };
+    reachable(
+        client,
+        desired.lists().iter().any(|l| l.trunks().next().is_some()),
+        desired.byoc().is_some(),
+    )?;
     let reads = options.reads;
     let live = live::read(client, Some(&wanted), desired.byoc().is_some(), reads).await?;
     let plan = diff::compute(desired, &live, prune)?;
     sources::check_shrink(desired, &plan)?;
     Ok(plan)
+}
+
+/// Refuses trunks and BYOC IP Records for a client acting on a subaccount with its parent's
+/// credentials ([`Client::acts_through_parent`]): Twilio's Trunking and Voice APIs would act on
+/// the parent. Checked before any request.
+pub(crate) fn reachable(client: &Client, trunks: bool, byoc: bool) -> Result<()> {
+    if !client.acts_through_parent() {
+        return Ok(());
+    }
+    let what = match (trunks, byoc) {
+        (true, _) => "its trunks",
+        (false, true) => "its `[byoc]` IP Records",
+        (false, false) => return Ok(()),
+    };
+    Err(Error::Refused {
+        reason: format!(
+            "account {} is a subaccount reached with its parent's credentials, and {what} cannot be reached that way: {}",
+            client.account_sid(),
+            accounts::THROUGH_PARENT
+        ),
+    })
 }

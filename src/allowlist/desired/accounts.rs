@@ -114,6 +114,60 @@ fn check_base_url(text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks the accounts a saved plan carries as a file's `[accounts]` are checked (a saved plan
+/// is input: it decides which variables are read and where credentials are sent); `what`
+/// names the document in the errors.
+pub(crate) fn check_saved(what: &str, accounts: &[Account]) -> Result<(), DesiredError> {
+    let raw = accounts
+        .iter()
+        .map(|account| {
+            let mut fields = vec![("account_sid", account.account_sid.to_string())];
+            match &account.credentials {
+                CredentialSource::AuthToken { auth_token_env } => {
+                    fields.push(("auth_token_env", auth_token_env.clone()));
+                }
+                CredentialSource::ApiKey {
+                    api_key_env,
+                    api_secret_env,
+                } => {
+                    fields.push(("api_key_env", api_key_env.clone()));
+                    fields.push(("api_secret_env", api_secret_env.clone()));
+                }
+                CredentialSource::Parent { parent } => fields.push(("parent", parent.clone())),
+            }
+            let optional = [
+                ("region", &account.region),
+                ("edge", &account.edge),
+                ("base_url", &account.base_url),
+            ];
+            fields.extend(
+                optional
+                    .into_iter()
+                    .filter_map(|(key, value)| value.clone().map(|value| (key, value))),
+            );
+            RawAccount {
+                name: account.name.clone(),
+                origin: None,
+                fields: fields
+                    .into_iter()
+                    .map(|(key, value)| RawField {
+                        key: key.to_owned(),
+                        value: Some(value),
+                        origin: None,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let mut errors = Vec::new();
+    check_accounts(Some(what), raw, &mut errors);
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let first = errors.remove(0);
+    Err(first.with(errors))
+}
+
 /// The accounts of a file or builder, checked.
 pub(super) struct Accounts {
     /// The accounts without a problem, in the order given.
@@ -190,7 +244,9 @@ pub(super) fn check_accounts(
                 errors.push(fail(at, entry, format!("`{key}` must be a string")));
                 continue;
             };
-            if key != "account_sid"
+            // Only a variable's name could be mistaken for its value; the other keys are
+            // checked for what they are (a name, a label, a URL).
+            if key.ends_with("_env")
                 && let Some(what) = looks_secret(&value)
             {
                 let instead = if key.ends_with("_env") {

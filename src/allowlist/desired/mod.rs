@@ -12,6 +12,7 @@ mod writer;
 
 use std::net::Ipv4Addr;
 
+pub(crate) use accounts::check_saved;
 pub use builder::{
     AccountBuilder, ByocBuilder, DesiredBuilder, IpRecordBuilder, ListBuilder, SetBuilder,
 };

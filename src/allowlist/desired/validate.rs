@@ -519,7 +519,10 @@ pub(super) fn validate(
             .filter_map(|a| a.parent().map(|p| format!("{:?} (parent {p:?})", a.name())))
             .collect()
     };
-    let own_credentials = "Twilio's Trunking and Voice APIs act on the account whose credentials sign, so with its parent's credentials they would act on the parent: give the account its own credentials (`auth_token_env`, or `api_key_env` and `api_secret_env` of an API key made in the subaccount), or leave it out of `accounts`";
+    let own_credentials = format!(
+        "{}, or leave it out of `accounts`",
+        crate::allowlist::accounts::THROUGH_PARENT
+    );
     let mut used = Vec::new();
     let mut lists: Vec<DesiredList> = Vec::with_capacity(raw.len());
     for list in raw {

@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::allowlist::desired::check_saved;
+
 use super::{
     super::{Account, Error, FORMAT_VERSION, Plan, Result},
     plan::{AccountPlan, EstatePlan, in_account},
@@ -143,8 +145,9 @@ impl EstatePlan {
     ///
     /// # Errors
     ///
-    /// [`Error::Refused`] when an account failed to plan: the document would not be the plan
-    /// shown. Plan a subset of the accounts to save the others'.
+    /// [`Error::Refused`] when an account failed to plan (the document would not be the plan
+    /// shown: plan a subset of the accounts to save the others'), or when a subaccount reached
+    /// with its parent's credentials is in it without its parent.
     pub fn to_json(&self) -> Result<String> {
         let failed: Vec<&str> = self.failed().map(|a| a.account.name()).collect();
         if !failed.is_empty() {
@@ -152,6 +155,20 @@ impl EstatePlan {
                 reason: format!(
                     "a plan cannot be saved while an account has none ({} failed); plan without them, or fix them first",
                     failed.join(", ")
+                ),
+            });
+        }
+        // Applying it reaches a subaccount with its parent's credentials: the parent's entry
+        // must be in it.
+        if let Some((account, parent)) = self.accounts.iter().find_map(|a| {
+            a.account
+                .parent()
+                .filter(|parent| self.account(parent).is_none())
+                .map(|parent| (a.account.name(), parent))
+        }) {
+            return Err(Error::Refused {
+                reason: format!(
+                    "account {account:?} is reached with the credentials of its parent {parent:?}, which this plan leaves out: plan {parent:?} too (`--account {parent}`), so that the saved plan can reach {account:?}"
                 ),
             });
         }
@@ -166,6 +183,9 @@ impl EstatePlan {
     ///
     /// # Errors
     ///
+    /// [`Error::Desired`] when its accounts break a rule of a file's `[accounts]` (they decide
+    /// which variables are read and where the credentials are sent: a variable's name, a
+    /// parent that is not there, a base URL, the same account twice…);
     /// [`Error::PlanDocument`] when it is not JSON or not an estate plan: another
     /// `format_version` (a single account's plan, version 4 or less, is refused with the way to
     /// apply it), no accounts, an account named twice; [`Error::Account`] naming the account
@@ -194,6 +214,14 @@ impl EstatePlan {
         if document.accounts.is_empty() {
             return Err(unusable("it has no accounts".into()));
         }
+        // Its accounts decide which variables are read and where credentials go: held to the
+        // rules of a file's `[accounts]` (a parent among them, one name and SID each…).
+        let given: Vec<Account> = document
+            .accounts
+            .iter()
+            .map(|a| a.account.clone())
+            .collect();
+        check_saved("the saved plan", &given)?;
         let mut accounts: Vec<AccountPlan> = Vec::with_capacity(document.accounts.len());
         for entry in document.accounts {
             let name = entry.account.name();

@@ -48,10 +48,13 @@
 //!     "IE_AUTH_TOKEN" => Some(ie.auth_token().to_owned()),
 //!     _ => None,
 //! };
+//! // One bound on the requests in flight, shared by every account's client.
+//! let limit = twilio_ip_access::RequestLimit::default();
 //! let mut clients = BTreeMap::new();
 //! let mut accounts = Vec::new();
 //! for account in file.accounts() {
-//!     let client = account.client_builder(file.accounts(), env)?.build()?;
+//!     let builder = account.client_builder(file.accounts(), env)?;
+//!     let client = builder.request_limit(limit.clone()).build()?;
 //!     clients.insert(account.name().to_owned(), client.clone());
 //!     accounts.push(EstateAccount::new(account.clone(), client, file.for_account(account.name())));
 //! }
@@ -73,8 +76,10 @@
 //!
 //! Every account is planned at once, each reading with its own
 //! [`ReadOptions`](super::ReadOptions) concurrency (Twilio limits concurrency per account);
-//! the bound on requests in flight across all accounts is the clients' shared `RequestLimit`
-//! (256 by default): give every client the same one. Before its plan, each account's
+//! the bound on requests in flight across all accounts is the one their clients share: give
+//! every client the same [`RequestLimit`](crate::RequestLimit) (its default bound is
+//! [`DEFAULT_ESTATE_REQUESTS_IN_FLIGHT`](crate::DEFAULT_ESTATE_REQUESTS_IN_FLIGHT), 256;
+//! clients without one are not bounded together). Before its plan, each account's
 //! credentials are tried with one cheap read (`GET` its SIP IP access control lists with
 //! `PageSize=1`): a 401 or 403 is [`Error::Credentials`](super::Error::Credentials), naming
 //! the account, its SID, region, the host tried and what usually causes it for its settings

@@ -228,36 +228,19 @@ async fn plan_account(a: &EstateAccount, options: PlanOptions) -> Result<Plan> {
             });
         }
     };
-    if let Some(parent) = a.account.parent() {
-        signed_by_parent(parent, desired)?;
+    if a.client.acts_through_parent() != a.account.parent().is_some() {
+        return Err(Error::Refused {
+            reason: "its client and the file disagree on whether it is reached with its parent's credentials (`parent`)".into(),
+        });
     }
+    // Before the first request, as `plan_with` checks it.
+    super::super::reachable(
+        &a.client,
+        desired.lists().iter().any(|l| l.trunks().next().is_some()),
+        desired.byoc().is_some(),
+    )?;
     check_credentials(&a.account, &a.client).await?;
     plan_with(&a.client, desired, options).await
-}
-
-/// A subaccount reached with its parent's credentials cannot have trunks or `[byoc]`: Twilio's
-/// Trunking and Voice APIs would act on the parent.
-fn signed_by_parent(parent: &str, desired: &Desired) -> Result<()> {
-    let instead = "give the account its own credentials (`auth_token_env`, or `api_key_env` and `api_secret_env` of an API key made in the subaccount) instead of `parent`";
-    let why = format!(
-        "it is reached with the credentials of its parent {parent:?}, and Twilio's Trunking and Voice APIs act on the account whose credentials sign, so they would act on {parent:?}"
-    );
-    if let Some(list) = desired.lists().iter().find(|l| l.trunks().next().is_some()) {
-        return Err(Error::Refused {
-            reason: format!(
-                "list {:?} names trunks, but {why}: {instead}, or name no trunks for it",
-                list.name()
-            ),
-        });
-    }
-    if desired.byoc().is_some() {
-        return Err(Error::Refused {
-            reason: format!(
-                "`[byoc]` is given to it, but {why}: {instead}, or leave it out of `[byoc]`"
-            ),
-        });
-    }
-    Ok(())
 }
 
 /// One cheap read (one page of one list) tells whether Twilio takes the account's credentials,
