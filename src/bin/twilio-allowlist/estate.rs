@@ -228,18 +228,6 @@ pub(crate) fn plan_command(
             plan.accounts().len(),
             out.display()
         ));
-        // The saved plan reaches each account through the accounts it holds: a subaccount
-        // signs with its parent's credentials, which it finds only there.
-        let has = |name: &str| plan.account(name).is_some();
-        for a in plan.accounts().iter().map(|a| a.account()) {
-            if let Some(parent) = a.parent().filter(|parent| !has(parent)) {
-                ui.note(&format!(
-                    "warning: account {:?} signs with the credentials of its parent {parent:?}, which is not in the saved plan: `apply {}` will refuse it; plan with `--account {parent}` too",
-                    a.name(),
-                    out.display()
-                ));
-            }
-        }
     }
     Ok(if plan.is_empty() { OK } else { PENDING })
 }
