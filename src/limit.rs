@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 /// of its own, because Twilio limits concurrency per account; so the global bound does not pace
 /// an account against Twilio, it caps what the process holds open at once. 256 is eight accounts
 /// at their full concurrency: high enough that ten accounts plan in about the time of the slowest
-/// one (1.25–1.34× measured, at 50 ms per request), low enough that an estate of forty accounts
+/// one (1.28× measured by `benches/estate.rs`, at 50 ms per request), low enough that an estate of forty accounts
 /// opens at most 256 connections (well under the usual limit of 1,024 open files), not 1,280.
 pub const DEFAULT_ESTATE_REQUESTS_IN_FLIGHT: usize = 256;
 
