@@ -142,6 +142,31 @@ fn json_documents() {
 }
 
 #[test]
+fn a_reader_that_goes_away_is_not_a_crash() {
+    // `plan --json | head -c 1`: the pipe is closed before the plan is written.
+    let cli = Cli::new("closed-pipe");
+    let file = cli.file("allowlist.toml", FILE);
+    for format in ["--json", "--format=markdown", "--format=text"] {
+        let mut child = cli
+            .command(&["plan", "-f", &file, format], true)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let shown = stderr(&out);
+        assert!(!shown.contains("panicked"), "{format}: {shown}");
+        assert_eq!(
+            code(&out),
+            2,
+            "{format}: changes pending, as always: {shown}"
+        );
+    }
+}
+
+#[test]
 fn a_saved_plan_that_no_longer_matches_exits_3_without_writing() {
     let cli = Cli::new("stale");
     let file = cli.file("allowlist.toml", FILE);

@@ -87,7 +87,7 @@ fn finish<P: Serialize, R: Serialize>(
                 exit_code: *code,
             }),
         };
-        println!("{}", document.to_json());
+        crate::output::out(format_args!("{}\n", document.to_json()));
     }
     code
 }

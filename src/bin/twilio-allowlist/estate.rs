@@ -207,11 +207,11 @@ pub(crate) fn plan_command(
     match format {
         // Each failed account with its error in place of its plan (such a document is shown,
         // never saved: `apply` refuses it).
-        Format::Json => println!(
-            "{}",
+        Format::Json => output::out(format_args!(
+            "{}\n",
             serde_json::to_string_pretty(plan).map_err(|e| Fail(FAILED, e.to_string()))?
-        ),
-        Format::Markdown => print!("{}", output::estate_markdown(plan)),
+        )),
+        Format::Markdown => output::out(output::estate_markdown(plan)),
         Format::Text if ui.quiet => {}
         Format::Text => ui.print_changes(Stream::Stdout, &plan.to_string()),
     }

@@ -206,7 +206,7 @@ async fn run(ui: &Ui, args: Args) -> Result<u8, Fail> {
             };
             let text = serde_json::to_string_pretty(schema.as_value())
                 .map_err(|e| Fail(FAILED, e.to_string()))?;
-            println!("{text}");
+            output::out(format_args!("{text}\n"));
             Ok(OK)
         }
         Command::Plan {
@@ -238,8 +238,8 @@ async fn run(ui: &Ui, args: Args) -> Result<u8, Fail> {
                 write(out, &plan.to_json())?;
             }
             match if json { Format::Json } else { format } {
-                Format::Json => println!("{}", plan.to_json()),
-                Format::Markdown => print!("{}", output::markdown(&plan)),
+                Format::Json => output::out(format_args!("{}\n", plan.to_json())),
+                Format::Markdown => output::out(output::markdown(&plan)),
                 Format::Text if ui.quiet => {}
                 Format::Text => ui.print_changes(Stream::Stdout, &plan.to_string()),
             }
@@ -354,7 +354,7 @@ async fn run(ui: &Ui, args: Args) -> Result<u8, Fail> {
                         path.display()
                     ));
                 }
-                None => print!("{text}"),
+                None => output::out(&text),
             }
             Ok(OK)
         }

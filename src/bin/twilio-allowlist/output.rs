@@ -51,7 +51,7 @@ impl Ui {
     /// Prints `text` as it is.
     pub(crate) fn print(&self, stream: Stream, text: &str) {
         match stream {
-            Stream::Stdout => print!("{text}"),
+            Stream::Stdout => out(text),
             Stream::Stderr => eprint!("{text}"),
         }
     }
@@ -220,6 +220,14 @@ impl<P: Serialize, R: Serialize> ApplyDocument<'_, P, R> {
             format!("{{\"error\": {{\"message\": {:?}}}}}", e.to_string())
         })
     }
+}
+
+/// Writes `text` to standard output. A reader that went away (`plan --json | head`) is not
+/// an error of the command: the rest of the output is dropped, and the command goes on to its
+/// own exit code (`print!` would panic).
+pub(crate) fn out(text: impl std::fmt::Display) {
+    use std::io::Write;
+    let _ = write!(io::stdout().lock(), "{text}");
 }
 
 #[cfg(test)]
