@@ -724,7 +724,7 @@ fn a_subaccount_is_reached_through_its_parent() {
     ]);
     assert_eq!(code(&out), 1);
     assert!(
-        stderr(&out).contains("account \"customer-42\" is reached with the credentials of its parent \"us1\", which this plan leaves out: plan \"us1\" too (`--account us1`)"),
+        stderr(&out).contains("account \"customer-42\" is reached with the credentials of its parent \"us1\", which is left out: take \"us1\" too (`--account us1`)"),
         "{}",
         stderr(&out)
     );

@@ -816,7 +816,7 @@ async fn a_saved_plan_of_a_subaccount_carries_its_parent() {
     assert!(alone.accounts()[0].plan().is_ok(), "{alone}");
     let error = alone.to_json().unwrap_err().to_string();
     assert!(
-        error.contains("account \"customer-42\" is reached with the credentials of its parent \"us\", which this plan leaves out: plan \"us\" too (`--account us`)"),
+        error.contains("account \"customer-42\" is reached with the credentials of its parent \"us\", which is left out: take \"us\" too (`--account us`)"),
         "{error}"
     );
     let both = estate::plan(e.accounts(&["us", "customer-42"]), PlanOptions::default()).await;
@@ -842,6 +842,81 @@ async fn a_saved_plan_of_a_subaccount_carries_its_parent() {
         .await
         .unwrap();
     assert!(report.is_complete());
+}
+
+/// The account's client with the us token wrong (a subaccount's too: it signs with it).
+fn with_a_wrong_us_token(e: &Estate, name: &str) -> Client {
+    let env = |variable: &str| (variable == "US_AUTH_TOKEN").then(|| "not the token".to_owned());
+    e.account(name)
+        .client_builder(e.file.accounts(), env)
+        .unwrap()
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn refused_credentials_of_a_saved_plan_and_of_a_subaccount_are_named() {
+    let e = Estate::start().await;
+    // A subaccount routed as its parent is named with the parent's region.
+    let sub = EstateAccount::new(
+        e.account("customer-42"),
+        with_a_wrong_us_token(&e, "customer-42"),
+        e.file.for_account("customer-42"),
+    );
+    let plan = estate::plan(vec![e.estate_account("us"), sub], PlanOptions::default()).await;
+    let error = plan.account("customer-42").unwrap().error().unwrap();
+    let Error::Credentials { region, .. } = in_account(error).1 else {
+        panic!("{error:?}")
+    };
+    assert_eq!(region.as_deref(), Some("us1"), "its parent's region");
+
+    // A saved plan applied with a wrong token: the same error, before any other read.
+    let plan = estate::plan(e.accounts(&["us", "ie"]), PlanOptions::default()).await;
+    let saved = EstatePlan::from_json(&plan.to_json().unwrap()).unwrap();
+    let mut clients = e.clients();
+    clients.insert("us".to_owned(), with_a_wrong_us_token(&e, "us"));
+    e.us.clear_requests();
+    let error = saved
+        .apply(&clients, ApplyOptions::default())
+        .await
+        .unwrap_err();
+    let (account, inner) = in_account(&error);
+    assert_eq!(account, "us");
+    assert!(
+        matches!(inner, Error::Credentials { status: 401, .. }),
+        "{inner:?}"
+    );
+    let reads = e.us.requests();
+    assert_eq!(reads.len(), 1, "one cheap read: {reads:#?}");
+    assert_eq!(reads[0].query.as_deref(), Some("PageSize=1"));
+    assert_eq!((writes(&e.us), writes(&e.ie)), (0, 0));
+}
+
+#[tokio::test]
+async fn a_subaccount_is_exported_only_with_its_parent() {
+    let e = Estate::start().await;
+    let error = estate::export(
+        vec![(e.account("customer-42"), e.client("customer-42"))],
+        ExportOptions::default(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        error.to_string().contains("account \"customer-42\" is reached with the credentials of its parent \"us\", which is left out: take \"us\" too (`--account us`)"),
+        "{error}"
+    );
+    assert!(e.us.requests().is_empty(), "refused before any request");
+    let both = estate::export(
+        vec![
+            (e.account("us"), e.client("us")),
+            (e.account("customer-42"), e.client("customer-42")),
+        ],
+        ExportOptions::default(),
+    )
+    .await
+    .unwrap();
+    let again = Desired::from_toml(&both.to_toml(), "exported.toml").unwrap();
+    assert_eq!(again.accounts().len(), 2);
 }
 
 #[tokio::test]

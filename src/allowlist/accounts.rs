@@ -238,6 +238,43 @@ impl Account {
         }
         Ok(builder)
     }
+
+    /// The account as its requests are routed: a subaccount that gives no `region`, `edge` or
+    /// `base_url` takes its parent's (found in `accounts`), as its client does.
+    pub(crate) fn routed(&self, accounts: &[Account]) -> Account {
+        let parent = self
+            .parent()
+            .and_then(|parent| accounts.iter().find(|a| a.name == parent));
+        let Some(parent) = parent else {
+            return self.clone();
+        };
+        let or_parents = |own: &Option<String>, parents: &Option<String>| {
+            own.clone().or_else(|| parents.clone())
+        };
+        Account {
+            region: or_parents(&self.region, &parent.region),
+            edge: or_parents(&self.edge, &parent.edge),
+            base_url: or_parents(&self.base_url, &parent.base_url),
+            ..self.clone()
+        }
+    }
+}
+
+/// Refuses a subaccount reached with its parent's credentials among `accounts` without that
+/// parent: what is saved or exported of it could not reach it again.
+pub(crate) fn parents_present<'a>(
+    accounts: impl Iterator<Item = &'a Account> + Clone,
+) -> Result<(), String> {
+    let all = accounts.clone();
+    let missing = accounts
+        .filter_map(|a| a.parent().map(|parent| (a.name(), parent)))
+        .find(|(_, parent)| !all.clone().any(|a| a.name() == *parent));
+    match missing {
+        None => Ok(()),
+        Some((account, parent)) => Err(format!(
+            "account {account:?} is reached with the credentials of its parent {parent:?}, which is left out: take {parent:?} too (`--account {parent}`), so that what is written can reach {account:?}"
+        )),
+    }
 }
 
 /// The environment variable an account's value is suggested in: `us` and `auth_token_env` →

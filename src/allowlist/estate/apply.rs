@@ -18,7 +18,7 @@ use super::{
         Account, ApplyOptions, ChangeOutcome, ChangeResult, Error, Plan, ReadOptions, Report,
         Result, Summary,
     },
-    plan::{EstatePlan, in_account},
+    plan::{EstatePlan, check_credentials, in_account},
 };
 use crate::Client;
 
@@ -128,10 +128,12 @@ impl EstatePlan {
         options: ReadOptions,
     ) -> Result<()> {
         let accounts = self.with_clients(clients)?;
+        let all: Vec<Account> = self.accounts.iter().map(|a| a.account.clone()).collect();
         verify_all(
             accounts
                 .into_iter()
                 .map(|(account, plan, client)| (account, plan, client, options)),
+            &all,
         )
         .await
     }
@@ -200,7 +202,8 @@ impl EstatePlan {
             .map(|(&(account, plan, client), options)| {
                 (account, plan, client, options.get_read_options())
             });
-        verify_all(saved).await?;
+        let all: Vec<Account> = self.accounts.iter().map(|a| a.account.clone()).collect();
+        verify_all(saved, &all).await?;
         let reports = future::join_all(accounts.iter().zip(options).map(
             |(&(account, plan, client), options)| {
                 // Verified above with every other account: not read again.
@@ -250,13 +253,15 @@ fn not_attempted(plan: &Plan) -> Report {
 /// the plan's order, named.
 async fn verify_all<'a>(
     accounts: impl Iterator<Item = (&'a Account, &'a Plan, &'a Client, ReadOptions)>,
+    all: &[Account],
 ) -> Result<()> {
     let accounts: Vec<_> = accounts.collect();
-    let results = future::join_all(
-        accounts
-            .iter()
-            .map(|(_, plan, client, read)| plan.verify_with(client, *read)),
-    )
+    // Credentials first, as when planning: a 401 is then named with its region and causes,
+    // not as the first failed read of the verification.
+    let results = future::join_all(accounts.iter().map(|(account, plan, client, read)| async {
+        check_credentials(&account.routed(all), client).await?;
+        plan.verify_with(client, *read).await
+    }))
     .await;
     for ((account, ..), result) in accounts.iter().zip(results) {
         result.map_err(|e| in_account(account, e))?;

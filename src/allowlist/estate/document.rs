@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::allowlist::desired::check_saved;
+use crate::allowlist::{accounts::parents_present, desired::check_saved};
 
 use super::{
     super::{Account, Error, FORMAT_VERSION, Plan, Result},
@@ -160,18 +160,8 @@ impl EstatePlan {
         }
         // Applying it reaches a subaccount with its parent's credentials: the parent's entry
         // must be in it.
-        if let Some((account, parent)) = self.accounts.iter().find_map(|a| {
-            a.account
-                .parent()
-                .filter(|parent| self.account(parent).is_none())
-                .map(|parent| (a.account.name(), parent))
-        }) {
-            return Err(Error::Refused {
-                reason: format!(
-                    "account {account:?} is reached with the credentials of its parent {parent:?}, which this plan leaves out: plan {parent:?} too (`--account {parent}`), so that the saved plan can reach {account:?}"
-                ),
-            });
-        }
+        parents_present(self.accounts.iter().map(|a| &a.account))
+            .map_err(|reason| Error::Refused { reason })?;
         serde_json::to_string_pretty(self).map_err(|e| Error::PlanDocument {
             reason: e.to_string(),
         })

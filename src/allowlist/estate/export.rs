@@ -7,7 +7,7 @@ use super::{
     super::{Account, Desired, Error, ExportOptions, Result, export as export_account},
     plan::{check_credentials, in_account},
 };
-use crate::Client;
+use crate::{Client, allowlist::accounts::parents_present};
 
 /// Exports every account at once (each after the cheap read of [`plan`](super::plan) that
 /// checks its credentials) and merges them into one desired state: the accounts as given
@@ -37,10 +37,13 @@ pub async fn export(accounts: Vec<(Account, Client)>, options: ExportOptions) ->
             });
         }
     }
+    parents_present(accounts.iter().map(|(a, _)| a)).map_err(|reason| Error::Export { reason })?;
+    let all: Vec<Account> = accounts.iter().map(|(a, _)| a.clone()).collect();
     let exported = future::join_all(accounts.iter().map(|(account, client)| {
         let options = options.clone();
+        let routed = account.routed(&all);
         async move {
-            check_credentials(account, client).await?;
+            check_credentials(&routed, client).await?;
             let desired = export_account(client, options).await?;
             Ok(match account.parent() {
                 Some(parent) if desired.byoc().is_some() => without_ip_records(desired, parent),

@@ -173,15 +173,17 @@ impl EstatePlan {
 pub async fn plan(accounts: Vec<EstateAccount>, options: impl Into<PlanOptions>) -> EstatePlan {
     let options = options.into();
     let names: Vec<String> = accounts.iter().map(|a| a.account.name.clone()).collect();
+    let all: Vec<Account> = accounts.iter().map(|a| a.account.clone()).collect();
     let accounts = future::join_all(accounts.into_iter().enumerate().map(|(i, a)| {
         let twice = names[..i].contains(&a.account.name);
+        let routed = a.account.routed(&all);
         async move {
             let plan = if twice {
                 Err(Error::Refused {
                     reason: "the estate names this account twice".into(),
                 })
             } else {
-                plan_account(&a, options).await
+                plan_account(&a, &routed, options).await
             };
             AccountPlan {
                 plan: plan.map_err(|e| in_account(&a.account, e)),
@@ -201,7 +203,9 @@ pub(super) fn in_account(account: &Account, error: Error) -> Error {
     }
 }
 
-async fn plan_account(a: &EstateAccount, options: PlanOptions) -> Result<Plan> {
+/// `routed`: the account as its requests are routed (a subaccount with its parent's region),
+/// for the credentials' error.
+async fn plan_account(a: &EstateAccount, routed: &Account, options: PlanOptions) -> Result<Plan> {
     if a.client.account_sid() != a.account.account_sid() {
         return Err(Error::Refused {
             reason: format!(
@@ -239,7 +243,7 @@ async fn plan_account(a: &EstateAccount, options: PlanOptions) -> Result<Plan> {
         desired.lists().iter().any(|l| l.trunks().next().is_some()),
         desired.byoc().is_some(),
     )?;
-    check_credentials(&a.account, &a.client).await?;
+    check_credentials(routed, &a.client).await?;
     plan_with(&a.client, desired, options).await
 }
 
