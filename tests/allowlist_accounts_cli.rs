@@ -804,3 +804,77 @@ fn schema_estate_plan_is_the_committed_schema_and_a_saved_plan_validates() {
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
+
+#[test]
+fn export_reads_only_the_accounts_of_the_file_not_its_sources() {
+    let e = Estate::start("export-sources");
+    let file = e.file("estate.toml", LISTS);
+    assert_eq!(code(&e.run(&["apply", "-f", &file, "--yes", "-q"])), 0);
+    // A feed (export has no --allow-fetch), a DNS name and a file that does not exist: export
+    // needs none of them, and reads none.
+    let with_sources = e.file(
+        "sources.toml",
+        &LISTS.replace(
+            "addresses = [\"192.0.2.7\"]",
+            "addresses = [\"192.0.2.7\", { url = \"https://feed.invalid/ips\" }, { dns = \"sbc.invalid\" }, { file = \"missing.txt\" }]",
+        ),
+    );
+    let out = e.run(&["export", "-f", &with_sources]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("[accounts.us1]") && text.contains("[accounts.ie1]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[lists.office]\naccounts = [\"us1\"]\naddresses = [\n  \"192.0.2.7\",\n]\n"),
+        "{text}"
+    );
+    assert!(!stderr(&out).contains("allow-fetch"), "{}", stderr(&out));
+    // The rest of the file is still checked: a problem is refused with its position, before
+    // any request.
+    e.us().mock.clear_requests();
+    e.ie().mock.clear_requests();
+    let bad = e.file("bad.toml", &format!("{LISTS}colour = 1\n"));
+    let out = e.run(&["export", "-f", &bad]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("bad.toml:") && stderr(&out).contains("colour"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(e.us().mock.requests().is_empty() && e.ie().mock.requests().is_empty());
+}
+
+#[test]
+fn an_empty_accounts_table_is_refused_by_every_command_before_any_request() {
+    let e = Estate::start("empty-accounts");
+    let file = e.path("empty.toml");
+    std::fs::write(
+        &file,
+        format!("[accounts]\n{LISTS}").replace("accounts = [\"us1\"]\n", ""),
+    )
+    .unwrap();
+    let said = format!(
+        "{file}:1:1: entry [accounts]: `[accounts]` names no account: add `[accounts.NAME]` tables, or remove it for the one account of the environment"
+    );
+    // The one account of the environment is there too: the file is refused all the same.
+    let env = [
+        ("TWILIO_ACCOUNT_SID", e.us().account_sid().to_string()),
+        ("TWILIO_AUTH_TOKEN", "us1-test-token".to_owned()),
+        ("TWILIO_BASE_URL", e.us().base_url().to_owned()),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    for args in [
+        &["plan", "-f", &file][..],
+        &["apply", "-f", &file, "--yes"],
+        &["apply", "-f", &file, "--yes", "--json"],
+        &["export", "-f", &file],
+        &["watch", "-f", &file, "--yes", "--once"],
+    ] {
+        let out = e.run_with(args, &env);
+        assert_eq!(code(&out), 1, "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(&said), "{args:?}: {}", stderr(&out));
+    }
+    assert!(e.us().mock.requests().is_empty() && e.ie().mock.requests().is_empty());
+}

@@ -301,17 +301,17 @@ async fn run(ui: &Ui, args: Args) -> Result<u8, Fail> {
         }
         Command::Export {
             file,
-            accounts,
+            accounts: chosen,
             out,
             lists,
         } => {
             let desired = match &file {
                 Some(file) => {
-                    // Only its accounts are used: its lists are replaced by the live ones. It
-                    // is read as plan reads it (its `{ file }` and `{ dns }` sources too).
+                    // Only its accounts are used (its lists are replaced by the live ones):
+                    // its sources are not read.
                     let path = file.display().to_string();
-                    let desired = desired(ui, file, &[], &SourceArgs::default()).await?;
-                    if desired.accounts().is_empty() {
+                    let accounts = estate::accounts_of(file)?;
+                    if accounts.is_empty() {
                         return Err(Fail(
                             FAILED,
                             format!(
@@ -319,12 +319,7 @@ async fn run(ui: &Ui, args: Args) -> Result<u8, Fail> {
                             ),
                         ));
                     }
-                    let estate = estate::Estate::new(
-                        desired.accounts().to_vec(),
-                        &accounts,
-                        &path,
-                        connection,
-                    )?;
+                    let estate = estate::Estate::new(accounts, &chosen, &path, connection)?;
                     estate.export(ui, &lists, reads).await?
                 }
                 None => {
