@@ -178,11 +178,11 @@ Plan: 8 to add, 0 to change, 0 to remove across 2 accounts.
     assert_eq!(code(&out), 2);
     let text = stdout(&out);
     assert!(
-        text.starts_with("**Plan: 8 to add, 0 to change, 0 to remove across 2 accounts.**\n\n#### Account `us1` (AC11111111111111111111111111111111, region us1)\n\n**Plan: 5 to add, 0 to change, 0 to remove.**\n"),
+        text.starts_with(&format!("**Plan: 8 to add, 0 to change, 0 to remove across 2 accounts.**\n\n#### Account `us1` (AC11111111111111111111111111111111, region us1, at {})\n\n**Plan: 5 to add, 0 to change, 0 to remove.**\n", e.us().base_url())),
         "{text}"
     );
     assert!(
-        text.contains("#### Account `ie1` (AC22222222222222222222222222222222, region ie1)\n\n**Plan: 3 to add, 0 to change, 0 to remove.**\n"),
+        text.contains(&format!("#### Account `ie1` (AC22222222222222222222222222222222, region ie1, at {})\n\n**Plan: 3 to add, 0 to change, 0 to remove.**\n", e.ie().base_url())),
         "{text}"
     );
 }
@@ -711,6 +711,24 @@ fn a_subaccount_is_reached_through_its_parent() {
         )),
         "{text}"
     );
+    // Markdown words its heading as the text does: routed as its parent, not `region default`.
+    let out = e.run(&[
+        "plan",
+        "-f",
+        &file,
+        "--account",
+        "customer-42",
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(&format!(
+            "\n#### Account `customer-42` ({sub}, subaccount of \"us1\", routed as it)\n\n"
+        )),
+        "{}",
+        stdout(&out)
+    );
     // Saved alone, its plan could not reach it (no parent to sign with): not saved, said why.
     let saved = e.path("plan.json");
     let out = e.run(&[
@@ -877,4 +895,51 @@ fn an_empty_accounts_table_is_refused_by_every_command_before_any_request() {
         assert!(stderr(&out).contains(&said), "{args:?}: {}", stderr(&out));
     }
     assert!(e.us().mock.requests().is_empty() && e.ie().mock.requests().is_empty());
+}
+
+#[test]
+fn an_answer_that_is_not_twilios_points_at_the_accounts_base_url() {
+    let e = Estate::start("foreign");
+    // ie1's `base_url` is a web server that is not Twilio's.
+    let web = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", web.local_addr().unwrap());
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for conn in web.incoming().take(32) {
+            let Ok(mut conn) = conn else { continue };
+            let mut request = [0u8; 4096];
+            let _ = conn.read(&mut request);
+            let page = "<html><body><h1>404 Not Found</h1></body></html>";
+            let _ = write!(
+                conn,
+                "HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+                page.len()
+            );
+        }
+    });
+    let file = e.file("estate.toml", LISTS);
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace(e.ie().base_url(), &url);
+    std::fs::write(&file, text).unwrap();
+    let hint = "That is not an answer of Twilio's API: check the account's `base_url` in the file (it should be Twilio's, or an emulator's such as twilio-mock) and any proxy on the way";
+    let out = e.run(&["plan", "-f", &file]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains("account \"ie1\": HTTP 404 with a non-JSON body") && err.contains(hint),
+        "{err}"
+    );
+    assert!(!err.contains("--base-url"), "{err}");
+    // Markdown: the error under its account's heading, every line of it quoted.
+    let out = e.run(&["plan", "-f", &file, "--format", "markdown"]);
+    assert_eq!(code(&out), 1);
+    let text = stdout(&out);
+    let quoted = format!(
+        "#### Account `ie1` (AC22222222222222222222222222222222, region ie1, at {url})\n\n> **Error:** HTTP 404 with a non-JSON body"
+    );
+    let at = text.find(&quoted).unwrap_or_else(|| panic!("{text}"));
+    let error: Vec<&str> = text[at..].lines().skip(2).collect();
+    assert_eq!(error.len(), 2, "{text}");
+    assert_eq!(error[1], format!("> {hint}"), "{text}");
 }

@@ -45,12 +45,28 @@ impl Fail {
     /// The library's error in this command's words, with its exit code; an error in one
     /// account of an estate is named after the account, with the code of the error in it.
     pub(crate) fn of(e: &Error) -> Fail {
+        Fail::where_sent(e, messages::SentTo::BaseUrlOption)
+    }
+
+    /// An estate account's error as [`of`](Self::of) says it, without the account's name (a
+    /// heading gives it).
+    pub(crate) fn in_account(e: &Error) -> Fail {
+        match e {
+            Error::Account { error, .. } => Fail::where_sent(error, messages::SentTo::AccountTable),
+            e => Fail::of(e),
+        }
+    }
+
+    /// As [`of`](Self::of), `to` saying where the requests were sent (for the hint).
+    fn where_sent(e: &Error, to: messages::SentTo) -> Fail {
         match e {
             Error::Stale { .. } => Fail(STALE, e.to_string()),
             Error::Guard { refusals } => Fail(FAILED, messages::refused(refusals)),
-            Error::Twilio(e) => Fail(FAILED, messages::request_failed(e)),
+            Error::Twilio(e) => Fail(FAILED, messages::request_failed(e, to)),
             Error::Account { account, error } => {
-                let Fail(code, message) = Fail::of(error);
+                // Its requests went where the account's table says (`--base-url` is refused
+                // with several accounts).
+                let Fail(code, message) = Fail::where_sent(error, messages::SentTo::AccountTable);
                 Fail(code, format!("account {account:?}: {message}"))
             }
             e => Fail(FAILED, e.to_string()),

@@ -233,7 +233,10 @@ async fn plan(ui: &Ui, client: &Client, request: &Request) -> Result<Plan, Cycle
     )
     .await
     .map_err(|e| match e {
-        Error::Twilio(e) => Cycle::ended("failed", crate::messages::request_failed(&e)),
+        Error::Twilio(e) => Cycle::ended(
+            "failed",
+            crate::messages::request_failed(&e, crate::messages::SentTo::BaseUrlOption),
+        ),
         e => Cycle::ended("refused", e),
     })
 }
