@@ -313,8 +313,9 @@ pub(crate) enum Command {
                       With -f FILE (a file with [accounts]), export each account FILE names \
                       (or those of --account), all at once: the output has FILE's \
                       [accounts.NAME] tables (the names of the credential variables, never a \
-                      secret) and each list with the accounts that have it (`[lists.\"NAME@ACCOUNT\"]` \
-                      when accounts hold different lists of that name); `plan -f` on it shows \
+                      secret) and each list with the accounts that have it (when accounts hold different \
+                      lists of one name, each is `[lists.\"NAME@us+ie\"]`: the accounts that \
+                      have it, joined with `+`); `plan -f` on it shows \
                       no changes. The live lists replace FILE's lists: FILE is read for its accounts.",
         after_help = "Examples:\n  twilio-allowlist export -o allowlist.toml\n  twilio-allowlist export --list \"office allowlist\" --list branch\n  twilio-allowlist export -f estate.toml --account ie -o ie.toml"
     )]
