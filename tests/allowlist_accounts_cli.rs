@@ -943,3 +943,26 @@ fn an_answer_that_is_not_twilios_points_at_the_accounts_base_url() {
     assert_eq!(error.len(), 2, "{text}");
     assert_eq!(error[1], format!("> {hint}"), "{text}");
 }
+
+#[test]
+fn help_says_the_percentage_guard_covers_the_byoc_group() {
+    let help = |args: &[&str]| {
+        let out = Command::new(BIN).args(args).env_clear().output().unwrap();
+        assert_eq!(code(&out), 0);
+        // As one line: clap wraps the help to the terminal's width.
+        stdout(&out)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let apply = help(&["apply", "--help"]);
+    assert!(
+        apply.contains("Refuse plans that remove more than this share of a list's entries (its addresses and attachments), or of the account's `[byoc]` group (its IP Records and Source IP Mappings, counted together), for a list or group holding at least 10"),
+        "{apply}"
+    );
+    let top = help(&["--help"]);
+    assert!(
+        top.contains("--max-removal-percent of a list, or of the [byoc] group (IP Records and Source IP Mappings together), holding at least 10 entries"),
+        "{top}"
+    );
+}
