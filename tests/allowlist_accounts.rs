@@ -843,10 +843,8 @@ fn an_empty_accounts_table_is_refused_with_its_position() {
         &[(1, 12, "{}", hint)],
     );
     // Refused before a source is read, and by the reader of accounts alone too.
-    let text = format!(
-        "[accounts]\n[lists.l]\naddresses = [{{ url = \"https://feed.example/ips\" }}]\ntrunks = []\nsip_domains = []\n"
-    );
-    let err = Desired::accounts_from_toml(&text, FILE).unwrap_err();
+    let text = "[accounts]\n[lists.l]\naddresses = [{ url = \"https://feed.example/ips\" }]\ntrunks = []\nsip_domains = []\n";
+    let err = Desired::accounts_from_toml(text, FILE).unwrap_err();
     assert!(
         err.to_string().starts_with(&format!("{FILE}:1:1: ")),
         "{err}"
@@ -865,10 +863,8 @@ fn accounts_are_read_without_reading_the_sources() {
     let accounts = Desired::accounts_from_toml(&text, FILE).unwrap();
     assert_eq!(accounts, read(&estate()).unwrap().accounts());
     // A file of the one account of the environment has none.
-    let one = format!(
-        "[lists.l]\naddresses = [{{ dns = \"sbc.example\" }}]\ntrunks = []\nsip_domains = []\n"
-    );
-    assert!(Desired::accounts_from_toml(&one, FILE).unwrap().is_empty());
+    let one = "[lists.l]\naddresses = [{ dns = \"sbc.example\" }]\ntrunks = []\nsip_domains = []\n";
+    assert!(Desired::accounts_from_toml(one, FILE).unwrap().is_empty());
     // The rest of the file is still checked, each problem with its position.
     let bad = text.replace(
         "trunks = [\"edge trunk\"]",

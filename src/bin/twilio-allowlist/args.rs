@@ -317,7 +317,8 @@ pub(crate) enum Command {
                       secret) and each list with the accounts that have it (when accounts hold different \
                       lists of one name, each is `[lists.\"NAME@us+ie\"]`: the accounts that \
                       have it, joined with `+`); `plan -f` on it shows \
-                      no changes. The live lists replace FILE's lists: FILE is read for its accounts.",
+                      no changes. The live lists replace FILE's lists: FILE is read for its accounts \
+                      (its sources are not read).",
         after_help = "Examples:\n  twilio-allowlist export -o allowlist.toml\n  twilio-allowlist export --list \"office allowlist\" --list branch\n  twilio-allowlist export -f estate.toml --account ie -o ie.toml"
     )]
     Export {
