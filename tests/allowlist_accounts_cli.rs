@@ -16,7 +16,7 @@ use std::{
 
 use allowlist_support::{
     ListSnap,
-    cli::{BIN, code, scratch_dir, stderr, stderr_lines, stdout},
+    cli::{BIN, code, not_twilio, scratch_dir, stderr, stderr_lines, stdout},
     regions::{Region, Regions, TWO},
     snapshot,
 };
@@ -901,22 +901,7 @@ fn an_empty_accounts_table_is_refused_by_every_command_before_any_request() {
 fn an_answer_that_is_not_twilios_points_at_the_accounts_base_url() {
     let e = Estate::start("foreign");
     // ie1's `base_url` is a web server that is not Twilio's.
-    let web = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", web.local_addr().unwrap());
-    std::thread::spawn(move || {
-        use std::io::{Read, Write};
-        for conn in web.incoming().take(32) {
-            let Ok(mut conn) = conn else { continue };
-            let mut request = [0u8; 4096];
-            let _ = conn.read(&mut request);
-            let page = "<html><body><h1>404 Not Found</h1></body></html>";
-            let _ = write!(
-                conn,
-                "HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
-                page.len()
-            );
-        }
-    });
+    let url = not_twilio();
     let file = e.file("estate.toml", LISTS);
     let text = std::fs::read_to_string(&file)
         .unwrap()
