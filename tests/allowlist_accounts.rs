@@ -829,3 +829,54 @@ async fn a_file_with_accounts_reads_its_sources_and_checks_its_accounts_first() 
     assert_eq!((err.line(), err.account()), (Some(3), Some("us")));
     assert!(err.source_error().is_none(), "{err}");
 }
+
+#[test]
+fn an_empty_accounts_table_is_refused_with_its_position() {
+    let hint = "`[accounts]` names no account: add `[accounts.NAME]` tables, or remove it for the one account of the environment";
+    // The header alone, and the inline form: both name no account.
+    assert_problems(
+        &format!("[lists.l]\n{LIST}\n[accounts]\n"),
+        &[(6, 1, "[accounts]", hint)],
+    );
+    assert_problems(
+        &format!("accounts = {{}}\n[lists.l]\n{LIST}"),
+        &[(1, 12, "{}", hint)],
+    );
+    // Refused before a source is read, and by the reader of accounts alone too.
+    let text = "[accounts]\n[lists.l]\naddresses = [{ url = \"https://feed.example/ips\" }]\ntrunks = []\nsip_domains = []\n";
+    let err = Desired::accounts_from_toml(text, FILE).unwrap_err();
+    assert!(
+        err.to_string().starts_with(&format!("{FILE}:1:1: ")),
+        "{err}"
+    );
+    assert!(err.to_string().contains(hint), "{err}");
+}
+
+#[test]
+fn accounts_are_read_without_reading_the_sources() {
+    // A feed, a DNS name and a file that does not exist: none is read, none is refused.
+    let text = estate().replace(
+        "addresses = [\"203.0.113.10\"]",
+        "addresses = [\"203.0.113.10\", { url = \"https://feed.example/ips\" }, { dns = \"sbc.example\" }, { file = \"/nonexistent/ips.txt\" }]",
+    );
+    assert!(read(&text).is_err(), "from_toml refuses sources");
+    let accounts = Desired::accounts_from_toml(&text, FILE).unwrap();
+    assert_eq!(accounts, read(&estate()).unwrap().accounts());
+    // A file of the one account of the environment has none.
+    let one = "[lists.l]\naddresses = [{ dns = \"sbc.example\" }]\ntrunks = []\nsip_domains = []\n";
+    assert!(Desired::accounts_from_toml(one, FILE).unwrap().is_empty());
+    // The rest of the file is still checked, each problem with its position.
+    let bad = text.replace(
+        "trunks = [\"edge trunk\"]",
+        "trunks = [\"edge trunk\"]\ncolour = 1",
+    );
+    let err = Desired::accounts_from_toml(&bad, FILE).unwrap_err();
+    assert!(err.to_string().contains("unknown field `colour`"), "{err}");
+    let bad = text.replace("parent = \"us\"", "parent = \"nobody\"");
+    let err = Desired::accounts_from_toml(&bad, FILE).unwrap_err();
+    assert_eq!(err.account(), Some("customer-42"), "{err}");
+    assert!(
+        err.to_string().contains("`parent` names no account"),
+        "{err}"
+    );
+}

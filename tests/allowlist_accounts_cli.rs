@@ -16,7 +16,7 @@ use std::{
 
 use allowlist_support::{
     ListSnap,
-    cli::{BIN, code, scratch_dir, stderr, stderr_lines, stdout},
+    cli::{BIN, code, not_twilio, scratch_dir, stderr, stderr_lines, stdout},
     regions::{Region, Regions, TWO},
     snapshot,
 };
@@ -178,11 +178,11 @@ Plan: 8 to add, 0 to change, 0 to remove across 2 accounts.
     assert_eq!(code(&out), 2);
     let text = stdout(&out);
     assert!(
-        text.starts_with("**Plan: 8 to add, 0 to change, 0 to remove across 2 accounts.**\n\n#### Account `us1` (AC11111111111111111111111111111111, region us1)\n\n**Plan: 5 to add, 0 to change, 0 to remove.**\n"),
+        text.starts_with(&format!("**Plan: 8 to add, 0 to change, 0 to remove across 2 accounts.**\n\n#### Account `us1` (AC11111111111111111111111111111111, region us1, at {})\n\n**Plan: 5 to add, 0 to change, 0 to remove.**\n", e.us().base_url())),
         "{text}"
     );
     assert!(
-        text.contains("#### Account `ie1` (AC22222222222222222222222222222222, region ie1)\n\n**Plan: 3 to add, 0 to change, 0 to remove.**\n"),
+        text.contains(&format!("#### Account `ie1` (AC22222222222222222222222222222222, region ie1, at {})\n\n**Plan: 3 to add, 0 to change, 0 to remove.**\n", e.ie().base_url())),
         "{text}"
     );
 }
@@ -711,6 +711,24 @@ fn a_subaccount_is_reached_through_its_parent() {
         )),
         "{text}"
     );
+    // Markdown words its heading as the text does: routed as its parent, not `region default`.
+    let out = e.run(&[
+        "plan",
+        "-f",
+        &file,
+        "--account",
+        "customer-42",
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(&format!(
+            "\n#### Account `customer-42` ({sub}, subaccount of \"us1\", routed as it)\n\n"
+        )),
+        "{}",
+        stdout(&out)
+    );
     // Saved alone, its plan could not reach it (no parent to sign with): not saved, said why.
     let saved = e.path("plan.json");
     let out = e.run(&[
@@ -803,4 +821,133 @@ fn schema_estate_plan_is_the_committed_schema_and_a_saved_plan_validates() {
         .map(|e| e.to_string())
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn export_reads_only_the_accounts_of_the_file_not_its_sources() {
+    let e = Estate::start("export-sources");
+    let file = e.file("estate.toml", LISTS);
+    assert_eq!(code(&e.run(&["apply", "-f", &file, "--yes", "-q"])), 0);
+    // A feed (export has no --allow-fetch), a DNS name and a file that does not exist: export
+    // needs none of them, and reads none.
+    let with_sources = e.file(
+        "sources.toml",
+        &LISTS.replace(
+            "addresses = [\"192.0.2.7\"]",
+            "addresses = [\"192.0.2.7\", { url = \"https://feed.invalid/ips\" }, { dns = \"sbc.invalid\" }, { file = \"missing.txt\" }]",
+        ),
+    );
+    let out = e.run(&["export", "-f", &with_sources]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("[accounts.us1]") && text.contains("[accounts.ie1]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[lists.office]\naccounts = [\"us1\"]\naddresses = [\n  \"192.0.2.7\",\n]\n"),
+        "{text}"
+    );
+    assert!(!stderr(&out).contains("allow-fetch"), "{}", stderr(&out));
+    // The rest of the file is still checked: a problem is refused with its position, before
+    // any request.
+    e.us().mock.clear_requests();
+    e.ie().mock.clear_requests();
+    let bad = e.file("bad.toml", &format!("{LISTS}colour = 1\n"));
+    let out = e.run(&["export", "-f", &bad]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("bad.toml:") && stderr(&out).contains("colour"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(e.us().mock.requests().is_empty() && e.ie().mock.requests().is_empty());
+}
+
+#[test]
+fn an_empty_accounts_table_is_refused_by_every_command_before_any_request() {
+    let e = Estate::start("empty-accounts");
+    let file = e.path("empty.toml");
+    std::fs::write(
+        &file,
+        format!("[accounts]\n{LISTS}").replace("accounts = [\"us1\"]\n", ""),
+    )
+    .unwrap();
+    let said = format!(
+        "{file}:1:1: entry [accounts]: `[accounts]` names no account: add `[accounts.NAME]` tables, or remove it for the one account of the environment"
+    );
+    // The one account of the environment is there too: the file is refused all the same.
+    let env = [
+        ("TWILIO_ACCOUNT_SID", e.us().account_sid().to_string()),
+        ("TWILIO_AUTH_TOKEN", "us1-test-token".to_owned()),
+        ("TWILIO_BASE_URL", e.us().base_url().to_owned()),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    for args in [
+        &["plan", "-f", &file][..],
+        &["apply", "-f", &file, "--yes"],
+        &["apply", "-f", &file, "--yes", "--json"],
+        &["export", "-f", &file],
+        &["watch", "-f", &file, "--yes", "--once"],
+    ] {
+        let out = e.run_with(args, &env);
+        assert_eq!(code(&out), 1, "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(&said), "{args:?}: {}", stderr(&out));
+    }
+    assert!(e.us().mock.requests().is_empty() && e.ie().mock.requests().is_empty());
+}
+
+#[test]
+fn an_answer_that_is_not_twilios_points_at_the_accounts_base_url() {
+    let e = Estate::start("foreign");
+    // ie1's `base_url` is a web server that is not Twilio's.
+    let url = not_twilio();
+    let file = e.file("estate.toml", LISTS);
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace(e.ie().base_url(), &url);
+    std::fs::write(&file, text).unwrap();
+    let hint = "That is not an answer of Twilio's API: check the account's `base_url` in the file (it should be Twilio's, or an emulator's such as twilio-mock) and any proxy on the way";
+    let out = e.run(&["plan", "-f", &file]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains("account \"ie1\": HTTP 404 with a non-JSON body") && err.contains(hint),
+        "{err}"
+    );
+    assert!(!err.contains("--base-url"), "{err}");
+    // Markdown: the error under its account's heading, every line of it quoted.
+    let out = e.run(&["plan", "-f", &file, "--format", "markdown"]);
+    assert_eq!(code(&out), 1);
+    let text = stdout(&out);
+    let quoted = format!(
+        "#### Account `ie1` (AC22222222222222222222222222222222, region ie1, at {url})\n\n> **Error:** HTTP 404 with a non-JSON body"
+    );
+    let at = text.find(&quoted).unwrap_or_else(|| panic!("{text}"));
+    let error: Vec<&str> = text[at..].lines().skip(2).collect();
+    assert_eq!(error.len(), 2, "{text}");
+    assert_eq!(error[1], format!("> {hint}"), "{text}");
+}
+
+#[test]
+fn help_says_the_percentage_guard_covers_the_byoc_group() {
+    let help = |args: &[&str]| {
+        let out = Command::new(BIN).args(args).env_clear().output().unwrap();
+        assert_eq!(code(&out), 0);
+        // As one line: clap wraps the help to the terminal's width.
+        stdout(&out)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let apply = help(&["apply", "--help"]);
+    assert!(
+        apply.contains("Refuse plans that remove more than this share of a list's entries (its addresses and attachments), or of the account's `[byoc]` group (its IP Records and Source IP Mappings, counted together), for a list or group holding at least 10"),
+        "{apply}"
+    );
+    let top = help(&["--help"]);
+    assert!(
+        top.contains("--max-removal-percent of a list, or of the [byoc] group (IP Records and Source IP Mappings together), holding at least 10 entries"),
+        "{top}"
+    );
 }

@@ -9,14 +9,13 @@
 mod allowlist_support;
 
 use std::{
-    io::{Read, Write},
     net::TcpListener,
     process::Command,
     time::{Duration, Instant},
 };
 
 use allowlist_support::{
-    cli::{BIN, Cli, code, stderr, stdout},
+    cli::{self, BIN, Cli, code, stderr, stdout},
     writes,
 };
 use serde_json::{Value, json};
@@ -495,21 +494,7 @@ fn errors_say_what_happened() {
     drop(holder);
 
     // A server that is not Twilio's: the URL that answered, and a hint at --base-url.
-    let web = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", web.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for conn in web.incoming().take(16) {
-            let Ok(mut conn) = conn else { continue };
-            let mut request = [0u8; 4096];
-            let _ = conn.read(&mut request);
-            let page = "<html><body><h1>404 Not Found</h1></body></html>";
-            let _ = write!(
-                conn,
-                "HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
-                page.len()
-            );
-        }
-    });
+    let url = cli::not_twilio();
     let (out, _) = plan_at(&cli, &url, &[], &credentials);
     assert_eq!(code(&out), 1);
     let text = stderr(&out);

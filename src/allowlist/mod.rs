@@ -188,7 +188,8 @@
 //! Twilio's Trunking and Voice APIs act on the account that signs, so a list naming trunks or a
 //! `[byoc]` given to such an account is refused with its position, saying to give the account
 //! its own credentials. A file without `[accounts]` is for the one account of the environment,
-//! as always. Every rule is in the allowlist guide (`docs/allowlist.md`, "Several accounts").
+//! as always; `[accounts]` with no `[accounts.NAME]` in it is refused.
+//! [`Desired::accounts_from_toml`] reads a file's accounts alone, without its sources. Every rule is in the allowlist guide (`docs/allowlist.md`, "Several accounts").
 //!
 //! [`estate`] works on the whole estate: it plans every account at once (each account's
 //! credentials checked first with one cheap read), shows one plan grouped by account, saves it

@@ -150,3 +150,25 @@ pub fn stdout(out: &Output) -> String {
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// A web server on 127.0.0.1 that is not Twilio's: it answers each of its first 32
+/// connections with an HTML 404 page (48 bytes). Its base URL.
+pub fn not_twilio() -> String {
+    use std::io::{Read, Write};
+    let web = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", web.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for conn in web.incoming().take(32) {
+            let Ok(mut conn) = conn else { continue };
+            let mut request = [0u8; 4096];
+            let _ = conn.read(&mut request);
+            let page = "<html><body><h1>404 Not Found</h1></body></html>";
+            let _ = write!(
+                conn,
+                "HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+                page.len()
+            );
+        }
+    });
+    url
+}

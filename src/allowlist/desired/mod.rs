@@ -456,8 +456,8 @@ impl Desired {
     /// One desired state for several accounts, from each account's own (as `export` reads
     /// them): the accounts, in the order given, and their lists, each with the accounts that
     /// have it (`accounts = ["us", "ie"]` for a list the same in both). A list's table is
-    /// `[lists.NAME]`, or `[lists."NAME@us"]` with `name = "NAME"` when accounts hold different
-    /// lists of that name. `[byoc]` is given to the first account that has IP Records and to
+    /// `[lists.NAME]`, or, when accounts hold different lists of that name, `[lists."NAME@us+ie"]`
+    /// with `name = "NAME"`: the accounts that have that one, joined with `+`. `[byoc]` is given to the first account that has IP Records and to
     /// those with the same (a file has one `[byoc]` table); others' differing records are left
     /// out, with a note. Notes are kept, each prefixed with its account.
     /// [`for_account`](Self::for_account) of the result gives back each account's lists and

@@ -36,6 +36,28 @@ impl Desired {
         Self::parse(text, &file)?.check(file)
     }
 
+    /// The accounts of a desired-state file (`[accounts.NAME]`, in the file's order; empty
+    /// for a file of the one account of the environment), without reading its sources: for
+    /// what needs only the accounts, such as exporting them.
+    ///
+    /// The whole file is checked as [`from_toml`](Self::from_toml) checks it, so that a file
+    /// this accepts is one the other commands accept, except that its sources (`{ dns = … }`,
+    /// `{ file = … }`, `{ url = … }`) are neither read nor refused: they are left out, as if
+    /// they gave nothing.
+    ///
+    /// # Errors
+    ///
+    /// As [`from_toml`](Self::from_toml), without the errors of sources.
+    pub fn accounts_from_toml(
+        text: &str,
+        file_name: impl Into<String>,
+    ) -> Result<Vec<crate::allowlist::Account>, DesiredError> {
+        let file = file_name.into();
+        let mut parsed = Self::parse(text, &file)?;
+        parsed.drop_sources();
+        Ok(parsed.check(file)?.accounts)
+    }
+
     /// The sets, lists and `[byoc]` records of a file, in the file's order, each entry with its
     /// position, and the problems of shape found on the way; not yet checked (and its sources
     /// not yet read). Only TOML syntax is an error here.
@@ -50,7 +72,22 @@ impl Desired {
         })?;
         // Every problem is collected, so that one run reports them all.
         let mut errors = Vec::new();
-        let mut accounts: Vec<_> = document.accounts.into_iter().collect();
+        let accounts = match document.accounts {
+            // `[accounts]` alone would make the file an estate of no account: refused, so
+            // that every command decides between one account and several on the same thing
+            // (the accounts read).
+            Some(table) if table.get_ref().is_empty() => {
+                let at = origin(text, table.span());
+                errors.push(fail(
+                    Some(at),
+                    "`[accounts]` names no account: add `[accounts.NAME]` tables, or remove it for the one account of the environment".into(),
+                ));
+                BTreeMap::new()
+            }
+            Some(table) => table.into_inner(),
+            None => BTreeMap::new(),
+        };
+        let mut accounts: Vec<_> = accounts.into_iter().collect();
         accounts.sort_by_key(|(key, _)| key.span().start);
         let raw_accounts: Vec<RawAccount> = accounts
             .into_iter()
@@ -288,6 +325,16 @@ pub(super) struct Parsed {
 }
 
 impl Parsed {
+    /// Leaves out the entries that are sources (`{ dns = … }`, `{ file = … }`,
+    /// `{ url = … }`), unread.
+    pub(super) fn drop_sources(&mut self) {
+        for entries in (self.sets.iter_mut().map(|s| &mut s.addresses))
+            .chain(self.lists.iter_mut().map(|l| &mut l.addresses))
+        {
+            entries.retain(|e| !matches!(e, RawEntry::Source { .. }));
+        }
+    }
+
     /// Checks what was read: the desired state, or every problem found (those of reading
     /// included).
     pub(super) fn check(self, file: String) -> Result<Desired, DesiredError> {
@@ -354,8 +401,7 @@ fn ip_record_fields(value: toml::Value, at: &Origin) -> Result<RawIpRecord, Stri
 struct Document {
     /// Each account's keys as written: checked one by one, so that a secret is refused by
     /// its key without its value being shown.
-    #[serde(default)]
-    accounts: BTreeMap<Spanned<String>, Spanned<AccountTable>>,
+    accounts: Option<Spanned<BTreeMap<Spanned<String>, Spanned<AccountTable>>>>,
     #[serde(default)]
     sets: BTreeMap<Spanned<String>, Spanned<SetTable>>,
     #[serde(default)]

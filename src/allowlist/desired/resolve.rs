@@ -34,11 +34,7 @@ impl Desired {
         if !parsed.errors.is_empty() {
             // A file with problems of shape is refused without reading its sources: nothing
             // leaves the process for a file that cannot be applied anyway.
-            for entries in (parsed.sets.iter_mut().map(|s| &mut s.addresses))
-                .chain(parsed.lists.iter_mut().map(|l| &mut l.addresses))
-            {
-                entries.retain(|e| !matches!(e, RawEntry::Source { .. }));
-            }
+            parsed.drop_sources();
             return parsed.check(file);
         }
         let found = {

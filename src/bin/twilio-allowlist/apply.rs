@@ -49,7 +49,14 @@ pub(crate) struct Request {
 /// Runs `apply` and returns its exit code, having printed its error (and with `--json` its
 /// one document).
 pub(crate) async fn command(ui: &Ui, connection: Connection<'_>, request: Request) -> u8 {
-    if estate_apply::wanted(&request) {
+    let estate = match estate_apply::wanted(&request) {
+        Ok(estate) => estate,
+        Err(fail) => {
+            let none = (None::<Plan>, None::<Report>);
+            return finish(ui, &request, &Err(fail), none.0, none.1, FORMAT_VERSION);
+        }
+    };
+    if estate {
         let (mut plan, mut report) = (None, None);
         let result = estate_apply::run(ui, connection, &request, &mut plan, &mut report).await;
         // The estate plan document, each failed account with its error in place of its plan.

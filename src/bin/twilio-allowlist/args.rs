@@ -62,8 +62,9 @@ not used then: each account says where its requests go.
 
 Apply refuses, before writing, a plan that removes more than --max-removals entries of any
 kind (addresses, detaches, unmaps, deleted parts, IP Records; default 20) or more than
---max-removal-percent of a list holding at least 10 entries (default 30), and a saved plan
-that was edited into what a file could not say.
+--max-removal-percent of a list, or of the [byoc] group (IP Records and Source IP Mappings
+together), holding at least 10 entries (default 30), and a saved plan that was edited into
+what a file could not say.
 
 Output: colour on a terminal only (never with --no-color or NO_COLOR); -q prints errors only,
 -v adds the requests made (no secrets, no addresses). --json output is for machines.
@@ -313,9 +314,11 @@ pub(crate) enum Command {
                       With -f FILE (a file with [accounts]), export each account FILE names \
                       (or those of --account), all at once: the output has FILE's \
                       [accounts.NAME] tables (the names of the credential variables, never a \
-                      secret) and each list with the accounts that have it (`[lists.\"NAME@ACCOUNT\"]` \
-                      when accounts hold different lists of that name); `plan -f` on it shows \
-                      no changes. The live lists replace FILE's lists: FILE is read for its accounts.",
+                      secret) and each list with the accounts that have it (when accounts hold different \
+                      lists of one name, each is `[lists.\"NAME@us+ie\"]`: the accounts that \
+                      have it, joined with `+`); `plan -f` on it shows \
+                      no changes. The live lists replace FILE's lists: FILE is read for its accounts \
+                      (its sources are not read).",
         after_help = "Examples:\n  twilio-allowlist export -o allowlist.toml\n  twilio-allowlist export --list \"office allowlist\" --list branch\n  twilio-allowlist export -f estate.toml --account ie -o ie.toml"
     )]
     Export {
@@ -371,7 +374,8 @@ pub(crate) struct GuardArgs {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_REMOVALS)]
     pub(crate) max_removals: usize,
     /// Refuse plans that remove more than this share of a list's entries (its addresses
-    /// and attachments), for lists holding at least 10.
+    /// and attachments), or of the account's `[byoc]` group (its IP Records and Source IP
+    /// Mappings, counted together), for a list or group holding at least 10.
     #[arg(
         long,
         value_name = "PERCENT",

@@ -232,11 +232,13 @@ pub(crate) fn plan_command(
     Ok(if plan.is_empty() { OK } else { PENDING })
 }
 
-/// Whether a desired-state file's text has `[accounts]` (a cheap look at its TOML: a file that
-/// is not TOML is left to the reader, which says where it is wrong).
-pub(crate) fn has_accounts(text: &str) -> bool {
-    text.parse::<toml::Table>()
-        .is_ok_and(|table| table.contains_key("accounts"))
+/// The accounts of the desired-state file at `path` (`[accounts.NAME]`; empty for the one
+/// account of the environment), read without its sources: what decides whether a command acts
+/// on one account or several, and all that `export -f` needs of the file.
+pub(crate) fn accounts_of(path: &Path) -> Result<Vec<Account>, Fail> {
+    let text = crate::read(path, "desired-state file")?;
+    Desired::accounts_from_toml(&text, path.display().to_string())
+        .map_err(|e| Fail(FAILED, e.to_string()))
 }
 
 /// Whether a saved plan's text is a plan of several accounts (`format_version` 5).

@@ -17,15 +17,17 @@ use crate::{
     progress::Spinner,
 };
 
-/// Whether the request is for an estate: its file has `[accounts]`, or its saved plan is of
-/// several accounts. A file that cannot be read is left to the single account's path, which
-/// says why.
-pub(crate) fn wanted(request: &Request) -> bool {
-    let read = |path| std::fs::read_to_string(path).ok();
+/// Whether the request is for an estate: its file names accounts (read as `plan` reads them),
+/// or its saved plan is of several accounts. A file that cannot be read or is refused is an
+/// error here (before any request); a saved plan that cannot be read is left to the single
+/// account's path, which says why.
+pub(crate) fn wanted(request: &Request) -> Result<bool, Fail> {
     match (&request.file, &request.saved) {
-        (Some(file), _) => read(file).is_some_and(|text| estate::has_accounts(&text)),
-        (None, Some(plan)) => read(plan).is_some_and(|text| estate::is_estate_plan(&text)),
-        (None, None) => false,
+        (Some(file), _) => Ok(!estate::accounts_of(file)?.is_empty()),
+        (None, Some(plan)) => {
+            Ok(std::fs::read_to_string(plan).is_ok_and(|text| estate::is_estate_plan(&text)))
+        }
+        (None, None) => Ok(false),
     }
 }
 

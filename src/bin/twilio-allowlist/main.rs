@@ -45,12 +45,28 @@ impl Fail {
     /// The library's error in this command's words, with its exit code; an error in one
     /// account of an estate is named after the account, with the code of the error in it.
     pub(crate) fn of(e: &Error) -> Fail {
+        Fail::where_sent(e, messages::SentTo::BaseUrlOption)
+    }
+
+    /// An estate account's error as [`of`](Self::of) says it, without the account's name (a
+    /// heading gives it).
+    pub(crate) fn in_account(e: &Error) -> Fail {
+        match e {
+            Error::Account { error, .. } => Fail::where_sent(error, messages::SentTo::AccountTable),
+            e => Fail::of(e),
+        }
+    }
+
+    /// As [`of`](Self::of), `to` saying where the requests were sent (for the hint).
+    fn where_sent(e: &Error, to: messages::SentTo) -> Fail {
         match e {
             Error::Stale { .. } => Fail(STALE, e.to_string()),
             Error::Guard { refusals } => Fail(FAILED, messages::refused(refusals)),
-            Error::Twilio(e) => Fail(FAILED, messages::request_failed(e)),
+            Error::Twilio(e) => Fail(FAILED, messages::request_failed(e, to)),
             Error::Account { account, error } => {
-                let Fail(code, message) = Fail::of(error);
+                // Its requests went where the account's table says (`--base-url` is refused
+                // with several accounts).
+                let Fail(code, message) = Fail::where_sent(error, messages::SentTo::AccountTable);
                 Fail(code, format!("account {account:?}: {message}"))
             }
             e => Fail(FAILED, e.to_string()),
@@ -301,17 +317,17 @@ async fn run(ui: &Ui, args: Args) -> Result<u8, Fail> {
         }
         Command::Export {
             file,
-            accounts,
+            accounts: chosen,
             out,
             lists,
         } => {
             let desired = match &file {
                 Some(file) => {
-                    // Only its accounts are used: its lists are replaced by the live ones. It
-                    // is read as plan reads it (its `{ file }` and `{ dns }` sources too).
+                    // Only its accounts are used (its lists are replaced by the live ones):
+                    // its sources are not read.
                     let path = file.display().to_string();
-                    let desired = desired(ui, file, &[], &SourceArgs::default()).await?;
-                    if desired.accounts().is_empty() {
+                    let accounts = estate::accounts_of(file)?;
+                    if accounts.is_empty() {
                         return Err(Fail(
                             FAILED,
                             format!(
@@ -319,12 +335,7 @@ async fn run(ui: &Ui, args: Args) -> Result<u8, Fail> {
                             ),
                         ));
                     }
-                    let estate = estate::Estate::new(
-                        desired.accounts().to_vec(),
-                        &accounts,
-                        &path,
-                        connection,
-                    )?;
+                    let estate = estate::Estate::new(accounts, &chosen, &path, connection)?;
                     estate.export(ui, &lists, reads).await?
                 }
                 None => {

@@ -20,13 +20,25 @@ pub(crate) fn refused(refusals: &[Refusal]) -> String {
     text
 }
 
+/// Where the requests that failed were sent: what the hint at a foreign answer points to.
+#[derive(Clone, Copy)]
+pub(crate) enum SentTo {
+    /// Twilio's URL, or `--base-url` (the one account of the environment).
+    BaseUrlOption,
+    /// The account's `base_url` in the file, or Twilio's URL without one (an estate).
+    AccountTable,
+}
+
 /// A request's error, with a hint when the answer is not Twilio's.
-pub(crate) fn request_failed(e: &twilio_ip_access::Error) -> String {
-    if e.is_foreign_response() {
-        format!(
-            "{e}\nThat is not an answer of Twilio's API: check --base-url (it should be Twilio's, or an emulator's such as twilio-mock) and any proxy on the way"
-        )
-    } else {
-        e.to_string()
+pub(crate) fn request_failed(e: &twilio_ip_access::Error, to: SentTo) -> String {
+    if !e.is_foreign_response() {
+        return e.to_string();
     }
+    let check = match to {
+        SentTo::BaseUrlOption => "--base-url",
+        SentTo::AccountTable => "the account's `base_url` in the file",
+    };
+    format!(
+        "{e}\nThat is not an answer of Twilio's API: check {check} (it should be Twilio's, or an emulator's such as twilio-mock) and any proxy on the way"
+    )
 }

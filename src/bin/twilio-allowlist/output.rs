@@ -156,23 +156,37 @@ pub(crate) fn markdown(plan: &Plan) -> String {
 }
 
 /// An estate's plan for a pull-request comment: its summary line (the totals) first, then
-/// each account under a heading (name, SID, region) with its plan as [`markdown`] shows one
-/// account's, or its error.
+/// each account under a heading, its header as the text plan words it (SID, subaccount,
+/// region, edge, base URL), with its plan as [`markdown`] shows one account's, or its error
+/// quoted (every line of it).
 pub(crate) fn estate_markdown(plan: &EstatePlan) -> String {
     let text = plan.to_string();
     let total = text.lines().last().unwrap_or_default();
     let mut out = format!("**{total}**\n");
     for account in plan.accounts() {
         let a = account.account();
-        out.push_str(&format!(
-            "\n#### Account `{}` ({}, region {})\n\n",
-            a.name(),
-            a.account_sid(),
-            a.region().unwrap_or("default")
-        ));
+        // The text's header line (`Account "us" (AC…, region us1)`), found by its start: an
+        // account's name is letters, digits, `-` and `_`, so it is the same in both.
+        let start = format!("Account {:?} (", a.name());
+        let details = text
+            .lines()
+            .find_map(|line| line.strip_prefix(&start))
+            .map_or_else(|| format!("{})", a.account_sid()), str::to_owned);
+        out.push_str(&format!("\n#### Account `{}` ({details}\n\n", a.name()));
         match account.plan() {
             Ok(plan) => out.push_str(&markdown(plan)),
-            Err(error) => out.push_str(&format!("> **Error:** {error}\n")),
+            Err(error) => {
+                let message = crate::Fail::in_account(error).1;
+                for (n, line) in message.lines().enumerate() {
+                    let line = if n == 0 {
+                        format!("> **Error:** {line}")
+                    } else {
+                        format!("> {line}")
+                    };
+                    out.push_str(line.trim_end());
+                    out.push('\n');
+                }
+            }
         }
     }
     out

@@ -52,7 +52,8 @@ pub(crate) async fn command(
             "watch applies every cycle's plan without asking: pass --yes (see `plan` for what it would do now, and --policy upsert-only to never remove)".into(),
         ));
     }
-    if std::fs::read_to_string(&request.file).is_ok_and(|text| crate::estate::has_accounts(&text)) {
+    // A file that cannot be read or is refused is left to each cycle, which says why.
+    if crate::estate::accounts_of(&request.file).is_ok_and(|accounts| !accounts.is_empty()) {
         return Err(Fail(
             FAILED,
             format!(
@@ -232,7 +233,10 @@ async fn plan(ui: &Ui, client: &Client, request: &Request) -> Result<Plan, Cycle
     )
     .await
     .map_err(|e| match e {
-        Error::Twilio(e) => Cycle::ended("failed", crate::messages::request_failed(&e)),
+        Error::Twilio(e) => Cycle::ended(
+            "failed",
+            crate::messages::request_failed(&e, crate::messages::SentTo::BaseUrlOption),
+        ),
         e => Cycle::ended("refused", e),
     })
 }
