@@ -178,11 +178,11 @@ Plan: 8 to add, 0 to change, 0 to remove across 2 accounts.
     assert_eq!(code(&out), 2);
     let text = stdout(&out);
     assert!(
-        text.starts_with(&format!("**Plan: 8 to add, 0 to change, 0 to remove across 2 accounts.**\n\n#### Account `us1` (AC11111111111111111111111111111111, region us1, at {})\n\n**Plan: 5 to add, 0 to change, 0 to remove.**\n", e.us().base_url())),
+        text.starts_with(&format!("**Plan: 8 to add, 0 to change, 0 to remove across 2 accounts.**\n\n#### Account \"us1\" (AC11111111111111111111111111111111, region us1, at {})\n\n**Plan: 5 to add, 0 to change, 0 to remove.**\n", e.us().base_url())),
         "{text}"
     );
     assert!(
-        text.contains(&format!("#### Account `ie1` (AC22222222222222222222222222222222, region ie1, at {})\n\n**Plan: 3 to add, 0 to change, 0 to remove.**\n", e.ie().base_url())),
+        text.contains(&format!("#### Account \"ie1\" (AC22222222222222222222222222222222, region ie1, at {})\n\n**Plan: 3 to add, 0 to change, 0 to remove.**\n", e.ie().base_url())),
         "{text}"
     );
 }
@@ -724,7 +724,7 @@ fn a_subaccount_is_reached_through_its_parent() {
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(
         stdout(&out).contains(&format!(
-            "\n#### Account `customer-42` ({sub}, subaccount of \"us1\", routed as it)\n\n"
+            "\n#### Account \"customer-42\" ({sub}, subaccount of \"us1\", routed as it)\n\n"
         )),
         "{}",
         stdout(&out)
@@ -921,7 +921,7 @@ fn an_answer_that_is_not_twilios_points_at_the_accounts_base_url() {
     assert_eq!(code(&out), 1);
     let text = stdout(&out);
     let quoted = format!(
-        "#### Account `ie1` (AC22222222222222222222222222222222, region ie1, at {url})\n\n> **Error:** HTTP 404 with a non-JSON body"
+        "#### Account \"ie1\" (AC22222222222222222222222222222222, region ie1, at {url})\n\n> **Error:** HTTP 404 with a non-JSON body"
     );
     let at = text.find(&quoted).unwrap_or_else(|| panic!("{text}"));
     let error: Vec<&str> = text[at..].lines().skip(2).collect();

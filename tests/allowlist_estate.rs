@@ -198,6 +198,14 @@ async fn one_plan_for_every_account_grouped_totalled_and_saved() {
         assert!(shown.contains(h.as_str()), "{h}\n{shown}");
     }
     assert!(shown.find(&us) < shown.find(&ie) && shown.find(&ie) < shown.find(&sub));
+    // The same heading and total line, alone (as a pull-request comment shows them).
+    assert_eq!(plan.account("us").unwrap().heading(), us);
+    assert_eq!(plan.account("customer-42").unwrap().heading(), sub);
+    assert_eq!(
+        plan.total_line(),
+        "Plan: 10 to add, 0 to change, 0 to remove across 3 accounts."
+    );
+    assert!(shown.ends_with(&format!("{}\n", plan.total_line())));
     assert!(
         shown.contains(&format!("{sub}\n  Note: reached with the credentials of \"us\", so its trunks are not read and its lists' trunk associations are left alone")),
         "{shown}"

@@ -52,6 +52,14 @@ impl AccountPlan {
         self.plan.as_ref()
     }
 
+    /// Its heading, as the plan's text shows it above the account's plan: `Account "us"
+    /// (AC…, region us1, edge ashburn)`, with `region default` when the file gives none, the
+    /// base URL when it gives one, and for a subaccount reached with its parent's credentials
+    /// `subaccount of "us"`.
+    pub fn heading(&self) -> String {
+        super::render::Heading(&self.account).to_string()
+    }
+
     /// Why it has no plan, if it has none.
     pub fn error(&self) -> Option<&Error> {
         self.plan.as_ref().err()
@@ -118,6 +126,13 @@ impl EstatePlan {
     /// against its live state before it is applied).
     pub fn is_saved(&self) -> bool {
         self.plans().any(|(_, plan)| plan.is_saved())
+    }
+
+    /// The line that ends the plan's text: the changes of every account added up, and the
+    /// accounts that failed, if any (`Plan: 3 to add, 0 to change, 1 to remove across 2
+    /// accounts.`).
+    pub fn total_line(&self) -> String {
+        super::render::Total(self).to_string()
     }
 
     /// Keeps only the accounts named in `names` (`--account`), in the plan's order; no names

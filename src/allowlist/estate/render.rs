@@ -11,24 +11,32 @@ use super::{
 
 /// `Account "us" (AC…, region us1, edge ashburn)`: `region default` when the file gives none,
 /// the base URL when it gives one; a subaccount reached with its parent's credentials that
-/// gives none of them is routed as its parent.
-fn header(f: &mut fmt::Formatter<'_>, account: &Account) -> fmt::Result {
-    write!(f, "Account {:?} ({}", account.name(), account.account_sid())?;
-    let routed =
-        account.region().is_some() || account.edge().is_some() || account.base_url().is_some();
-    match account.parent() {
-        Some(parent) if !routed => return writeln!(f, ", subaccount of {parent:?}, routed as it)"),
-        Some(parent) => write!(f, ", subaccount of {parent:?}")?,
-        None => {}
+/// gives none of them is routed as its parent. Written by [`AccountPlan::heading`] and
+/// above each account's plan and report.
+pub(super) struct Heading<'a>(pub(super) &'a Account);
+
+impl fmt::Display for Heading<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let account = self.0;
+        write!(f, "Account {:?} ({}", account.name(), account.account_sid())?;
+        let routed =
+            account.region().is_some() || account.edge().is_some() || account.base_url().is_some();
+        match account.parent() {
+            Some(parent) if !routed => {
+                return write!(f, ", subaccount of {parent:?}, routed as it)");
+            }
+            Some(parent) => write!(f, ", subaccount of {parent:?}")?,
+            None => {}
+        }
+        write!(f, ", region {}", account.region().unwrap_or("default"))?;
+        if let Some(edge) = account.edge() {
+            write!(f, ", edge {edge}")?;
+        }
+        if let Some(url) = account.base_url() {
+            write!(f, ", at {url}")?;
+        }
+        write!(f, ")")
     }
-    write!(f, ", region {}", account.region().unwrap_or("default"))?;
-    if let Some(edge) = account.edge() {
-        write!(f, ", edge {edge}")?;
-    }
-    if let Some(url) = account.base_url() {
-        write!(f, ", at {url}")?;
-    }
-    writeln!(f, ")")
 }
 
 /// `text`, each non-empty line indented by two spaces.
@@ -58,7 +66,7 @@ fn accounts(n: usize) -> String {
 impl fmt::Display for EstatePlan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for a in self.accounts() {
-            header(f, a.account())?;
+            writeln!(f, "{}", Heading(a.account()))?;
             match a.plan() {
                 Ok(plan) => {
                     if let Some(parent) = a.account().parent() {
@@ -75,18 +83,29 @@ impl fmt::Display for EstatePlan {
             }
             writeln!(f)?;
         }
+        writeln!(f, "{}", Total(self))
+    }
+}
+
+/// The estate's total line: `Plan: 3 to add, 0 to change, 1 to remove across 2 accounts.`, and
+/// the accounts that failed, if any. Written by [`EstatePlan::total_line`] and last in the
+/// plan's text.
+pub(super) struct Total<'a>(pub(super) &'a EstatePlan);
+
+impl fmt::Display for Total<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plan = self.0;
         let Summary {
             add,
             change,
             remove,
-        } = self.summary();
-        let planned = self.plans().count();
+        } = plan.summary();
         write!(
             f,
             "Plan: {add} to add, {change} to change, {remove} to remove across {}",
-            accounts(planned)
+            accounts(plan.plans().count())
         )?;
-        let failed: Vec<&str> = self.failed().map(|a| a.account().name()).collect();
+        let failed: Vec<&str> = plan.failed().map(|a| a.account().name()).collect();
         if !failed.is_empty() {
             write!(
                 f,
@@ -95,14 +114,14 @@ impl fmt::Display for EstatePlan {
                 failed.join(", ")
             )?;
         }
-        writeln!(f, ".")
+        write!(f, ".")
     }
 }
 
 impl fmt::Display for EstateReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for a in &self.accounts {
-            header(f, &a.account)?;
+            writeln!(f, "{}", Heading(&a.account))?;
             indented(f, &a.report.to_string())?;
             writeln!(f)?;
         }

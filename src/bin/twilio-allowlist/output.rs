@@ -160,19 +160,9 @@ pub(crate) fn markdown(plan: &Plan) -> String {
 /// region, edge, base URL), with its plan as [`markdown`] shows one account's, or its error
 /// quoted (every line of it).
 pub(crate) fn estate_markdown(plan: &EstatePlan) -> String {
-    let text = plan.to_string();
-    let total = text.lines().last().unwrap_or_default();
-    let mut out = format!("**{total}**\n");
+    let mut out = format!("**{}**\n", plan.total_line());
     for account in plan.accounts() {
-        let a = account.account();
-        // The text's header line (`Account "us" (AC…, region us1)`), found by its start: an
-        // account's name is letters, digits, `-` and `_`, so it is the same in both.
-        let start = format!("Account {:?} (", a.name());
-        let details = text
-            .lines()
-            .find_map(|line| line.strip_prefix(&start))
-            .map_or_else(|| format!("{})", a.account_sid()), str::to_owned);
-        out.push_str(&format!("\n#### Account `{}` ({details}\n\n", a.name()));
+        out.push_str(&format!("\n#### {}\n\n", account.heading()));
         match account.plan() {
             Ok(plan) => out.push_str(&markdown(plan)),
             Err(error) => {
