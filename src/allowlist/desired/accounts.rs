@@ -35,6 +35,24 @@ pub(super) struct RawAccount {
     pub(super) fields: Vec<RawField>,
 }
 
+impl RawAccount {
+    /// An account given in code (a builder, a saved plan): its keys and values, no positions.
+    pub(super) fn given(name: String, fields: Vec<(&str, String)>) -> RawAccount {
+        RawAccount {
+            name,
+            origin: None,
+            fields: fields
+                .into_iter()
+                .map(|(key, value)| RawField {
+                    key: key.to_owned(),
+                    value: Some(value),
+                    origin: None,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// One key of an account's table: its value when it is a string (`None`: another TOML type),
 /// and where the key is written (the error's entry is the key, never the value).
 pub(super) struct RawField {
@@ -145,18 +163,7 @@ pub(crate) fn check_saved(what: &str, accounts: &[Account]) -> Result<(), Desire
                     .into_iter()
                     .filter_map(|(key, value)| value.clone().map(|value| (key, value))),
             );
-            RawAccount {
-                name: account.name.clone(),
-                origin: None,
-                fields: fields
-                    .into_iter()
-                    .map(|(key, value)| RawField {
-                        key: key.to_owned(),
-                        value: Some(value),
-                        origin: None,
-                    })
-                    .collect(),
-            }
+            RawAccount::given(account.name.clone(), fields)
         })
         .collect();
     let mut errors = Vec::new();

@@ -2,7 +2,7 @@
 
 use super::{
     Desired, DesiredError, Reference,
-    accounts::{RawAccount, RawAccountsUse, RawField, check_accounts},
+    accounts::{RawAccount, RawAccountsUse, check_accounts},
     validate::{
         RawAddress, RawByoc, RawEntry, RawIpRecord, RawList, RawSet, check_prune_prefix, validate,
         with_earlier,
@@ -187,19 +187,7 @@ impl DesiredBuilder {
         let accounts: Vec<RawAccount> = self
             .accounts
             .into_iter()
-            .map(|account| RawAccount {
-                name: account.name,
-                origin: None,
-                fields: account
-                    .fields
-                    .into_iter()
-                    .map(|(key, value)| RawField {
-                        key: key.to_owned(),
-                        value: Some(value),
-                        origin: None,
-                    })
-                    .collect(),
-            })
+            .map(|account| RawAccount::given(account.name, account.fields))
             .collect();
         let prune_prefix = match self.prune_prefix {
             Some(prefix) => match check_prune_prefix(&prefix) {
