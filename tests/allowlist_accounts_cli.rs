@@ -16,7 +16,7 @@ use std::{
 
 use allowlist_support::{
     ListSnap,
-    cli::{BIN, code, not_twilio, scratch_dir, stderr, stderr_lines, stdout},
+    cli::{BIN, code, not_twilio, scratch_dir, stderr, stdout, terminate_after},
     regions::{Region, Regions, TWO},
     snapshot,
 };
@@ -636,7 +636,7 @@ fn sigterm_stops_every_account_and_the_json_report_says_what_each_did() {
                 .times(1000),
         );
     }
-    let mut child = Command::new(BIN)
+    let child = Command::new(BIN)
         .args([
             "apply",
             "-f",
@@ -653,19 +653,7 @@ fn sigterm_stops_every_account_and_the_json_report_says_what_each_did() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let lines = stderr_lines(&mut child);
-    let mut printed: Vec<String> = Vec::new();
-    while !printed.iter().any(|l| l.starts_with("[6/42] ")) {
-        printed.push(lines.recv_timeout(Duration::from_secs(30)).unwrap());
-    }
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
-    printed.extend(lines.iter());
-    let log = printed.join("\n");
+    let (out, log) = terminate_after(child, "[6/42] ");
     assert_eq!(code(&out), 143, "{log}");
     assert!(
         log.contains("Terminated (SIGTERM): no new write starts"),

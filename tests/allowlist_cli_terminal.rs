@@ -12,7 +12,7 @@ use std::{
 };
 
 use allowlist_support::{
-    cli::{Cli, code, stderr, stderr_lines, stdout},
+    cli::{Cli, code, stderr, stdout, terminate_after},
     writes,
 };
 use rexpect::{
@@ -228,7 +228,7 @@ fn a_second_ctrl_c_stops_waiting_for_the_writes_in_flight() {
 fn sigterm_reports_and_exits_143_and_the_json_report_says_so() {
     let cli = Cli::slow("sigterm", Duration::from_millis(100));
     let file = cli.file("allowlist.toml", &office(40));
-    let mut child = cli
+    let child = cli
         .command(
             &[
                 "apply",
@@ -247,22 +247,7 @@ fn sigterm_reports_and_exits_143_and_the_json_report_says_so() {
         .spawn()
         .unwrap();
     // Without a terminal, one line per change on stderr; stop after a few.
-    let lines = stderr_lines(&mut child);
-    let mut printed = Vec::new();
-    while !printed
-        .iter()
-        .any(|l: &String| l.starts_with("[6/42] done"))
-    {
-        printed.push(lines.recv_timeout(Duration::from_secs(30)).unwrap());
-    }
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
-    printed.extend(lines.iter());
-    let log = printed.join("\n");
+    let (out, log) = terminate_after(child, "[6/42] done");
     assert_eq!(code(&out), 143, "{log}");
     assert!(
         log.contains("Terminated (SIGTERM): no new write starts"),

@@ -139,6 +139,24 @@ pub fn stderr_lines(child: &mut Child) -> mpsc::Receiver<String> {
     lines
 }
 
+/// Reads the child's standard error (piped) until a line starts with `prefix`, sends it
+/// SIGTERM, and waits for it: its output, and every line it wrote on standard error.
+pub fn terminate_after(mut child: Child, prefix: &str) -> (Output, String) {
+    let lines = stderr_lines(&mut child);
+    let mut printed: Vec<String> = Vec::new();
+    while !printed.iter().any(|l| l.starts_with(prefix)) {
+        printed.push(lines.recv_timeout(Duration::from_secs(30)).unwrap());
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    printed.extend(lines.iter());
+    (out, printed.join("\n"))
+}
+
 pub fn code(out: &Output) -> i32 {
     out.status.code().expect("an exit code")
 }
